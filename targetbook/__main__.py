@@ -1,0 +1,3 @@
+from targetbook.cli import main
+
+main()

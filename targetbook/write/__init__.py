@@ -1,0 +1,9 @@
+"""All workbook writing: templates, 汇总, ranking results. Atomic and injection-safe.
+
+Writers use XlsxWriter's `write_string` for any text that came from a return, so text
+beginning with `=` is stored as a string and never becomes a formula.
+"""
+
+from targetbook.write._common import atomic_path
+
+__all__ = ["atomic_path"]
