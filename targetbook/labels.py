@@ -192,3 +192,124 @@ WARNING_COLUMNS = (
 def parsed(column: str) -> str:
     """Name of the numeric column parsed from a text column: `目标值` → `目标值_数值`."""
     return f"{column}_数值"
+
+
+# --- report stage (report/: 通知 and 通报) ---------------------------------------------------
+# 参数 sheet keys read by the report, beside PARAM_YEAR / PARAM_TOWN (all optional).
+PARAM_OFFICE = "发文机关"  # 南桐镇党政办公室
+PARAM_SIGNATURE = "落款"  # 南桐镇党政办 (defaults to 发文机关)
+PARAM_DOC_NUMBER = "文号"  # 南桐党政办发〔2022〕14号
+PARAM_DATE = "日期"  # 2022年6月28日 (or a date cell)
+PARAM_RECIPIENTS = "主送"  # 各村、社区，机关各部门：
+PARAM_REMARK = "备注"  # printed under the notice's annex tables
+REPORT_PARAM_COLUMNS = ("项目", "值")
+REPORT_BULLETIN = "通报"  # the results bulletin (default)
+REPORT_NOTICE = "通知"  # the notice publishing annexes 1–3 (seed 000)
+REPORT_KINDS = (REPORT_BULLETIN, REPORT_NOTICE)
+
+# --- rank stage: the 考核细则 workbook (rules.py), 考核打分 records (score.py) -------------
+RULES_ITEMS = "考核项目"
+RULES_ADJUSTMENTS = "加扣分"
+RULES_VETOES = "否决"
+RULES_GRADES = "等次"
+RULES_AWARDS = "奖项"
+RULES_SETTINGS = "设置"
+RULES_SHEETS = (
+    RULES_ITEMS, RULES_ADJUSTMENTS, RULES_VETOES, RULES_GRADES, RULES_AWARDS, RULES_SETTINGS,
+)
+
+ITEM = "项目"
+POINTS = "分值"
+METHOD = "方法"
+PERIOD = "期间"
+REMARK = "备注"
+# 考核项目 columns (类别 | 项目 | 分值 | 方法 | 指标 | parameters … | 期间 | 说明)
+BONUS_PER_PCT = "超额每1%加"
+BONUS_CAP = "加分上限"
+SHORT_PER_PCT = "短缺每1%扣"
+FLOOR = "最低分"
+THRESHOLD = "起评线"
+STEP = "每低"
+STEP_POINTS = "每档扣"
+RANK_POINTS = "名次分"
+SATISFIED = "满意值"
+UNACCEPTABLE = "不允许值"
+DIRECTION = "方向"
+NOTE = "说明"
+ITEM_COLUMNS = (
+    CATEGORY, ITEM, POINTS, METHOD, INDICATOR, BONUS_PER_PCT, BONUS_CAP, SHORT_PER_PCT, FLOOR,
+    THRESHOLD, STEP, STEP_POINTS, RANK_POINTS, SATISFIED, UNACCEPTABLE, DIRECTION, PERIOD, NOTE,
+)
+# methods
+M_RATE = "完成率"
+M_RANK = "名次赋分"
+M_EFFICACY = "功效系数"
+M_PASS = "达标"
+M_DIRECT = "直接打分"
+M_BONUS = "加分"
+M_PENALTY = "扣分"
+METHODS = (M_RATE, M_RANK, M_EFFICACY, M_PASS, M_DIRECT, M_BONUS, M_PENALTY)
+LOWER_IS_BETTER = "越小越好"
+
+# 加扣分: 单位 | 项目 | 分值 (signed) | 事由 | 依据 ; 否决: 单位 | 项目 | 事由 | 日期
+REASON = "事由"
+BASIS = "依据"
+DATE = "日期"
+ADJUSTMENT_COLUMNS = (UNIT, ITEM, POINTS, REASON, BASIS)
+VETO_COLUMNS = (UNIT, ITEM, REASON, DATE)
+# 等次: 等次 | 类别 | 下限 | 名额 | 比例 ; 奖项: 奖项 | 类别 | 项目 | 名额 | 下限
+GRADE = "等次"
+LOWER_BOUND = "下限"
+QUOTA = "名额"
+SHARE = "比例"
+AWARD = "奖项"
+GRADE_COLUMNS = (GRADE, CATEGORY, LOWER_BOUND, QUOTA, SHARE)
+AWARD_COLUMNS = (AWARD, CATEGORY, ITEM, QUOTA, LOWER_BOUND)
+EACH_ITEM = ("各项", "每项", "*")
+# 设置: 项目 | 值
+KEY = "项目"
+VALUE = "值"
+S_FULL_MARKS = "满分"
+S_VETO_ITEMS = "否决项目"
+S_VETO_EFFECT = "否决效果"
+S_TIE_BREAK = "并列规则"
+S_QUOTA_ROUNDING = "名额取整"
+S_QUOTA_TIE = "名额并列"
+S_PERIOD_WEIGHTS = "期间权重"
+S_BONUS_CAP = "加分总上限"
+S_PENALTY_CAP = "扣分总上限"
+S_DECIMALS = "保留小数"
+S_YELLOW = "黄灯差距"
+S_RED = "红灯差距"
+S_SCHEDULE = "序时进度"
+SETTING_KEYS = (
+    S_FULL_MARKS, S_VETO_ITEMS, S_VETO_EFFECT, S_TIE_BREAK, S_QUOTA_ROUNDING, S_QUOTA_TIE,
+    S_PERIOD_WEIGHTS, S_BONUS_CAP, S_PENALTY_CAP, S_DECIMALS, S_YELLOW, S_RED, S_SCHEDULE,
+)
+# veto effects
+V_FAIL = "不合格"
+V_DOWNGRADE = "降一等"
+V_NO_HONOURS = "不得评先"
+V_LAST = "排末位"
+V_ZERO = "0分"
+VETO_EFFECTS = (V_FAIL, V_DOWNGRADE, V_NO_HONOURS, V_LAST, V_ZERO)
+# quota rounding and quota-inside-a-tie rules
+ROUND_DOWN = "向下"
+ROUND_HALF_UP = "四舍五入"
+ROUND_UP = "向上"
+TIE_STRICT = "从严"  # tied units straddling a quota all get the lower grade
+TIE_LENIENT = "从宽"  # … all get the higher grade (the quota is exceeded)
+# 考核打分 (scores from offices): 单位 | 项目 | 得分 | 完成值 | 目标值 | 名次 | 期间 | 依据
+SCORE = "得分"
+PLACE = "名次"
+SCORING_COLUMNS = (UNIT, ITEM, SCORE, ACTUAL_VALUE, TARGET_VALUE, PLACE, PERIOD, BASIS)
+PERIOD_YEAR = "年度"
+EXAMPLE_MARK = "示例数据"
+# 排名 / 进度预警 cell values
+YES = "是"
+LIGHT_RED = "红灯"
+LIGHT_YELLOW = "黄灯"
+LIGHT_GREEN = "绿灯"
+NO_DATA = "无数据"
+TOTAL = "总分"
+SHEET_RANK_ISSUES = "排名问题"

@@ -45,8 +45,54 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "registry_blank_name": (W, "{loc}：单位名称为空，已跳过该行"),
     # --- rules.py / score.py / rank.py / targets.py -----------------------------------
     # (owned by the rank stage; add ids here)
+    "rules_sheet_missing": (E, "考核细则缺少“{sheet}”工作表，请按说明补充"),
+    "rules_column_missing": (E, "{loc}：缺少“{column}”列，请按考核细则模板填写"),
+    "rule_method_unknown": (
+        E,
+        "{loc}：考核方法“{value}”无法识别，"
+        "应为 完成率、名次赋分、功效系数、达标、直接打分、加分 或 扣分",
+    ),
+    "rule_number_invalid": (E, "{loc}：{column}“{value}”不是有效数值，请填写数字"),
+    "rule_param_missing": (E, "{loc}：“{method}”方法需要填写“{column}”"),
+    "rule_item_duplicate": (E, "{loc}：类别“{category}”的考核项目“{value}”重复，请删除重复行"),
+    "rule_category_invalid": (
+        E, "{loc}：类别“{value}”无效，应为 部门、村、社区 或留空（适用全部）"
+    ),
+    "rule_points_total": (
+        E, "{loc}：类别“{category}”各考核项目分值合计 {total} 分，与满分 {expected} 分不符，请核对"
+    ),
+    "rule_quota_invalid": (E, "{loc}：{column}“{value}”无效（{reason}），请核对"),
+    "rule_quota_total": (E, "{loc}：类别“{category}”各等次比例合计 {total}%，超过 100%，请核对"),
+    "rule_setting_invalid": (E, "{loc}：设置“{key}”的值“{value}”无效，可选：{choices}"),
+    "rule_setting_unknown": (W, "{loc}：设置项“{value}”无法识别，已忽略"),
+    "rule_weights_total": (E, "{loc}：期间权重合计 {total}%，应为 100%"),
+    "rule_tiebreak_unknown": (E, "{loc}：并列规则指定的项目“{value}”不在考核项目中"),
+    "rule_award_item_unknown": (E, "{loc}：奖项评比项目“{value}”不在考核项目中"),
+    "score_unit_unknown": (W, "{loc}：单位“{value}”不在单位名录中，该行未计分，请核对名称"),
+    "score_item_unknown": (W, "{loc}：项目“{value}”不在该单位类别的考核项目中，该行未计分"),
+    "score_not_a_number": (E, "{loc}：{column}“{value}”不是有效数值，该行未计分，请填写数字"),
+    "score_over_points": (W, "{loc}：得分 {value} 超过满分 {points} 分，已按满分计，请核对"),
+    "score_input_missing": (W, "单位“{unit}”缺少项目“{item}”的考核数据，该项计 0 分，请补充"),
+    "score_duplicate": (W, "{loc}：单位“{unit}”项目“{item}”（{period}）重复打分，已使用最后一条"),
+    "adjustment_capped": (
+        W, "单位“{unit}”的{item}合计 {total} 分，超过上限 {cap} 分，按 {cap} 分计"
+    ),
+    "veto_item_unknown": (
+        W, "{loc}：否决项目“{value}”不在设置的一票否决项目中，仍按否决处理，请核对"
+    ),
+    "unit_no_scores": (W, "单位“{unit}”（{category}）没有任何考核数据，未参加排名，请核对是否漏报"),
+    "quota_tie": (
+        W,
+        "{category}“{grade}”剩余名额 {quota} 个落在并列的 {count} 个单位中（{units}），"
+        "按“{rule}”处理：{outcome}",
+    ),
     # --- report.py ---------------------------------------------------------------------
     # (owned by the report stage; add ids here)
+    "report_input_missing": (E, "找不到排名工作簿“{file}”，请先运行“计算排名”"),
+    "report_sheet_missing": (E, "排名工作簿缺少“{sheet}”工作表，请先运行“计算排名”生成完整的工作簿"),
+    "report_format_unknown": (E, "不支持的输出格式“{value}”，请使用 .docx 或 .html"),
+    "report_kind_unknown": (E, "不支持的文种“{value}”，请使用 通报 或 通知"),
+    "report_template_missing": (E, "找不到文书模板“{file}”，请重新安装 targetbook"),
     # --- excel/ -------------------------------------------------------------------------
     # (owned by the Excel door; add ids here)
 }
