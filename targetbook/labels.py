@@ -313,3 +313,17 @@ LIGHT_GREEN = "绿灯"
 NO_DATA = "无数据"
 TOTAL = "总分"
 SHEET_RANK_ISSUES = "排名问题"
+
+# --- campaign folder and output file names (cli / demo, issue 2) ---------------------------
+FOLDER_SEND = "下发"  # blank per-unit returns to send out
+FOLDER_COLLECT = "回收"  # returns dropped here, any file names
+FOLDER_RESULTS = "成果"  # outputs
+CAMPAIGN_FOLDERS = (FOLDER_SEND, FOLDER_COLLECT, FOLDER_RESULTS)
+CONTROL_WORKBOOK = "控制台.xlsm"
+REGISTRY_FILE = "单位名录.xlsx"
+CONSOLIDATED_FILE = "汇总.xlsx"
+CHECK_REPORT_FILE = "校验报告.xlsx"
+RANKED_FILE = "排名.xlsx"
+RULES_FILE = "考核细则.xlsx"
+BULLETIN_STEM = "通报"  # 通报.docx / 通报.html
+EXAMPLE_DATA = "示例数据"  # marks invented figures in the demo
