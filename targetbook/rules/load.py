@@ -1,0 +1,493 @@
+"""Load a 考核细则 (and 考核打分 records) from sheets; every bad rule is an Issue with its cell."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from targetbook import labels as L
+from targetbook.errors import Issue, TargetbookError, issue
+from targetbook.rules.model import Award, Grade, Item, Records, Rules, Settings
+from targetbook.rules.sheets import (
+    NotANumber,
+    Sheet,
+    category,
+    find_sheet,
+    key,
+    number,
+    read_sheet,
+    split_list,
+    text,
+)
+
+METHOD_ALIASES = {
+    "完成率": L.M_RATE,
+    "完成率法": L.M_RATE,
+    "完成比例": L.M_RATE,
+    "名次赋分": L.M_RANK,
+    "排名赋分": L.M_RANK,
+    "名次": L.M_RANK,
+    "按名次赋分": L.M_RANK,
+    "功效系数": L.M_EFFICACY,
+    "功效系数法": L.M_EFFICACY,
+    "达标": L.M_PASS,
+    "达标制": L.M_PASS,
+    "是否达标": L.M_PASS,
+    "直接打分": L.M_DIRECT,
+    "打分": L.M_DIRECT,
+    "评分": L.M_DIRECT,
+    "直接评分": L.M_DIRECT,
+    "加分": L.M_BONUS,
+    "扣分": L.M_PENALTY,
+}
+VETO_ALIASES = {
+    "0": L.V_ZERO,
+    "零分": L.V_ZERO,
+    "计0分": L.V_ZERO,
+    "末位": L.V_LAST,
+    "降等": L.V_DOWNGRADE,
+    "降一个等次": L.V_DOWNGRADE,
+}
+
+
+class _Ctx:
+    """Collects issues for one workbook."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.issues: list[Issue] = []
+
+    def add(self, rule: str, sheet: str = "", cell: str = "", **params) -> None:
+        self.issues.append(issue(rule, file=self.file, sheet=sheet, cell=cell, **params))
+
+    def num(self, sh: Sheet, label: str, row: int, value, *, percent=False) -> float | None:
+        try:
+            return number(value, percent=percent)
+        except NotANumber:
+            self.add(
+                "rule_number_invalid", sh.name, sh.cell(label, row), column=label, value=text(value)
+            )
+            return None
+
+
+def _sheet(ctx: _Ctx, frames, name, columns, *, required=False) -> Sheet | None:
+    found = find_sheet(frames, name)
+    if found is None:
+        if required:
+            ctx.add("rules_sheet_missing", sheet=name)
+        return None
+    sh = read_sheet(found[0], found[1], columns)
+    if sh is None:
+        ctx.add("rules_column_missing", found[0], "A1", column=columns[0])
+    return sh
+
+
+def rules_from_frames(
+    frames: dict[str, pd.DataFrame], *, file: str = ""
+) -> tuple[Rules, list[Issue]]:
+    """Rules from sheet frames ({sheet name: frame}, raw or headed — see sheets.read_sheet)."""
+    ctx = _Ctx(file)
+    settings, tie_cell = _settings(ctx, _sheet(ctx, frames, L.RULES_SETTINGS, (L.KEY, L.VALUE)))
+    items_sheet = _sheet(ctx, frames, L.RULES_ITEMS, (L.ITEM, *L.ITEM_COLUMNS), required=True)
+    items = _items(ctx, items_sheet) if items_sheet else []
+    rules = Rules(items=items, settings=settings, file=file)
+    names = {i.name for i in items}
+    for name in settings.tie_break:
+        if name not in names and tie_cell:
+            ctx.add("rule_tiebreak_unknown", L.RULES_SETTINGS, tie_cell, value=name)
+    # A rejected item row would make every category's sum wrong: report the row, not the sums.
+    if items_sheet and not any(i.sheet == items_sheet.name for i in ctx.issues):
+        _check_totals(ctx, items_sheet, rules)
+    rules.grades = _grades(ctx, _sheet(ctx, frames, L.RULES_GRADES, L.GRADE_COLUMNS))
+    rules.awards = _awards(ctx, _sheet(ctx, frames, L.RULES_AWARDS, L.AWARD_COLUMNS), names)
+    rules.records, rec_issues = records_from_frames(frames, file=file)
+    return rules, ctx.issues + rec_issues
+
+
+def _items(ctx: _Ctx, sh: Sheet) -> list[Item]:
+    items: list[Item] = []
+    seen: set[tuple[str, str]] = set()
+    for row, r in sh.frame.iterrows():
+        name = text(r.get(L.ITEM))
+        if not name:
+            continue
+        cat = category(r.get(L.CATEGORY))
+        if cat is None:
+            ctx.add(
+                "rule_category_invalid",
+                sh.name,
+                sh.cell(L.CATEGORY, row),
+                value=text(r.get(L.CATEGORY)),
+            )
+            continue
+        method = METHOD_ALIASES.get(key(r.get(L.METHOD)))
+        if method is None:
+            ctx.add(
+                "rule_method_unknown", sh.name, sh.cell(L.METHOD, row), value=text(r.get(L.METHOD))
+            )
+            continue
+        nums = {
+            lab: ctx.num(sh, lab, row, r.get(lab))
+            for lab in (
+                L.POINTS,
+                L.BONUS_PER_PCT,
+                L.BONUS_CAP,
+                L.SHORT_PER_PCT,
+                L.FLOOR,
+                L.STEP,
+                L.STEP_POINTS,
+                L.SATISFIED,
+                L.UNACCEPTABLE,
+            )
+        }
+        nums[L.THRESHOLD] = ctx.num(sh, L.THRESHOLD, row, r.get(L.THRESHOLD), percent=True)
+        if nums[L.POINTS] is None:
+            ctx.add(
+                "rule_param_missing",
+                sh.name,
+                sh.cell(L.POINTS, row),
+                method=method,
+                column=L.POINTS,
+            )
+            continue
+        try:
+            rank_points = tuple(float(number(p)) for p in split_list(r.get(L.RANK_POINTS)))
+        except (NotANumber, TypeError):
+            ctx.add(
+                "rule_number_invalid",
+                sh.name,
+                sh.cell(L.RANK_POINTS, row),
+                column=L.RANK_POINTS,
+                value=text(r.get(L.RANK_POINTS)),
+            )
+            continue
+        if method == L.M_EFFICACY:
+            missing = [c for c in (L.SATISFIED, L.UNACCEPTABLE) if nums[c] is None]
+            if not missing and nums[L.SATISFIED] == nums[L.UNACCEPTABLE]:
+                missing = [L.UNACCEPTABLE]  # the formula divides by their difference
+            if missing:
+                ctx.add(
+                    "rule_param_missing",
+                    sh.name,
+                    sh.cell(missing[0], row),
+                    method=method,
+                    column=missing[0],
+                )
+                continue
+        if nums[L.STEP] is not None and nums[L.STEP] <= 0:
+            ctx.add(
+                "rule_number_invalid",
+                sh.name,
+                sh.cell(L.STEP, row),
+                column=L.STEP,
+                value=text(r.get(L.STEP)),
+            )
+            continue
+        if (cat, name) in seen:
+            ctx.add(
+                "rule_item_duplicate",
+                sh.name,
+                sh.cell(L.ITEM, row),
+                value=name,
+                category=cat or "全部",
+            )
+            continue
+        seen.add((cat, name))
+        threshold = nums[L.THRESHOLD]
+        if method == L.M_PASS and threshold is None:
+            threshold = 100.0
+        items.append(
+            Item(
+                name=name,
+                points=nums[L.POINTS],
+                method=method,
+                category=cat,
+                indicator=text(r.get(L.INDICATOR)),
+                bonus_per_pct=nums[L.BONUS_PER_PCT] or 0.0,
+                bonus_cap=nums[L.BONUS_CAP],
+                short_per_pct=nums[L.SHORT_PER_PCT] or 0.0,
+                floor=nums[L.FLOOR] or 0.0,
+                threshold=threshold,
+                step=nums[L.STEP],
+                step_points=nums[L.STEP_POINTS] or 0.0,
+                rank_points=rank_points,
+                satisfied=nums[L.SATISFIED],
+                unacceptable=nums[L.UNACCEPTABLE],
+                lower_is_better=key(r.get(L.DIRECTION)) in (L.LOWER_IS_BETTER, "越低越好", "负向"),
+                period=text(r.get(L.PERIOD)),
+                note=text(r.get(L.NOTE)),
+                row=row,
+            )
+        )
+    return items
+
+
+def _check_totals(ctx: _Ctx, sh: Sheet, rules: Rules) -> None:
+    """Scored items' points must add up to 满分 for each category (and period)."""
+    full = rules.settings.full_marks
+    if full is None:
+        return
+    periods = sorted({i.period for i in rules.items}) or [""]
+    for cat in L.CATEGORIES:
+        for period in periods:
+            scored = [
+                i for i in rules.items_for(cat) if not i.is_adjustment and i.period in ("", period)
+            ]
+            if not scored:
+                continue
+            total = round(sum(i.points for i in scored), 6)
+            if abs(total - full) > 1e-6:
+                ctx.add(
+                    "rule_points_total",
+                    sh.name,
+                    sh.cell(L.POINTS, sh.header_row),
+                    category=cat,
+                    total=f"{total:g}",
+                    expected=f"{full:g}",
+                )
+
+
+def _settings(ctx: _Ctx, sh: Sheet | None) -> tuple[Settings, str]:
+    s = Settings()
+    tie_cell = ""
+    if sh is None:
+        return s, tie_cell
+    for row, r in sh.frame.iterrows():
+        name, raw = key(r.get(L.KEY)), r.get(L.VALUE)
+        if not name:
+            continue
+        cell = sh.cell(L.VALUE, row)
+
+        def bad(choices: str, name=name, raw=raw, cell=cell) -> None:
+            ctx.add(
+                "rule_setting_invalid", sh.name, cell, key=name, value=text(raw), choices=choices
+            )
+
+        def num(percent=False, name=name, raw=raw, cell=cell) -> float | None:
+            try:
+                return number(raw, percent=percent)
+            except NotANumber:
+                bad("数字")
+                return None
+
+        if name == L.S_FULL_MARKS:
+            s.full_marks = num()
+        elif name == L.S_VETO_ITEMS:
+            s.veto_items = tuple(split_list(raw))
+        elif name == L.S_VETO_EFFECT:
+            v = VETO_ALIASES.get(key(raw), key(raw))
+            if v in L.VETO_EFFECTS:
+                s.veto_effect = v
+            else:
+                bad("、".join(L.VETO_EFFECTS))
+        elif name == L.S_TIE_BREAK:
+            s.tie_break, tie_cell = tuple(split_list(raw)), cell
+        elif name == L.S_QUOTA_ROUNDING:
+            if key(raw) in (L.ROUND_DOWN, L.ROUND_HALF_UP, L.ROUND_UP):
+                s.quota_rounding = key(raw)
+            else:
+                bad("、".join((L.ROUND_DOWN, L.ROUND_HALF_UP, L.ROUND_UP)))
+        elif name == L.S_QUOTA_TIE:
+            if key(raw) in (L.TIE_STRICT, L.TIE_LENIENT):
+                s.quota_tie = key(raw)
+            else:
+                bad("、".join((L.TIE_STRICT, L.TIE_LENIENT)))
+        elif name == L.S_PERIOD_WEIGHTS:
+            s.period_weights = _weights(ctx, sh.name, cell, raw)
+        elif name in (L.S_BONUS_CAP, L.S_PENALTY_CAP):
+            v = num()
+            setattr(
+                s,
+                "bonus_cap" if name == L.S_BONUS_CAP else "penalty_cap",
+                None if v is None else abs(v),
+            )
+        elif name == L.S_DECIMALS:
+            v = num()
+            if v is not None:
+                s.decimals = max(0, int(v))
+        elif name in (L.S_YELLOW, L.S_RED):
+            v = num()
+            if v is not None:
+                setattr(s, "yellow" if name == L.S_YELLOW else "red", v)
+        elif name == L.S_SCHEDULE:
+            s.schedule = num(percent=True)
+        else:
+            ctx.add("rule_setting_unknown", sh.name, sh.cell(L.KEY, row), value=name)
+    return s, tie_cell
+
+
+_WEIGHT = re.compile(r"([^\d=:：、,，;；\s%]+?)(?:平均)?\s*[=:：]?\s*(\d+(?:\.\d+)?)\s*%?")
+
+
+def period_group(period: str) -> str:
+    """A period label → its weight group: `3月` → 月度, `二季度` → 季度, else itself (年度)."""
+    p = key(period) or L.PERIOD_YEAR
+    if p.endswith("月") and not p.endswith("个月"):
+        return "月度"
+    if "季度" in p:
+        return "季度"
+    if "半年" in p:
+        return "半年"
+    return p
+
+
+def _weights(ctx: _Ctx, sheet: str, cell: str, raw) -> dict[str, float]:
+    """`年度40%、月度平均60%` / `年度=40，月度=60` → {年度: 40, 月度: 60}."""
+    pairs = _WEIGHT.findall(text(raw))
+    if not pairs:
+        ctx.add(
+            "rule_setting_invalid",
+            sheet,
+            cell,
+            key=L.S_PERIOD_WEIGHTS,
+            value=text(raw),
+            choices="年度40%、月度60%",
+        )
+        return {}
+    weights = {period_group(name): float(w) for name, w in pairs}
+    total = sum(weights.values())
+    if abs(total - 100) > 1e-6:
+        ctx.add("rule_weights_total", sheet, cell, total=f"{total:g}", value=text(raw))
+    return weights
+
+
+def _grades(ctx: _Ctx, sh: Sheet | None) -> list[Grade]:
+    if sh is None:
+        return []
+    grades: list[Grade] = []
+    for row, r in sh.frame.iterrows():
+        name = text(r.get(L.GRADE))
+        if not name:
+            continue
+        cat = category(r.get(L.CATEGORY))
+        if cat is None:
+            ctx.add(
+                "rule_category_invalid",
+                sh.name,
+                sh.cell(L.CATEGORY, row),
+                value=text(r.get(L.CATEGORY)),
+            )
+            continue
+        lower = ctx.num(sh, L.LOWER_BOUND, row, r.get(L.LOWER_BOUND))
+        quota = ctx.num(sh, L.QUOTA, row, r.get(L.QUOTA))
+        share = ctx.num(sh, L.SHARE, row, r.get(L.SHARE), percent=True)
+        if quota is not None and (quota < 0 or not float(quota).is_integer()):
+            ctx.add(
+                "rule_quota_invalid",
+                sh.name,
+                sh.cell(L.QUOTA, row),
+                column=L.QUOTA,
+                value=text(r.get(L.QUOTA)),
+                reason="应为非负整数",
+            )
+            quota = None
+        if share is not None and not 0 <= share <= 100:
+            ctx.add(
+                "rule_quota_invalid",
+                sh.name,
+                sh.cell(L.SHARE, row),
+                column=L.SHARE,
+                value=text(r.get(L.SHARE)),
+                reason="比例应在 0–100% 之间",
+            )
+            share = None
+        grades.append(Grade(name, cat, lower, None if quota is None else int(quota), share, row))
+    for cat in {g.category for g in grades}:
+        total = sum(g.share or 0 for g in grades if g.category == cat)
+        if total > 100 + 1e-6:
+            first = next(g for g in grades if g.category == cat and g.share)
+            ctx.add(
+                "rule_quota_total",
+                sh.name,
+                sh.cell(L.SHARE, first.row),
+                category=cat or "全部",
+                total=f"{total:g}",
+            )
+    return grades
+
+
+def _awards(ctx: _Ctx, sh: Sheet | None, names: set[str]) -> list[Award]:
+    if sh is None:
+        return []
+    awards: list[Award] = []
+    for row, r in sh.frame.iterrows():
+        name = text(r.get(L.AWARD))
+        if not name:
+            continue
+        cat = category(r.get(L.CATEGORY))
+        if cat is None:
+            ctx.add(
+                "rule_category_invalid",
+                sh.name,
+                sh.cell(L.CATEGORY, row),
+                value=text(r.get(L.CATEGORY)),
+            )
+            continue
+        item = text(r.get(L.ITEM))
+        if item and item not in L.EACH_ITEM and item not in names:
+            ctx.add("rule_award_item_unknown", sh.name, sh.cell(L.ITEM, row), value=item)
+            continue
+        quota = ctx.num(sh, L.QUOTA, row, r.get(L.QUOTA))
+        if quota is not None and (quota < 0 or not float(quota).is_integer()):
+            ctx.add(
+                "rule_quota_invalid",
+                sh.name,
+                sh.cell(L.QUOTA, row),
+                column=L.QUOTA,
+                value=text(r.get(L.QUOTA)),
+                reason="应为非负整数",
+            )
+            continue
+        lower = ctx.num(sh, L.LOWER_BOUND, row, r.get(L.LOWER_BOUND))
+        awards.append(Award(name, cat, item, 1 if quota is None else int(quota), lower, row))
+    return awards
+
+
+def records_from_frames(
+    frames: dict[str, pd.DataFrame], *, file: str = ""
+) -> tuple[Records, list[Issue]]:
+    """考核打分 / 加扣分 / 否决 sheets (any present) → Records with each row's provenance."""
+    ctx = _Ctx(file)
+    out = Records()
+    for name, cols, attr in (
+        (L.SHEET_SCORING, L.SCORING_COLUMNS, "scoring"),
+        (L.RULES_ADJUSTMENTS, L.ADJUSTMENT_COLUMNS, "adjustments"),
+        (L.RULES_VETOES, L.VETO_COLUMNS, "vetoes"),
+    ):
+        sh = _sheet(ctx, frames, name, cols)
+        if sh is None:
+            continue
+        frame = sh.frame.copy()
+        frame = frame[[bool(text(u)) for u in frame[L.UNIT]]] if L.UNIT in frame else frame[:0]
+        for c in cols:
+            if c not in frame:
+                frame[c] = None
+        frame[L.SRC_FILE] = file
+        frame[L.SRC_SHEET] = sh.name
+        frame[L.SRC_ROW] = list(frame.index)
+        setattr(out, attr, frame[[*cols, *L.PROVENANCE]].reset_index(drop=True))
+        out.columns[f"{file}!{sh.name}"] = dict(sh.letters)
+    return out, ctx.issues
+
+
+def read_frames(path: str | Path) -> dict[str, pd.DataFrame]:
+    """Every sheet of a workbook, raw (header=None); a fatal TargetbookError if unreadable."""
+    p = Path(path)
+    if not p.exists():
+        raise TargetbookError(f"找不到文件“{path}”")
+    try:
+        return pd.read_excel(p, sheet_name=None, header=None, engine="calamine", dtype=object)
+    except Exception as exc:  # calamine raises several types for a non-workbook
+        raise TargetbookError(f"无法读取“{path}”：{exc}") from exc
+
+
+def load_rules(path: str | Path, *, file: str | None = None) -> tuple[Rules, list[Issue]]:
+    """Load a 考核细则 workbook (sheets 考核项目, 设置, 等次, 奖项, 加扣分, 否决, 考核打分)."""
+    return rules_from_frames(read_frames(path), file=str(path) if file is None else file)
+
+
+def load_scores(path: str | Path, *, file: str | None = None) -> tuple[Records, list[Issue]]:
+    """Load offices' records (sheets 考核打分 / 加扣分 / 否决) from a workbook."""
+    return records_from_frames(read_frames(path), file=str(path) if file is None else file)

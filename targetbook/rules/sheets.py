@@ -1,0 +1,160 @@
+"""Sheet-level helpers of the rules loader: header finding, cell addresses, numbers, lists."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import pandas as pd
+
+from targetbook import labels as L
+
+HEADER_SCAN_ROWS = 10  # title/example rows above a header are allowed, as in returns
+
+
+def key(value: object) -> str:
+    """Header/name key: NFKC, every whitespace removed."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
+
+
+def text(value: object) -> str:
+    """Cell value → display text (None/NaN → "", 12.0 → "12")."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer():
+            return str(int(value))
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def letter(position: int) -> str:
+    """0 → A, 26 → AA."""
+    out = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+class NotANumber(ValueError):
+    """A cell that should hold a number does not."""
+
+
+_NUM = re.compile(r"^([-+]?\d+(?:\.\d+)?)\s*(%|分|个|名|家|人)?$")
+
+
+def number(value: object, *, percent: bool = False) -> float | None:
+    """A number from a cell: 85, "85", "85%", "0.5分", full-width digits; "" → None.
+
+    With `percent`, a numeric cell ≤ 1 is taken as a fraction (Excel stores 20% as 0.2).
+    """
+    if isinstance(value, bool):
+        raise NotANumber(str(value))
+    if isinstance(value, int | float):
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        v = float(value)
+        return v * 100 if percent and 0 < abs(v) <= 1 else v
+    s = text(value).replace(",", "")
+    if not s:
+        return None
+    m = _NUM.match(s)
+    if not m:
+        raise NotANumber(s)
+    return float(m.group(1))
+
+
+def split_list(value: object) -> list[str]:
+    """`党风廉政建设、社会治安综合治理` → two names (、 , ， ; ； / and line breaks separate)."""
+    return [p for p in (x.strip() for x in re.split(r"[、,，;；/\n]+", text(value))) if p]
+
+
+@dataclass
+class Sheet:
+    """A rules/records sheet with its header found: labels → letters, rows by Excel number."""
+
+    name: str
+    frame: pd.DataFrame  # columns = canonical labels present; index = Excel row
+    letters: dict[str, str]
+    header_row: int
+
+    def cell(self, label: str, row: int) -> str:
+        """A1 address of `label` in Excel row `row` (the header's column if unknown)."""
+        return f"{self.letters.get(label, 'A')}{row}"
+
+
+def find_sheet(frames: dict[str, pd.DataFrame], name: str) -> tuple[str, pd.DataFrame] | None:
+    """The frame whose sheet name matches `name` (whitespace/width tolerant)."""
+    for sheet, frame in frames.items():
+        if key(sheet) == key(name):
+            return sheet, frame
+    return None
+
+
+def read_sheet(sheet: str, frame: pd.DataFrame, columns: tuple[str, ...]) -> Sheet | None:
+    """Find the header (first of `columns` plus any other) in a raw or a headed frame.
+
+    A raw frame (read with header=None) has a RangeIndex 0… for Excel rows 1…; a headed frame
+    (as the Excel door reads a range with its header) has the labels as columns and data from
+    Excel row 2. Returns None when no header holding columns[0] is found.
+    """
+    wanted = {key(c): c for c in columns}
+    heads = [key(c) for c in frame.columns]
+    if wanted and key(columns[0]) in heads:
+        letters = {wanted[h]: letter(i) for i, h in enumerate(heads) if h in wanted}
+        data = frame.set_axis(range(frame.shape[1]), axis=1)
+        return _build(sheet, data, letters, range(2, 2 + len(frame)), 1)
+    for r in range(min(HEADER_SCAN_ROWS, len(frame))):
+        cells = [key(v) for v in frame.iloc[r]]
+        if key(columns[0]) in cells:
+            letters = {}
+            for i, h in enumerate(cells):
+                if h in wanted and wanted[h] not in letters:
+                    letters[wanted[h]] = letter(i)
+            body = frame.iloc[r + 1 :].set_axis(range(frame.shape[1]), axis=1)
+            return _build(sheet, body, letters, range(r + 2, r + 2 + len(body)), r + 1)
+    return None
+
+
+def _build(sheet, body, letters, rows, header_row) -> Sheet:
+    position = {lab: _pos(let) for lab, let in letters.items()}
+    out = pd.DataFrame(
+        {lab: list(body.iloc[:, p]) for lab, p in position.items()}, index=list(rows), dtype=object
+    )
+    # Rows whose every cell is blank are layout, not data.
+    keep = [any(text(v) for v in row) for row in out.itertuples(index=False)]
+    return Sheet(sheet, out[keep], letters, header_row)
+
+
+def _pos(col: str) -> int:
+    n = 0
+    for ch in col:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+CATEGORY_ALL = ("", "全部", "所有", "全体", "各类")
+
+
+def category(value: object) -> str | None:
+    """A 类别 cell → a category, "" for all, None when invalid."""
+    s = key(value)
+    if s in CATEGORY_ALL:
+        return ""
+    aliases = {
+        "机关": L.DEPARTMENT,
+        "部门": L.DEPARTMENT,
+        "站所": L.DEPARTMENT,
+        "机关站所": L.DEPARTMENT,
+        "行政村": L.VILLAGE,
+        "村": L.VILLAGE,
+        "社区": L.COMMUNITY,
+    }
+    return aliases.get(s)
