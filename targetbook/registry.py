@@ -1,13 +1,18 @@
-"""Unit, Registry (单位名录): load, normalise names, resolve aliases. (CONTRACT — being built)"""
+"""Unit, Registry (单位名录): load, normalise names, resolve aliases."""
 
 from __future__ import annotations
 
+import csv
+import difflib
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from targetbook.errors import Issue
+from targetbook import labels
+from targetbook.errors import Issue, TargetbookError, issue
+from targetbook.text import clean_text, header_key, name_key, split_aliases, split_name_aliases
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,23 +25,75 @@ class Unit:
     aliases: tuple[str, ...] = ()
 
 
+# How a name was matched: the standard name (or its text before a parenthesis) or an alias.
+NAME, ALIAS = "name", "alias"
+
+
 class Registry:
     """The 单位名录, in printing order; resolves names typed in returns to units."""
 
     def __init__(self, units: list[Unit]) -> None:
         self.units = tuple(units)
+        self._index: dict[str, tuple[Unit, str]] = {}
+        # (key text, unit that wanted it, unit that has it): for registry_duplicate
+        self.collisions: list[tuple[str, Unit, Unit]] = []
+        # Standard names first, so that another unit's alias never shadows a name.
+        for unit in self.units:
+            base, _ = split_name_aliases(unit.name)
+            for text in (unit.name, base):
+                self._add(text, unit, NAME)
+        for unit in self.units:
+            _, inline = split_name_aliases(unit.name)
+            for text in (*inline, *unit.aliases):
+                self._add(text, unit, ALIAS)
+
+    def _add(self, text: str, unit: Unit, how: str) -> None:
+        key = name_key(text)
+        if not key:
+            return
+        held = self._index.get(key)
+        if held is None:
+            self._index[key] = (unit, how)
+        elif held[0] != unit:
+            self.collisions.append((text, unit, held[0]))
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def __iter__(self):
+        return iter(self.units)
+
+    def __contains__(self, name: object) -> bool:
+        return name_key(name) in self._index
 
     def resolve(self, name: str) -> Unit | None:
         """The unit `name` means (standard name or alias, tolerant of spacing/width/〇)."""
-        raise NotImplementedError
+        return self.match(name)[0]
 
     def match(self, name: str) -> tuple[Unit | None, str]:
         """(unit, how) with how ∈ {"name", "alias", ""}: lets callers warn on aliases."""
-        raise NotImplementedError
+        found = self._index.get(name_key(name))
+        if found is None:
+            # `党政办（党群办）` typed with only some of the aliases: its base still names it
+            base, _ = split_name_aliases(clean_text(name))
+            found = self._index.get(name_key(base))
+            if found is None:
+                return None, ""
+        return found
 
     def suggest(self, name: str) -> str | None:
         """The closest standard name, for `unit_unknown` messages."""
-        raise NotImplementedError
+        key = name_key(name)
+        if not key or not self._index:
+            return None
+        # A typed name that is part of a known one (温塘 → 温塘村), or the other way round.
+        near = [k for k in self._index if (key in k or k in key) and min(len(k), len(key)) >= 2]
+        if not near:
+            near = difflib.get_close_matches(key, list(self._index), n=3, cutoff=0.5)
+        if not near:
+            return None
+        best = max(near, key=lambda k: difflib.SequenceMatcher(None, key, k).ratio())
+        return self._index[best][0].name
 
     def in_category(self, category: str) -> list[Unit]:
         """Units of one category, in registry order."""
@@ -44,16 +101,204 @@ class Registry:
 
     def to_frame(self) -> pd.DataFrame:
         """The registry as a 单位|类别|考核组|别名 frame."""
-        raise NotImplementedError
+        rows = [(u.name, u.category, u.group, "、".join(u.aliases)) for u in self.units]
+        return pd.DataFrame(rows, columns=list(labels.REGISTRY_COLUMNS), dtype=object)
+
+
+# 类别 texts seen in real 名录 besides the three canonical ones.
+_CATEGORY_ALIASES = {
+    "机关": labels.DEPARTMENT,
+    "机关部门": labels.DEPARTMENT,
+    "部门站所": labels.DEPARTMENT,
+    "站所": labels.DEPARTMENT,
+    "行政村": labels.VILLAGE,
+    "村委会": labels.VILLAGE,
+    "居委会": labels.COMMUNITY,
+    "社区居委会": labels.COMMUNITY,
+}
+
+
+def _category(value: object) -> str:
+    key = header_key(value)
+    if key in labels.CATEGORIES:
+        return key
+    return _CATEGORY_ALIASES.get(key, "")
+
+
+def _canonical_columns(columns: list[object]) -> dict[str, int]:
+    """Registry label → position in `columns` (first occurrence wins)."""
+    found: dict[str, int] = {}
+    for pos, col in enumerate(columns):
+        key = header_key(col)
+        label = key if key in labels.REGISTRY_COLUMNS else labels.ALIASES.get(key)
+        if key in ("名称", "单位名称", "单位"):
+            label = labels.REG_UNIT
+        elif key in ("分类", "类型", "类别"):
+            label = labels.REG_CATEGORY
+        elif key in ("别称", "简称", "曾用名", "别名"):
+            label = labels.REG_ALIASES
+        elif key in ("分组", "考核分组", "考核组"):
+            label = labels.REG_GROUP
+        if label in labels.REGISTRY_COLUMNS and label not in found:
+            found[label] = pos
+    return found
+
+
+def _letter(pos: int) -> str:
+    letters = ""
+    pos += 1
+    while pos:
+        pos, rem = divmod(pos - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
 
 
 def registry_from_frame(
     frame: pd.DataFrame, *, file: str = "", sheet: str = ""
 ) -> tuple[Registry, list[Issue]]:
     """Build a Registry from a 单位|类别|考核组|别名 frame (index = Excel row)."""
-    raise NotImplementedError
+    issues: list[Issue] = []
+    columns = _canonical_columns(list(frame.columns))
+    for required in (labels.REG_UNIT, labels.REG_CATEGORY):
+        if required not in columns:
+            issues.append(issue("registry_column_missing", file=file, sheet=sheet, column=required))
+    if issues:
+        return Registry([]), issues
+    units: list[Unit] = []
+    rows_of: dict[int, object] = {}  # id(unit) → Excel row, to locate collisions
+    seen: dict[str, str] = {}  # name_key of a standard name → that name
+    letter = {label: _letter(pos) for label, pos in columns.items()}
+    values = frame.to_numpy(dtype=object)
+    for row_number, row in zip(frame.index, values, strict=True):
+
+        def get(label: str, row=row) -> str:
+            pos = columns.get(label)
+            return "" if pos is None else clean_text(row[pos])
+
+        name = get(labels.REG_UNIT)
+        raw_category = get(labels.REG_CATEGORY)
+        at = {label: f"{col}{row_number}" for label, col in letter.items()}
+        if not name:
+            if any(clean_text(v) for v in row):
+                issues.append(
+                    issue("registry_blank_name", file=file, sheet=sheet, cell=at[labels.REG_UNIT])
+                )
+            continue
+        if not raw_category and name.startswith(labels.NON_DATA_MARKERS):
+            continue  # a 备注 line under the table
+        category = _category(raw_category)
+        if not category:
+            issues.append(
+                issue(
+                    "registry_category_invalid",
+                    file=file,
+                    sheet=sheet,
+                    cell=at[labels.REG_CATEGORY],
+                    value=raw_category,
+                )
+            )
+            continue
+        if name_key(name) in seen:
+            issues.append(
+                issue(
+                    "registry_duplicate",
+                    file=file,
+                    sheet=sheet,
+                    cell=at[labels.REG_UNIT],
+                    value=name,
+                    unit=seen[name_key(name)],
+                )
+            )
+            continue
+        seen[name_key(name)] = name
+        unit = Unit(
+            name=name,
+            category=category,
+            group=get(labels.REG_GROUP),
+            aliases=tuple(split_aliases(get(labels.REG_ALIASES))),
+        )
+        rows_of[id(unit)] = row_number
+        units.append(unit)
+    registry = Registry(units)
+    for text, unit, holder in registry.collisions:
+        label = labels.REG_ALIASES if text in unit.aliases else labels.REG_UNIT
+        cell = f"{letter.get(label, letter[labels.REG_UNIT])}{rows_of.get(id(unit), '')}"
+        issues.append(
+            issue(
+                "registry_duplicate",
+                file=file,
+                sheet=sheet,
+                cell=cell,
+                value=text,
+                unit=holder.name,
+            )
+        )
+    return registry, issues
+
+
+def _header_row(rows: list[list[object]], limit: int = 15) -> int | None:
+    """Index of the first row (within `limit`) holding the 单位 and 类别 columns."""
+    for i, row in enumerate(rows[:limit]):
+        found = _canonical_columns(row)
+        if labels.REG_UNIT in found and labels.REG_CATEGORY in found:
+            return i
+    return None
+
+
+def _frame_from_rows(rows: list[list[object]]) -> pd.DataFrame:
+    """Rows of a sheet → frame with the header row as columns and Excel rows as index."""
+    at = _header_row(rows)
+    if at is None:  # let registry_from_frame report the missing columns
+        at = 0
+    width = max((len(r) for r in rows), default=0)
+    padded = [list(r) + [None] * (width - len(r)) for r in rows]
+    header = [clean_text(v) for v in padded[at]] if padded else []
+    body = padded[at + 1 :]
+    index = pd.RangeIndex(at + 2, at + 2 + len(body))
+    return pd.DataFrame(body, columns=header or None, index=index, dtype=object)
+
+
+def _read_csv_rows(data: bytes) -> list[list[object]]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise TargetbookError("单位名录无法解码（应为 UTF-8 或 GB18030 编码的 CSV）")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
 
 
 def load_registry(path: str | Path) -> tuple[Registry, list[Issue]]:
     """Load a registry from xlsx/xls/ods/csv (sheet `单位名录` or the first with the header)."""
-    raise NotImplementedError
+    path = Path(path)
+    display = str(path)
+    if not path.is_file():
+        raise TargetbookError(f"找不到单位名录文件：{display}")
+    data = path.read_bytes()
+    if path.suffix.lower() in (".csv", ".txt"):
+        return registry_from_frame(_frame_from_rows(_read_csv_rows(data)), file=display)
+    try:
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+    except Exception as exc:  # calamine raises its own error types per format
+        try:  # a CSV saved with an .xls name still loads
+            return registry_from_frame(_frame_from_rows(_read_csv_rows(data)), file=display)
+        except Exception:
+            raise TargetbookError(f"单位名录无法读取：{display}（{exc}）") from exc
+    if not sheets:
+        raise TargetbookError(f"单位名录中没有工作表：{display}")
+    chosen = next((n for n in sheets if header_key(n) == labels.SHEET_REGISTRY), None)
+    if chosen is None:
+        chosen = next((n for n, rows in sheets.items() if _header_row(rows) is not None), None)
+    if chosen is None:
+        chosen = next(iter(sheets))
+    frame = _frame_from_rows(sheets[chosen])
+    return registry_from_frame(frame, file=display, sheet=chosen)

@@ -1,8 +1,14 @@
-"""Text normalisation: NFKC, whitespace, Chinese numerals, amounts (万元/亿元/%). (CONTRACT)"""
+"""Text normalisation: NFKC, whitespace, Chinese numerals, amounts (万元/亿元/%)."""
 
 from __future__ import annotations
 
+import math
+import re
+import unicodedata
 from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from functools import lru_cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,36 +20,356 @@ class Quantity:
     text: str  # the original text
 
 
+# Characters Excel/WPS users paste that are invisible but not whitespace for str.split().
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE_TABLE = {ord(c): None for c in _INVISIBLE}
+_SPACE_RE = re.compile(r"\s+")
+
+# Cells people fill to say "nothing here"; they parse to no number but are not errors.
+EMPTY_MARKERS = frozenset(["", *"- -- — —— － / \\ 无 暂无 空 n/a na none null".split()])
+
+
 def clean_text(value: object) -> str:
     """Cell value → display text: None → "", 12.0 → "12", CRLF → LF, outer whitespace stripped."""
-    raise NotImplementedError
+    if type(value) is str:  # the hot path: most cells are text
+        if "\r" in value:
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        return value.translate(_INVISIBLE_TABLE).strip()
+    try:
+        return _clean_other(value)
+    except Exception:  # a display text must never fail on an odd object
+        return ""
+
+
+def _clean_other(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"  # as Excel displays it
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if math.isinf(value):
+            return ""
+        # Excel stores 12 as 12.0; repr() keeps 0.1 as "0.1" rather than 0.1000000000000000055
+        return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime):
+        if value.time() == time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, str):  # str subclasses
+        return clean_text(str.__str__(value))
+    try:
+        import pandas as pd
+
+        if value is pd.NA or value is pd.NaT:
+            return ""
+    except ImportError:  # pragma: no cover - pandas is a dependency
+        pass
+    if hasattr(value, "item"):  # numpy scalars
+        return _clean_other(value.item())
+    return clean_text(str(value))
 
 
 def header_key(value: object) -> str:
     """Key for header matching: NFKC, every whitespace (incl. U+3000, line breaks) removed."""
-    raise NotImplementedError
+    text = unicodedata.normalize("NFKC", clean_text(value))
+    return _SPACE_RE.sub("", text.translate(_INVISIBLE_TABLE))
 
 
 def name_key(value: object) -> str:
     """Key for unit-name matching: NFKC, no whitespace, `〇` → `0`, full-width forms folded."""
-    raise NotImplementedError
+    text = clean_text(value)
+    # Repeat until stable: NFKC and casefold do not commute for a few code points, and the
+    # key must be idempotent (name_key(name_key(x)) == name_key(x)).
+    for _ in range(4):
+        key = unicodedata.normalize("NFKC", text).casefold()
+        key = unicodedata.normalize("NFKC", key).replace("〇", "0")
+        key = _SPACE_RE.sub("", key.translate(_INVISIBLE_TABLE))
+        if key == text:
+            break
+        text = key
+    return key
+
+
+_PAREN_RE = re.compile(r"^(.*?)\s*[(（]([^()（）]*)[)）]\s*$", re.S)
+_ALIAS_SEP_RE = re.compile(r"[、,，;；/／\s]+")
 
 
 def split_name_aliases(name: str) -> tuple[str, list[str]]:
     """`党政办  （党群办、人大办）` → ("党政办", ["党群办", "人大办"])."""
-    raise NotImplementedError
+    text = clean_text(name)
+    match = _PAREN_RE.match(text)
+    if not match or not match.group(1).strip():
+        return text, []
+    base = match.group(1).strip()
+    aliases = [a for a in _ALIAS_SEP_RE.split(match.group(2)) if a]
+    return base, aliases
+
+
+def split_aliases(text: object) -> list[str]:
+    """A 别名 cell (`党群办、人大办`, `a,b；c`) → its aliases."""
+    return [a for a in _ALIAS_SEP_RE.split(clean_text(text)) if a]
+
+
+# --- numbers ---------------------------------------------------------------------------
+_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "0": 0,
+    "一": 1,
+    "壹": 1,
+    "二": 2,
+    "贰": 2,
+    "两": 2,
+    "三": 3,
+    "叁": 3,
+    "四": 4,
+    "肆": 4,
+    "五": 5,
+    "伍": 5,
+    "六": 6,
+    "陆": 6,
+    "七": 7,
+    "柒": 7,
+    "八": 8,
+    "捌": 8,
+    "九": 9,
+    "玖": 9,
+}
+_SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+_BIG_UNITS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
+_CN_CHARS = "".join(_DIGITS) + "".join(_SMALL_UNITS) + "".join(_BIG_UNITS)
+_ARABIC_RE = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+")
+
+
+def _cn_integer(text: str) -> int | None:
+    """Chinese numerals (十二, 二十, 一百零五, 两万三千, 二〇二二) → int; None if malformed."""
+    if not text:
+        return None
+    if all(c in _DIGITS for c in text):  # digit by digit: 二〇二二 → 2022
+        if len(text) > 1 and "两" in text:
+            return None  # 两三 means "two or three", not 23
+        return int("".join(str(_DIGITS[c]) for c in text))
+    total = section = 0
+    digit: int | None = None
+    last_small = 10_000  # within a section units fall: 千 > 百 > 十
+    seen_wan = False
+    for char in text:
+        if char in _DIGITS:
+            if digit:  # two non-zero digits in a row: 三五十
+                return None
+            digit = _DIGITS[char]
+        elif char in _SMALL_UNITS:
+            unit = _SMALL_UNITS[char]
+            if unit >= last_small or digit == 0:
+                return None
+            section += (1 if digit is None else digit) * unit
+            digit, last_small = None, unit
+        elif char in "万萬":
+            if seen_wan or not (section or digit):
+                return None
+            total += (section + (digit or 0)) * 10_000
+            section, digit, last_small, seen_wan = 0, None, 10_000, True
+        else:  # 亿
+            if not (total or section or digit):
+                return None
+            total = (total + section + (digit or 0)) * 100_000_000
+            section, digit, last_small, seen_wan = 0, None, 10_000, False
+    return total + section + (digit or 0)
 
 
 def cn_number(text: str) -> float | None:
     """`三` → 3, `十二` → 12, `两` → 2, `１２` → 12, `0.5` → 0.5; None if not a number."""
-    raise NotImplementedError
+    try:
+        s = _SPACE_RE.sub("", unicodedata.normalize("NFKC", clean_text(text)))
+    except Exception:
+        return None
+    if not s:
+        return None
+    arabic = _ARABIC_RE.fullmatch(s)
+    if arabic:
+        return float(Decimal(s.replace(",", "")))
+    # Arabic mantissa with a Chinese magnitude: 2.5万 → 25000
+    m = re.fullmatch(r"(" + _ARABIC_RE.pattern + r")([万萬亿億千百]+)", s)
+    if m:
+        mult = _magnitude(m.group(2))
+        if mult is None:
+            return None
+        return float(Decimal(m.group(1).replace(",", "")) * mult)
+    negative = s[0] in "负-"
+    if negative:
+        s = s[1:]
+    if "点" in s:  # 三点五 → 3.5
+        whole, _, frac = s.partition("点")
+        w = _cn_integer(whole)
+        if w is None or not frac or any(c not in _DIGITS for c in frac):
+            return None
+        value = float(Decimal(f"{w}.{''.join(str(_DIGITS[c]) for c in frac)}"))
+    else:
+        n = _cn_integer(s) if all(c in _CN_CHARS for c in s) else None
+        if n is None:
+            return None
+        value = float(n)
+    return -value if negative else value
+
+
+def _magnitude(word: str) -> Decimal | None:
+    value = Decimal(1)
+    for char in word:
+        unit = _BIG_UNITS.get(char) or _SMALL_UNITS.get(char)
+        if unit is None:
+            return None
+        value *= unit
+    return value
+
+
+# prefix (no digits) · number · 余/多 · magnitude · unit · qualifier
+_NUM = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_QTY_RE = re.compile(
+    r"(?P<prefix>[^\d+\-.]{0,12}?)"
+    r"(?P<num>" + _NUM + r")"
+    r"(?P<approx>[余多])?"
+    r"(?P<mag>百万|千万|万亿|[万萬亿億千])?"
+    r"(?P<unit>%|‰|[A-Za-z²³/\u4e00-\u9fff]{1,4})?"
+    r"(?P<qual>以上|以下|以内|左右|及以上|余)?"
+)
+# Chinese numerals only with a known measure word: 一般 / 三好 are words, not quantities.
+MEASURE_WORDS = (
+    "个 家 户 人 名 项 次 件 座 处 所 亩 吨 米 公里 平方米 立方米 头 只 场 期 批 条 位 篇 份 "
+    "天 日 年 月 周 人次 台 套 辆 眼 株 棵 本 支 幢 栋 间 片 公顷 千米 万人 万户 万亩 元 "
+    "万元 亿元 块 所 类 级 星 分 倍 成"
+).split()
+_CN_QTY_RE = re.compile(
+    r"(?P<num>负?[" + _CN_CHARS + r"点]+)"
+    r"(?P<unit>%|" + "|".join(sorted(set(MEASURE_WORDS), key=len, reverse=True)) + r")?"
+)
+_TRAILING_PUNCT = "。．.;；,，、!！"
+_CURRENCY = {"元", "万元", "亿元", "块", "块钱"}
+_PERCENT = "百分之"
 
 
 def parse_quantity(value: object) -> Quantity | None:
-    """`5万元`, `0.77亿`, `97.19%`, `１２`, `三`, 12.5 → Quantity; None if not understood."""
-    raise NotImplementedError
+    """`5万元`, `0.77亿`, `97.19%`, `１２`, `三`, 12.5 → Quantity; None if not understood.
+
+    Blank cells and the "nothing" markers (`-`, `无`, `/`) give None as well: tell them from
+    unparseable text with `is_empty`. A bare 万/亿 magnitude means money (`0.77亿` → 元).
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        f = float(value)
+        if math.isnan(f) or math.isinf(f):
+            return None
+        return Quantity(f, "", clean_text(value))
+    try:
+        text = clean_text(value)
+    except Exception:  # pragma: no cover - clean_text never raises
+        return None
+    if not text or len(text) > 60:
+        return None
+    return _parse_text(text)
+
+
+@lru_cache(maxsize=65536)
+def _parse_text(text: str) -> Quantity | None:
+    s = _SPACE_RE.sub("", unicodedata.normalize("NFKC", text)).rstrip(_TRAILING_PUNCT)
+    if s.casefold() in EMPTY_MARKERS:
+        return None
+    if s.startswith(_PERCENT):
+        inner = _parse_text(s[len(_PERCENT) :])
+        if inner is None or inner.unit:
+            return None
+        return Quantity(inner.value, "%", text)
+    m = _QTY_RE.fullmatch(s)
+    if m:
+        if _ARABIC_RE.search(m.group("prefix")) or any(c.isdigit() for c in m.group("prefix")):
+            return None
+        number = Decimal(m.group("num").replace(",", ""))
+        if m.group("mag"):
+            number *= _magnitude(m.group("mag"))
+        number, unit = _money(number, m.group("unit") or "", bool(m.group("mag")))
+        return Quantity(float(number), unit, text)
+    m = _CN_QTY_RE.fullmatch(s)
+    if m:
+        n = cn_number(m.group("num"))
+        if n is None:
+            return None
+        has_mag = m.group("num")[-1] in "万萬亿億"
+        number, unit = _money(Decimal(repr(n)), m.group("unit") or "", has_mag)
+        return Quantity(float(number), unit, text)
+    return None
+
+
+def _money(number: Decimal, unit: str, has_magnitude: bool) -> tuple[Decimal, str]:
+    """Fold 万元/亿元/万人 into base units; a bare 万/亿 magnitude means 元 (`0.77亿`)."""
+    if unit in _CURRENCY:
+        if unit.startswith("万"):
+            number *= 10_000
+        elif unit.startswith("亿"):
+            number *= 100_000_000
+        return number, "元"
+    if unit.startswith(("万", "亿")) and not has_magnitude:
+        return number * _magnitude(unit[0]), unit[1:] or "元"
+    if has_magnitude and not unit:
+        return number, "元"
+    return number, unit
+
+
+def is_empty(value: object) -> bool:
+    """True for a blank cell or a "nothing" marker (`-`, `无`, `/`): no number, no error."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    s = _SPACE_RE.sub("", unicodedata.normalize("NFKC", clean_text(value)))
+    return s.casefold() in EMPTY_MARKERS
+
+
+# --- numbered items --------------------------------------------------------------------
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+# `1.`/`一、` count only at the start of a line or after ；。 (else `第1.5` would split);
+# `（1）` and `①` are unambiguous anywhere.
+_ITEM_RE = re.compile(
+    r"(?:(?:^|(?<=[\n；;。]))[ \t\u3000]*"
+    r"(?:(?P<a>\d{1,2})[.．、，,)）](?!\d)|(?P<d>[一二三四五六七八九十]{1,2})、))"
+    r"|[(（](?P<b>\d{1,2}|[一二三四五六七八九十]{1,2})[)）]"
+    r"|(?P<c>[" + _CIRCLED + r"])"
+)
 
 
 def split_items(text: str) -> list[str]:
     """Numbered items of a cell (`1. …；\\n2. …`) → their texts; one item if not numbered."""
-    raise NotImplementedError
+    s = clean_text(text)
+    if not s:
+        return []
+    starts: list[tuple[int, int]] = []  # (marker start, text start)
+    expected = 1
+    for m in _ITEM_RE.finditer(s):
+        raw = m.group("a") or m.group("b") or m.group("d")
+        number = _CIRCLED.index(m.group("c")) + 1 if m.group("c") else None
+        if raw is not None:
+            number = int(raw) if raw.isdigit() else int(cn_number(raw) or 0)
+        if number != expected:
+            continue  # `2022年` or an out-of-sequence number is text, not a marker
+        starts.append((m.start(), m.end()))
+        expected += 1
+    if not starts:
+        return [_strip_item(s)]
+    items = []
+    if s[: starts[0][0]].strip():
+        items.append(_strip_item(s[: starts[0][0]]))
+    for i, (_, begin) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else len(s)
+        item = _strip_item(s[begin:end])
+        if item:
+            items.append(item)
+    return items
+
+
+def _strip_item(text: str) -> str:
+    return text.strip().rstrip("；;，,、。").strip()
