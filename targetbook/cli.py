@@ -1,0 +1,335 @@
+"""The command line (thin): each command calls one library function and prints its result.
+
+Library modules are imported inside the commands, so `targetbook --help` stays fast and a
+stage that is not built yet fails with a Chinese message (exit 2) instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import asdict, is_dataclass
+from pathlib import Path
+
+import click
+
+from targetbook import __version__
+from targetbook.errors import TargetbookError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_FATAL = 0, 1, 2
+PROGRESS_MIN_FILES = 5  # fewer files finish before a bar would be worth drawing
+SHOW_ISSUES = 10  # issues listed in the human summary; the rest are in the JSON/workbook
+SEVERITY = {"error": "错误", "warning": "警告"}
+
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+_PATHS = click.Path(exists=True, path_type=Path)
+
+
+def _stage(module: str, name: str) -> Callable:
+    """Import `targetbook.<module>.<name>`; a stage not built yet is a fatal error."""
+    try:
+        mod = importlib.import_module(f"targetbook.{module}")
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("targetbook"):
+            raise
+        raise TargetbookError(f"此功能尚未实现（缺少模块 targetbook.{module}）") from None
+    fn = getattr(mod, name, None)
+    if fn is None:
+        raise TargetbookError(f"此功能尚未实现（缺少 targetbook.{module}.{name}）")
+    return fn
+
+
+def _guarded(command: Callable) -> Callable:
+    """Turn fatal errors into a Chinese message on stderr and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except TargetbookError as exc:
+            exc.show(file=sys.stderr)
+            sys.exit(exc.exit_code)
+        except NotImplementedError as exc:
+            where = f"（{exc}）" if str(exc) else ""
+            click.echo(f"错误：此功能尚未实现{where}", err=True)
+            sys.exit(EXIT_FATAL)
+
+    return wrapper
+
+
+class _Progress:
+    """read_returns' progress callback: a bar on stderr once there are more than a few files."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if total <= PROGRESS_MIN_FILES:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _emit_json(doc: object) -> None:
+    click.echo(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
+
+
+def _plain(obj: object) -> object:
+    """A result object as JSON-ready data (to_dict / to_json / dataclass / as is)."""
+    for method in ("to_dict", "to_json"):
+        if hasattr(obj, method):
+            return getattr(obj, method)()
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return asdict(obj)
+    return obj
+
+
+def _has_errors(doc: dict) -> bool:
+    return any(i.get("severity") == "error" for i in doc.get("issues", []))
+
+
+def _issue_line(i: dict) -> str:
+    loc = f"{i['sheet']}!{i['cell']}" if i.get("sheet") and i.get("cell") else i.get("sheet", "")
+    message = i.get("message", "").removeprefix(f"{loc}：")
+    where = " ".join(part for part in (i.get("file", ""), loc) if part)
+    sev = SEVERITY.get(i.get("severity", ""), i.get("severity", ""))
+    return f"  [{sev}] {where}  {message}（{i.get('rule', '')}）"
+
+
+def _summary(doc: dict) -> list[str]:
+    """Short Chinese summary of a validate / consolidate JSON document."""
+    files = doc.get("files", [])
+    issues = doc.get("issues", [])
+    failed = sum(1 for f in files if f.get("status") == "error")
+    errors = sum(1 for i in issues if i.get("severity") == "error")
+    lines = [
+        f"文件数：{len(files)}（无法读取 {failed}）  数据行数：{doc.get('rows', 0)}",
+        f"错误：{errors} 条  警告：{len(issues) - errors} 条",
+    ]
+    missing = doc.get("missing_units", [])
+    if missing:
+        lines.append(f"未报送：{len(missing)} 个（{'、'.join(missing)}）")
+    else:
+        lines.append("未报送：0 个")
+    dups = doc.get("duplicates", [])
+    lines.append(f"重复报送：{len(dups)} 个")
+    for d in dups:
+        lines.append(f"  {d['unit']}：{'、'.join(d['files'])}，保留 {d['kept']}")
+    if issues:
+        shown = issues[:SHOW_ISSUES]
+        lines.append(f"问题（前 {len(shown)} 条，共 {len(issues)} 条）：")
+        lines.extend(_issue_line(i) for i in shown)
+    if doc.get("out"):
+        lines.append(f"输出：{doc['out']}")
+    return lines
+
+
+def _load_registry(path: Path | None):
+    if path is None:
+        return None, []
+    return _stage("registry", "load_registry")(path)
+
+
+def _consolidate(paths: tuple[Path, ...], registry_path: Path | None, label: str):
+    """Read, validate and consolidate: the shared body of `validate` and `consolidate`."""
+    registry, registry_issues = _load_registry(registry_path)
+    read_returns = _stage("read", "read_returns")
+    consolidate = _stage("consolidate", "consolidate")
+    progress = _Progress(label)
+    try:
+        sources = read_returns(list(paths), progress=progress)
+    finally:
+        progress.close()
+    if not sources:
+        shown = "、".join(str(p) for p in paths)
+        raise TargetbookError(f"在 {shown} 中未找到任何表格文件（.xlsx/.xls/.xlsm/.ods/.csv）")
+    cons = consolidate(sources, registry)
+    if registry_issues:
+        cons.issues = [*registry_issues, *cons.issues]
+    return cons
+
+
+def _finish(doc: dict, as_json: bool) -> None:
+    if as_json:
+        _emit_json(doc)
+    else:
+        click.echo("\n".join(_summary(doc)))
+    sys.exit(EXIT_PROBLEMS if _has_errors(doc) else EXIT_OK)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="targetbook")
+def cli() -> None:
+    """targetbook：创先争优目标回收表的校验、汇总、评分排名与通报。"""
+
+
+@cli.command()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("targetbook-demo"),
+    show_default=True,
+    help="演示活动文件夹。",
+)
+@_guarded
+def demo(out_dir: Path) -> None:
+    """用南桐镇 2022 年 34 个单位的数据演示完整流程（含几处故意的填报错误）。"""
+    result = _stage("demo", "run_demo")(out_dir)
+    click.echo("\n".join(result.summary_lines()))
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--registry", type=_FILE, help="单位名录（xlsx/csv）；给出时在 下发/ 中生成各单位模板。"
+)
+@_guarded
+def init(directory: Path, registry: Path | None) -> None:
+    """新建考核活动文件夹：控制台.xlsm、下发/、回收/、成果/。"""
+    made = _stage("demo.campaign", "init_campaign")(directory, registry=registry)
+    click.echo(f"已建立活动文件夹：{directory}")
+    for path in made:
+        click.echo(f"  {path}")
+
+
+@cli.command()
+@click.option("--registry", type=_FILE, required=True, help="单位名录（xlsx/csv）。")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="模板输出文件夹。",
+)
+@click.option("--year", type=int, help="年度（默认今年）。")
+@_guarded
+def templates(registry: Path, out_dir: Path, year: int | None) -> None:
+    """按单位名录生成下发给各单位的空白填报模板。"""
+    reg, _ = _load_registry(registry)
+    written = _stage("write.templates", "write_templates")(reg, out_dir, year=year)
+    click.echo(f"已生成 {len(written)} 个模板：{out_dir}")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=_PATHS)
+@click.option("--registry", type=_FILE, help="单位名录（xlsx/csv），用于核对单位名称和未报送。")
+@click.option("--json", "as_json", is_flag=True, help="在标准输出打印一个 JSON 文档。")
+@_guarded
+def validate(paths: tuple[Path, ...], registry: Path | None, as_json: bool) -> None:
+    """校验回收表（文件或文件夹），列出每个问题所在的单元格。"""
+    cons = _consolidate(paths, registry, "校验")
+    _finish(cons.to_json(None), as_json)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=_PATHS)
+@click.option("--registry", type=_FILE, required=True, help="单位名录（xlsx/csv）。")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="汇总工作簿（.xlsx）。",
+)
+@click.option("--json", "as_json", is_flag=True, help="在标准输出打印一个 JSON 文档。")
+@_guarded
+def consolidate(paths: tuple[Path, ...], registry: Path, out: Path, as_json: bool) -> None:
+    """校验并汇总回收表，写出 汇总.xlsx（附件1–3、校验问题、未报送、重复报送、来源）。"""
+    cons = _consolidate(paths, registry, "汇总")
+    _stage("write.consolidation", "write_consolidation")(cons, out, year=cons.year)
+    _finish(cons.to_json(str(out)), as_json)
+
+
+@cli.command()
+@click.argument("consolidated", type=_FILE)
+@click.option("--rules", type=_FILE, required=True, help="考核细则工作簿。")
+@click.option("--scores", type=_FILE, help="各科室打分工作簿（考核打分、外部结果）。")
+@click.option("--previous", type=_FILE, help="上年排名工作簿（计算进位）。")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="排名工作簿（.xlsx）。",
+)
+@click.option("--json", "as_json", is_flag=True, help="在标准输出打印一个 JSON 文档。")
+@_guarded
+def rank(
+    consolidated: Path,
+    rules: Path,
+    scores: Path | None,
+    previous: Path | None,
+    out: Path,
+    as_json: bool,
+) -> None:
+    """按考核细则评分、排名（并列、进位、等次、奖项、否决），写出排名工作簿。"""
+    result = _stage("rank", "rank_files")(
+        consolidated, rules, scores=scores, previous=previous, out=out
+    )
+    doc = _plain(result)
+    if not isinstance(doc, dict):
+        doc = {"out": str(out)}
+    doc.setdefault("out", str(out))
+    if as_json:
+        _emit_json(doc)
+    else:
+        issues = doc.get("issues", [])
+        errors = sum(1 for i in issues if i.get("severity") == "error")
+        click.echo(f"错误：{errors} 条  警告：{len(issues) - errors} 条")
+        click.echo("\n".join(_issue_line(i) for i in issues[:SHOW_ISSUES]))
+        click.echo(f"输出：{doc['out']}")
+    sys.exit(EXIT_PROBLEMS if _has_errors(doc) else EXIT_OK)
+
+
+@cli.command()
+@click.argument("ranked", type=_FILE)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="通报文件（.docx 或 .html）。",
+)
+@_guarded
+def report(ranked: Path, out: Path) -> None:
+    """由排名工作簿生成通报（.docx 或 .html）。"""
+    if out.suffix.lower() not in (".docx", ".html"):
+        raise click.BadParameter("输出文件须为 .docx 或 .html", param_hint="--out")
+    _stage("report", "render_report")(ranked, out)
+    click.echo(f"输出：{out}")
+
+
+@cli.command("parse-target")
+@click.argument("texts", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="在标准输出打印一个 JSON 文档。")
+@_guarded
+def parse_target(texts: tuple[str, ...], as_json: bool) -> None:
+    """解析创先争优目标原文（如“区考核组排名保2争1”），列出结构化目标。"""
+    parse = _stage("targets", "parse_target")
+    targets = [_plain(t) for text in texts for t in parse(text)]
+    if as_json:
+        _emit_json(targets)
+        return
+    for t in targets:
+        fields = "  ".join(
+            f"{k}={v}" for k, v in t.items() if k != "text" and v not in (None, "", [])
+        )
+        click.echo(f"{t.get('text', '')}\t{fields}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of `targetbook` and `python -m targetbook`."""
+    # A redirected Windows console defaults to a legacy code page: Chinese would crash print.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    cli.main(args=argv, prog_name="targetbook")

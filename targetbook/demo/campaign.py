@@ -1,0 +1,49 @@
+"""The campaign folder of DESIGN.md: 控制台.xlsm, 下发/, 回收/, 成果/ (`init` and the demo)."""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from targetbook import labels
+
+
+def _optional(module: str, name: str) -> Callable | None:
+    """A function of a stage that may not be built yet (None then)."""
+    try:
+        mod = importlib.import_module(f"targetbook.{module}")
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").startswith("targetbook"):
+            return None
+        raise
+    return getattr(mod, name, None)
+
+
+def init_campaign(
+    directory: str | Path, *, registry: str | Path | None = None, year: int | None = None
+) -> list[Path]:
+    """Make a campaign folder; with a registry, copy it in and write its templates into 下发/."""
+    root = Path(directory)
+    made: list[Path] = []
+    for name in labels.CAMPAIGN_FOLDERS:
+        folder = root / name
+        folder.mkdir(parents=True, exist_ok=True)
+        made.append(folder)
+    copy_control = _optional("excel.build", "copy_control_workbook")
+    if copy_control is not None:
+        made.append(Path(copy_control(root)))
+    if registry is not None:
+        from targetbook.registry import load_registry
+        from targetbook.write.templates import write_templates
+
+        registry = Path(registry)
+        copied = root / (Path(labels.REGISTRY_FILE).stem + registry.suffix.lower())
+        if registry.resolve() != copied.resolve():
+            shutil.copyfile(registry, copied)
+        made.append(copied)
+        reg, _ = load_registry(registry)
+        written = write_templates(reg, root / labels.FOLDER_SEND, year=year)
+        made.extend(Path(p) for p in written or ())
+    return made

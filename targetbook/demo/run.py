@@ -1,0 +1,114 @@
+"""Run the demo campaign end to end: returns → check → 补报 → 汇总 (→ ranking, reports)."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from targetbook import labels
+from targetbook.consolidate import Consolidation, consolidate
+from targetbook.demo import returns as demo_returns
+from targetbook.demo.campaign import _optional, init_campaign
+from targetbook.demo.seed import TOWN, UNITS, YEAR
+from targetbook.errors import ERROR
+from targetbook.read import read_returns
+from targetbook.registry import load_registry
+
+DEFAULT_OUT = Path("targetbook-demo")
+SHOW_ISSUES = 8
+
+
+@dataclass
+class DemoResult:
+    """What the demo wrote and found; `summary_lines()` is what `targetbook demo` prints."""
+
+    out_dir: Path
+    registry: Path
+    returns: list[Path]
+    late: Path
+    faults: list[demo_returns.PlantedFault]
+    check: Consolidation  # the first round, before the late return
+    consolidation: Consolidation  # after 补报
+    outputs: dict[str, Path] = field(default_factory=dict)  # label → file
+
+    def summary_lines(self) -> list[str]:
+        """A short Chinese summary: what was found, and where the outputs are."""
+        counts = {c: sum(1 for u in UNITS if u[0] == c) for c in labels.CATEGORIES}
+        per = "、".join(f"{c} {n}" for c, n in counts.items())
+        check = self.check
+        errors = sum(1 for i in check.issues if i.severity == ERROR)
+        lines = [
+            f"演示：{TOWN}{YEAR}年度创先争优目标和亮点工作计划（{len(UNITS)} 个单位：{per}）",
+            f"活动文件夹：{self.out_dir}",
+            f"第一轮回收：{len(self.returns)} 个文件，数据行 {check.rows} 行",
+            f"校验：错误 {errors} 条，警告 {len(check.issues) - errors} 条；"
+            f"未报送 {len(check.missing_units)} 个（{'、'.join(check.missing_units)}）；"
+            f"重复报送 {len(check.duplicates)} 个",
+        ]
+        planted = {f.rule for f in self.faults}
+        for i in [i for i in check.issues if i.rule in planted][:SHOW_ISSUES]:
+            where = " ".join(p for p in (i.file, i.location) if p)
+            lines.append(f"  {where}  {i.message}（{i.rule}）")
+        for d in check.duplicates:
+            lines.append(f"  {d.unit}：{'、'.join(d.files)}，保留 {d.kept}")
+        cons = self.consolidation
+        units = sum(len(f) for f in cons.annexes.values())
+        lines.append(
+            f"补报：{demo_returns.MISSING_UNIT}。汇总：{units} 个单位，"
+            f"未报送 {len(cons.missing_units)} 个，数据行 {cons.rows} 行"
+        )
+        lines.append("输出：")
+        lines.extend(f"  {label}：{path}" for label, path in self.outputs.items())
+        collect = self.out_dir / labels.FOLDER_COLLECT
+        lines.append(f"试一试：targetbook validate {collect} --registry {self.registry}")
+        return lines
+
+
+def _clear_demo_files(collect: Path) -> None:
+    """Remove the returns an earlier demo run wrote, so the first round is missing a unit again."""
+    for path in collect.glob("*.xlsx"):
+        path.unlink()
+
+
+def run_demo(out_dir: str | Path = DEFAULT_OUT) -> DemoResult:
+    """Build the seed-000 campaign in `out_dir`, check it, take the late return, consolidate."""
+    root = Path(out_dir).resolve()
+    init_campaign(root)
+    collect = root / labels.FOLDER_COLLECT
+    results = root / labels.FOLDER_RESULTS
+    if collect.exists():
+        _clear_demo_files(collect)
+    registry_path = demo_returns.write_registry(root / labels.REGISTRY_FILE)
+    registry, registry_issues = load_registry(registry_path)
+    outputs: dict[str, Path] = {"单位名录": registry_path}
+
+    write_templates = _optional("write.templates", "write_templates")
+    if write_templates is not None:
+        send = root / labels.FOLDER_SEND
+        shutil.rmtree(send, ignore_errors=True)
+        write_templates(registry, send, year=YEAR)
+        outputs["下发模板"] = send
+
+    written, faults = demo_returns.write_returns(collect)
+    check = consolidate(read_returns([collect]), registry, year=YEAR)
+    check.issues = [*registry_issues, *check.issues]
+    late = demo_returns.write_late_return(collect)
+    cons = consolidate(read_returns([collect]), registry, year=YEAR)
+    cons.issues = [*registry_issues, *cons.issues]
+
+    write_consolidation = _optional("write.consolidation", "write_consolidation")
+    if write_consolidation is not None:
+        report = results / labels.CHECK_REPORT_FILE
+        write_consolidation(check, report, year=YEAR)
+        outputs["校验报告（第一轮）"] = report
+        summary = results / labels.CONSOLIDATED_FILE
+        write_consolidation(cons, summary, year=YEAR)
+        outputs["汇总"] = summary
+        outputs.update(_rank_and_report(root, summary))
+    return DemoResult(root, registry_path, written, late, faults, check, cons, outputs)
+
+
+def _rank_and_report(root: Path, consolidated: Path) -> dict[str, Path]:
+    """Ranking and reports, once those stages exist (the demo grows with the pipeline)."""
+    return {}
