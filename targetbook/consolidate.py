@@ -1,14 +1,23 @@
-"""Returns → Consolidation. (CONTRACT — being built)"""
+"""Returns → Consolidation: dedup, 未报送, registry order, nothing lost (pure, no file I/O)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pandas as pd
 
-from targetbook.errors import Issue
+from targetbook import labels as L
+from targetbook.errors import Issue, issue
 from targetbook.read import Source
 from targetbook.registry import Registry
+from targetbook.validate import validate_tables
+
+# Plan rows whose unit is unknown or blank are kept here (never printed in the annexes).
+UNMATCHED_COLUMNS = (L.SEQ, L.UNIT, L.TARGET, L.PLAN, *L.PROVENANCE)
+_ORDER = "_order"  # registry position of the row's unit (unmatched rows sort last)
+_MATCHED = "_matched"  # the unit is a registry name (validate resolved it)
 
 
 @dataclass
@@ -18,6 +27,7 @@ class Duplicate:
     unit: str
     files: list[str]
     kept: str
+    kinds: list[str] = field(default_factory=list)  # annex kinds in which it was duplicated
 
 
 @dataclass
@@ -34,19 +44,226 @@ class Consolidation:
     missing_units: list[str] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
+    # plan rows whose unit is blank or not in the registry (UNMATCHED_COLUMNS), input order
+    unmatched: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=UNMATCHED_COLUMNS))
+    file_units: dict[str, list[str]] = field(default_factory=dict)  # file → units it reported
+    file_rows: dict[str, int] = field(default_factory=dict)  # file → data rows read from it
 
     @property
     def rows(self) -> int:
-        """Data rows kept in the output."""
-        return sum(len(f) for f in self.annexes.values()) + sum(len(f) for f in self.others.values())
+        """Data rows kept in the output (annexes, other kinds and unmatched plan rows)."""
+        return (
+            sum(len(f) for f in self.annexes.values())
+            + sum(len(f) for f in self.others.values())
+            + len(self.unmatched)
+        )
 
     def to_json(self, out: str | None = None) -> dict:
         """The JSON document of DESIGN.md (validate / consolidate --json)."""
-        raise NotImplementedError
+        files = [
+            {
+                "path": s.file,
+                "sha256": s.sha256,
+                "status": s.status,
+                "units": list(self.file_units.get(s.file, [])),
+                "rows": self.file_rows.get(s.file, sum(len(t.frame) for t in s.tables)),
+            }
+            for s in self.sources
+        ]
+        return {
+            "files": files,
+            "issues": [i.to_dict() for i in self.issues],
+            "missing_units": list(self.missing_units),
+            "duplicates": [
+                {"unit": d.unit, "files": list(d.files), "kept": d.kept} for d in self.duplicates
+            ],
+            "rows": self.rows,
+            "out": None if out is None else str(out),
+        }
 
 
 def consolidate(
     sources: list[Source], registry: Registry | None, *, year: int | None = None
 ) -> Consolidation:
     """Pure: validated tables of many sources → one Consolidation (dedup, 未报送, order)."""
-    raise NotImplementedError
+    tables = [t for s in sources for t in s.tables]
+    frames, found = validate_tables(tables, registry) if tables else ({}, [])
+    cells = {(t.file, t.sheet): t for t in tables}
+    # The newest file wins a duplicate: its saved time, then its place in the input.
+    newest = sorted(range(len(sources)), key=lambda i: (_stamp(sources[i].modified), i))
+    file_rank = {sources[i].file: r for r, i in enumerate(newest)}
+    unit_order = {u.name: i for i, u in enumerate(registry.units)} if registry else {}
+
+    cons = Consolidation(registry=registry, year=year, sources=list(sources))
+    own: list[Issue] = []
+    dups: dict[tuple[str, tuple[str, ...], str], Duplicate] = {}
+    prepared = {kind: _prepare(frames.get(kind), kind, unit_order) for kind in frames}
+    cons.file_units, cons.file_rows = _per_file(sources, prepared)
+
+    for kind, df in prepared.items():
+        if kind == L.PLAN_KIND:
+            df = _merge_same_file(df, cells, own)
+        df = _drop_older(df, kind, file_rank, cells, own, dups)
+        df = df.sort_values(_ORDER, kind="stable")
+        if kind == L.PLAN_KIND:
+            _split_plan(cons, df)
+        else:
+            cols = [L.CATEGORY, *L.KIND_COLUMNS[kind]]
+            cols += [L.parsed(c) for c in L.NUMERIC_COLUMNS if L.parsed(c) in df.columns]
+            cons.others[kind] = df[[*cols, *L.PROVENANCE]].reset_index(drop=True)
+    if L.PLAN_KIND not in prepared:
+        _split_plan(cons, _prepare(None, L.PLAN_KIND, unit_order))
+
+    reported = set()
+    for frame in cons.annexes.values():
+        reported.update(frame[L.UNIT])
+    for unit in registry.units if registry else ():
+        if unit.name not in reported:
+            cons.missing_units.append(unit.name)
+            own.append(issue("unit_missing", unit=unit.name, category=unit.category))
+
+    cons.duplicates = list(dups.values())
+    order = {s.file: i for i, s in enumerate(sources)}
+    everything = [i for s in sources for i in s.issues] + list(found) + own
+    cons.issues = sorted(everything, key=lambda i: order.get(i.file, len(order)))
+    return cons
+
+
+def load_consolidation(path: str | Path) -> Consolidation:
+    """Read back a 汇总.xlsx written by write_consolidation (the rank stage's input)."""
+    from targetbook.write.consolidation import load_consolidation as _load
+
+    return _load(path)
+
+
+def _stamp(value: datetime | None) -> float:
+    """Sortable saved time: naive times are taken as UTC; unknown is oldest."""
+    if value is None:
+        return float("-inf")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.timestamp()
+
+
+def _prepare(df: pd.DataFrame | None, kind: str, unit_order: dict[str, int]) -> pd.DataFrame:
+    """Every expected column present, text blank instead of NaN, a registry-order key."""
+    wanted = [*L.KIND_COLUMNS[kind], L.CATEGORY, L.GROUP, *L.PROVENANCE]
+    df = pd.DataFrame(columns=wanted) if df is None else df.reset_index(drop=True)
+    df = df.copy()
+    for col in wanted:
+        if col not in df.columns:
+            df[col] = ""
+    for col in (*L.KIND_COLUMNS[kind], L.CATEGORY, L.GROUP, L.SRC_FILE, L.SRC_SHEET):
+        df[col] = df[col].astype(object).where(df[col].notna(), "").astype(str)
+    df[L.SRC_ROW] = pd.to_numeric(df[L.SRC_ROW], errors="coerce").fillna(0).astype(int)
+    df[_MATCHED] = df[L.UNIT].isin(unit_order.keys()) & (df[L.CATEGORY] != "")
+    df[_ORDER] = df[L.UNIT].map(unit_order).where(df[_MATCHED], len(unit_order))
+    df[_ORDER] = df[_ORDER].fillna(len(unit_order)).astype(int)
+    return df
+
+
+def _where(df: pd.DataFrame, idx: int, cells: dict) -> tuple[str, str, str]:
+    """(file, sheet, 单位 cell) of a row in its own return (column B if the table is unknown)."""
+    file, sheet, row = df.at[idx, L.SRC_FILE], df.at[idx, L.SRC_SHEET], df.at[idx, L.SRC_ROW]
+    table = cells.get((file, sheet))
+    if table is not None and L.UNIT in table.columns:
+        return file, sheet, table.cell(L.UNIT, row)
+    return file, sheet, f"B{row}"
+
+
+def _merge_same_file(df: pd.DataFrame, cells: dict, own: list[Issue]) -> pd.DataFrame:
+    """One unit twice in one file (often a plan split over rows): merge texts into the first."""
+    matched = df[_MATCHED]
+    again = matched & df.duplicated([L.UNIT, L.SRC_FILE], keep="first")
+    if not again.any():
+        return df
+    first_of = {}
+    for idx in df.index[matched & ~again]:
+        first_of[(df.at[idx, L.UNIT], df.at[idx, L.SRC_FILE])] = idx
+    for idx in df.index[again]:
+        first = first_of[(df.at[idx, L.UNIT], df.at[idx, L.SRC_FILE])]
+        for col in (L.TARGET, L.PLAN):
+            new, old = df.at[idx, col], df.at[first, col]
+            if new and new not in old:
+                df.at[first, col] = f"{old}\n{new}" if old else new
+        file, sheet, cell = _where(df, idx, cells)
+        own.append(
+            issue(
+                "duplicate_row",
+                file=file,
+                sheet=sheet,
+                cell=cell,
+                value=df.at[idx, L.UNIT],
+                other=df.at[first, L.SRC_ROW],
+            )
+        )
+    return df[~again]
+
+
+def _drop_older(
+    df: pd.DataFrame,
+    kind: str,
+    file_rank: dict[str, int],
+    cells: dict,
+    own: list[Issue],
+    dups: dict,
+) -> pd.DataFrame:
+    """A unit's rows of one kind from several files: keep the newest file's, report the rest."""
+    if not len(df):
+        return df
+    matched = df[_MATCHED]
+    if not matched.any():
+        return df
+    rank = df[L.SRC_FILE].map(file_rank).fillna(-1)
+    best = rank.where(matched).groupby(df[L.UNIT]).transform("max")
+    drop = matched & (rank != best)
+    if not drop.any():
+        return df
+    ranked = sorted(file_rank, key=file_rank.get)
+    for unit in pd.unique(df.loc[drop, L.UNIT]):
+        rows = matched & (df[L.UNIT] == unit)
+        files = list(pd.unique(df.loc[rows, L.SRC_FILE]))
+        kept = ranked[int(best[rows].iloc[0])] if best[rows].iloc[0] >= 0 else files[-1]
+        key = (unit, tuple(files), kept)
+        dup = dups.setdefault(key, Duplicate(unit, files, kept))
+        dup.kinds.append(kind)
+        shown = "、".join(files)
+        for idx in df.index[rows & drop]:
+            file, sheet, cell = _where(df, idx, cells)
+            own.append(
+                issue(
+                    "duplicate_unit",
+                    file=file,
+                    sheet=sheet,
+                    cell=cell,
+                    value=unit,
+                    unit=unit,
+                    files=shown,
+                    kept=kept,
+                )
+            )
+    return df[~drop]
+
+
+def _split_plan(cons: Consolidation, df: pd.DataFrame) -> None:
+    """Matched plan rows → one annex per category (序号 1…n); the rest → cons.unmatched."""
+    matched = df[_MATCHED]
+    plan_cols = [*L.KIND_COLUMNS[L.PLAN_KIND], *L.PROVENANCE]
+    for category in L.CATEGORIES:
+        part = df[matched & (df[L.CATEGORY] == category)][plan_cols].reset_index(drop=True)
+        part[L.SEQ] = range(1, len(part) + 1)
+        cons.annexes[category] = part
+    cons.unmatched = df[~matched][list(UNMATCHED_COLUMNS)].reset_index(drop=True)
+
+
+def _per_file(sources: list[Source], prepared: dict[str, pd.DataFrame]) -> tuple[dict, dict]:
+    """Units each file reported (registry names, first-seen order) and its data-row count."""
+    units: dict[str, list[str]] = {s.file: [] for s in sources}
+    rows = {s.file: sum(len(t.frame) for t in s.tables) for s in sources}
+    for df in prepared.values():
+        ok = df[df[_MATCHED]]
+        for file, unit in zip(ok[L.SRC_FILE], ok[L.UNIT], strict=True):
+            seen = units.setdefault(file, [])
+            if unit not in seen:
+                seen.append(unit)
+    return units, rows

@@ -327,3 +327,33 @@ RANKED_FILE = "排名.xlsx"
 RULES_FILE = "考核细则.xlsx"
 BULLETIN_STEM = "通报"  # 通报.docx / 通报.html
 EXAMPLE_DATA = "示例数据"  # marks invented figures in the demo
+
+# --- consolidate / write.consolidation / write.templates (consolidation area) -------------
+SHEET_UNMATCHED = "未识别单位"  # plan rows whose unit is blank or not in the registry
+MISSING_COLUMNS = (CATEGORY, UNIT, GROUP)
+DUPLICATE_COLUMNS = (UNIT, "报送文件", "保留文件", "表格")
+PARAM_COLUMNS = ("项目", "值")
+ANNEX_LABEL = "附件{n}"
+TEMPLATE_PLAN_SHEET = "目标计划"
+TEMPLATE_SUFFIX = "创先争优目标和亮点工作计划"  # annex template file names
+TEMPLATE_NOTE_PLAN = (
+    "填表说明：请在本表填写本单位创先争优目标和亮点工作计划，多项内容请按“1. …；2. …”分行填写；"
+    "不要修改表头和单位名称，无内容请注明“无”。"
+)
+TEMPLATE_NOTE_ROWS = (
+    "填表说明：每行填写一项，“单位”请从下拉列表选择；数值可写“5万元”“97.19%”等；"
+    "不要修改表头，不用的行保持空白。"
+)
+TEMPLATE_MEASURES = ("万元", "亿元", "元", "%", "个", "家", "户", "人", "项", "名", "亩", "公里")
+PAGE_FOOTER = "&C第 &P 页，共 &N 页"
+
+# --- Excel door (excel/): the control workbook's own sheets and 参数 keys -------------------
+SHEET_GUIDE = "说明"
+SHEET_LOG = "日志"
+SHEET_XLWINGS_CONF = "xlwings.conf"  # read by xlwings' VBA (interpreter, PYTHONPATH …)
+PARAM_SEND_DIR = "下发文件夹"
+PARAM_COLLECT_DIR = "回收文件夹"
+PARAM_RESULTS_DIR = "成果文件夹"
+PARAM_PREVIOUS = "上年排名文件"  # optional: last year's 排名.xlsx (进位)
+PARAM_SCORES = "打分文件"  # optional: offices' 考核打分 workbook
+LOG_COLUMNS = ("时间", "按钮", "结果", "说明")

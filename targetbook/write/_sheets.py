@@ -1,0 +1,100 @@
+"""Cell formats and the seed-000 annex layout shared by the 汇总 and template writers."""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from targetbook import labels as L
+
+FONT = "宋体"
+LINE_HEIGHT = 14.5  # points per wrapped line of 11pt 宋体
+# Column widths (Excel character units) for the seed-000 annex: 序号 | 单位 | 目标 | 计划.
+ANNEX_WIDTHS = (6, 20, 50, 58)
+PROVENANCE_WIDTHS = (30, 14, 8)
+# Excel/XlsxWriter limits: a longer string is cut by Excel, so we cut it ourselves.
+MAX_TEXT = 32767
+
+
+class Formats:
+    """The workbook's formats, created once (XlsxWriter slows down with one per cell)."""
+
+    def __init__(self, wb) -> None:
+        base = {"font_name": FONT, "font_size": 11, "valign": "vcenter"}
+        boxed = {**base, "border": 1, "text_wrap": True}
+        self.annex_no = wb.add_format({**base, "font_name": "黑体", "font_size": 14})
+        self.title = wb.add_format(
+            {**base, "bold": True, "font_size": 18, "align": "center", "text_wrap": True}
+        )
+        self.header = wb.add_format(
+            {**boxed, "bold": True, "align": "center", "bg_color": "#D9E1F2"}
+        )
+        self.cell = wb.add_format({**boxed, "align": "left"})
+        self.center = wb.add_format({**boxed, "align": "center"})
+        self.number = wb.add_format({**boxed, "align": "right"})
+        self.plain = wb.add_format({**base, "text_wrap": True, "valign": "top"})
+        self.side = wb.add_format({**base, "font_color": "#808080", "font_size": 9})
+        self.side_header = wb.add_format(
+            {**base, "font_color": "#808080", "font_size": 9, "bold": True}
+        )
+        self.note = wb.add_format(
+            {**base, "font_color": "#C00000", "font_size": 10, "text_wrap": True}
+        )
+        self.input = wb.add_format({**boxed, "align": "left", "locked": False})
+
+
+def text_width(text: str) -> float:
+    """Display width in Excel character units: CJK and full-width forms count about two."""
+    return sum(2.1 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text)
+
+
+def row_height(texts: Iterable[str], widths: Sequence[float]) -> float:
+    """Height (points) a row of wrapped cells needs, so printed annexes show every line."""
+    lines = 1
+    for text, width in zip(texts, widths, strict=False):
+        usable = max(width - 1, 1)
+        n = sum(max(1, math.ceil(text_width(part) / usable)) for part in str(text).split("\n"))
+        lines = max(lines, n)
+    return lines * LINE_HEIGHT + 6
+
+
+def put_text(ws, row: int, col: int, value: object, fmt=None) -> None:
+    """Write any value as a string cell (never a formula, URL or number guess)."""
+    text = "" if value is None else str(value)
+    if text:
+        ws.write_string(row, col, text[:MAX_TEXT], fmt)
+    elif fmt is not None:
+        ws.write_blank(row, col, None, fmt)
+
+
+def annex_head(ws, fmts: Formats, category: str, year: object, *, note: str = "") -> int:
+    """附件N, the merged title, an optional note line and the header; returns the header row."""
+    ws.set_row(0, 24)
+    put_text(ws, 0, 0, L.ANNEX_LABEL.format(n=L.ANNEX_NUMBER[category]), fmts.annex_no)
+    ws.set_row(1, 36)
+    ws.merge_range(1, 0, 1, 3, L.annex_title(category, year), fmts.title)
+    header = 2
+    if note:
+        ws.set_row(2, 32)
+        ws.merge_range(2, 0, 2, 3, note, fmts.note)
+        header = 3
+    ws.set_row(header, 22)
+    for col, label in enumerate(L.KIND_COLUMNS[L.PLAN_KIND]):
+        put_text(ws, header, col, label, fmts.header)
+    for col, width in enumerate(ANNEX_WIDTHS):
+        ws.set_column(col, col, width)
+    return header
+
+
+def print_setup(ws, header: int, last_row: int, last_col: int) -> None:
+    """A4 landscape, one page wide, header row repeated on every page, A:last_col printed."""
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.repeat_rows(header)
+    ws.print_area(0, 0, max(last_row, header), last_col)
+    ws.set_footer(L.PAGE_FOOTER)
+    ws.freeze_panes(header + 1, 0)

@@ -1,0 +1,294 @@
+"""Write the consolidated workbook (汇总.xlsx) and read it back for the later stages."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+from python_calamine import CalamineWorkbook
+
+from targetbook import labels as L
+from targetbook.consolidate import UNMATCHED_COLUMNS, Consolidation, Duplicate
+from targetbook.errors import Issue
+from targetbook.read import Source
+from targetbook.registry import Registry, Unit
+from targetbook.write._common import atomic_path
+from targetbook.write._sheets import (
+    ANNEX_WIDTHS,
+    MAX_TEXT,
+    PROVENANCE_WIDTHS,
+    Formats,
+    annex_head,
+    print_setup,
+    put_text,
+    row_height,
+)
+
+# Strings are never turned into formulas, URLs or numbers: the text from a return stays text.
+WORKBOOK_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+NUMERIC = {L.SEQ, L.SRC_ROW, *(L.parsed(c) for c in L.NUMERIC_COLUMNS), "行数"}
+WIDE = {L.TARGET, L.PLAN, L.PROGRESS_TEXT, L.PROBLEMS, L.NEXT_STEPS, L.EVIDENCE}
+WIDE |= {L.PEER_ITEM, L.PEER_STANDARD, L.FEATURE_CONTENT, "说明", L.SRC_FILE, "文件"}
+WIDE |= {"报送文件", "保留文件", "原值"}
+
+
+def write_consolidation(cons: Consolidation, path: str | Path, *, year: int | None = None) -> Path:
+    """Write 汇总.xlsx atomically: printable annexes, other kinds, issues, sources, registry."""
+    shown_year = year or cons.year or datetime.now().year
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        fmts = Formats(wb)
+        for category in L.CATEGORIES:
+            _annex(wb, fmts, category, shown_year, cons.annexes.get(category))
+        for kind, sheet in L.KIND_SHEET.items():
+            frame = cons.others.get(kind)
+            if frame is not None and len(frame):
+                _table(wb.add_worksheet(sheet), fmts, frame, list(frame.columns))
+        if len(cons.unmatched):
+            _table(wb.add_worksheet(L.SHEET_UNMATCHED), fmts, cons.unmatched, UNMATCHED_COLUMNS)
+        _table(wb.add_worksheet(L.SHEET_ISSUES), fmts, _issues_frame(cons), L.ISSUE_COLUMNS)
+        _table(wb.add_worksheet(L.SHEET_MISSING), fmts, _missing_frame(cons), L.MISSING_COLUMNS)
+        dups = pd.DataFrame(
+            [
+                (
+                    d.unit,
+                    "\n".join(d.files),
+                    d.kept,
+                    "、".join(L.KIND_NAMES.get(k, k) for k in d.kinds),
+                )
+                for d in cons.duplicates
+            ],
+            columns=L.DUPLICATE_COLUMNS,
+        )
+        _table(wb.add_worksheet(L.SHEET_DUPLICATES), fmts, dups, L.DUPLICATE_COLUMNS)
+        _table(wb.add_worksheet(L.SHEET_SOURCES), fmts, _sources_frame(cons), L.SOURCE_COLUMNS)
+        _table(wb.add_worksheet(L.SHEET_REGISTRY), fmts, _registry_frame(cons), L.REGISTRY_COLUMNS)
+        params = pd.DataFrame([(L.PARAM_YEAR, str(shown_year))], columns=L.PARAM_COLUMNS)
+        _table(wb.add_worksheet(L.SHEET_PARAMS), fmts, params, L.PARAM_COLUMNS)
+        wb.close()
+    return target
+
+
+def _annex(wb, fmts: Formats, category: str, year: object, frame: pd.DataFrame | None) -> None:
+    """One annex sheet in seed 000's layout; provenance to the right of the print area."""
+    ws = wb.add_worksheet(L.annex_sheet(category))
+    header = annex_head(ws, fmts, category, year)
+    for col, (label, width) in enumerate(zip(L.PROVENANCE, PROVENANCE_WIDTHS, strict=True), 4):
+        ws.set_column(col, col, width)
+        put_text(ws, header, col, label, fmts.side_header)
+    frame = frame if frame is not None else pd.DataFrame(columns=[*L.KIND_COLUMNS[L.PLAN_KIND]])
+    columns = [*L.KIND_COLUMNS[L.PLAN_KIND], *L.PROVENANCE]
+    values = [_column(frame, c) for c in columns]
+    row = header
+    for row, cells in enumerate(zip(*values, strict=True), header + 1):
+        ws.set_row(row, row_height([_text(v) for v in cells[1:4]], ANNEX_WIDTHS[1:]))
+        ws.write_number(row, 0, row - header, fmts.center)  # 序号 renumbered 1…n
+        put_text(ws, row, 1, _text(cells[1]), fmts.center)
+        put_text(ws, row, 2, _text(cells[2]), fmts.cell)
+        put_text(ws, row, 3, _text(cells[3]), fmts.cell)
+        put_text(ws, row, 4, _text(cells[4]), fmts.side)
+        put_text(ws, row, 5, _text(cells[5]), fmts.side)
+        if _finite(cells[6]):
+            ws.write_number(row, 6, int(cells[6]), fmts.side)
+    print_setup(ws, header, row, 3)
+
+
+def _table(ws, fmts: Formats, frame: pd.DataFrame, columns: Sequence[str]) -> None:
+    """A plain list sheet: bold header, frozen, filtered; numbers for numeric columns only."""
+    for col, label in enumerate(columns):
+        put_text(ws, 0, col, label, fmts.header)
+        width = 40 if label in WIDE else 10 if label in NUMERIC else 16
+        ws.set_column(col, col, width, fmts.side if label in L.PROVENANCE else None)
+    numeric = [label in NUMERIC for label in columns]
+    write_string, write_number = ws.write_string, ws.write_number
+    values = [_column(frame, c) for c in columns]
+    for row, cells in enumerate(zip(*values, strict=True), 1):
+        for col, value in enumerate(cells):
+            if numeric[col]:
+                if _finite(value):
+                    write_number(row, col, float(value))
+                elif value not in (None, "") and not isinstance(value, float):
+                    write_string(row, col, str(value)[:MAX_TEXT])
+            else:
+                text = _text(value)
+                if text:
+                    write_string(row, col, text[:MAX_TEXT])
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(frame), 1), len(columns) - 1)
+
+
+def _column(frame: pd.DataFrame, label: str) -> list:
+    return frame[label].tolist() if label in frame.columns else [None] * len(frame)
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return value if isinstance(value, str) else str(value)
+
+
+def _finite(value: object) -> bool:
+    if isinstance(value, bool) or value is None:
+        return False
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _issues_frame(cons: Consolidation) -> pd.DataFrame:
+    rows = [
+        (
+            i.file,
+            i.sheet,
+            i.cell,
+            i.rule,
+            L.SEVERITY_NAMES.get(i.severity, i.severity),
+            i.message,
+            i.value,
+        )
+        for i in cons.issues
+    ]
+    return pd.DataFrame(rows, columns=L.ISSUE_COLUMNS)
+
+
+def _missing_frame(cons: Consolidation) -> pd.DataFrame:
+    units = {u.name: u for u in cons.registry.units} if cons.registry else {}
+    rows = []
+    for name in cons.missing_units:
+        unit = units.get(name)
+        rows.append((unit.category if unit else "", name, unit.group if unit else ""))
+    return pd.DataFrame(rows, columns=L.MISSING_COLUMNS)
+
+
+def _sources_frame(cons: Consolidation) -> pd.DataFrame:
+    rows = []
+    for s in cons.sources:
+        stamp = s.modified.isoformat(sep=" ", timespec="seconds") if s.modified else ""
+        if s.tables:
+            rows += [(s.file, s.sha256, stamp, t.sheet, len(t.frame), s.status) for t in s.tables]
+        else:
+            rows.append((s.file, s.sha256, stamp, "", cons.file_rows.get(s.file, 0), s.status))
+    return pd.DataFrame(rows, columns=L.SOURCE_COLUMNS)
+
+
+def _registry_frame(cons: Consolidation) -> pd.DataFrame:
+    units = cons.registry.units if cons.registry else ()
+    rows = [(u.name, u.category, u.group, "、".join(u.aliases)) for u in units]
+    return pd.DataFrame(rows, columns=L.REGISTRY_COLUMNS)
+
+
+def load_consolidation(path: str | Path) -> Consolidation:
+    """Read back a 汇总.xlsx written by write_consolidation (the rank stage's input)."""
+    book = CalamineWorkbook.from_path(str(path))
+    sheets = set(book.sheet_names)
+
+    def rows(name: str) -> list[list]:
+        return book.get_sheet_by_name(name).to_python() if name in sheets else []
+
+    params = {_text(r[0]): _text(r[1]) for r in rows(L.SHEET_PARAMS)[1:] if len(r) > 1}
+    year = params.get(L.PARAM_YEAR, "")
+    registry = Registry(
+        [
+            Unit(f[L.REG_UNIT], f[L.REG_CATEGORY], f[L.REG_GROUP], _split(f[L.REG_ALIASES]))
+            for f in _records(rows(L.SHEET_REGISTRY), L.REGISTRY_COLUMNS)
+            if f[L.REG_UNIT]
+        ]
+    )
+    cons = Consolidation(registry=registry, year=int(year) if year.isdigit() else None)
+    plan = [*L.KIND_COLUMNS[L.PLAN_KIND], *L.PROVENANCE]
+    for category in L.CATEGORIES:
+        grid = rows(L.annex_sheet(category))
+        start = next((i for i, r in enumerate(grid) if r[:2] == [L.SEQ, L.UNIT]), len(grid))
+        cons.annexes[category] = _frame(grid[start:], plan)
+    for kind, sheet in L.KIND_SHEET.items():
+        if sheet in sheets:
+            grid = rows(sheet)
+            cons.others[kind] = _frame(grid, [_text(c) for c in grid[0]] if grid else [])
+    if L.SHEET_UNMATCHED in sheets:
+        cons.unmatched = _frame(rows(L.SHEET_UNMATCHED), list(UNMATCHED_COLUMNS))
+    severity = {v: k for k, v in L.SEVERITY_NAMES.items()}
+    for f in _records(rows(L.SHEET_ISSUES), L.ISSUE_COLUMNS):
+        values = [f[c] for c in L.ISSUE_COLUMNS]
+        values[4] = severity.get(values[4], values[4])
+        cons.issues.append(Issue(*values))
+    cons.missing_units = [f[L.UNIT] for f in _records(rows(L.SHEET_MISSING), L.MISSING_COLUMNS)]
+    kinds = {v: k for k, v in L.KIND_NAMES.items()}
+    for f in _records(rows(L.SHEET_DUPLICATES), L.DUPLICATE_COLUMNS):
+        unit, files, kept, shown = (f[c] for c in L.DUPLICATE_COLUMNS)
+        found = [kinds.get(k, k) for k in _split(shown)]
+        cons.duplicates.append(Duplicate(unit, files.split("\n"), kept, found))
+    _load_sources(cons, _records(rows(L.SHEET_SOURCES), L.SOURCE_COLUMNS))
+    return cons
+
+
+def _records(grid: list[list], columns: Sequence[str]) -> list[dict[str, str]]:
+    """Rows under a one-row header as {label: text}, by label (column order may differ)."""
+    if not grid:
+        return []
+    where = {_text(c): i for i, c in enumerate(grid[0])}
+    return [
+        {c: _text(r[where[c]]) if c in where and where[c] < len(r) else "" for c in columns}
+        for r in grid[1:]
+    ]
+
+
+def _frame(grid: list[list], columns: Sequence[str]) -> pd.DataFrame:
+    """Rows under a header → frame with `columns`; numbers where the writer wrote numbers."""
+    where = {_text(c): i for i, c in enumerate(grid[0])} if grid else {}
+    body = grid[1:]
+    data = {}
+    for label in columns:
+        i = where.get(label)
+        cells = [r[i] if i is not None and i < len(r) else "" for r in body]
+        if label in (L.SEQ, L.SRC_ROW):
+            data[label] = [int(v) if _finite(v) else 0 for v in cells]
+        elif label in NUMERIC:
+            data[label] = [float(v) if _finite(v) and v != "" else math.nan for v in cells]
+        else:
+            data[label] = [_text(v) for v in cells]
+    return pd.DataFrame(data, columns=list(columns))
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(
+        p.strip() for p in text.replace(",", "、").replace("，", "、").split("、") if p.strip()
+    )
+
+
+def _load_sources(cons: Consolidation, records: list[dict[str, str]]) -> None:
+    """来源 rows (one per file and sheet) → Source records without tables, file row counts."""
+    by_file: dict[str, Source] = {}
+    for f in records:
+        source = by_file.get(f["文件"])
+        if source is None:
+            stamp = f["修改时间"]
+            source = Source(
+                file=f["文件"],
+                path=f["文件"],
+                sha256=f["SHA-256"],
+                status=f["状态"] or "ok",
+                modified=datetime.fromisoformat(stamp) if stamp else None,
+            )
+            by_file[source.file] = source
+            cons.file_rows[source.file] = 0
+        cons.file_rows[source.file] += int(float(f["行数"])) if _finite(f["行数"]) else 0
+    cons.sources = list(by_file.values())
+    frames = [*cons.annexes.values(), *cons.others.values()]
+    for file in by_file:
+        units: list[str] = []
+        for frame in frames:
+            for unit in frame.loc[frame[L.SRC_FILE] == file, L.UNIT]:
+                if unit and unit not in units:
+                    units.append(unit)
+        cons.file_units[file] = units
