@@ -357,3 +357,7 @@ PARAM_RESULTS_DIR = "成果文件夹"
 PARAM_PREVIOUS = "上年排名文件"  # optional: last year's 排名.xlsx (进位)
 PARAM_SCORES = "打分文件"  # optional: offices' 考核打分 workbook
 LOG_COLUMNS = ("时间", "按钮", "结果", "说明")
+
+# --- validate.py: message fragments --------------------------------------------------------
+UNIT_HINT = "，是否为“{}”？"  # appended to unit_unknown when a close registry name exists
+RANGE_NEGATIVE = "不应为负数"  # value_out_of_range reason
