@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from targetbook import labels
+from targetbook.errors import TargetbookError
 
 
 def _optional(module: str, name: str) -> Callable | None:
@@ -36,8 +37,10 @@ def init_campaign(
         made.append(Path(copy_control(root)))
     if registry is not None:
         from targetbook.registry import load_registry
-        from targetbook.write.templates import write_templates
 
+        write_templates = _optional("write.templates", "write_templates")
+        if write_templates is None:
+            raise TargetbookError("生成模板功能尚未实现（缺少 targetbook.write.templates）")
         registry = Path(registry)
         copied = root / (Path(labels.REGISTRY_FILE).stem + registry.suffix.lower())
         if registry.resolve() != copied.resolve():
