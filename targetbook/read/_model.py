@@ -1,11 +1,9 @@
-"""Sniff and read any return; find the annex header; keep provenance. (CONTRACT — being built)"""
+"""The reader's results: Table (one annex table of one sheet) and Source (one input file)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 import pandas as pd
 
@@ -46,23 +44,3 @@ class Source:
     status: str = "ok"  # "ok" | "error" (unreadable file)
     tables: list[Table] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
-
-
-def find_returns(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
-    """Expand files and folders (recursively) into (path, display name); skip `~$*` lock files."""
-    raise NotImplementedError
-
-
-def read_return(path: str | Path, display: str | None = None) -> Source:
-    """Read one return in this process (no isolation)."""
-    raise NotImplementedError
-
-
-def read_returns(
-    paths: Iterable[str | Path],
-    *,
-    workers: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> list[Source]:
-    """Read many returns in worker processes; a crashing or hostile file becomes an Issue."""
-    raise NotImplementedError

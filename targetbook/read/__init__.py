@@ -1,0 +1,15 @@
+"""Sniff and read any return; find the annex header; keep provenance.
+
+Formats are recognised by content, never by extension: xlsx/xlsm/xlsb, xls, ods, CSV
+(UTF-8 or GB18030) and HTML tables saved as .xls. `read_returns` reads in worker
+processes so that a hostile file becomes an Issue instead of killing the run.
+"""
+
+from __future__ import annotations
+
+from targetbook.read._files import find_returns
+from targetbook.read._model import Source, Table
+from targetbook.read._one import read_return
+from targetbook.read._pool import read_returns
+
+__all__ = ["Source", "Table", "find_returns", "read_return", "read_returns"]

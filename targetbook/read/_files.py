@@ -1,0 +1,66 @@
+"""Expand the paths given by the user into the returns to read, in a stable order."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+# Inside a folder only spreadsheet-like files are returns (folders also hold 佐证材料 such as
+# PDFs and photos). A file named explicitly is always read and sniffed by content.
+RETURN_SUFFIXES = frozenset(
+    {
+        ".xlsx",
+        ".xlsm",
+        ".xltx",
+        ".xltm",
+        ".xlsb",
+        ".xls",
+        ".xlt",
+        ".et",
+        ".ett",
+        ".ods",
+        ".csv",
+        ".tsv",
+        ".txt",
+        ".htm",
+        ".html",
+    }
+)
+
+
+def _skipped(name: str) -> bool:
+    # `~$x.xlsx` is the lock file Excel/WPS keep beside an open workbook; `.~lock.x#` is
+    # LibreOffice's; dot files and `~x.tmp` are hidden or temporary saves.
+    return name.startswith(("~", ".")) or name.endswith((".tmp", ".bak", "#"))
+
+
+def find_returns(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
+    """Expand files and folders (recursively) into (path, display name); skip `~$*` lock files."""
+    found: list[tuple[Path, str]] = []
+    seen: set[str] = set()
+    for given in paths:
+        p = Path(given)
+        if p.is_dir():
+            for dirpath, dirnames, filenames in os.walk(p):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                base = Path(dirpath)
+                for name in sorted(filenames):
+                    if _skipped(name) or Path(name).suffix.lower() not in RETURN_SUFFIXES:
+                        continue
+                    f = base / name
+                    # Shown relative to the folder, starting with the folder's own name.
+                    shown = Path(p.name) / f.relative_to(p) if p.name else f.relative_to(p)
+                    _add(found, seen, f, str(shown))
+        elif not p.name.startswith("~$"):
+            # A file named explicitly is read whatever its name (a shell glob still drops
+            # lock files); if it does not exist the reader reports it as unreadable.
+            _add(found, seen, p, str(given))
+    return found
+
+
+def _add(found: list[tuple[Path, str]], seen: set[str], path: Path, shown: str) -> None:
+    key = os.path.normcase(os.path.abspath(path))
+    if key not in seen:
+        seen.add(key)
+        found.append((path, shown))

@@ -1,0 +1,168 @@
+"""Load every sheet of a sniffed return into a plain grid of cell values (no pandas yet)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from targetbook.read._sniff import CSV, HTML, Sniffed
+
+# A merged range, 0-based and inclusive: (first row, first col, last row, last col).
+Merge = tuple[int, int, int, int]
+
+
+@dataclass
+class Grid:
+    """One sheet: rows of raw values (row i is Excel row i + 1, column j is column j + 1)."""
+
+    name: str
+    rows: list[list[object]]
+    merges: list[Merge] = field(default_factory=list)
+    hidden: bool = False
+
+
+def load_grids(sniffed: Sniffed, data: bytes, stem: str) -> list[Grid]:
+    """All sheets of the file; a CSV or HTML table is named after the file, as Excel does."""
+    if sniffed.kind == CSV:
+        return [Grid(stem, _csv_rows(sniffed.text or ""))]
+    if sniffed.kind == HTML:
+        tables = _html_tables(sniffed.text or "")
+        return [
+            Grid(stem if i == 0 else f"{stem}({i + 1})", rows, merges)
+            for i, (rows, merges) in enumerate(tables)
+        ]
+    return _calamine_grids(data)
+
+
+def _calamine_grids(data: bytes) -> list[Grid]:
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+    grids = []
+    with CalamineWorkbook.from_filelike(io.BytesIO(data)) as wb:
+        for meta in wb.sheets_metadata:
+            if meta.typ not in (SheetTypeEnum.WorkSheet,):
+                continue
+            sheet = wb.get_sheet_by_name(meta.name)
+            merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ()]
+            rows = [_clean_row(row) for row in sheet.to_python(skip_empty_area=False)]
+            grids.append(Grid(meta.name, rows, merges, meta.visible != SheetVisibleEnum.Visible))
+    return grids
+
+
+def _clean_row(row: list[object]) -> list[object]:
+    # calamine gives "" for empty cells and floats for every number: 1.0 → 1 reads like Excel.
+    out = []
+    for v in row:
+        if v == "" or v is None:
+            out.append(None)
+        elif type(v) is float and v.is_integer() and abs(v) < 1e15:
+            out.append(int(v))
+        else:
+            out.append(v)
+    return out
+
+
+def _csv_rows(text: str) -> list[list[object]]:
+    sample = text[:16384]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, ",\t;|")
+    except csv.Error:
+        dialect = csv.excel_tab if sample.count("\t") > sample.count(",") else csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    return [[v if v.strip() else None for v in row] for row in reader]
+
+
+# --- HTML tables (web systems export them with an .xls name) -------------------------------
+
+_SPACES = re.compile(r"[ \t\r\n\f]+")
+
+
+class _TableParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[tuple[str, int, int]]]] = []
+        self._depth = 0  # nested tables are read as text of the outer cell
+        self._skip = 0  # inside <style>/<script>
+        self._cell: list[str] | None = None
+        self._span = (1, 1)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("style", "script"):
+            self._skip += 1
+        elif tag == "table":
+            self._depth += 1
+            if self._depth == 1:
+                self.tables.append([])
+        elif self._depth == 1 and tag == "tr":
+            self._end_cell()
+            self.tables[-1].append([])
+        elif self._depth == 1 and tag in ("td", "th"):
+            self._end_cell()
+            if not self.tables[-1]:
+                self.tables[-1].append([])
+            a = dict(attrs)
+            self._cell = []
+            self._span = (_span(a.get("rowspan")), _span(a.get("colspan")))
+        elif tag == "br" and self._cell is not None:
+            self._cell.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "script"):
+            self._skip = max(0, self._skip - 1)
+        elif tag == "table":
+            if self._depth == 1:
+                self._end_cell()
+            self._depth = max(0, self._depth - 1)
+        elif self._depth == 1 and tag in ("td", "th", "tr"):
+            self._end_cell()
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None and not self._skip:
+            self._cell.append(_SPACES.sub(" ", data.replace("\xa0", " ")))
+
+    def _end_cell(self) -> None:
+        if self._cell is not None and self.tables and self.tables[-1]:
+            text = "\n".join(line.strip() for line in "".join(self._cell).split("\n")).strip()
+            self.tables[-1][-1].append((text, *self._span))
+        self._cell = None
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), 1000))
+    except ValueError:
+        return 1
+
+
+def _html_tables(text: str) -> list[tuple[list[list[object]], list[Merge]]]:
+    parser = _TableParser()
+    parser.feed(text)
+    parser.close()
+    parser._end_cell()
+    out = []
+    for table in parser.tables:
+        occupied: dict[tuple[int, int], object] = {}
+        merges: list[Merge] = []
+        for r, cells in enumerate(table):
+            c = 0
+            for value, rowspan, colspan in cells:
+                while (r, c) in occupied:
+                    c += 1
+                occupied[(r, c)] = value or None
+                for dr in range(rowspan):
+                    for dc in range(colspan):
+                        if dr or dc:
+                            occupied.setdefault((r + dr, c + dc), None)
+                if rowspan > 1 or colspan > 1:
+                    merges.append((r, c, r + rowspan - 1, c + colspan - 1))
+                c += colspan
+        if not occupied:
+            continue
+        height = max(r for r, _ in occupied) + 1
+        width = max(c for _, c in occupied) + 1
+        rows = [[occupied.get((r, c)) for c in range(width)] for r in range(height)]
+        out.append((rows, merges))
+    return out

@@ -1,0 +1,69 @@
+"""Read one return in this process: provenance, sniff, pre-check, sheets → tables."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from pathlib import Path
+
+from targetbook.errors import ERROR, issue
+from targetbook.read._grid import load_grids
+from targetbook.read._model import Source
+from targetbook.read._sniff import MAX_FILE_BYTES, Rejected, sniff
+from targetbook.read._table import HEADER_SEARCH_ROWS, read_sheet
+
+
+def read_return(path: str | Path, display: str | None = None) -> Source:
+    """Read one return in this process (no isolation)."""
+    p = Path(path)
+    file = display if display is not None else str(path)
+    src = Source(file=file, path=str(p.absolute()))
+    try:
+        st = p.stat()
+        src.size = st.st_size
+        src.modified = datetime.fromtimestamp(st.st_mtime, UTC).replace(tzinfo=None)
+        if st.st_size > MAX_FILE_BYTES:
+            raise Rejected("file_too_large", f"{st.st_size >> 20} MB")
+        data = p.read_bytes()
+    except Rejected as exc:
+        return _fail(src, exc.rule, exc.reason)
+    except OSError as exc:
+        return _fail(src, "file_unreadable", exc.strerror or type(exc).__name__)
+    src.sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        sniffed = sniff(data)
+        if sniffed.modified is not None:
+            src.modified = sniffed.modified
+        grids = load_grids(sniffed, data, p.stem)
+    except Rejected as exc:
+        return _fail(src, exc.rule, exc.reason)
+    except Exception as exc:  # calamine/zip/codec errors on a broken file: the run goes on
+        name = type(exc).__name__
+        if name == "PasswordError":
+            return _fail(src, "file_encrypted")
+        return _fail(src, "file_unreadable", f"{name}: {str(exc)[:200]}")
+    headerless = []
+    for grid in grids:
+        table, issues, has_header = read_sheet(grid, file)
+        src.issues.extend(issues)
+        if table is not None:
+            src.tables.append(table)
+        if not has_header:
+            headerless.append(grid)
+    if len(headerless) == len(grids):
+        # No sheet of the file looks like an annex: say so once, on its first sheet.
+        first = grids[0].name if grids else ""
+        src.issues.append(issue("header_missing", file=file, sheet=first, rows=HEADER_SEARCH_ROWS))
+    else:
+        for grid in headerless:
+            if not grid.hidden and any(any(v is not None for v in row) for row in grid.rows):
+                src.issues.append(issue("sheet_skipped", file=file, sheet=grid.name))
+    if not src.tables and any(i.severity == ERROR for i in src.issues):
+        src.status = "error"
+    return src
+
+
+def _fail(src: Source, rule: str, reason: str = "") -> Source:
+    src.status = "error"
+    src.issues.append(issue(rule, file=src.file, reason=reason))
+    return src

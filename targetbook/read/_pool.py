@@ -1,0 +1,181 @@
+"""Read many returns in worker processes that a hostile file can crash without harm.
+
+A small hand-rolled pool (not concurrent.futures): the parent always knows which file a
+worker is on, so a worker that dies (calamine aborts, the memory limit hits) or hangs
+costs exactly that file, which becomes an Issue; the worker is replaced and the rest of
+its batch is read by the others.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+
+from targetbook.errors import issue
+from targetbook.read._files import find_returns
+from targetbook.read._model import Source
+from targetbook.read._one import read_return
+
+DEFAULT_TIMEOUT = 60.0  # seconds per file; a real return reads in milliseconds
+DEFAULT_MEMORY = 3 << 30  # address-space limit per worker (Linux)
+_BATCH_MAX = 32
+
+Item = tuple[int, str, str]  # (position, path, display)
+
+
+def _worker(conn: Connection, memory_limit: int | None) -> None:
+    if memory_limit and sys.platform.startswith("linux"):
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    os.environ["RUST_BACKTRACE"] = "0"
+    while True:
+        try:
+            batch = conn.recv()
+        except EOFError:
+            return
+        if batch is None:
+            return
+        for pos, path, display in batch:
+            try:
+                src = read_return(path, display)
+            except MemoryError:
+                src = _failed(path, display, "file_too_large", "内存不足")
+            except Exception as exc:  # a bug must cost one file, not the run
+                src = _failed(path, display, "file_unreadable", f"{type(exc).__name__}: {exc}")
+            conn.send((pos, src))
+        conn.send(None)
+
+
+def _failed(path: str, display: str, rule: str, reason: str = "", **params: object) -> Source:
+    src = Source(file=display, path=str(Path(path).absolute()), status="error")
+    try:
+        src.size = Path(path).stat().st_size
+    except OSError:
+        pass
+    src.issues.append(issue(rule, file=display, reason=reason, **params))
+    return src
+
+
+class _Slot:
+    """One worker process and the batch it is reading."""
+
+    def __init__(self, ctx, memory_limit: int | None) -> None:
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker, args=(child, memory_limit), daemon=True)
+        self.proc.start()
+        child.close()
+        self.batch: deque[Item] = deque()
+        self.since = time.monotonic()
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.proc.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except OSError:
+                self.proc.kill()
+        self.proc.join(5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+        self.conn.close()
+
+
+def read_returns(
+    paths: Iterable[str | Path],
+    *,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    memory_limit: int | None = DEFAULT_MEMORY,
+) -> list[Source]:
+    """Read many returns in worker processes; a crashing or hostile file becomes an Issue."""
+    items = [(i, str(p), shown) for i, (p, shown) in enumerate(find_returns(paths))]
+    total = len(items)
+    if not total:
+        return []
+    n_workers = max(1, min(workers or os.cpu_count() or 1, total))
+    size = max(1, min(_BATCH_MAX, total // (n_workers * 4)))
+    todo: deque[list[Item]] = deque(items[i : i + size] for i in range(0, total, size))
+    results: list[Source | None] = [None] * total
+    ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    slots: list[_Slot] = []
+    done = 0
+
+    def finish(pos: int, src: Source) -> None:
+        nonlocal done
+        results[pos] = src
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
+    def lose(slot: _Slot, rule: str, **params: object) -> None:
+        """The worker is gone: its current file failed, the rest of its batch goes back."""
+        if slot.batch:
+            pos, path, display = slot.batch.popleft()
+            finish(pos, _failed(path, display, rule, **params))
+        if slot.batch:
+            todo.appendleft(list(slot.batch))
+        slots.remove(slot)
+        slot.stop(kill=True)
+
+    try:
+        while done < total:
+            for slot in list(slots):
+                if not slot.batch and todo:
+                    batch = todo.popleft()
+                    try:
+                        slot.conn.send(batch)
+                    except OSError:  # died while idle: nothing of the batch was read
+                        todo.appendleft(batch)
+                        slots.remove(slot)
+                        slot.stop(kill=True)
+                        continue
+                    slot.batch = deque(batch)
+                    slot.since = time.monotonic()
+            while todo and len(slots) < n_workers:
+                slot = _Slot(ctx, memory_limit)
+                slots.append(slot)
+                slot.batch = deque(todo.popleft())
+                slot.conn.send(list(slot.batch))
+            busy = [s for s in slots if s.batch]
+            now = time.monotonic()
+            wait_for = max(0.0, min(s.since + timeout for s in busy) - now) if busy else 0.1
+            ready = set(
+                wait([s.conn for s in busy] + [s.proc.sentinel for s in busy], timeout=wait_for)
+            )
+            for slot in busy:
+                if slot.conn in ready:
+                    try:
+                        while slot.conn.poll():
+                            msg = slot.conn.recv()
+                            if msg is not None:
+                                pos, src = msg
+                                slot.batch.popleft()
+                                finish(pos, src)
+                            slot.since = time.monotonic()
+                    except (EOFError, OSError):
+                        lose(slot, "file_unreadable", reason=_death(slot))
+                        continue
+                if slot.proc.sentinel in ready and not slot.conn.poll():
+                    lose(slot, "file_unreadable", reason=_death(slot))
+                elif slot.batch and time.monotonic() - slot.since > timeout:
+                    lose(slot, "read_timeout", seconds=f"{timeout:g}")
+    finally:
+        for slot in slots:
+            slot.stop()
+    return [r for r in results if r is not None]
+
+
+def _death(slot: _Slot) -> str:
+    slot.proc.join(1)
+    code = slot.proc.exitcode
+    return f"读取进程异常退出（代码 {code}）"

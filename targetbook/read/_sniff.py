@@ -1,0 +1,225 @@
+"""Sniff a return's real format from its bytes and pre-check it before any parser runs.
+
+Parsers (calamine, zipfile) trust sizes and cell positions written in the file; a hostile
+or broken file can make them allocate gigabytes or abort the process. The checks here are
+cheap (zip directory, a regex over the sheet XML) and turn such files into a `Rejected`
+carrying the rule id, so the worker never hands them to calamine.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+# Limits far above any real return (a township annex is a few hundred cells).
+MAX_FILE_BYTES = 100 << 20
+MAX_UNPACKED_BYTES = 300 << 20  # all zip members together, as declared
+MAX_MEMBER_RATIO = 200  # compression ratio of one member larger than 1 MiB
+MAX_SHEET_CELLS = 2_000_000  # rows × columns of a sheet's used area (calamine allocates it)
+MAX_SHEET_ROWS = 1_048_576
+
+XLSX, XLSB, XLS, ODS, CSV, HTML = "xlsx", "xlsb", "xls", "ods", "csv", "html"
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_CELL_COL = re.compile(rb"<c\s[^>]*?\br=\"([A-Z]{1,4})")
+_ROW_NUM = re.compile(rb"<row\s[^>]*?\br=\"([0-9]{1,8})\"")
+_MODIFIED = re.compile(rb"<dcterms:modified[^>]*>([^<]{10,40})<")
+_ODS_DATE = re.compile(rb"<dc:date>([^<]{10,40})<")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class Rejected(Exception):
+    """The file cannot or must not be parsed: `rule` is the Issue rule id."""
+
+    def __init__(self, rule: str, reason: str = "") -> None:
+        super().__init__(rule, reason)
+        self.rule = rule
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class Sniffed:
+    """What a file really is, and what the pre-check learnt on the way."""
+
+    kind: str  # XLSX | XLSB | XLS | ODS | CSV | HTML
+    modified: datetime | None = None  # the workbook's own saved time (naive UTC)
+    text: str | None = None  # decoded text for CSV / HTML
+
+
+def sniff(data: bytes) -> Sniffed:
+    """Detect the format of `data` by content and pre-check it; raise Rejected if unusable."""
+    if not data:
+        raise Rejected("file_empty")
+    if len(data) > MAX_FILE_BYTES:
+        raise Rejected("file_too_large", f"{len(data) >> 20} MB")
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+        return _sniff_zip(data)
+    if data.startswith(_OLE_MAGIC):
+        return _sniff_ole(data)
+    if data.startswith(b"%PDF"):
+        raise Rejected("not_a_workbook", "PDF")
+    return _sniff_text(data)
+
+
+def _sniff_zip(data: bytes) -> Sniffed:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise Rejected("file_unreadable", f"压缩包不完整或已损坏：{exc}") from None
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" in names:
+        kind = XLSX
+    elif "xl/workbook.bin" in names:
+        kind = XLSB
+    elif "content.xml" in names and b"spreadsheet" in _read(zf, "mimetype", 200):
+        kind = ODS
+    elif "word/document.xml" in names:
+        raise Rejected("not_a_workbook", "Word 文档")
+    elif "ppt/presentation.xml" in names:
+        raise Rejected("not_a_workbook", "PowerPoint 文档")
+    else:
+        raise Rejected("not_a_workbook", "未知的压缩文件")
+    _check_sizes(infos)
+    try:
+        if kind == XLSX:
+            _check_xlsx(zf, names)
+            return Sniffed(kind, _parse_time(_MODIFIED, _read(zf, "docProps/core.xml", 1 << 16)))
+        if kind == ODS:
+            _check_xml(zf, "content.xml")
+            return Sniffed(kind, _parse_time(_ODS_DATE, _read(zf, "meta.xml", 1 << 16)))
+        return Sniffed(kind)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise Rejected("file_unreadable", f"压缩包已损坏：{exc}") from None
+
+
+def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > 1 << 20 and info.file_size > MAX_MEMBER_RATIO * max(
+            info.compress_size, 1
+        ):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise Rejected("file_too_large", f"{info.filename} 压缩比 {ratio}:1")
+    if total > MAX_UNPACKED_BYTES:
+        raise Rejected("file_too_large", f"解压后 {total >> 20} MB")
+
+
+def _check_xlsx(zf: zipfile.ZipFile, names: set[str]) -> None:
+    for name in ("xl/workbook.xml", "xl/sharedStrings.xml"):
+        if name in names:
+            _check_xml(zf, name)
+    for name in sorted(names):
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            _check_sheet(name, _check_xml(zf, name))
+
+
+def _check_xml(zf: zipfile.ZipFile, name: str) -> bytes:
+    """Read one XML member (bounded by its checked declared size); refuse DTDs."""
+    xml = zf.read(name)
+    # Office files never carry a DTD; one here can only be an entity ("billion laughs") bomb.
+    if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml[:4096]:
+        raise Rejected("file_unreadable", f"{name} 含 XML 实体声明（疑似 XML 炸弹）")
+    return xml
+
+
+def _check_sheet(name: str, xml: bytes) -> None:
+    # calamine allocates the whole rectangle spanned by the cells: one stray cell at
+    # XFD1048576 asks for ~500 GB and aborts the process (tafia/calamine#693).
+    cols = set(_CELL_COL.findall(xml))
+    rows = [int(r) for r in _ROW_NUM.findall(xml)]
+    if not cols and not rows:
+        return
+    col_nums = [_col_number(c) for c in cols] or [1]
+    height = (max(rows) - min(rows) + 1) if rows else xml.count(b"<row")
+    width = max(col_nums) - min(col_nums) + 1
+    if height * width > MAX_SHEET_CELLS or (rows and max(rows) > MAX_SHEET_ROWS):
+        span = f"{_col_letter(min(col_nums))}{min(rows or [1])}:{_col_letter(max(col_nums))}"
+        span += str(max(rows or [height]))
+        raise Rejected("file_too_large", f"{name.rsplit('/', 1)[-1]} 单元格范围 {span} 过大")
+
+
+def _sniff_ole(data: bytes) -> Sniffed:
+    import olefile  # noqa: PLC0415 - only OLE2 files need it
+
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(data))
+    except Exception as exc:  # olefile raises bare OSError/struct errors on broken files
+        raise Rejected("file_unreadable", f"OLE 文件已损坏：{exc}") from None
+    with ole:
+        # An encrypted .xlsx is an OLE2 container holding the encrypted zip.
+        if ole.exists("EncryptedPackage"):
+            raise Rejected("file_encrypted")
+        if ole.exists("WordDocument"):
+            raise Rejected("not_a_workbook", "Word 文档")
+        if not (ole.exists("Workbook") or ole.exists("Book")):
+            raise Rejected("not_a_workbook", "未知的 OLE 文件")
+        try:
+            saved = ole.get_metadata().last_saved_time
+        except Exception:  # metadata is optional and often malformed; mtime is the fallback
+            saved = None
+    return Sniffed(XLS, saved if isinstance(saved, datetime) else None)
+
+
+def _sniff_text(data: bytes) -> Sniffed:
+    text = decode_text(data)
+    if text is None or _CONTROL.search(text[:65536]):
+        raise Rejected("not_a_workbook", "无法识别的文件内容")
+    head = text[:4096].lstrip().lower()
+    if head.startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in head:
+        raise Rejected("file_unreadable", "Excel 2003 XML 格式")
+    if head.startswith("<") and ("<table" in text[: 1 << 20].lower() or "<html" in head):
+        return Sniffed(HTML, text=text)
+    return Sniffed(CSV, text=text)
+
+
+def decode_text(data: bytes) -> str | None:
+    """Decode a text export: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "gb18030")
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _read(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    try:
+        with zf.open(name) as f:
+            return f.read(limit)
+    except KeyError:
+        return b""
+
+
+def _parse_time(pattern: re.Pattern[bytes], xml: bytes) -> datetime | None:
+    m = pattern.search(xml)
+    if not m:
+        return None
+    try:
+        when = datetime.fromisoformat(m.group(1).decode("ascii").strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo else when
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _col_letter(n: int) -> str:
+    out = ""
+    while n > 0:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out

@@ -1,0 +1,262 @@
+"""Find the annex header in a grid, classify the sheet's kind and cut out its data rows."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from targetbook import labels
+from targetbook.errors import Issue, issue
+from targetbook.read._grid import Grid
+from targetbook.read._model import Table
+
+HEADER_SEARCH_ROWS = 15  # the header must start within the first rows (after 附件N + title)
+_WS = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
+_TOTALS = {"合计", "小计", "总计"}
+
+
+def _own_header_key(value: object) -> str:
+    return _WS.sub("", unicodedata.normalize("NFKC", str(value)))
+
+
+def _pick_header_key():
+    # text.header_key is the shared definition; use it once it is implemented.
+    try:
+        from targetbook.text import header_key
+
+        if header_key("序  号") == "序号" and header_key("创先争优\n目标") == "创先争优目标":
+            return header_key
+    except (ImportError, NotImplementedError):
+        pass
+    return _own_header_key
+
+
+_header_key = _pick_header_key()
+
+
+@lru_cache(maxsize=4096)
+def _key(text: str) -> str:
+    return _header_key(text)
+
+
+# header_key → canonical label, for the labels themselves and their aliases.
+_LABELS: dict[str, str] = {_own_header_key(k): v for k, v in labels.ALIASES.items()}
+for _columns in labels.KIND_COLUMNS.values():
+    _LABELS.update({_own_header_key(c): c for c in _columns})
+_MARKERS = tuple(_own_header_key(m) for m in labels.NON_DATA_MARKERS)
+
+
+_SEEN: dict[str, str | None] = {}  # raw header text → label; headers repeat across files
+
+
+def label_of(value: object) -> str | None:
+    """The canonical column label a header cell stands for, or None."""
+    if type(value) is not str:
+        return None  # labels are text; numbers and dates never name a column
+    lab = _SEEN.get(value, "")
+    if lab == "":
+        lab = _LABELS.get(_key(value)) if len(value) < 40 else None
+        if len(_SEEN) < 20000:
+            _SEEN[value] = lab
+    return lab
+
+
+def col_letter(index: int) -> str:
+    """0-based column index → Excel letters (0 → A)."""
+    out, n = "", index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _filled_top(grid: Grid, limit: int) -> list[list[object]]:
+    """The first `limit` rows with every merged range filled from its top-left cell."""
+    top = [list(r) for r in grid.rows[:limit]]
+    for r0, c0, r1, c1 in grid.merges:
+        if r0 >= len(top):
+            continue
+        value = top[r0][c0] if c0 < len(top[r0]) else None
+        for r in range(r0, min(r1, len(top) - 1) + 1):
+            row = top[r]
+            if len(row) <= c1:
+                row.extend([None] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                row[c] = value
+    return top
+
+
+def _row_labels(row: list[object]) -> dict[int, str]:
+    return {c: lab for c, v in enumerate(row) if v is not None and (lab := label_of(v))}
+
+
+def _choose_kind(found: set[str]) -> tuple[str, tuple[str, ...]] | None:
+    """(kind, missing required labels) that best fits the labels found; None if no fit."""
+    best = None
+    for kind, columns in labels.KIND_COLUMNS.items():
+        missing = tuple(c for c in labels.KIND_REQUIRED[kind] if c not in found)
+        score = (not missing, len(found & set(columns)))
+        if score[1] >= 2 and (best is None or score > best[0]):
+            best = (score, kind, missing)
+    return None if best is None else (best[1], best[2])
+
+
+def read_sheet(grid: Grid, file: str) -> tuple[Table | None, list[Issue], bool]:
+    """The annex table of one sheet, the issues found, and whether a header was found."""
+    top = _filled_top(grid, HEADER_SEARCH_ROWS + 1)
+    best: tuple[tuple[bool, int], int, dict[int, str]] | None = None
+    for r, row in enumerate(top[:HEADER_SEARCH_ROWS]):
+        found = _row_labels(row)
+        if len(found) < 2:
+            continue
+        fit = _choose_kind(set(found.values()))
+        if fit is None:
+            continue
+        score = (not fit[1], len(set(found.values())))
+        if best is None or score > best[0]:
+            best = (score, r, found)
+        if not fit[1]:
+            break  # a complete header: what follows is data
+    if best is None:
+        return None, [], False
+    _, h, found = best
+    last = h
+    if h + 1 < len(top):
+        below_raw = grid.rows[h + 1] if h + 1 < len(grid.rows) else []
+        below = _row_labels(top[h + 1])
+        raw_values = [v for v in below_raw if not _is_blank(v)]
+        spans = any(r0 <= h < r1 for r0, _, r1, _ in grid.merges)
+        labelled = raw_values and all(label_of(v) for v in raw_values)
+        if labelled or (spans and not raw_values):
+            # A two-row header: the lower row names the columns under a merged group label.
+            found = {**found, **below}
+            last = h + 1
+    issues: list[Issue] = []
+    columns: dict[str, int] = {}
+    for c in sorted(found):
+        lab = found[c]
+        if lab in columns:
+            if columns[lab] != c and not _same_merge(grid, last, columns[lab], c):
+                issues.append(
+                    issue(
+                        "column_duplicate",
+                        file=file,
+                        sheet=grid.name,
+                        cell=f"{col_letter(c)}{last + 1}",
+                        column=lab,
+                    )
+                )
+            continue
+        columns[lab] = c
+    kind, missing = _choose_kind(set(columns))  # type: ignore[misc]
+    if missing:
+        for lab in missing:
+            issues.append(
+                issue("column_missing", file=file, sheet=grid.name, cell=f"A{last + 1}", column=lab)
+            )
+        return None, issues, True
+    wanted = [lab for lab in labels.KIND_COLUMNS[kind] if lab in columns]
+    frame, row_issues = _data_frame(grid, last + 1, [columns[lab] for lab in wanted], wanted, file)
+    table = Table(
+        file=file,
+        sheet=grid.name,
+        kind=kind,
+        header_row=last + 1,
+        columns={lab: col_letter(columns[lab]) for lab in wanted},
+        frame=frame,
+    )
+    return table, issues + row_issues, True
+
+
+def _same_merge(grid: Grid, row: int, a: int, b: int) -> bool:
+    return any(
+        r0 <= row <= r1 and c0 <= a <= c1 and c0 <= b <= c1 for r0, c0, r1, c1 in grid.merges
+    )
+
+
+def _data_frame(
+    grid: Grid, start: int, cols: list[int], names: list[str], file: str
+) -> tuple[pd.DataFrame, list[Issue]]:
+    rows = grid.rows
+    # Vertically merged data cells (one unit over several indicator rows) take the value
+    # of their top cell; horizontal merges stay as they are (the value is in the first cell).
+    fill: dict[tuple[int, int], object] = {}
+    for r0, c0, r1, _ in grid.merges:
+        if r0 >= start and r1 > r0 and r0 < len(rows) and c0 < len(rows[r0]):
+            for r in range(r0 + 1, r1 + 1):
+                fill[(r, c0)] = rows[r0][c0]
+    index: list[int] = []
+    data: list[list[object]] = []
+    issues: list[Issue] = []
+    blanks: list[int] = []
+    width = max(cols) + 1 if cols else 0
+    for r in range(start, len(rows)):
+        row = rows[r]
+        if fill:
+            row = list(row) + [None] * max(0, width - len(row))
+            for c in range(len(row)):
+                if (r, c) in fill:
+                    row[c] = fill[(r, c)]
+        marker = _non_data(row)
+        if marker is not None:
+            c, text = marker
+            issues.append(
+                issue(
+                    "row_total_dropped",
+                    file=file,
+                    sheet=grid.name,
+                    cell=f"{col_letter(c)}{r + 1}",
+                    value=text[:60],
+                )
+            )
+            continue
+        if all(_is_blank(v) for v in row):
+            blanks.append(r + 1)
+            continue
+        # A blank row between data rows is reported; blank rows after the table are not data.
+        for b in blanks:
+            issues.append(
+                issue("row_blank_dropped", file=file, sheet=grid.name, cell=f"A{b}", row=b)
+            )
+        blanks = []
+        index.append(r + 1)
+        n = len(row)
+        data.append([row[c] if c < n else None for c in cols])
+    # One object block built in one go: pandas' per-column inference costs more than the read.
+    block = np.empty((len(data), len(names)), dtype=object)
+    if data:
+        block[:] = data
+    frame = pd.DataFrame(
+        block, columns=names, index=np.array(index, dtype=np.int64), dtype=object, copy=False
+    )
+    return frame, issues
+
+
+def _non_data(row: list[object]) -> tuple[int, str] | None:
+    """(column, text) of a 合计/小计/备注 marker if this row is not data.
+
+    A remark starts the row (`备注：…` in column A); a total sits in the first or second
+    filled cell (`合计` under 序号 or under 单位).
+    """
+    seen = 0
+    for c, v in enumerate(row):
+        if v is None:
+            continue
+        if isinstance(v, str):
+            if not v.strip():
+                continue
+            k = _key(v)
+            if (seen == 0 and k.startswith(_MARKERS)) or k in _TOTALS:
+                return c, v.strip()
+        seen += 1
+        if seen == 2:
+            return None
+    return None
