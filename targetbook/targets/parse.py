@@ -1,0 +1,266 @@
+"""parse_target: a 创先争优目标 phrase → its targets, each with the span it came from.
+
+A phrase is cut into sentences (。；newline) and clauses (，); numbered items (`1. `)
+are dropped. In each clause the patterns of patterns.py are matched, earliest and
+longest first; the text between two matches is the subject of the second one. Every
+letter or digit of the phrase ends up in some target's span: what no pattern explains
+becomes a manual target (需人工认定) rather than being dropped or guessed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+from targetbook.targets import model as M
+from targetbook.targets import patterns as P
+from targetbook.targets.numbers import fold_chars, to_number
+
+Span = tuple[int, int, M.Target]
+
+
+def parse_target(text: object) -> list[M.Target]:
+    """`区考核组排名保2争1` → [Target(kind="rank", scope="区考核组", guarantee=2, strive=1, …)]."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return []
+    return [target for _, _, target in target_spans(str(text))]
+
+
+@lru_cache(maxsize=8192)
+def target_spans(text: str) -> tuple[Span, ...]:
+    """The targets of `text` with their (start, end) positions in it; text[start:end] == .text."""
+    norm = fold_chars(text)
+    out: list[Span] = []
+    for s_start, s_end in _pieces(P.SENTENCE_RX, norm, 0, len(norm)):
+        # an empty subject (`、区考核组排名第1`) takes the previous one of the same sentence
+        subject: str | None = None
+        for c_start, c_end in _pieces(P.CLAUSE_RX, norm, s_start, s_end):
+            marker = P.MARKER_RX.match(norm, c_start, c_end)
+            if marker:
+                c_start = marker.end()
+            subject = _parse_clause(text, norm, c_start, c_end, subject, out)
+    return tuple(out)
+
+
+def _pieces(rx: re.Pattern, norm: str, start: int, end: int) -> list[tuple[int, int]]:
+    pieces, pos = [], start
+    for sep in rx.finditer(norm, start, end):
+        pieces.append((pos, sep.start()))
+        pos = sep.end()
+    pieces.append((pos, end))
+    return pieces
+
+
+def _has_content(norm: str, start: int, end: int) -> bool:
+    """True if the range holds a letter or a digit (not only punctuation and spaces)."""
+    return any(ch.isalnum() for ch in norm[start:end])
+
+
+def _trim(norm: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and norm[start] in P.SEPARATORS:
+        start += 1
+    while end > start and norm[end - 1] in P.SEPARATORS:
+        end -= 1
+    return start, end
+
+
+def _matches(norm: str, start: int, end: int) -> list[tuple[str, re.Match]]:
+    """Non-overlapping pattern matches of a clause: earliest, then longest, then by priority."""
+    found = []
+    for kind, rx, priority in P.PATTERNS:
+        for m in rx.finditer(norm, start, end):
+            if m.end() == m.start():
+                continue
+            if kind in P.QUALIFIABLE and norm[m.end() : m.end() + 1] == "的":
+                continue  # `超过10万元的村`: a qualifier of the subject, not a target
+            found.append((m.start(), m.start() - m.end(), priority, kind, m))
+    found.sort(key=lambda f: f[:3])
+    chosen, pos = [], start
+    for m_start, _, _, kind, m in found:
+        if m_start >= pos:
+            chosen.append((kind, m))
+            pos = m.end()
+    return chosen
+
+
+def _parse_clause(
+    text: str, norm: str, start: int, end: int, subject: str | None, out: list[Span]
+) -> str | None:
+    """Append the clause's targets to `out`; return the subject carried to the next clause."""
+    chosen = _matches(norm, start, end)
+    if not chosen:
+        if _has_content(norm, start, end):
+            out.append(_manual(text, norm, start, end))
+        return subject
+    seg_start = start
+    for i, (kind, m) in enumerate(chosen):
+        last = i == len(chosen) - 1
+        span_end, tail = m.end(), ""
+        tail_manual = False
+        if last and _has_content(norm, m.end(), end):
+            if kind in P.ABSORBING:
+                span_end, tail = end, norm[m.end() : end]
+            else:
+                tail_manual = True
+        if kind == M.MANUAL:
+            out.append(_manual(text, norm, seg_start, span_end))
+        else:
+            fields = _BUILDERS[kind](m, norm[start : m.start()])
+            pre = norm[seg_start : m.start()]
+            if kind in P.RANKISH and fields.get("scope") is None:
+                found = _last(P.SCOPE_RX, pre)
+                if found:
+                    fields["scope"] = found.group()
+                    pre = pre[: found.start()] + pre[found.end() :]
+            own = clean_subject(pre + tail)
+            subject = own or subject
+            a, b = _trim(norm, seg_start, span_end)
+            out.append((a, b, M.Target(text=text[a:b], kind=kind, subject=subject, **fields)))
+        if tail_manual:
+            out.append(_manual(text, norm, m.end(), end))
+        seg_start = m.end()
+    return subject
+
+
+def _manual(text: str, norm: str, start: int, end: int) -> Span:
+    a, b = _trim(norm, start, end)
+    return (a, b, M.Target(text=text[a:b], kind=M.MANUAL))
+
+
+def _last(rx: re.Pattern, s: str) -> re.Match | None:
+    found = None
+    for found in rx.finditer(s):  # noqa: B007 - the last match is wanted
+        pass
+    return found
+
+
+def clean_subject(raw: str) -> str | None:
+    """`确保空气质量排名` → `空气质量`: drop modifiers, 考核/排名 words and separators."""
+    s = raw
+    while True:
+        before = s
+        while s and s[0] in P.SEPARATORS:
+            s = s[1:]
+        while s and s[-1] in P.SEPARATORS:
+            s = s[:-1]
+        s = P.LEADING_RX.sub("", s, count=1)
+        s = P.TRAILING_RX.sub("", s, count=1)
+        if s == before:
+            return s or None
+
+
+def _modifier(region: str) -> str | None:
+    """The last of 力争 (strive) / 确保 (guarantee) before the target in its clause."""
+    strive, guarantee = _last(P.STRIVE_RX, region), _last(P.GUARANTEE_RX, region)
+    if strive and (not guarantee or strive.start() > guarantee.start()):
+        return "strive"
+    return "guarantee" if guarantee else None
+
+
+def _n(value: str | None) -> int | float | None:
+    return None if value is None else to_number(value)
+
+
+def _levels(n: int, region: str) -> tuple[int | None, int]:
+    """A single level (前三, 第1): firm unless only strived for (力争前三 → None, 3)."""
+    return (None, n) if _modifier(region) == "strive" else (n, n)
+
+
+def _comparator(gd: dict) -> str:
+    word = gd.get("post") or gd.get("pre")
+    return P.COMPARATOR_WORDS.get(word, ">=") if word else ">="
+
+
+def _rank(m: re.Match, region: str) -> dict:
+    gd = m.groupdict()
+    if gd["g"] is not None:
+        g, s = _n(gd["g"]), _n(gd["s"])
+    elif gd["s2"] is not None:
+        g, s = None, _n(gd["s2"])
+    elif gd["g2"] is not None:
+        g = s = _n(gd["g2"])
+    else:
+        g, s = _levels(_n(gd["w"] or gd["f"] or gd["o"]), region)
+    return dict(
+        scope=gd["scope"],
+        guarantee=g,
+        strive=s,
+        comparator="<=",
+        value=s if g is None else g,
+        unit=P.RANK_UNIT,
+    )
+
+
+def _rank_change(m: re.Match, region: str) -> dict:
+    a, b = _n(m["a"]), _n(m["b"])
+    g, s = (a, b) if b is not None else _levels(a, region)
+    return dict(
+        scope=m["scope"],
+        guarantee=g,
+        strive=s,
+        comparator=">=",
+        value=s if g is None else g,
+        unit=P.RANK_UNIT,
+    )
+
+
+def _grade(m: re.Match, region: str) -> dict:
+    gd = m.groupdict()
+    scope = gd["scope"]
+    if gd.get("award"):
+        award = gd["award"]
+        if award in P.AWARD_LEVELS:
+            level = P.AWARD_LEVELS[award]
+        else:
+            level = to_number(award[: -len(P.AWARD_UNIT)])
+        unit = P.AWARD_UNIT
+        if gd["cls"]:
+            scope = (scope or "") + gd["cls"]
+    else:
+        level, unit = P.GRADE_LEVELS[gd["grade"]], P.GRADE_UNIT
+    g, s = _levels(level, region)
+    return dict(
+        scope=scope, guarantee=g, strive=s, comparator="<=", value=s if g is None else g, unit=unit
+    )
+
+
+def _honour(m: re.Match, region: str) -> dict:
+    return dict(scope=m["scope"])
+
+
+def _zero(m: re.Match, region: str) -> dict:
+    return dict(comparator="=", value=0)
+
+
+def _rate(m: re.Match, region: str) -> dict:
+    gd = m.groupdict()
+    return dict(comparator=_comparator(gd), value=_n(gd["num"]), unit=P.RATE_UNITS[gd["pct"]])
+
+
+def _count(m: re.Match, region: str) -> dict:
+    gd = m.groupdict()
+    mult = gd["mult"] or ""
+    low = to_number(gd["num"], mult)
+    fields = dict(comparator=_comparator(gd), value=low, unit=gd["unit"])
+    if gd["hi"] is not None:
+        fields.update(guarantee=low, strive=to_number(gd["hi"], mult))
+    return fields
+
+
+def _amount(m: re.Match, region: str) -> dict:
+    gd = m.groupdict()
+    mult = gd["mult"] or gd["yi"] or ""
+    return dict(comparator=_comparator(gd), value=to_number(gd["num"], mult), unit=P.YUAN)
+
+
+_BUILDERS = {
+    M.RANK: _rank,
+    M.RANK_CHANGE: _rank_change,
+    M.GRADE: _grade,
+    M.HONOUR: _honour,
+    M.ZERO: _zero,
+    M.RATE: _rate,
+    M.COUNT: _count,
+    M.AMOUNT: _amount,
+}

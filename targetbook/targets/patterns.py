@@ -1,0 +1,168 @@
+"""Compiled patterns of target phrases (on text folded by numbers.fold_chars).
+
+Chinese here is data: the words of real 创先争优目标 (seed 000 annexes, seed 004 plans).
+Each pattern matches the measurable part of a target; the text before it is the subject.
+"""
+
+from __future__ import annotations
+
+import re
+
+from targetbook.targets import model as M
+
+CN = "零〇一二两三四五六七八九十百千"
+NUM = rf"(?:\d+|[{CN}]+)"  # ranks and places: whole numbers
+NUMD = rf"(?:\d+(?:\.\d+)?|[{CN}]+)"  # quantities may be decimals
+RANGE = r"[-~～—–至到]"
+
+# Scopes, longest first (alternation takes the first that matches).
+SCOPE = (
+    r"(?:区考核组|考核组"
+    r"|(?:全区|全市|全县)各?镇\(?街(?:道)?\)?"
+    rf"|[{CN}\d]+个镇\(?街(?:道)?\)?"
+    r"|全街道|全区|全市|全县|全省|全国|全镇|全乡|全街)"
+)
+SCOPE_PREFIX = rf"(?:在?(?P<scope>{SCOPE})(?:综合考核|考核)?(?:中|内|范围内)?)?"
+# words between the scope and the level: 排名 / 位于 / 升至 …
+RANK_VERB = (
+    r"(?:考核)?(?:排名|排位|排序|名次)?"
+    r"(?:位于|位居|居于|居|进入|升至|升到|上升至|上升到|保持|达到|取得|获得|实现|为|在)?"
+)
+# the level must end the word: 第一 is a rank, 第一方阵 / 第三批 / 前三季度 are not
+END = r"(?=$|[^\w]|的|和|、)"
+LEVEL = (
+    rf"(?:保(?P<g>{NUM})[名位]?争(?P<s>{NUM})[名位]?"
+    rf"|前?(?P<w>{NUM})[名位]以内"
+    rf"|前(?P<f>{NUM})[名位]?(?:以内)?"
+    rf"|第(?P<o>{NUM})[名位]?"
+    rf"|争第?(?P<s2>{NUM})[名位]?"
+    rf"|保第?(?P<g2>{NUM})[名位]?)"
+)
+RANK_RX = re.compile(SCOPE_PREFIX + RANK_VERB + LEVEL + END)
+
+RANK_CHANGE_RX = re.compile(
+    SCOPE_PREFIX
+    + rf"(?:争先)?(?:进位|前进|上升|提升|提高)(?P<a>{NUM})(?:{RANGE}(?P<b>{NUM}))?个?(?:名次|名|位)"
+)
+
+GRADE_WORDS = "基本合格|基本称职|不合格|不称职|优秀|良好|合格|称职|达标"
+GRADE_RX = re.compile(
+    SCOPE_PREFIX
+    + rf"(?:考核)?(?:被评为|评为|获评|获得|达到|为)?(?P<grade>{GRADE_WORDS})(?:等次|等级|档次)"
+)
+GRADE_BARE_RX = re.compile(  # 考核优秀 / 评为优秀 without 等次
+    SCOPE_PREFIX + rf"(?:考核|被评为|评为|获评)(?:为)?(?P<grade>{GRADE_WORDS})(?=$|[^\w])"
+)
+AWARD_RX = re.compile(
+    SCOPE_PREFIX
+    + rf"(?P<cls>{NUM}类(?:单位|地区|乡镇)?)?(?:获得|荣获|获)?(?P<award>特等奖|{NUM}等奖|优秀奖)"
+)
+
+HONOUR_RX = re.compile(
+    SCOPE_PREFIX + r"(?:获得|获评|评为|荣获)?"
+    r"(?P<honour>榜上有名|先进集体|先进单位|先进个人|优胜单位|优胜奖|先进奖|示范单位)"
+    r"(?:荣誉)?(?:称号)?"
+)
+
+ZERO_RX = re.compile(
+    r"(?:零(?:发生|增长|事故|伤亡|投诉|上访|案件|新增)|不发生|不出现|未发生|无新增|杜绝)"
+)
+
+# Vague tiers are never guessed: they become manual targets (需人工认定).
+VAGUE_RX = re.compile(
+    SCOPE_PREFIX + r"(?:排名|排位)?(?:位于|位居|居于|居|进入|走在|保持|达到|力争)?"
+    r"(?:前列|靠前|第一方阵|第一梯队|前茅|领先地位|领先|最低|最高|先进行列|争先进位)"
+)
+
+CMP_PRE = (
+    r"(?P<pre>不低于|不少于|不超过|不高于|不足|不满|至少|超过|高于|多于|低于|少于"
+    r"|控制在|保持在|提高到|提高至|提升到|提升至|达到|达|为)"
+)
+CMP_POST = r"(?P<post>及以上|以上|及以下|以下|以内)"
+RATE_RX = re.compile(rf"{CMP_PRE}?(?P<num>{NUMD})(?P<pct>%|个百分点){CMP_POST}?")
+COUNT_UNITS = (
+    "平方米|公里|千米|个|家|户|名|人|场|次|项|座|所|处|条|件|套|栋|幢|亩|米|吨|台|辆|篇|本|支"
+    "|间|张|份|宗|例|株|棵"
+)
+COUNT_RX = re.compile(
+    rf"{CMP_PRE}?(?P<num>{NUMD})(?:{RANGE}(?P<hi>{NUMD}))?(?P<mult>万|千)?"
+    rf"(?P<unit>{COUNT_UNITS}){CMP_POST}?"
+)
+AMOUNT_RX = re.compile(
+    rf"{CMP_PRE}?(?P<num>{NUMD})(?:(?P<mult>千万|百万|万|亿)个?元|个?(?P<yi>亿)|元)"
+    rf"{CMP_POST}?"
+)
+
+# (kind, pattern, priority): at the same start the longer match wins, then the lower priority.
+PATTERNS = (
+    (M.RANK_CHANGE, RANK_CHANGE_RX, 0),
+    (M.RANK, RANK_RX, 1),
+    (M.GRADE, AWARD_RX, 2),
+    (M.GRADE, GRADE_RX, 3),
+    (M.GRADE, GRADE_BARE_RX, 4),
+    (M.HONOUR, HONOUR_RX, 5),
+    (M.MANUAL, VAGUE_RX, 6),
+    (M.ZERO, ZERO_RX, 7),
+    (M.RATE, RATE_RX, 8),
+    (M.AMOUNT, AMOUNT_RX, 9),
+    (M.COUNT, COUNT_RX, 10),
+)
+
+# Kinds whose number may qualify a noun (`超过10万元的村`): followed by 的, not a target.
+QUALIFIABLE = frozenset({M.RATE, M.COUNT, M.AMOUNT})
+# Kinds whose following words belong to the subject (`新培育1家区级餐饮品牌`, `不发生命案`).
+ABSORBING = frozenset({M.RATE, M.COUNT, M.AMOUNT, M.ZERO})
+# Kinds for which a scope or a 力争/确保 earlier in the clause applies.
+RANKISH = frozenset({M.RANK, M.RANK_CHANGE, M.GRADE, M.HONOUR})
+
+SCOPE_RX = re.compile(SCOPE)
+STRIVE_RX = re.compile(r"力争|争取|争创|努力|力促|冲刺")
+GUARANTEE_RX = re.compile(r"确保|力保|保证|务必|必须")
+
+SENTENCE_RX = re.compile(r"[\n;。!?]")
+CLAUSE_RX = re.compile(r",(?!\d)")
+# item numbers at the start of a clause: 1. / 1、 / (1) / ①; not 1.5万亩
+MARKER_RX = re.compile(r"\s*(?:\d+[.、](?!\d)|\(\d+\)|[①-⑳])\s*")
+SEPARATORS = frozenset(" \t\r\n\u3000、,;。.:!?")
+
+LEADING_RX = re.compile(
+    r"^(?:\d{4}年度?|确保|力争|争取|争创|力保|努力|实现|全年|年底|年内|本年度|今年|继续|并且|并|在|和)"
+)
+TRAILING_RX = re.compile(
+    r"(?:社区排名|村排名|镇街排名|综合考核|考核中|考核|排名|排位|名次|位于|位居|居于|居"
+    r"|取得|获得|实现|达到|力争|确保|争取|中|在)$"
+)
+
+GRADE_LEVELS = {
+    "优秀": 1,
+    "良好": 2,
+    "合格": 3,
+    "称职": 3,
+    "达标": 3,
+    "基本合格": 4,
+    "基本称职": 4,
+    "不合格": 5,
+    "不称职": 5,
+}
+AWARD_LEVELS = {"特等奖": 0, "一等奖": 1, "二等奖": 2, "三等奖": 3, "优秀奖": 4}
+GRADE_UNIT = "等次"
+AWARD_UNIT = "等奖"
+RANK_UNIT = "名"
+RATE_UNITS = {"%": "%", "个百分点": "百分点"}
+YUAN = "元"
+
+COMPARATOR_WORDS = {
+    "超过": ">",
+    "高于": ">",
+    "多于": ">",
+    "低于": "<",
+    "少于": "<",
+    "不足": "<",
+    "不满": "<",
+    "不超过": "<=",
+    "不高于": "<=",
+    "控制在": "<=",
+    "以内": "<=",
+    "以下": "<=",
+    "及以下": "<=",
+}
