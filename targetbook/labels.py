@@ -361,3 +361,24 @@ LOG_COLUMNS = ("时间", "按钮", "结果", "说明")
 # --- validate.py: message fragments --------------------------------------------------------
 UNIT_HINT = "，是否为“{}”？"  # appended to unit_unknown when a close registry name exists
 RANGE_NEGATIVE = "不应为负数"  # value_out_of_range reason
+
+# --- targets (rank stage: targets/) --------------------------------------------------------
+# Verdicts of a target against actual results (目标达成 sheet, column 判定).
+VERDICT_STRIVE = "达成争"
+VERDICT_GUARANTEE = "达成保"
+VERDICT_MET = "达成"
+VERDICT_NOT_MET = "未达成"
+VERDICT_PENDING = "待认定"
+VERDICTS = (VERDICT_STRIVE, VERDICT_GUARANTEE, VERDICT_MET, VERDICT_NOT_MET, VERDICT_PENDING)
+# Target kinds (Target.kind) as shown to staff (目标达成 sheet, column 类型).
+TARGET_KIND_NAMES = {
+    "rank": "名次",
+    "rank_change": "进位",
+    "grade": "等次",
+    "rate": "比率",
+    "count": "数量",
+    "amount": "金额",
+    "zero": "零发生",
+    "honour": "荣誉",
+    "manual": "需人工认定",
+}
