@@ -1,0 +1,70 @@
+"""jinja2 rendering of the 通知 (annexes 1–3) and the 通报 of results, as DOCX and HTML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from targetbook import labels as L
+from targetbook.errors import TargetbookError
+from targetbook.messages import render
+from targetbook.report.context import ReportContext, build_context
+from targetbook.report.load import RankedBook, read_ranked
+from targetbook.report.to_docx import render_docx
+from targetbook.report.to_html import render_html
+from targetbook.write._common import atomic_path
+
+__all__ = [
+    "RankedBook",
+    "ReportContext",
+    "build_context",
+    "context_from_book",
+    "read_ranked",
+    "render_docx",
+    "render_html",
+    "render_report",
+]
+
+_KIND_ALIASES = {"bulletin": L.REPORT_BULLETIN, "notice": L.REPORT_NOTICE}
+
+
+def normalise_kind(kind: str) -> str:
+    """通报 / 通知 (English `bulletin` / `notice` accepted); anything else is fatal."""
+    value = _KIND_ALIASES.get(str(kind).strip().lower(), str(kind).strip())
+    if value not in L.REPORT_KINDS:
+        raise TargetbookError(render("report_kind_unknown", value=kind))
+    return value
+
+
+def context_from_book(book: RankedBook, **kwargs) -> ReportContext:
+    """The context of a ranked workbook read by read_ranked (kwargs go to build_context)."""
+    return build_context(
+        book.ranks,
+        annexes=book.annexes,
+        achievement=book.achievement,
+        missing=book.missing,
+        registry=book.registry,
+        params=book.params,
+        **kwargs,
+    )
+
+
+def render_report(
+    ranked_path: str | Path, out_path: str | Path, kind: str = L.REPORT_BULLETIN, **kwargs
+) -> Path:
+    """Read a ranked workbook and write the 通报 (default) or 通知 as .docx or .html."""
+    out = Path(out_path)
+    suffix = out.suffix.lower()
+    if suffix not in (".docx", ".html", ".htm"):
+        raise TargetbookError(render("report_format_unknown", value=out.suffix or out.name))
+    kind = normalise_kind(kind)
+    book = read_ranked(ranked_path)
+    if kind == L.REPORT_BULLETIN and book.ranks is None:
+        raise TargetbookError(render("report_sheet_missing", sheet=L.SHEET_RANKS))
+    if kind == L.REPORT_NOTICE and not book.annexes:
+        raise TargetbookError(render("report_sheet_missing", sheet=L.annex_sheet(L.DEPARTMENT)))
+    context = context_from_book(book, **kwargs)
+    if suffix == ".docx":
+        return render_docx(context, kind, out)
+    with atomic_path(out) as tmp:
+        tmp.write_text(render_html(context, kind), encoding="utf-8")
+    return out

@@ -1,0 +1,52 @@
+"""Render a ReportContext into a 公文 .docx with docxtpl (templates/通知.docx, 通报.docx)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from targetbook.errors import TargetbookError
+from targetbook.messages import render
+from targetbook.report.context import ReportContext
+from targetbook.write._common import atomic_path
+
+
+def _finalize(value: object) -> Markup:
+    """Escape a value for WordprocessingML and hide brace pairs from docxtpl's post-pass.
+
+    docxtpl renders the template once, then turns `{_{`, `}_}`, `{_%`, `%_}` in the output
+    back into `{{ … %}`; writing the underscore next to a brace as `&#95;` keeps a return's
+    text exactly as typed (the XML parser restores it) and can never form a tag.
+    """
+    if value is None:
+        value = ""
+    text = str(escape(value))
+    return Markup(text.replace("{_", "{&#95;").replace("_}", "&#95;}"))
+
+
+def docx_environment() -> jinja2.Environment:
+    """The jinja2 environment docxtpl renders with: autoescape on, strict undefined."""
+    return jinja2.Environment(autoescape=True, finalize=_finalize, undefined=jinja2.StrictUndefined)
+
+
+def template_path(kind: str) -> Path:
+    """The shipped .docx template for `kind` (通知 / 通报)."""
+    from targetbook._resources import resource
+
+    path = resource("templates", f"{kind}.docx")
+    if not path.is_file():
+        raise TargetbookError(render("report_template_missing", file=str(path)))
+    return path
+
+
+def render_docx(context: ReportContext, kind: str, out_path: str | Path) -> Path:
+    """Write the 通知 or 通报 as .docx to out_path (atomically); return the path."""
+    from docxtpl import DocxTemplate
+
+    template = DocxTemplate(str(template_path(kind)))
+    template.render(context.as_dict(), jinja_env=docx_environment(), autoescape=True)
+    with atomic_path(out_path) as tmp:
+        template.save(str(tmp))
+    return Path(out_path)

@@ -1,0 +1,380 @@
+"""report: the 通知 and 通报 as HTML and DOCX, escaping, 公文 layout, LibreOffice → PDF."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import docx
+import pandas as pd
+import pytest
+from conftest import make_book, soffice_convert
+from docx.oxml.ns import qn
+from docx.shared import Mm
+
+from targetbook import labels as L
+from targetbook.demo.seed import UNITS
+from targetbook.errors import TargetbookError
+from targetbook.report import build_context, render_docx, render_html, render_report
+
+EVIL = "{{ 7*7 }}{% raise %}<script>alert(1)</script>&amp;{_{ x }_}"
+VETOED = ("平安办", "安全生产", "发生一起较大安全生产责任事故")
+MISSING = "二郎峡社区"
+PARAMS = {
+    L.PARAM_TOWN: "南桐镇",
+    L.PARAM_YEAR: 2022,
+    L.PARAM_OFFICE: "南桐镇党政办公室",
+    L.PARAM_SIGNATURE: "南桐镇党政办",
+    L.PARAM_DOC_NUMBER: "南桐党政办发〔2022〕14号",
+    L.PARAM_DATE: "2022年6月28日",
+    L.PARAM_REMARK: "区考核组指万东镇、南桐镇、关坝镇、青年镇。",
+}
+
+
+def seed_units() -> list[tuple[str, str, str, str]]:
+    """Seed 000's units with unit names as the registry keeps them (no alias parentheses)."""
+    return [(c, re.sub(r"\s*（.*", "", u), t, p) for c, u, t, p in UNITS]
+
+
+def frames(evil: str = "") -> dict:
+    """Rank-stage-shaped frames for the seed units: a tie, moves, a veto, awards, a missing unit."""
+    units = seed_units()
+    annexes = {
+        cat: pd.DataFrame(
+            [
+                (i, u, t + (evil if i == 1 else ""), p)
+                for i, (_, u, t, p) in enumerate([x for x in units if x[0] == cat], start=1)
+            ],
+            columns=[L.SEQ, L.UNIT, L.TARGET, L.PLAN],
+        )
+        for cat in L.CATEGORIES
+    }
+    ranks, achievement = [], []
+    for cat in L.CATEGORIES:
+        names = [u for c, u, _, _ in units if c == cat and u != MISSING]
+        for i, unit in enumerate(names):
+            total = 96.5 - 2 * i + (2 if i == 2 else 0)  # units 2 and 3 tie
+            rank = i + 1 if i != 2 else 2
+            veto = unit == VETOED[0]
+            ranks.append(
+                {
+                    L.CATEGORY: cat,
+                    L.GROUP: "",
+                    L.UNIT: unit,
+                    "总分": total,
+                    "名次": rank,
+                    "并列": i in (1, 2),
+                    "组内名次": rank,
+                    "上年名次": rank + 2 - i % 3,
+                    "进位": 2 - i % 3,
+                    "等次": "优秀" if total >= 90 else "良好",
+                    "奖项": "综合工作目标优胜奖"
+                    if i == 0
+                    else ("单项工作先进奖" if i == 3 else ""),
+                    "否决": VETOED[1] if veto else "",
+                    "否决事由": (VETOED[2] + evil) if veto else "",
+                }
+            )
+            achievement.append(
+                {
+                    L.CATEGORY: cat,
+                    L.UNIT: unit,
+                    "目标原文": f"{unit}目标",
+                    "类型": "rank",
+                    "范围": "全镇",
+                    "保": 2,
+                    "争": 1,
+                    "实际": rank,
+                    "判定": "达成" if i % 2 == 0 else "未达成",
+                    "来源": "",
+                }
+            )
+    registry = pd.DataFrame(
+        [(u, c, "", "") for c, u, _, _ in units], columns=list(L.REGISTRY_COLUMNS)
+    )
+    return {
+        "ranks": pd.DataFrame(ranks, columns=list(L.RANK_COLUMNS)),
+        "annexes": annexes,
+        "achievement": pd.DataFrame(achievement, columns=list(L.ACHIEVEMENT_COLUMNS)),
+        "missing": [MISSING],
+        "registry": registry,
+        "params": dict(PARAMS),
+    }
+
+
+def context(evil: str = ""):
+    f = frames(evil)
+    return build_context(
+        f["ranks"],
+        annexes=f["annexes"],
+        achievement=f["achievement"],
+        missing=f["missing"],
+        registry=f["registry"],
+        params=f["params"],
+    )
+
+
+class _Text(HTMLParser):
+    """Visible text of an HTML page (stdlib parser), skipping <style>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.tags: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self._skip += tag in ("style", "script")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("style", "script")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_text(page: str) -> tuple[str, list[str]]:
+    parser = _Text()
+    parser.feed(page)
+    return "".join(parser.parts), parser.tags
+
+
+def docx_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        lines += ["|".join(c.text for c in row.cells) for row in table.rows]
+    return "\n".join(lines)
+
+
+# --- context ----------------------------------------------------------------------------------
+
+
+def test_context_ranks_ties_moves_vetoes_awards_missing():
+    ctx = context()
+    assert [c.name for c in ctx.categories] == list(L.CATEGORIES)
+    dept = ctx.categories[0]
+    assert [r.rank_text for r in dept.rows[:4]] == ["第1名", "并列第2名", "并列第2名", "第4名"]
+    assert [r.move for r in dept.rows[:3]] == ["进2位", "进1位", "持平"]
+    assert dept.rows[0].total == "96.50"
+    assert [(v.unit, v.item, v.reason) for v in ctx.vetoes] == [VETOED]
+    assert [(a.name, len(a.units)) for a in ctx.awards] == [
+        ("综合工作目标优胜奖", 3),
+        ("单项工作先进奖", 3),
+    ]
+    assert ctx.missing == [MISSING] and ctx.categories[2].missing == [MISSING]
+    totals = [(a.category, a.total) for a in ctx.achievement]
+    assert totals == [("部门", 16), ("村", 10), ("社区", 7)]
+    assert ctx.achievement[0].counts == [("达成", 8), ("未达成", 8)]
+    assert [(a.number, len(a.rows)) for a in ctx.annexes] == [(1, 16), (2, 10), (3, 8)]
+    assert ctx.doc_number == PARAMS[L.PARAM_DOC_NUMBER] and ctx.date == "2022年6月28日"
+    bars = dept.chart.bars
+    assert len(bars) == 16 and bars[0].width > bars[-1].width > 0
+    assert [b.veto for b in bars].count(True) == 1
+
+
+def test_context_defaults_without_params():
+    import datetime as dt
+
+    ctx = build_context(
+        None, params={L.PARAM_TOWN: "关坝镇", L.PARAM_DATE: dt.date(2023, 1, 9)}, year=2022
+    )
+    assert (ctx.office, ctx.signature, ctx.date) == (
+        "关坝镇党政办公室",
+        "关坝镇党政办公室",
+        "2023年1月9日",
+    )
+    assert ctx.doc_number.startswith("关坝党政办发〔2022〕")
+    assert ctx.categories == [] and ctx.vetoes == []
+
+
+# --- HTML -------------------------------------------------------------------------------------
+
+
+def test_html_bulletin_has_title_every_unit_ranks_vetoes_and_chart():
+    ctx = context()
+    page = render_html(ctx, L.REPORT_BULLETIN)
+    text, tags = html_text(page)
+    assert ctx.bulletin_title in text and "南桐党政办发〔2022〕14号" in text
+    for cat in ctx.categories:
+        for r in cat.rows:
+            assert r.unit in text
+    assert text.count("并列第2名") == 6
+    assert VETOED[2] in text and "一票否决" in text
+    assert f"{MISSING}未按时报送" in text
+    assert tags.count("svg") == 3 and tags.count("rect") == 33
+    assert "@page" in page and "A4" in page
+
+
+def test_html_notice_has_annexes_with_every_seed_unit():
+    ctx = context()
+    text, tags = html_text(render_html(ctx, L.REPORT_NOTICE))
+    assert ctx.notice_title in text
+    for annex in ctx.annexes:
+        assert f"附件{annex.number}" in text and annex.title in text
+    for _, unit, target, _ in seed_units():
+        assert unit in text and target.split("\n")[0] in text
+    assert "备注：区考核组" in text and tags.count("table") == 3
+
+
+def test_html_escapes_return_text_and_never_runs_it():
+    ctx = context(EVIL)
+    for kind in L.REPORT_KINDS:
+        page = render_html(ctx, kind)
+        text, tags = html_text(page)
+        assert EVIL in text  # printed literally, not evaluated
+        assert "49" not in text.replace("2049", "")
+        assert "script" not in tags and "&lt;script&gt;" in page
+
+
+# --- DOCX -------------------------------------------------------------------------------------
+
+
+def test_docx_bulletin_text(tmp_path):
+    ctx = context()
+    out = render_docx(ctx, L.REPORT_BULLETIN, tmp_path / "通报.docx")
+    text = docx_text(out)
+    assert ctx.bulletin_title in text and ctx.doc_number in text and ctx.masthead in text
+    for cat in ctx.categories:
+        for r in cat.rows:
+            assert f"{r.rank_text}|{r.unit}|{r.total}|{r.grade}|{r.move}|" in text
+    assert VETOED[2] in text and "综合工作目标优胜奖：" in text
+    assert f"{MISSING}未按时报送" in text
+    assert "{{" not in text and "{%" not in text
+
+
+def test_docx_notice_text_and_layout(tmp_path):
+    ctx = context()
+    out = render_docx(ctx, L.REPORT_NOTICE, tmp_path / "通知.docx")
+    text = docx_text(out)
+    assert ctx.notice_title in text and "附件：1. 部门2022年度创先争优目标和亮点工作计划" in text
+    for _, unit, target, plan in seed_units():
+        assert f"|{unit}|{target}|{plan}" in text
+    document = docx.Document(str(out))
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert (round(section.top_margin.mm), round(section.left_margin.mm)) == (37, 28)
+    title = next(p for p in document.paragraphs if p.text == ctx.notice_title)
+    fonts = title.style.element.rPr.find(qn("w:rFonts"))
+    assert fonts.get(qn("w:eastAsia")) == "方正小标宋简体" and title.style.font.size.pt == 22
+    body = document.styles["公文正文"]
+    assert body.base_style.font.size.pt == 16
+    assert len(document.tables) == 3
+    for table in document.tables:
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+        assert [c.text for c in table.rows[0].cells] == list(L.KIND_COLUMNS[L.PLAN_KIND])
+    fallback = document.part.part_related_by(
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable"
+    )
+    assert "方正小标宋简体" in fallback.blob.decode() and "宋体" in fallback.blob.decode()
+    masthead = next(p for p in document.paragraphs if p.text == ctx.masthead)
+    assert Mm(156) >= masthead.runs[0].font.size * len(ctx.masthead) * 0.95
+
+
+def test_docx_escapes_return_text_and_never_runs_it(tmp_path):
+    ctx = context(EVIL + "\x0c")
+    for kind in L.REPORT_KINDS:
+        text = docx_text(render_docx(ctx, kind, tmp_path / f"{kind}.docx"))
+        assert EVIL in text
+        assert "49" not in text.replace("2049", "")
+
+
+def test_docx_templates_match_their_build_script(tmp_path):
+    import importlib.util
+
+    root = Path(__file__).resolve().parents[1] / "templates"
+    spec = importlib.util.spec_from_file_location("build_docx", root / "build_docx_templates.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for built in module.build(tmp_path):
+        assert built.read_bytes() == (root / built.name).read_bytes(), built.name
+
+
+# --- render_report from a ranked workbook ------------------------------------------------------
+
+
+def ranked_book(path: Path) -> Path:
+    """A ranked workbook laid out as the write stage does: title rows above annex headers."""
+    f = frames()
+    sheets = {}
+    for cat, frame in f["annexes"].items():
+        rows = [
+            [f"附件{L.ANNEX_NUMBER[cat]}"],
+            [L.annex_title(cat, 2022)],
+            list(L.KIND_COLUMNS[L.PLAN_KIND]),
+            [None] * 4,
+        ]
+        rows += frame.astype(object).values.tolist()
+        if cat == L.DEPARTMENT:
+            rows.append(["备注：区考核组指万东镇、南桐镇、关坝镇、青年镇。"])
+        sheets[L.annex_sheet(cat)] = rows
+    for name, frame in (
+        (L.SHEET_RANKS, f["ranks"]),
+        (L.SHEET_ACHIEVEMENT, f["achievement"]),
+        (L.SHEET_REGISTRY, f["registry"]),
+    ):
+        sheets[name] = [list(frame.columns)] + frame.astype(object).values.tolist()
+    sheets[L.SHEET_MISSING] = [[L.UNIT, L.CATEGORY], [MISSING, L.COMMUNITY]]
+    sheets[L.SHEET_PARAMS] = [list(L.REPORT_PARAM_COLUMNS)] + [[k, v] for k, v in PARAMS.items()]
+    return make_book(path, sheets)
+
+
+def test_render_report_reads_the_ranked_workbook(tmp_path):
+    book = ranked_book(tmp_path / "排名.xlsx")
+    html = render_report(book, tmp_path / "out" / "通报.html")
+    text, _ = html_text(html.read_text(encoding="utf-8"))
+    assert "关于南桐镇2022年度创先争优目标考核结果的通报" in text and "并列第2名" in text
+    assert VETOED[2] in text and "未报送：二郎峡社区" in text
+    notice = render_report(book, tmp_path / "out" / "通知.docx", kind="通知")
+    text = docx_text(notice)
+    assert "南桐党政办发〔2022〕14号" in text and "2022年6月28日印发" in text
+    assert "|党政办|政务信息工作全区镇街排名保2争1、区考核组排名第1。|" in text
+    assert "备注" not in "".join(
+        c.text for t in docx.Document(str(notice)).tables for r in t.rows for c in r.cells
+    )
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["通报.html", "通知.docx"]
+
+
+@pytest.mark.parametrize(
+    ("out", "kind", "rule"),
+    [("x.pdf", "通报", "report_format_unknown"), ("x.html", "公告", "report_kind_unknown")],
+)
+def test_render_report_rejects_unknown_format_and_kind(tmp_path, out, kind, rule):
+    book = ranked_book(tmp_path / "排名.xlsx")
+    with pytest.raises(TargetbookError) as err:
+        render_report(book, tmp_path / out, kind=kind)
+    from targetbook.messages import render
+
+    assert err.value.message == render(rule, value=kind if "kind" in rule else ".pdf")
+    assert not (tmp_path / out).exists()
+
+
+def test_render_report_needs_the_rank_sheet_for_the_bulletin(tmp_path):
+    book = make_book(tmp_path / "汇总.xlsx", {L.SHEET_PARAMS: [["项目", "值"], ["年度", 2022]]})
+    with pytest.raises(TargetbookError, match=L.SHEET_RANKS):
+        render_report(book, tmp_path / "通报.docx")
+    with pytest.raises(TargetbookError):
+        render_report(tmp_path / "nope.xlsx", tmp_path / "通报.docx")
+
+
+# --- LibreOffice -------------------------------------------------------------------------------
+
+
+def test_docx_converts_to_pdf_with_its_text(tmp_path):
+    assert shutil.which("pdftotext"), "pdftotext (poppler-utils) is required"
+    ctx = context(EVIL)
+    for kind, title in ((L.REPORT_BULLETIN, ctx.bulletin_title), (L.REPORT_NOTICE, ctx.plan_title)):
+        src = render_docx(ctx, kind, tmp_path / f"{kind}.docx")
+        pdf = soffice_convert(src, "pdf", tmp_path / "pdf")
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+        ).stdout
+        flat = re.sub(r"\s+", "", text)
+        assert re.sub(r"\s+", "", title) in flat
+        assert "南桐党政办发〔2022〕14号" in flat and "温塘村" in flat and "八〇一社区" in flat
+        assert "{{7*7}}" in flat  # the return's text, printed literally
