@@ -1,0 +1,215 @@
+"""Scores per unit per item with their explanation (得分反查), bonuses, deductions, vetoes.
+
+Pure: a Consolidation, the Rules and offices' Records in; a `Scores` out. Every score row
+says how it was computed (计算依据, the formula with its numbers) and where its input came
+from (来源: `file!sheet!cell` of the 考核打分 entry, or `file!sheet!第N行` of the return's
+指标进度 row as the consolidated workbook's 来源文件/来源工作表/来源行 columns give it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from targetbook import labels as L
+from targetbook.errors import Issue, issue
+from targetbook.registry import Unit
+from targetbook.rules.load import period_group
+from targetbook.rules.model import Records, Rules
+from targetbook.score.adjust import VETO_FRAME_COLUMNS, adjustments, vetoes
+from targetbook.score.inputs import Resolver, build_inputs
+from targetbook.score.methods import METHOD_FUNCS, fmt, max_points
+
+# The 得分 sheet: labels.SCORE_COLUMNS plus 期间 (blank unless periods are weighted).
+SCORE_FRAME_COLUMNS = (*L.SCORE_COLUMNS, L.PERIOD)
+WEIGHTED = "期间加权"
+
+
+@dataclass
+class Scores:
+    """Scoring results: 得分 rows, per-unit totals, vetoes and what went wrong."""
+
+    rows: pd.DataFrame  # SCORE_FRAME_COLUMNS
+    totals: pd.Series  # unit name → 总分 (rounded); units without any data are absent
+    vetoes: pd.DataFrame  # 单位 | 项目 | 事由 | 日期 | 来源
+    units: list[Unit] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+
+def score(consolidation, rules: Rules, records: Records | None = None) -> Scores:
+    """Score every unit on every item of its category; add 加扣分; collect 否决."""
+    records = rules.records + (records if records is not None else Records())
+    inputs, units, issues = build_inputs(consolidation, rules, records)
+    resolve = Resolver(units, getattr(consolidation, "registry", None))
+    parts = [_score_items(inputs, rules, issues)]
+    adj_rows, adj_issues = adjustments(records, rules, resolve)
+    issues += adj_issues
+    with_data = set(inputs["unit"]) | {r[L.UNIT] for r in adj_rows}
+    parts.append(_missing(units, with_data, inputs, rules, issues))
+    parts.append(pd.DataFrame(adj_rows, columns=list(SCORE_FRAME_COLUMNS)))
+    rows = (
+        pd.concat([p for p in parts if not p.empty], ignore_index=True)
+        if any(not p.empty for p in parts)
+        else pd.DataFrame(columns=list(SCORE_FRAME_COLUMNS))
+    )
+    rows = _order(rows, units, rules)
+    rows, totals = _totals(rows, rules)
+    veto_frame, veto_issues = vetoes(records, rules, resolve)
+    return Scores(rows, totals, veto_frame, units, issues + veto_issues)
+
+
+def _score_items(inputs: pd.DataFrame, rules: Rules, issues: list[Issue]) -> pd.DataFrame:
+    out = []
+    for cat in L.CATEGORIES:
+        of_cat = inputs[inputs["category"] == cat]
+        if of_cat.empty:
+            continue
+        for item in rules.items_for(cat):
+            if item.is_adjustment:
+                continue
+            rows = of_cat[of_cat["item"] == item.name]
+            if item.period:
+                rows = rows[rows["period"].map(period_group) == period_group(item.period)]
+            if rows.empty:
+                continue
+            scores, notes = METHOD_FUNCS[item.method](item, rows)
+            entered = pd.to_numeric(rows["entered"], errors="coerce").to_numpy(dtype=float)
+            top = max_points(item)
+            for n in np.flatnonzero(~np.isnan(entered)):
+                value = entered[n]
+                note = f"考核打分录入 {fmt(value)} 分"
+                if value > top:
+                    r = rows.iloc[n]
+                    issues.append(
+                        issue(
+                            "score_over_points",
+                            file=r["src_file"],
+                            sheet=r["src_sheet"],
+                            cell=r["src_cell"],
+                            value=fmt(value),
+                            points=fmt(top),
+                        )
+                    )
+                    note += f"，超过满分按 {fmt(top)} 分计"
+                    value = top
+                scores[n] = value
+                notes[n] = note
+            basis = rows["basis"].fillna("").astype(str).to_numpy()
+            notes = [f"{n}（{b}）" if b else n for n, b in zip(notes, basis, strict=True)]
+            out.append(
+                pd.DataFrame(
+                    {
+                        L.CATEGORY: cat,
+                        L.UNIT: rows["unit"].to_numpy(),
+                        L.ITEM: item.name,
+                        "方法": item.method,
+                        "满分": item.points,
+                        "得分": scores,
+                        "计算依据": notes,
+                        "来源": rows["source"].to_numpy(),
+                        L.PERIOD: rows["period"].to_numpy(),
+                    }
+                )
+            )
+    if not out:
+        return pd.DataFrame(columns=list(SCORE_FRAME_COLUMNS))
+    return pd.concat(out, ignore_index=True)
+
+
+def _missing(units, with_data, inputs, rules, issues) -> pd.DataFrame:
+    """A 0 row (and a warning) for each item without data of a unit that has other data."""
+    have = set(zip(inputs["unit"], inputs["item"], strict=True))
+    rows = []
+    for u in units:
+        if u.name not in with_data:
+            continue  # a unit without any data is reported once by rank (unit_no_scores)
+        for item in rules.items_for(u.category):
+            if item.is_adjustment or (u.name, item.name) in have:
+                continue
+            issues.append(issue("score_input_missing", unit=u.name, item=item.name))
+            rows.append(
+                {
+                    L.CATEGORY: u.category,
+                    L.UNIT: u.name,
+                    L.ITEM: item.name,
+                    "方法": item.method,
+                    "满分": item.points,
+                    "得分": 0.0,
+                    "计算依据": "无考核数据，计0分",
+                    "来源": "",
+                    L.PERIOD: "",
+                }
+            )
+    return pd.DataFrame(rows, columns=list(SCORE_FRAME_COLUMNS))
+
+
+def _order(rows: pd.DataFrame, units: list[Unit], rules: Rules) -> pd.DataFrame:
+    """Registry order of units, then the 考核项目 order of items, adjustments last."""
+    if rows.empty:
+        return rows
+    unit_pos = {u.name: n for n, u in enumerate(units)}
+    item_pos: dict[str, int] = {}
+    for n, i in enumerate(rules.items):
+        item_pos.setdefault(i.name, n)
+    order = pd.DataFrame(
+        {
+            "u": rows[L.UNIT].map(unit_pos).fillna(len(unit_pos)),
+            "i": rows[L.ITEM].map(item_pos).fillna(len(item_pos)),
+            "adj": rows["方法"].astype(str).str.startswith((L.M_BONUS, L.M_PENALTY)),
+        }
+    )
+    order["n"] = np.arange(len(rows))
+    idx = order.sort_values(["u", "adj", "i", "n"], kind="stable").index
+    return rows.loc[idx].reset_index(drop=True)
+
+
+def _totals(rows: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, pd.Series]:
+    """Σ 得分 per unit; with 期间权重, Σ over groups of weight × mean of the periods' sums."""
+    s = rules.settings
+    rows = rows.assign(得分=pd.to_numeric(rows["得分"], errors="coerce").fillna(0.0))
+    if rows.empty:
+        return rows, pd.Series(dtype=float)
+    weights = s.period_weights
+    if not weights:
+        totals = rows.groupby(L.UNIT, sort=False)["得分"].sum()
+        return rows, totals.round(s.decimals)
+    is_adj = rows["方法"].astype(str).str.startswith((L.M_BONUS, L.M_PENALTY))
+    scored = rows[~is_adj].copy()
+    # Items of no particular period count in the annual group.
+    scored["g"] = scored[L.PERIOD].map(period_group)
+    per_period = scored.groupby([L.UNIT, "g", L.PERIOD], sort=False)["得分"].sum()
+    per_group = per_period.groupby(level=[0, 1], sort=False).mean()
+    extra = []
+    totals = {}
+    for unit, groups in per_group.groupby(level=0, sort=False):
+        parts, total = [], 0.0
+        for (_, g), v in groups.items():
+            w = weights.get(g, 0.0)
+            total += v * w / 100
+            parts.append(
+                f"{g}{'平均' if g != L.PERIOD_YEAR else ''} {fmt(round(v, 4))} × {fmt(w)}%"
+            )
+        totals[unit] = total
+        first = scored[scored[L.UNIT] == unit].iloc[0]
+        extra.append(
+            {
+                L.CATEGORY: first[L.CATEGORY],
+                L.UNIT: unit,
+                L.ITEM: WEIGHTED,
+                "方法": WEIGHTED,
+                "满分": np.nan,
+                "得分": total,
+                "计算依据": " + ".join(parts) + f" = {fmt(round(total, 4))}",
+                "来源": "",
+                L.PERIOD: "",
+            }
+        )
+    adj = rows[is_adj].groupby(L.UNIT, sort=False)["得分"].sum()
+    out = pd.Series(totals, dtype=float).add(adj, fill_value=0.0)
+    rows = pd.concat([rows, pd.DataFrame(extra, columns=rows.columns)], ignore_index=True)
+    return rows, out.round(s.decimals)
+
+
+__all__ = ["SCORE_FRAME_COLUMNS", "VETO_FRAME_COLUMNS", "Scores", "score"]

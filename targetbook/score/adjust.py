@@ -1,0 +1,156 @@
+"""加分/扣分 records with per-item and total caps; 否决 (veto) records."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from targetbook import labels as L
+from targetbook.errors import Issue, issue
+from targetbook.rules.model import Records, Rules
+from targetbook.rules.sheets import NotANumber, key, number, text
+from targetbook.score.inputs import Resolver, source_of
+from targetbook.score.methods import fmt
+
+VETO_FRAME_COLUMNS = (L.UNIT, L.ITEM, L.REASON, L.DATE, "来源")
+
+
+def _cell(records: Records, r: dict, label: str) -> tuple[str, str, str]:
+    file, sheet, row = text(r[L.SRC_FILE]), text(r[L.SRC_SHEET]), text(r[L.SRC_ROW])
+    letters = records.columns.get(f"{file}!{sheet}", {})
+    return file, sheet, f"{letters.get(label, 'A')}{row}" if row else ""
+
+
+def _row(unit, item, method, cap, points, note, source) -> dict:
+    return {
+        L.CATEGORY: unit.category,
+        L.UNIT: unit.name,
+        L.ITEM: item,
+        "方法": method,
+        "满分": cap,
+        "得分": points,
+        "计算依据": note,
+        "来源": source,
+        L.PERIOD: "",
+    }
+
+
+def adjustments(
+    records: Records, rules: Rules, resolve: Resolver
+) -> tuple[list[dict], list[Issue]]:
+    """Score rows of 加扣分 records, plus a 封顶 row wherever a cap cuts a sum."""
+    issues: list[Issue] = []
+    kept: list[tuple] = []  # (unit, item name, method, cap, points, note, source)
+    for r in records.adjustments.to_dict("records"):
+        file, sheet, cell = _cell(records, r, L.UNIT)
+        unit = resolve(r[L.UNIT])
+        if unit is None:
+            issues.append(
+                issue(
+                    "score_unit_unknown", file=file, sheet=sheet, cell=cell, value=text(r[L.UNIT])
+                )
+            )
+            continue
+        try:
+            pts = number(r[L.POINTS])
+        except NotANumber:
+            _, _, c = _cell(records, r, L.POINTS)
+            issues.append(
+                issue(
+                    "score_not_a_number",
+                    file=file,
+                    sheet=sheet,
+                    cell=c,
+                    column=L.POINTS,
+                    value=text(r[L.POINTS]),
+                )
+            )
+            continue
+        if not pts:
+            continue
+        items = {i.name: i for i in rules.items_for(unit.category) if i.is_adjustment}
+        item = items.get(text(r[L.ITEM]))
+        if item is not None:
+            # A 扣分 item holds deductions whatever sign the office typed.
+            pts = -abs(pts) if item.method == L.M_PENALTY else pts
+            name, method, cap = item.name, item.method, item.points
+        else:
+            method = L.M_BONUS if pts > 0 else L.M_PENALTY
+            name, cap = text(r[L.ITEM]) or method, None
+        note = "；".join(p for p in (text(r[L.REASON]), text(r[L.BASIS])) if p)
+        letter = records.columns.get(f"{file}!{sheet}", {}).get(L.POINTS, "")
+        source = source_of(file, sheet, r[L.SRC_ROW], letter)
+        kept.append((unit, name, method, cap, pts, note or method, source))
+    rows = [_row(u, n, m, c, p, note, s) for u, n, m, c, p, note, s in kept]
+    # Per-item caps, then total caps (on what the item caps left).
+    sums: dict[tuple[str, str], list] = {}
+    for u, n, m, c, p, _, _ in kept:
+        entry = sums.setdefault((u.name, n), [u, m, c, 0.0])
+        entry[3] += p
+    after: dict[str, dict[str, float]] = {}
+    for (_, name), (u, m, cap, total) in sums.items():
+        value = total
+        if cap is not None and abs(total) > cap:
+            value = cap if total > 0 else -cap
+            rows.append(_cap_row(u, name, m, cap, total, value))
+            issues.append(
+                issue("adjustment_capped", unit=u.name, item=name, total=fmt(total), cap=fmt(cap))
+            )
+        side = "plus" if value > 0 else "minus"
+        after.setdefault(u.name, {"plus": 0.0, "minus": 0.0, "unit": u})[side] += value
+    s = rules.settings
+    for name, sides in after.items():
+        u = sides["unit"]
+        for side, cap, label in (
+            ("plus", s.bonus_cap, L.S_BONUS_CAP),
+            ("minus", s.penalty_cap, L.S_PENALTY_CAP),
+        ):
+            total = sides[side]
+            if cap is not None and abs(total) > cap:
+                value = cap if total > 0 else -cap
+                method = L.M_BONUS if side == "plus" else L.M_PENALTY
+                rows.append(_cap_row(u, label, method, cap, total, value))
+                issues.append(
+                    issue(
+                        "adjustment_capped", unit=name, item=label, total=fmt(total), cap=fmt(cap)
+                    )
+                )
+    return rows, issues
+
+
+def _cap_row(unit, name, method, cap, total, value) -> dict:
+    note = f"{name}合计 {fmt(total)} 分，超过上限 {fmt(cap)} 分，核减 {fmt(total - value)} 分"
+    return _row(unit, name, f"{method}封顶", cap, value - total, note, "")
+
+
+def vetoes(records: Records, rules: Rules, resolve: Resolver) -> tuple[pd.DataFrame, list[Issue]]:
+    """否决 records of known units: 单位 | 项目 | 事由 | 日期 | 来源 (unknown items warn)."""
+    issues: list[Issue] = []
+    out: list[dict] = []
+    listed = {key(v) for v in rules.settings.veto_items}
+    for r in records.vetoes.to_dict("records"):
+        file, sheet, cell = _cell(records, r, L.UNIT)
+        unit = resolve(r[L.UNIT])
+        if unit is None:
+            issues.append(
+                issue(
+                    "score_unit_unknown", file=file, sheet=sheet, cell=cell, value=text(r[L.UNIT])
+                )
+            )
+            continue
+        if listed and key(r[L.ITEM]) not in listed:
+            _, _, c = _cell(records, r, L.ITEM)
+            issues.append(
+                issue("veto_item_unknown", file=file, sheet=sheet, cell=c, value=text(r[L.ITEM]))
+            )
+        date = r[L.DATE]
+        date = date.strftime("%Y-%m-%d") if hasattr(date, "strftime") else text(date)
+        out.append(
+            {
+                L.UNIT: unit.name,
+                L.ITEM: text(r[L.ITEM]),
+                L.REASON: text(r[L.REASON]),
+                L.DATE: date,
+                "来源": source_of(file, sheet, r[L.SRC_ROW], cell.rstrip("0123456789")),
+            }
+        )
+    return pd.DataFrame(out, columns=list(VETO_FRAME_COLUMNS)), issues
