@@ -110,7 +110,7 @@ class PlantedFault:
 
     rule: str
     unit: str
-    file: str  # relative to 回收/ ("" for a unit that sent nothing)
+    file: str  # as the reader shows it (回收/…; "" for a unit that sent nothing)
     sheet: str
     cell: str
     note: str  # Chinese: what was done
@@ -243,33 +243,35 @@ def write_late_return(folder: Path) -> Path:
 
 
 def _faults() -> list[PlantedFault]:
-    blank_file = f"附件1-{short_name(BLANK_UNIT)}.xlsx"
-    alias_file = f"附件1-{short_name(ALIAS_UNIT)}.xlsx"
+    def shown(name: str) -> str:  # as the reader displays a file found in the 回收 folder
+        return str(Path(labels.FOLDER_COLLECT) / name)
+
     dept = PLAN_SHEET[labels.DEPARTMENT]
+    data = f"{FIRST_DATA_ROW}"
     return [
-        PlantedFault("unit_missing", MISSING_UNIT, "", "", "", "未报送（第一轮），随后补报"),
+        PlantedFault("unit_missing", MISSING_UNIT, "", "", "", "第一轮未报送，随后补报"),
         PlantedFault(
             "duplicate_unit",
             DUPLICATE_UNIT,
-            CORRECTED_FILE,
-            "",
-            "",
-            f"报送了两份（{DRAFT_FILE} 为旧稿，文件时间却更新），应保留修改稿",
+            shown(DRAFT_FILE),
+            PLAN_SHEET[labels.VILLAGE],
+            f"B{data}",
+            f"报送两份：旧稿的文件时间反而更新，应按工作簿保存时间保留{CORRECTED_FILE}",
         ),
         PlantedFault(
             "unit_alias",
             ALIAS_UNIT,
-            alias_file,
+            shown(f"附件1-{short_name(ALIAS_UNIT)}.xlsx"),
             dept,
-            f"B{FIRST_DATA_ROW}",
+            f"B{data}",
             f"单位名称填成了别名“{ALIAS_TYPED}”",
         ),
         PlantedFault(
             "cell_blank",
             BLANK_UNIT,
-            blank_file,
+            shown(f"附件1-{short_name(BLANK_UNIT)}.xlsx"),
             dept,
-            f"C{FIRST_DATA_ROW}",
+            f"C{data}",
             "创先争优目标为空（原文如此）",
         ),
     ]

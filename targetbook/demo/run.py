@@ -46,12 +46,10 @@ class DemoResult:
             f"未报送 {len(check.missing_units)} 个（{'、'.join(check.missing_units)}）；"
             f"重复报送 {len(check.duplicates)} 个",
         ]
-        planted = {f.rule for f in self.faults}
-        for i in [i for i in check.issues if i.rule in planted][:SHOW_ISSUES]:
+        for i in check.issues[:SHOW_ISSUES]:
             where = " ".join(p for p in (i.file, i.location) if p)
-            lines.append(f"  {where}  {i.message}（{i.rule}）")
-        for d in check.duplicates:
-            lines.append(f"  {d.unit}：{'、'.join(d.files)}，保留 {d.kept}")
+            message = i.message.removeprefix(f"{i.location}：")
+            lines.append(f"  {where + '  ' if where else ''}{message}（{i.rule}）")
         cons = self.consolidation
         units = sum(len(f) for f in cons.annexes.values())
         lines.append(

@@ -1,0 +1,97 @@
+"""The demo reproduces seed 000's annex tables exactly and reports each planted fault."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from targetbook import labels
+from targetbook.cli import cli
+from targetbook.demo import run_demo
+
+# The three annex tables of seed 000, copied once from the seed text (see its "source").
+SEED = json.loads((Path(__file__).parent / "data" / "seed000_annex.json").read_text("utf-8"))
+COLLECT = Path(labels.FOLDER_COLLECT)
+PLANTED = {
+    (str(COLLECT / "附件1-党政办.xlsx"), "附件1", "B5", "unit_alias"),  # typed as 党群办
+    (str(COLLECT / "附件1-执法办.xlsx"), "附件1", "C5", "cell_blank"),  # blank in the seed
+    (str(COLLECT / "温塘村.xlsx"), "附件2", "B5", "duplicate_unit"),  # the older draft
+    ("", "", "", "unit_missing"),  # 二郎峡社区 sends nothing in the first round
+}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    return run_demo(tmp_path_factory.mktemp("demo") / "campaign")
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+@pytest.mark.parametrize("annex", SEED["annexes"], ids=lambda a: a["annex"])
+def test_annex_sheets_reproduce_seed_000(demo, annex):
+    wb = openpyxl.load_workbook(demo.outputs["汇总"], read_only=True)
+    rows = list(wb[labels.annex_sheet(annex["category"])].iter_rows(values_only=True))
+    assert rows[0][0] == annex["annex"]
+    assert rows[1][0] == annex["title"]
+    assert list(rows[2][:4]) == list(labels.KIND_COLUMNS[labels.PLAN_KIND])
+    got = [
+        (r[0], _text(r[1]), _text(r[2]), _text(r[3]))
+        for r in rows[3:]
+        if any(v not in (None, "") for v in r[:4])
+    ]
+    expected = [(r["序号"], r["单位"], r["创先争优目标"], r["亮点工作计划"]) for r in annex["rows"]]
+    assert got == expected
+
+
+def test_each_planted_fault_is_reported_with_file_sheet_cell_and_rule(demo):
+    found = {(i.file, i.sheet, i.cell, i.rule) for i in demo.check.issues}
+    assert PLANTED <= found
+    assert {(f.file, f.sheet, f.cell, f.rule) for f in demo.faults} == PLANTED
+    assert demo.check.missing_units == ["二郎峡社区"]
+    assert not [i for i in demo.check.issues if i.severity == "error"]
+
+
+def test_faults_are_in_the_check_report_workbook(demo):
+    wb = openpyxl.load_workbook(demo.outputs["校验报告（第一轮）"], read_only=True)
+    rows = list(wb[labels.SHEET_ISSUES].iter_rows(values_only=True))
+    assert tuple(rows[0][:7]) == labels.ISSUE_COLUMNS
+    reported = {tuple(_text(v) for v in r[:4]) for r in rows[1:]}
+    assert PLANTED <= reported
+
+
+def test_duplicate_keeps_the_newest_saved_workbook_not_the_newest_file(demo):
+    (dup,) = demo.check.duplicates
+    assert dup.unit == "温塘村"
+    assert dup.kept == str(COLLECT / "温塘村（修改稿）.xlsx")
+    draft, corrected = (demo.out_dir / f for f in dup.files)
+    assert draft.stat().st_mtime > corrected.stat().st_mtime  # the trap the demo sets
+
+
+def test_after_the_late_return_nothing_is_missing_and_only_warnings_remain(demo):
+    cons = demo.consolidation
+    assert cons.missing_units == []
+    assert sum(len(f) for f in cons.annexes.values()) == 34
+    assert {i.rule for i in cons.issues} == {"unit_alias", "cell_blank", "duplicate_unit"}
+
+
+def test_example_progress_figures_are_parsed_and_marked(demo):
+    progress = demo.consolidation.others[labels.PROGRESS_KIND]
+    row = progress[progress[labels.INDICATOR] == "税收收入"].iloc[0]
+    assert row[labels.UNIT] == "财政办"
+    assert row[labels.parsed(labels.ACTUAL_VALUE)] == pytest.approx(28_199_100)
+    assert row[labels.parsed(labels.RATE)] == pytest.approx(97.19)
+    assert set(progress[labels.EVIDENCE]) == {labels.EXAMPLE_DATA}
+
+
+def test_cli_demo_runs_twice_in_the_same_folder(tmp_path):
+    for _ in range(2):
+        result = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path / "d")])
+        assert result.exit_code == 0, result.output
+        assert "unit_missing" in result.stdout  # the first round misses a unit every time
+    assert str(tmp_path / "d" / labels.FOLDER_RESULTS / labels.CONSOLIDATED_FILE) in result.stdout
