@@ -41,6 +41,17 @@ def clean_text(value: object) -> str:
         return ""
 
 
+_NEEDS_WORK_RE = re.compile("[\r" + _INVISIBLE + "]")
+
+
+def clean_texts(values: list[object]) -> list[str]:
+    """clean_text over a whole column, with one scan for the rare CR / invisible characters."""
+    strings = [v for v in values if type(v) is str]
+    if _NEEDS_WORK_RE.search("\x00".join(strings)):
+        return [clean_text(v) for v in values]
+    return [v.strip() if type(v) is str else clean_text(v) for v in values]
+
+
 def _clean_other(value: object) -> str:
     if value is None:
         return ""

@@ -1,12 +1,27 @@
-"""Schemas + reader findings → cleaned frames and list[Issue] with cell addresses. (CONTRACT)"""
+"""Schemas + reader findings → cleaned frames and list[Issue] with cell addresses.
+
+All tables of one kind are stacked into one frame and checked by ONE pandera validation
+(a thousand returns cost one call, not a thousand); every failure is mapped back to its
+table, sheet and cell through the provenance kept beside each row.
+"""
 
 from __future__ import annotations
 
-import pandas as pd
+import math
 
-from targetbook.errors import Issue
+import pandas as pd
+import pandera.pandas as pa
+
+from targetbook import labels
+from targetbook.errors import Issue, issue
+from targetbook.labels import parsed
 from targetbook.read import Table
-from targetbook.registry import Registry
+from targetbook.registry import ALIAS, Registry, Unit
+from targetbook.schemas import ADDRESS_COLUMN, RULE_PRIORITY, SCHEMAS, Unparsed, rule_for
+from targetbook.text import clean_text, clean_texts, is_empty, parse_quantity, split_name_aliases
+
+_TABLE = "_table"  # position of the row's table in the input list (internal)
+_ROW = "_row"  # Excel row (internal)
 
 
 def validate_tables(
@@ -17,10 +32,22 @@ def validate_tables(
     Returns kind → cleaned rows of all tables of that kind (concatenated, in input order),
     and the issues found. Per table, each frame row is as described for validate_table.
     """
-    raise NotImplementedError
+    by_kind: dict[str, list[int]] = {}
+    for pos, table in enumerate(tables):
+        by_kind.setdefault(table.kind, []).append(pos)
+    frames: dict[str, pd.DataFrame] = {}
+    found: list[tuple[tuple[int, int, int], Issue]] = []
+    for kind, positions in by_kind.items():
+        frame, kind_issues = _validate_kind(kind, [(p, tables[p]) for p in positions], registry)
+        frames[kind] = frame
+        found.extend(kind_issues)
+    found.sort(key=lambda pair: pair[0])
+    return frames, [i for _, i in found]
 
 
-def validate_table(table: Table, registry: Registry | None = None) -> tuple[pd.DataFrame, list[Issue]]:
+def validate_table(
+    table: Table, registry: Registry | None = None
+) -> tuple[pd.DataFrame, list[Issue]]:
     """Check one table; return its cleaned rows and the issues found.
 
     The returned frame keeps `table.frame`'s index (Excel rows) and has:
@@ -32,4 +59,164 @@ def validate_table(table: Table, registry: Registry | None = None) -> tuple[pd.D
       (NaN when blank or unparseable — the latter with a `not_a_number` issue);
     - provenance: 来源文件, 来源工作表, 来源行 (labels.PROVENANCE).
     """
-    raise NotImplementedError
+    frames, issues = validate_tables([table], registry)
+    return frames[table.kind], issues
+
+
+def output_columns(kind: str) -> list[str]:
+    """Columns of a cleaned frame of `kind`, in order."""
+    numbers = [parsed(c) for c in labels.NUMERIC_COLUMNS if c in labels.KIND_COLUMNS[kind]]
+    return [*labels.KIND_COLUMNS[kind], labels.CATEGORY, labels.GROUP, *numbers, *labels.PROVENANCE]
+
+
+def _validate_kind(
+    kind: str, tables: list[tuple[int, Table]], registry: Registry | None
+) -> tuple[pd.DataFrame, list[tuple[tuple[int, int, int], Issue]]]:
+    columns = labels.KIND_COLUMNS[kind]
+    order = {c: i for i, c in enumerate(columns)}
+    # Stack the tables column by column as plain lists: far cheaper than pd.concat of
+    # thousands of small frames.
+    raw: dict[str, list[object]] = {c: [] for c in columns}
+    table_of: list[int] = []
+    rows: list[int] = []
+    for pos, table in tables:
+        n = len(table.frame)
+        table_of.extend([pos] * n)
+        rows.extend(table.frame.index.tolist())
+        # one conversion per table, not one per column
+        values = table.frame.to_numpy(dtype=object).T.tolist()
+        lists = dict(zip(table.frame.columns, values, strict=True))
+        for col in columns:
+            raw[col].extend(lists[col] if col in lists else [None] * n)
+    text = {col: clean_texts(raw[col]) for col in columns}
+    table_by_pos = dict(tables)
+
+    issues: list[tuple[tuple[int, int, int], Issue]] = []
+
+    def report(i: int, column: str, rule: str, value: object = "", **params: object) -> None:
+        table = table_by_pos[table_of[i]]
+        cell = table.cell(column, rows[i]) if column in table.columns else ""
+        found = issue(rule, file=table.file, sheet=table.sheet, cell=cell, value=value,
+                      column=column, **params)  # fmt: skip
+        issues.append(((table_of[i], rows[i], order.get(column, 99)), found))
+
+    # The check frame: None for blank text, Unparsed for text that is not a number.
+    check: dict[str, list[object]] = {col: [t or None for t in text[col]] for col in columns}
+    numbers: dict[str, list[float]] = {}
+    for col in labels.NUMERIC_COLUMNS:
+        if col not in raw:
+            continue
+        values, checked = [], []
+        for cell, shown in zip(raw[col], text[col], strict=True):
+            qty = parse_quantity(cell)
+            if qty is not None:
+                values.append(qty.value)
+                checked.append(qty.value)
+            else:
+                values.append(math.nan)
+                checked.append(math.nan if is_empty(cell) else Unparsed(shown))
+        numbers[col] = values
+        check[parsed(col)] = checked
+
+    units = text[labels.UNIT]
+    resolved: list[Unit | None] = [None] * len(units)
+    if registry is not None:
+        matches = {}
+        for name in set(units):
+            unit, how = registry.match(name) if name else (None, "")
+            matches[name] = (unit, unit is not None and _odd_spelling(name, unit, how))
+        categories: list[object] = []
+        for i, name in enumerate(units):
+            unit, odd = matches[name]
+            resolved[i] = unit
+            categories.append(unit.category if unit else None)
+            if odd:
+                report(i, labels.UNIT, "unit_alias", name, unit=unit.name)
+        check[labels.CATEGORY] = categories
+
+    frame_for_check = pd.DataFrame(
+        {c: pd.Series(v, dtype=object) for c, v in check.items()}, index=pd.RangeIndex(len(rows))
+    )
+    present = {col: [col in table_by_pos[t].columns for t in table_of] for col in (*columns,)}
+    for i, column, rule, value in _failures(kind, frame_for_check):
+        if i is None:  # a whole column: reported by the reader (column_missing)
+            continue
+        address = ADDRESS_COLUMN.get(column, column)
+        if address in present and not present[address][i]:
+            continue  # the table has no such column: nothing to point at
+        shown = text[address][i] if address in text else clean_text(value)
+        params: dict[str, object] = {}
+        if rule == "unit_unknown" and registry is not None:
+            suggestion = registry.suggest(shown)
+            params["hint"] = labels.UNIT_HINT.format(suggestion) if suggestion else ""
+        if rule == "value_out_of_range":
+            params["reason"] = labels.RANGE_NEGATIVE
+        report(i, address, rule, shown, **params)
+
+    out: dict[str, object] = {}
+    for col in columns:
+        out[col] = list(text[col])
+    out[labels.UNIT] = [u.name if u else t for u, t in zip(resolved, units, strict=True)]
+    out[labels.CATEGORY] = [u.category if u else "" for u in resolved]
+    out[labels.GROUP] = [u.group if u else "" for u in resolved]
+    for col, values in numbers.items():
+        out[parsed(col)] = pd.Series(values, dtype="float64")
+    out[labels.SRC_FILE] = [table_by_pos[t].file for t in table_of]
+    out[labels.SRC_SHEET] = [table_by_pos[t].sheet for t in table_of]
+    out[labels.SRC_ROW] = rows
+    result = pd.DataFrame({k: _as_series(v) for k, v in out.items()})
+    result.index = pd.Index(rows, dtype="int64")
+    return result[output_columns(kind)], _once_per_cell(issues)
+
+
+def _as_series(values: object) -> pd.Series:
+    if isinstance(values, pd.Series):
+        return values.reset_index(drop=True)
+    return pd.Series(values, dtype=object if not values else None)
+
+
+def _odd_spelling(name: str, unit: Unit, how: str) -> bool:
+    """Matched by an alias, or spelled differently from the standard name (`八0一社区`)."""
+    if how == ALIAS:
+        return True
+    squeeze = "".join(name.split())
+    base, _ = split_name_aliases(unit.name)
+    return squeeze not in ("".join(unit.name.split()), "".join(base.split()))
+
+
+def _failures(kind: str, frame: pd.DataFrame):
+    """(row position or None, column, rule, failure value) for each failed check we own."""
+    try:
+        SCHEMAS[kind].validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        for column, check, value, index in zip(
+            cases["column"], cases["check"], cases["failure_case"], cases["index"], strict=True
+        ):
+            rule = rule_for(str(check), column)
+            if rule is None:
+                continue
+            i = (
+                None
+                if index is None or (isinstance(index, float) and math.isnan(index))
+                else int(index)
+            )
+            yield i, column, rule, value
+
+
+def _once_per_cell(
+    issues: list[tuple[tuple[int, int, int], Issue]],
+) -> list[tuple[tuple[int, int, int], Issue]]:
+    """A cell that fails several checks is reported once, by the most serious rule."""
+    rank = {r: n for n, r in enumerate(RULE_PRIORITY)}
+    best: dict[tuple[str, str, str], tuple[tuple[int, int, int], Issue]] = {}
+    extra: list[tuple[tuple[int, int, int], Issue]] = []
+    for key, found in issues:
+        if not found.cell:
+            extra.append((key, found))
+            continue
+        where = (found.file, found.sheet, found.cell)
+        held = best.get(where)
+        if held is None or rank.get(found.rule, 99) < rank.get(held[1].rule, 99):
+            best[where] = (key, found)
+    return [*best.values(), *extra]
