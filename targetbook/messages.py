@@ -86,6 +86,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{category}“{grade}”剩余名额 {quota} 个落在并列的 {count} 个单位中（{units}），"
         "按“{rule}”处理：{outcome}",
     ),
+    # targets (targets/): phrases → targets, achievement
+    "target_manual": (W, "{loc}：目标“{value}”无法自动识别，需人工认定，请在“外部结果”中填写"),
+    "target_pending": (W, "单位“{unit}”的目标“{value}”缺少实际结果，待认定，请在“外部结果”中补充"),
     # --- report.py ---------------------------------------------------------------------
     # (owned by the report stage; add ids here)
     "report_input_missing": (E, "找不到排名工作簿“{file}”，请先运行“计算排名”"),
