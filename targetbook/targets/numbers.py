@@ -34,12 +34,14 @@ MULTIPLIERS = {
 
 @lru_cache(maxsize=4096)
 def _fold(ch: str) -> str:
-    folded = unicodedata.normalize("NFKC", ch)
-    return folded if len(folded) == 1 else ch
+    # only full-width forms and the ideographic space: ① must stay an item marker, not a 1
+    if ch == "\u3000" or "\uff01" <= ch <= "\uff5e":
+        return unicodedata.normalize("NFKC", ch)
+    return ch
 
 
 def fold_chars(text: str) -> str:
-    """NFKC per character, keeping length: `１２％，` → `12%,`; positions stay those of `text`."""
+    """Full-width forms folded per character (`１２％，` → `12%,`), positions unchanged."""
     if text.isascii():
         return text
     return "".join(_fold(ch) for ch in text)

@@ -72,8 +72,10 @@ def _matches(norm: str, start: int, end: int) -> list[tuple[str, re.Match]]:
         for m in rx.finditer(norm, start, end):
             if m.end() == m.start():
                 continue
-            if kind in P.QUALIFIABLE and norm[m.end() : m.end() + 1] == "的":
+            if kind in P.QUALIFIABLE and P.QUALIFIER_RX.match(norm, m.end()):
                 continue  # `超过10万元的村`: a qualifier of the subject, not a target
+            if kind == M.COUNT and m["num"] == "一" and m["unit"] not in P.ONE_UNITS:
+                continue  # 一家亲, 一张网, 一条街: idioms, not counts
             found.append((m.start(), m.start() - m.end(), priority, kind, m))
     found.sort(key=lambda f: f[:3])
     chosen, pos = [], start

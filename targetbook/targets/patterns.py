@@ -110,6 +110,9 @@ PATTERNS = (
 
 # Kinds whose number may qualify a noun (`超过10万元的村`): followed by 的, not a target.
 QUALIFIABLE = frozenset({M.RATE, M.COUNT, M.AMOUNT})
+QUALIFIER_RX = re.compile(r"的(?!目标|任务)")
+# A bare 一 counts only with these measure words (一个, 一次 …).
+ONE_UNITS = frozenset({"个", "次", "场", "支", "项", "名", "户", "处", "座"})
 # Kinds whose following words belong to the subject (`新培育1家区级餐饮品牌`, `不发生命案`).
 ABSORBING = frozenset({M.RATE, M.COUNT, M.AMOUNT, M.ZERO})
 # Kinds for which a scope or a 力争/确保 earlier in the clause applies.
@@ -120,13 +123,13 @@ STRIVE_RX = re.compile(r"力争|争取|争创|努力|力促|冲刺")
 GUARANTEE_RX = re.compile(r"确保|力保|保证|务必|必须")
 
 SENTENCE_RX = re.compile(r"[\n;。!?]")
-CLAUSE_RX = re.compile(r",(?!\d)")
+CLAUSE_RX = re.compile(r"[,:](?!\d)")
 # item numbers at the start of a clause: 1. / 1、 / (1) / ①; not 1.5万亩
 MARKER_RX = re.compile(r"\s*(?:\d+[.、](?!\d)|\(\d+\)|[①-⑳])\s*")
 SEPARATORS = frozenset(" \t\r\n\u3000、,;。.:!?")
 
 LEADING_RX = re.compile(
-    r"^(?:\d{4}年度?|确保|力争|争取|争创|力保|努力|实现|全年|年底|年内|本年度|今年|继续|并且|并|在|和)"
+    r"^(?:\d{4}年度?|确保|力争|争取|争创|力保|努力|实现|继续保持|保持|全年|年底|年内|本年度|今年|继续|并且|并|在|和)"
 )
 TRAILING_RX = re.compile(
     r"(?:社区排名|村排名|镇街排名|综合考核|考核中|考核|排名|排位|名次|位于|位居|居于|居"
