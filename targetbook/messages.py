@@ -92,7 +92,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- report.py ---------------------------------------------------------------------
     # (owned by the report stage; add ids here)
     "report_input_missing": (E, "找不到排名工作簿“{file}”，请先运行“计算排名”"),
-    "report_sheet_missing": (E, "排名工作簿缺少“{sheet}”工作表，请先运行“计算排名”生成完整的工作簿"),
+    "report_sheet_missing": (E, "排名工作簿缺少“{sheet}”工作表，请先运行“计算排名”重新生成"),
     "report_format_unknown": (E, "不支持的输出格式“{value}”，请使用 .docx 或 .html"),
     "report_kind_unknown": (E, "不支持的文种“{value}”，请使用 通报 或 通知"),
     "report_template_missing": (E, "找不到文书模板“{file}”，请重新安装 targetbook"),

@@ -294,6 +294,8 @@ def table(doc, columns: list[tuple[str, float, str]], loop: str, cells: list[str
     repeat = OxmlElement("w:tblHeader")
     tr_pr.append(repeat)
     for i, (title, width, style) in enumerate(columns):
+        # LibreOffice lays out by the grid (gridCol), Word by the cells (tcW): set both.
+        t.columns[i].width = Mm(width)
         for row in t.rows:
             row.cells[i].width = Mm(width)
         header.cells[i].paragraphs[0].text = title
@@ -342,12 +344,12 @@ ANNEX_COLUMNS = [
     ("亮点工作计划", 57, "表格文字"),
 ]
 RANK_COLUMNS = [
-    ("名次", 26, "表格居中"),
+    ("名次", 24, "表格居中"),
     ("单位", 34, "表格居中"),
-    ("总分", 20, "表格居中"),
-    ("等次", 18, "表格居中"),
+    ("总分", 18, "表格居中"),
+    ("等次", 16, "表格居中"),
     ("进位", 18, "表格居中"),
-    ("奖项及备注", 40, "表格文字"),
+    ("奖项及备注", 46, "表格文字"),
 ]
 ACHIEVEMENT_COLUMNS = [
     ("类别", 14, "表格居中"),
