@@ -233,7 +233,13 @@ def registry_from_frame(
                 unit=holder.name,
             )
         )
-    return registry, issues
+    return registry, sorted(issues, key=_cell_order)
+
+
+def _cell_order(found: Issue) -> tuple[int, int, str]:
+    digits = "".join(c for c in found.cell if c.isdigit())
+    letters = "".join(c for c in found.cell if c.isalpha())
+    return (int(digits) if digits else 0, len(letters), letters)
 
 
 def _header_row(rows: list[list[object]], limit: int = 15) -> int | None:
