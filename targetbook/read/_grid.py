@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from xml.etree import ElementTree
 
-from targetbook.read._sniff import CSV, HTML, Sniffed
+from targetbook.read._sniff import CSV, HTML, ODS, Sniffed
 
 # A merged range, 0-based and inclusive: (first row, first col, last row, last col).
 Merge = tuple[int, int, int, int]
@@ -34,7 +36,39 @@ def load_grids(sniffed: Sniffed, data: bytes, stem: str) -> list[Grid]:
             Grid(stem if i == 0 else f"{stem}({i + 1})", rows, merges)
             for i, (rows, merges) in enumerate(tables)
         ]
-    return _calamine_grids(data)
+    grids = _calamine_grids(data)
+    if sniffed.kind == ODS:
+        # calamine reports no merged ranges for ODS: read them from content.xml.
+        merges = _ods_merges(data)
+        for grid in grids:
+            grid.merges = merges.get(grid.name, [])
+    return grids
+
+
+_T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+
+
+def _ods_merges(data: bytes) -> dict[str, list[Merge]]:
+    merges: dict[str, list[Merge]] = {}
+    name, row, col = "", -1, 0
+    with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open("content.xml") as f:
+        for event, el in ElementTree.iterparse(f, events=("start", "end")):
+            tag = el.tag
+            if event == "start":
+                if tag == _T + "table":
+                    name, row = el.get(_T + "name", ""), -1
+                elif tag == _T + "table-row":
+                    row, col = row + 1, 0
+                elif tag in (_T + "table-cell", _T + "covered-table-cell"):
+                    rs = int(el.get(_T + "number-rows-spanned", 1))
+                    cs = int(el.get(_T + "number-columns-spanned", 1))
+                    if rs > 1 or cs > 1:
+                        merges.setdefault(name, []).append((row, col, row + rs - 1, col + cs - 1))
+                    col += int(el.get(_T + "number-columns-repeated", 1))
+            elif tag == _T + "table-row":
+                row += int(el.get(_T + "number-rows-repeated", 1)) - 1
+                el.clear()
+    return merges
 
 
 def _calamine_grids(data: bytes) -> list[Grid]:

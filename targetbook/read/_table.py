@@ -133,10 +133,10 @@ def read_sheet(grid: Grid, file: str) -> tuple[Table | None, list[Issue], bool]:
         below_raw = grid.rows[h + 1] if h + 1 < len(grid.rows) else []
         below = _row_labels(top[h + 1])
         raw_values = [v for v in below_raw if not _is_blank(v)]
-        spans = any(r0 <= h < r1 for r0, _, r1, _ in grid.merges)
         labelled = raw_values and all(label_of(v) for v in raw_values)
-        if labelled or (spans and not raw_values):
-            # A two-row header: the lower row names the columns under a merged group label.
+        if labelled or not raw_values:
+            # A two-row header: the lower row names the columns under a merged group label,
+            # or is empty under vertically merged labels (seed 000; merges lost in CSV).
             found = {**found, **below}
             last = h + 1
     issues: list[Issue] = []
