@@ -35,15 +35,15 @@ def normalise_kind(kind: str) -> str:
     return value
 
 
-def context_from_book(book: RankedBook, **kwargs) -> ReportContext:
-    """The context of a ranked workbook read by read_ranked (kwargs go to build_context)."""
+def context_from_book(book: RankedBook, *, params: dict | None = None, **kwargs) -> ReportContext:
+    """The context of a ranked workbook; `params` override its 参数 (kwargs → build_context)."""
     return build_context(
         book.ranks,
         annexes=book.annexes,
         achievement=book.achievement,
         missing=book.missing,
         registry=book.registry,
-        params=book.params,
+        params={**book.params, **(params or {})},
         **kwargs,
     )
 
@@ -51,7 +51,10 @@ def context_from_book(book: RankedBook, **kwargs) -> ReportContext:
 def render_report(
     ranked_path: str | Path, out_path: str | Path, kind: str = L.REPORT_BULLETIN, **kwargs
 ) -> Path:
-    """Read a ranked workbook and write the 通报 (default) or 通知 as .docx or .html."""
+    """Read a ranked workbook and write the 通报 (default) or 通知 as .docx or .html.
+
+    kwargs go to build_context: `params` (override the 参数 sheet), `year`, `today`.
+    """
     out = Path(out_path)
     suffix = out.suffix.lower()
     if suffix not in (".docx", ".html", ".htm"):
