@@ -1,0 +1,537 @@
+"""targets: 创先争优目标 phrases → structured targets; judge; the long frame of targets."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from targetbook import labels as L
+from targetbook.targets import (
+    TARGET_FIELDS,
+    Actual,
+    Target,
+    judge,
+    parse_target,
+    parse_targets_frame,
+    target_spans,
+)
+
+R, G, A, C = "区考核组", "全区", "全镇", "<="
+
+
+def short(t: Target) -> tuple:
+    """The fields a test pins: kind, scope, guarantee, strive, comparator, value."""
+    return (t.kind, t.scope, t.guarantee, t.strive, t.comparator, t.value)
+
+
+def rank(scope, g, s):
+    return ("rank", scope, g, s, C, s if g is None else g)
+
+
+FIRST_IN_TOWN = [rank(A, 1, 1)]
+
+# All 34 创先争优目标 of seed 000 (annexes 1-3), exact texts, with hand-written expectations.
+SEED000 = [
+    (
+        "党政办",
+        "政务信息工作全区镇街排名保2争1、区考核组排名第1。",
+        [rank("全区镇街", 2, 1), rank(R, 1, 1)],
+    ),
+    ("经发办", "规上工业产值指标区考核组排名第1。", [rank(R, 1, 1)]),
+    (
+        "民政社事办",
+        "推进社区养老服务社会化运营率达50%，区考核组排名保3争2。",
+        [("rate", None, None, None, ">=", 50), rank(R, 3, 2)],
+    ),
+    ("规建环保办", "采沉宅基地复垦量全区第1。", [rank(G, 1, 1)]),
+    ("平安办", "平安建设工作区考核组排名保2争1。", [rank(R, 2, 1)]),
+    (
+        "应急办",
+        "安全生产和自然灾害防治工作全区一类单位1等奖，区考核组排名第1。",
+        [("grade", "全区一类单位", 1, 1, C, 1), rank(R, 1, 1)],
+    ),
+    ("财政办", "财政工作区考核组排名第1。", [rank(R, 1, 1)]),
+    (
+        "农服中心",
+        "1. 农村集中供水运行管理考核优秀等次；\n2. 农村人居环境整治成效全区榜上有名。",
+        [("grade", None, 1, 1, C, 1), ("honour", G, None, None, None, None)],
+    ),
+    ("文化服务中心", "基本公共体育服务工作区考核组排名第1。", [rank(R, 1, 1)]),
+    (
+        "劳动社保所",
+        "1. 居民医保参保任务完成率全区第1；\n2. 创业担保贷款完成率区考核组排名第1。",
+        [rank(G, 1, 1), rank(R, 1, 1)],
+    ),
+    ("退役军人服务站", "退役军人服务工作区考核组排名第1。", [rank(R, 1, 1)]),
+    (
+        "执法队",
+        "1. 城市综合管理水平区考核组排名第1；\n2. 农村道路交通安全管理考核优秀等次。",
+        [rank(R, 1, 1), ("grade", None, 1, 1, C, 1)],
+    ),
+    (
+        "村镇中心",
+        "1. 城市综合管理水平区考核组排名第1；\n2. 农村公路养护管理考核优秀等次。",
+        [rank(R, 1, 1), ("grade", None, 1, 1, C, 1)],
+    ),
+    (
+        "产业中心",
+        "巩固拓展脱贫攻坚成果同乡村振兴有效衔接、全面推进乡村振兴区考核组排名保2争1。",
+        [rank(R, 2, 1)],
+    ),
+    ("执法办", "", []),  # blank in the seed: a cell_blank warning elsewhere, no target here
+    (
+        "纪委",
+        "纪检系统考核全区一等奖，区考核组排名第1。",
+        [("grade", G, 1, 1, C, 1), rank(R, 1, 1)],
+    ),
+    ("温塘村", "环境保护工作考核全镇第1。", FIRST_IN_TOWN),
+    ("营寨村", "基本公共卫生服务覆盖率考核全镇第1。", FIRST_IN_TOWN),
+    ("王家坝村", "党的建设、乡村振兴、人居环境整治工作考核全镇第1。", FIRST_IN_TOWN),
+    ("民权村", "农村人居环境工作考核全镇第1。", FIRST_IN_TOWN),
+    ("石桥村", "组级集体经济收入全镇第1。", FIRST_IN_TOWN),
+    (
+        "南桐村",
+        "1. 财政工作考核全镇第1；\n2. 村集体年经济收入增加5万元。",
+        [rank(A, 1, 1), ("amount", None, None, None, ">=", 50000)],
+    ),
+    ("麒麟村", "违建零发生。", [("zero", None, None, None, "=", 0)]),
+    ("沙坝村", "水利工作考核全镇第1。", FIRST_IN_TOWN),
+    ("金龙村", "村集体经济年收入增幅全镇保2争1。", [rank(A, 2, 1)]),
+    ("岩门村", "巩固拓展脱贫攻坚成果同乡村振兴有效衔接工作考核全镇第1。", FIRST_IN_TOWN),
+    ("南桐社区", "居民医保参保率社区排名全镇第1。", FIRST_IN_TOWN),
+    ("后湾社区", "信息工作考核社区排名全镇第1。", FIRST_IN_TOWN),
+    ("八〇一社区", "关工委工作考核全镇第1。", FIRST_IN_TOWN),
+    ("新工村社区", "社区养老服务覆盖率居全镇第1。", FIRST_IN_TOWN),
+    ("支路社区", "妇联工作考核全镇第1。", FIRST_IN_TOWN),
+    ("平山社区", "违章建筑自行拆除量全镇第1。", FIRST_IN_TOWN),
+    ("皂角井社区", "食品药品安全工作考核全镇第1", FIRST_IN_TOWN),
+    ("二郎峡社区", "武装（征兵）工作考核全镇第1。", FIRST_IN_TOWN),
+]
+
+
+def test_seed000_lists_all_34_targets_of_the_seed():
+    data = json.loads((Path(__file__).parent / "data" / "seed000_annex.json").read_text("utf-8"))
+    seed = [row[L.TARGET] or "" for annex in data["annexes"] for row in annex["rows"]]
+    assert len(SEED000) == 34
+    assert [text for _, text, _ in SEED000] == seed
+
+
+@pytest.mark.parametrize(("unit", "text", "expected"), SEED000, ids=[u for u, _, _ in SEED000])
+def test_seed000_targets(unit, text, expected):
+    assert [short(t) for t in parse_target(text)] == expected
+
+
+def test_seed000_subjects_and_spans():
+    two = parse_target(SEED000[0][1])
+    assert [(t.text, t.subject) for t in two] == [
+        ("政务信息工作全区镇街排名保2争1", "政务信息工作"),
+        ("区考核组排名第1", "政务信息工作"),  # same subject, taken from the first
+    ]
+    rate, rank_ = parse_target(SEED000[2][1])
+    assert (rate.subject, rate.unit, rank_.subject) == (
+        "推进社区养老服务社会化运营率",
+        "%",
+        "推进社区养老服务社会化运营率",
+    )
+    items = parse_target(SEED000[7][1])
+    assert [t.text for t in items] == [
+        "农村集中供水运行管理考核优秀等次",
+        "农村人居环境整治成效全区榜上有名",
+    ]
+    assert [t.subject for t in items] == ["农村集中供水运行管理", "农村人居环境整治成效"]
+    assert parse_target("居民医保参保率社区排名全镇第1。")[0].subject == "居民医保参保率"
+    assert parse_target("武装（征兵）工作考核全镇第1。")[0].text == "武装（征兵）工作考核全镇第1"
+    amount = parse_target(SEED000[21][1])[1]
+    assert (amount.subject, amount.unit) == ("村集体年经济收入增加", "元")
+
+
+# DOMAIN.md "Target phrases" table.
+DOMAIN = [
+    ("区考核组排名保2争1", [rank(R, 2, 1)]),
+    ("全区第1", [rank(G, 1, 1)]),
+    ("全镇第1", [rank(A, 1, 1)]),
+    ("排名前三", [rank(None, 3, 3)]),
+    ("三名以内", [rank(None, 3, 3)]),
+    ("前5名以内", [rank(None, 5, 5)]),
+    ("进位1-2名", [("rank_change", None, 1, 2, ">=", 1)]),
+    ("考核优秀等次", [("grade", None, 1, 1, C, 1)]),
+    ("达50%", [("rate", None, None, None, ">=", 50)]),
+    ("达80%以上", [("rate", None, None, None, ">=", 80)]),
+    ("增加5万元", [("amount", None, None, None, ">=", 50000)]),
+    ("违建零发生", [("zero", None, None, None, "=", 0)]),
+    ("全区一类单位1等奖", [("grade", "全区一类单位", 1, 1, C, 1)]),
+    ("全区榜上有名", [("honour", G, None, None, None, None)]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DOMAIN)
+def test_domain_phrases(text, expected):
+    assert [short(t) for t in parse_target(text)] == expected
+
+
+# Phrases of seed 004 (a district's 差异化考核 plans) and of the issue.
+SEED004 = [
+    ("力争固定资产投资在十个镇(街)中排名前三", rank("十个镇(街)", None, 3), "固定资产投资"),
+    ("党建考核力争在十个镇(街)中排名前三", rank("十个镇(街)", None, 3), "党建"),
+    ("确保经济建设各项指标在全区位于前三", rank(G, 3, 3), "经济建设各项指标"),
+    ("确保空气质量排名在全区考核中排名前三", rank(G, 3, 3), "空气质量"),
+    ("年底招商引资工作考核升至第二名", rank(None, 2, 2), "招商引资工作"),
+    ("在全区“两新”党建拉练中取得前三名", rank(G, 3, 3), "“两新”党建拉练"),
+    ("力争经济建设各项指标进位1-2名", ("rank_change", None, 1, 2, ">=", 1), "经济建设各项指标"),
+    ("全区排名力争进位2个名次", ("rank_change", G, None, 2, ">=", 2), None),
+    ("化解率达到95%以上", ("rate", None, None, None, ">=", 95), "化解率"),
+    (
+        "居民安全感和对治安满意度保持在95%以上",
+        ("rate", None, None, None, ">=", 95),
+        "居民安全感和对治安满意度",
+    ),
+    ("规模以上工业总产值增幅35%", ("rate", None, None, None, ">=", 35), "规模以上工业总产值增幅"),
+    ("新增规模企业5家", ("count", None, None, None, ">=", 5), "新增规模企业"),
+    ("实现招商引资24亿元", ("amount", None, None, None, ">=", 2_400_000_000), "招商引资"),
+    ("到位资金34亿", ("amount", None, None, None, ">=", 3_400_000_000), "到位资金"),
+    ("确保全年不发生进京非访事件", ("zero", None, None, None, "=", 0), "进京非访事件"),
+    ("确保辖区违建零增长", ("zero", None, None, None, "=", 0), "辖区违建"),
+    ("争创全区“奋进年”先进集体荣誉", ("honour", G, None, None, None, None), "“奋进年”"),
+    ("形成可推广的工作经验不少于3个", ("count", None, None, None, ">=", 3), "形成可推广的工作经验"),
+    (
+        "选树1-2个作风建设“奋进年”典型案例",
+        ("count", None, 1, 2, ">=", 1),
+        "选树作风建设“奋进年”典型案例",
+    ),
+    ("全年新增红色驿站10个以上", ("count", None, None, None, ">=", 10), "新增红色驿站"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "subject"), SEED004, ids=[p[0] for p in SEED004])
+def test_seed004_phrases(text, expected, subject):
+    (target,) = parse_target(text)
+    assert (short(target), target.subject) == (expected, subject)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "排名进入第一方阵",
+        "全年城管工作在全区位于前列",
+        "党建工作力争在十个镇(街)中排名前列",
+        "实现非访缠访闹访量全区最低",
+        "力争经贸工作全区排名靠前",
+        "街道在全区综合考核中实现争先进位",
+        "有考核的争优秀",
+        "高质量完成作风突出问题专项整治",
+    ],
+)
+def test_vague_tiers_are_manual_never_guessed(text):
+    assert [(t.kind, t.text, t.value, t.guarantee, t.strive) for t in parse_target(text)] == [
+        ("manual", text, None, None, None)
+    ]
+
+
+def test_what_is_left_after_a_target_is_a_manual_target():
+    targets = parse_target("全区第1，并形成可复制的经验")
+    assert [(t.kind, t.text) for t in targets] == [
+        ("rank", "全区第1"),
+        ("manual", "并形成可复制的经验"),
+    ]
+    assert [t.kind for t in parse_target("继续保持全区第一的领先地位")] == ["rank", "manual"]
+
+
+@pytest.mark.parametrize(
+    ("text", "guarantee", "strive"),
+    [
+        ("力争前三", None, 3),
+        ("确保前三", 3, 3),
+        ("前三", 3, 3),
+        ("第1", 1, 1),
+        ("升至第二名", 2, 2),
+        ("力争升至第二名", None, 2),
+        ("力争全区保2争1", 2, 1),  # explicit levels win over 力争
+        ("确保全区第2，力争全区第1", 2, 1),
+        ("争第一", None, 1),
+    ],
+)
+def test_guarantee_and_strive_levels(text, guarantee, strive):
+    targets = parse_target(text)
+    if len(targets) == 2:  # 确保…，力争…: two targets, the first 保, the second 争
+        assert [(t.guarantee, t.strive) for t in targets] == [
+            (guarantee, guarantee),
+            (None, strive),
+        ]
+    else:
+        assert [(t.kind, t.guarantee, t.strive) for t in targets] == [("rank", guarantee, strive)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("全区第１", ("rank", 1)),
+        ("全区第一", ("rank", 1)),
+        ("区考核组排名保２争１", ("rank", 2)),
+        ("前两名", ("rank", 2)),
+        ("十名以内", ("rank", 10)),
+        ("全区第十二名", ("rank", 12)),
+        ("进位一至两名", ("rank_change", 1)),
+        ("新增十二家", ("count", 12)),
+        ("新建二十个", ("count", 20)),
+        ("达１２．５％", ("rate", 12.5)),
+        ("复垦１.5万亩", ("count", 15000)),
+        ("增加0.77亿元", ("amount", 77_000_000)),
+        ("收入增加5万元", ("amount", 50000)),
+        ("打造一个示范点", ("count", 1)),
+    ],
+)
+def test_numerals(text, expected):
+    assert [(t.kind, t.value) for t in parse_target(text)] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "comparator", "value"),
+    [
+        ("收入超过10万元", ">", 100_000),
+        ("不超过5%", "<=", 5),
+        ("控制在3%以内", "<=", 3),
+        ("发案率低于2%", "<", 2),
+        ("不少于3个", ">=", 3),
+        ("覆盖率达50%", ">=", 50),
+        ("三名以内", "<=", 3),
+    ],
+)
+def test_comparators(text, comparator, value):
+    (target,) = parse_target(text)
+    assert (target.comparator, target.value) == (comparator, value)
+
+
+def test_compound_phrases():
+    counts = parse_target("新发展乡村民宿5家、家庭农场1家")
+    assert [(t.kind, t.subject, t.value, t.unit) for t in counts] == [
+        ("count", "新发展乡村民宿", 5, "家"),
+        ("count", "家庭农场", 1, "家"),
+    ]
+    (rate,) = parse_target("确保集体经济年经营收入超过10万元的村达80%以上。")
+    assert (rate.kind, rate.value, rate.subject) == ("rate", 80, "集体经济年经营收入超过10万元的村")
+    numbered = parse_target("1、区考核组排名第1；2、违建零发生；（3）达90%")
+    assert [t.kind for t in numbered] == ["rank", "zero", "rate"]
+    assert [t.text for t in numbered] == ["区考核组排名第1", "违建零发生", "达90%"]
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\n", "。", None, float("nan")])
+def test_blank_gives_no_targets(blank):
+    assert parse_target(blank) == []
+
+
+def test_to_dict_is_the_json_record():
+    (target,) = parse_target("区考核组排名保2争1")
+    record = target.to_dict()
+    assert (
+        tuple(record)
+        == TARGET_FIELDS
+        == (
+            "text",
+            "kind",
+            "subject",
+            "scope",
+            "guarantee",
+            "strive",
+            "comparator",
+            "value",
+            "unit",
+        )
+    )
+    assert json.loads(json.dumps(record, ensure_ascii=False)) == record
+    assert record["guarantee"] == 2 and record["strive"] == 1
+
+
+def test_spans_point_into_the_text():
+    text = "政务信息工作全区镇街排名保2争1、区考核组排名第1。"
+    assert [(a, b, text[a:b] == t.text) for a, b, t in target_spans(text)] == [
+        (0, 16, True),
+        (17, 25, True),
+    ]
+
+
+# --- judge ----------------------------------------------------------------------------------
+S, K, M_, N, P = (
+    L.VERDICT_STRIVE,
+    L.VERDICT_GUARANTEE,
+    L.VERDICT_MET,
+    L.VERDICT_NOT_MET,
+    L.VERDICT_PENDING,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "actual", "verdict"),
+    [
+        ("区考核组排名保2争1", Actual(rank=1), S),
+        ("区考核组排名保2争1", Actual(rank=2), K),
+        ("区考核组排名保2争1", Actual(rank=3), N),
+        ("区考核组排名保2争1", Actual(), P),
+        ("区考核组排名保2争1", None, P),
+        ("全镇第1", {"rank": 1}, M_),
+        ("全镇第1", {"rank": 2}, N),
+        ("力争前三", Actual(rank=3), S),
+        ("力争前三", Actual(rank=4), N),
+        ("确保前三", Actual(rank=1), M_),
+        ("进位1-2名", Actual(rank=3, previous_rank=5), S),
+        ("进位1-2名", Actual(rank=4, previous_rank=5), K),
+        ("进位1-2名", Actual(rank=5, previous_rank=5), N),
+        ("进位1-2名", Actual(rank=5), P),
+        ("进位2个名次", Actual(value=2), M_),
+        ("考核优秀等次", Actual(grade="优秀"), M_),
+        ("考核优秀等次", Actual(grade="良好"), N),
+        ("考核优秀等次", Actual(grade="说不清"), P),
+        ("全区一类单位1等奖", Actual(grade="一等奖"), M_),
+        ("全区一类单位1等奖", Actual(grade="2等奖"), N),
+        ("达80%以上", Actual(value=80), M_),
+        ("达80%以上", Actual(value=79.9), N),
+        ("达80%以上", Actual(value=float("nan")), P),
+        ("收入超过10万元", Actual(value=100_000), N),
+        ("增加5万元", Actual(value=60_000), M_),
+        ("选树1-2个典型案例", Actual(value=2), S),
+        ("选树1-2个典型案例", Actual(value=1), K),
+        ("选树1-2个典型案例", Actual(value=0), N),
+        ("违建零发生", Actual(value=0), M_),
+        ("违建零发生", Actual(value=1), N),
+        ("全区榜上有名", Actual(), P),
+        ("全区榜上有名", Actual(achieved=True), M_),
+        ("排名进入第一方阵", Actual(rank=1), P),  # manual: only a person decides
+        ("排名进入第一方阵", Actual(achieved=False), N),
+    ],
+)
+def test_judge(text, actual, verdict):
+    (target,) = parse_target(text)
+    assert judge(target, actual) == verdict
+
+
+# --- frame ----------------------------------------------------------------------------------
+def test_parse_targets_frame_keeps_unit_and_provenance():
+    frame = pd.DataFrame(
+        {
+            L.UNIT: ["党政办", "执法办", "麒麟村"],
+            L.TARGET: [SEED000[0][1], None, "违建零发生。"],
+            L.SRC_FILE: ["a.xlsx", "a.xlsx", "b.xlsx"],
+            L.SRC_SHEET: ["附件1", "附件1", "附件2"],
+            L.SRC_ROW: [5, 19, 6],
+        },
+        index=[5, 19, 6],
+    )
+    out = parse_targets_frame(frame)
+    assert list(out[L.UNIT]) == ["党政办", "党政办", "麒麟村"]
+    assert list(out[L.SRC_ROW]) == [5, 5, 6]
+    assert list(out["target_no"]) == [1, 2, 1]
+    assert list(out["kind"]) == ["rank", "rank", "zero"]
+    assert list(out["scope"].fillna("-")) == ["全区镇街", "区考核组", "-"]
+    assert out["guarantee"].dtype == "Int64"
+    assert list(out["guarantee"].astype("float").fillna(-1)) == [2, 1, -1]
+    assert list(out["value"]) == [2.0, 1.0, 0.0]
+    assert list(out.index) == [0, 1, 2]
+    assert set(TARGET_FIELDS) <= set(out.columns)
+
+
+def test_parse_targets_frame_of_no_rows_has_the_columns():
+    out = parse_targets_frame(pd.DataFrame({L.UNIT: ["执法办"], L.TARGET: [""]}))
+    assert len(out) == 0
+    assert [L.UNIT, L.TARGET, "target_no", *TARGET_FIELDS] == list(out.columns)
+
+
+# --- properties -----------------------------------------------------------------------------
+TOKENS = [
+    "全区",
+    "全镇",
+    "区考核组",
+    "十个镇(街)中",
+    "排名",
+    "第",
+    "前",
+    "保",
+    "争",
+    "力争",
+    "确保",
+    "1",
+    "2",
+    "１",
+    "一",
+    "两",
+    "十",
+    "三",
+    "名",
+    "以内",
+    "以上",
+    "进位",
+    "-",
+    "%",
+    "达",
+    "万元",
+    "亿",
+    "家",
+    "个",
+    "的",
+    "零发生",
+    "不发生",
+    "优秀等次",
+    "一等奖",
+    "榜上有名",
+    "前列",
+    "第一方阵",
+    "工作",
+    "考核",
+    "、",
+    "，",
+    "；",
+    "。",
+    "\n",
+    "1. ",
+    "（2）",
+    "①",
+    ":",
+    " ",
+    "x",
+]
+# Item numbers at the start of a clause are layout, not target text.
+MARKER = re.compile(
+    r"(?:^|(?<=[\n;；。!！?？,，:：]))\s*(?:\d+[.．、](?![\d０-９])|[(（]\d+[)）]|[①-⑳])"
+)
+
+
+def _significant(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "LN"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=40), st.lists(st.sampled_from(TOKENS), max_size=25).map("".join)))
+def test_parse_never_raises_and_never_loses_text(text):
+    spans = target_spans(text)
+    covered = [False] * len(text)
+    for a, b, target in spans:
+        assert target.text == text[a:b] and target.text
+        assert target.kind in (
+            "rank",
+            "rank_change",
+            "grade",
+            "rate",
+            "count",
+            "amount",
+            "zero",
+            "honour",
+            "manual",
+        )
+        for i in range(a, b):
+            assert not covered[i], "spans overlap"
+            covered[i] = True
+        if target.kind == "manual":
+            assert (target.value, target.guarantee, target.strive) == (None, None, None)
+        elif target.value is not None:
+            assert not math.isnan(target.value)
+    for m in MARKER.finditer(text):
+        covered[m.start() : m.end()] = [True] * (m.end() - m.start())
+    lost = [ch for ch, c in zip(text, covered, strict=True) if not c and _significant(ch)]
+    assert lost == []
+    assert [t for _, _, t in spans] == parse_target(text)
