@@ -382,3 +382,12 @@ TARGET_KIND_NAMES = {
     "honour": "荣誉",
     "manual": "需人工认定",
 }
+
+# --- write.templates (consolidation area, continued) ---------------------------------------
+TEMPLATE_KIND_TITLE = "{category}{year}年度{name}"  # 村2022年度指标进度 (template sheet titles)
+
+# --- rank stage (rules/score/rank): 外部结果 sheet (results from outside, for 目标达成) -------
+SCOPE = "范围"
+NUMBER = "数值"
+ACHIEVED = "达成"
+EXTERNAL_COLUMNS = (UNIT, ITEM, SCOPE, PLACE, NUMBER, GRADE, ACHIEVED)

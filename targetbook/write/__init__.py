@@ -5,5 +5,7 @@ beginning with `=` is stored as a string and never becomes a formula.
 """
 
 from targetbook.write._common import atomic_path
+from targetbook.write.consolidation import load_consolidation, write_consolidation
+from targetbook.write.templates import write_templates
 
-__all__ = ["atomic_path"]
+__all__ = ["atomic_path", "load_consolidation", "write_consolidation", "write_templates"]
