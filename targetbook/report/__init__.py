@@ -7,10 +7,10 @@ from pathlib import Path
 from targetbook import labels as L
 from targetbook.errors import TargetbookError
 from targetbook.messages import render
-from targetbook.report.context import ReportContext, build_context
+from targetbook.report.context import build_context
+from targetbook.report.documents import render_docx, render_html
 from targetbook.report.load import RankedBook, read_ranked
-from targetbook.report.to_docx import render_docx
-from targetbook.report.to_html import render_html
+from targetbook.report.records import ReportContext
 from targetbook.write._common import atomic_path
 
 __all__ = [

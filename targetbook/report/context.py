@@ -5,11 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
 from targetbook import labels as L
+from targetbook.report.records import (
+    Achievement,
+    AchievementRow,
+    Annex,
+    Award,
+    Bar,
+    CategoryResult,
+    Chart,
+    PlanRow,
+    RankRow,
+    ReportContext,
+    Veto,
+)
 
 # How each category is named in a 公文 (主送 and section headings).
 CATEGORY_TITLES = {L.DEPARTMENT: "机关各部门", L.VILLAGE: "各村", L.COMMUNITY: "各社区"}
@@ -21,151 +33,6 @@ _TEXT_WIDTH_PT = 442
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _AWARD_SPLIT = re.compile(r"[、；;,，\n]+")
 _FALSE_WORDS = {"", "否", "无", "false", "0", "no", "n", "nan", "none", "×"}
-
-
-@dataclass
-class PlanRow:
-    """One row of an annex table (seed 000)."""
-
-    seq: str
-    unit: str
-    target: str
-    plan: str
-
-
-@dataclass
-class Annex:
-    """附件N: one category's 创先争优目标和亮点工作计划 table."""
-
-    number: int
-    category: str
-    title: str
-    rows: list[PlanRow]
-
-
-@dataclass
-class RankRow:
-    """One unit's result line in the 通报."""
-
-    category: str
-    group: str
-    unit: str
-    total: str
-    rank: int | None
-    rank_text: str
-    tie: bool
-    group_rank: str
-    previous: str
-    move: str
-    grade: str
-    awards: str
-    veto: bool
-    veto_item: str
-    veto_reason: str
-
-
-@dataclass
-class Bar:
-    """One bar of the totals chart (SVG user units)."""
-
-    label: str
-    value: str
-    y: float
-    width: float
-    veto: bool
-
-
-@dataclass
-class Chart:
-    """A horizontal bar chart of totals for one category."""
-
-    width: int
-    height: int
-    label_width: int
-    bar_height: int
-    scale_max: float
-    bars: list[Bar]
-
-
-@dataclass
-class Veto:
-    """A vetoed unit and why (一票否决)."""
-
-    category: str
-    unit: str
-    item: str
-    reason: str
-
-
-@dataclass
-class Award:
-    """One award and the units that received it, in ranking order."""
-
-    name: str
-    units: list[str]
-
-
-@dataclass
-class Achievement:
-    """Target-achievement counts of one category: verdict → number of targets."""
-
-    category: str
-    total: int
-    counts: list[tuple[str, int]]
-    text: str
-
-
-@dataclass
-class AchievementRow:
-    """One target phrase and its verdict (通报 附件)."""
-
-    category: str
-    unit: str
-    target: str
-    actual: str
-    verdict: str
-
-
-@dataclass
-class CategoryResult:
-    """One category's section of the 通报."""
-
-    number: str
-    name: str
-    title: str
-    rows: list[RankRow]
-    chart: Chart
-    missing: list[str]
-
-
-@dataclass
-class ReportContext:
-    """Everything both documents print, already formatted as text."""
-
-    town: str
-    office: str
-    signature: str
-    doc_number: str
-    date: str
-    year: str
-    recipients: str
-    remark: str
-    masthead: str
-    masthead_half_points: int
-    plan_title: str
-    notice_title: str
-    bulletin_title: str
-    annexes: list[Annex] = field(default_factory=list)
-    categories: list[CategoryResult] = field(default_factory=list)
-    awards: list[Award] = field(default_factory=list)
-    vetoes: list[Veto] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    achievement: list[Achievement] = field(default_factory=list)
-    achievement_rows: list[AchievementRow] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        """Shallow mapping of the fields, the shape template engines take as context."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def clean_text(value: object) -> str:

@@ -1,4 +1,4 @@
-"""Render a ReportContext into a 公文 .docx with docxtpl (templates/通知.docx, 通报.docx)."""
+"""Render a ReportContext: HTML (jinja2) and 公文 .docx (docxtpl), from templates/."""
 
 from __future__ import annotations
 
@@ -7,10 +7,28 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
+from targetbook._resources import resource
 from targetbook.errors import TargetbookError
 from targetbook.messages import render
-from targetbook.report.context import ReportContext
+from targetbook.report.records import ReportContext
 from targetbook.write._common import atomic_path
+
+
+def html_environment() -> jinja2.Environment:
+    """The jinja2 environment for the HTML templates: autoescape on for every file."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(resource("templates"))),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_html(context: ReportContext, kind: str) -> str:
+    """Pure: the 通知 or 通报 as one self-contained HTML document (inline CSS and SVG)."""
+    template = html_environment().get_template(f"{kind}.html.j2")
+    return template.render(context.as_dict())
 
 
 def _finalize(value: object) -> Markup:
@@ -33,8 +51,6 @@ def docx_environment() -> jinja2.Environment:
 
 def template_path(kind: str) -> Path:
     """The shipped .docx template for `kind` (通知 / 通报)."""
-    from targetbook._resources import resource
-
     path = resource("templates", f"{kind}.docx")
     if not path.is_file():
         raise TargetbookError(render("report_template_missing", file=str(path)))
