@@ -98,6 +98,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report_template_missing": (E, "找不到文书模板“{file}”，请重新安装 targetbook"),
     # --- excel/ -------------------------------------------------------------------------
     # (owned by the Excel door; add ids here)
+    "excel_sheet_missing": (E, "控制台缺少“{sheet}”表，请补建该表或重新复制 控制台.xlsm"),
+    "excel_param_invalid": (E, "参数表“{key}”的值“{value}”无效，请填写如 2024 的年份"),
+    "excel_folder_missing": (E, "找不到文件夹“{path}”（参数“{key}”），请检查路径或新建该文件夹"),
+    "excel_registry_empty": (E, "“{sheet}”表没有单位，请按 单位|类别|考核组|别名 填写后再试"),
+    "excel_no_returns": (E, "“{path}”中没有回收表，请把各单位报送的文件放进去"),
+    "excel_run_first": (E, "找不到“{path}”，请先点“{button}”"),
+    "excel_workbook_missing": (E, "找不到控制台“{path}”，请在活动文件夹中运行"),
+    "excel_unexpected": (E, "运行出错（{reason}），请把“日志”表和出错的文件发给维护人员"),
 }
 
 

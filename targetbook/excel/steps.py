@@ -1,0 +1,269 @@
+"""The five button steps on plain data, shared by the Excel buttons and the campaign's .bat files.
+
+A step takes `Inputs` (the control workbook's sheets as raw grids, and its folder) and returns
+an `Outcome` (result sheets as frames, files written, a one-line summary). It only calls the
+library; the Excel door (buttons.py) moves sheets in and out of the open workbook, and
+`python -m targetbook.excel.steps STEP DIR` (the .bat files) reads DIR/控制台.xlsm from disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from targetbook import labels as L
+from targetbook.errors import Issue, TargetbookError, has_errors
+from targetbook.messages import render
+
+
+@dataclass
+class Inputs:
+    """The control workbook as the steps see it: {sheet: raw grid (header=None)} and its folder."""
+
+    frames: dict[str, pd.DataFrame]
+    base: Path
+    file: str = L.CONTROL_WORKBOOK
+
+
+@dataclass
+class Outcome:
+    """What a step produced: result sheets (in order), files written, a Chinese summary."""
+
+    summary: str
+    sheets: dict[str, pd.DataFrame] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def problems(self) -> bool:
+        """True when an error-level issue was found (exit code 1 for the .bat files)."""
+        return has_errors(self.issues)
+
+
+def fail(rule: str, **params: object) -> TargetbookError:
+    """A fatal error with the Chinese message of an excel_* rule."""
+    return TargetbookError(render(rule, **params))
+
+
+def _blank(value: object) -> bool:
+    if isinstance(value, float) and value != value:
+        return True
+    return value is None or str(value).strip() == ""
+
+
+def headed(inputs: Inputs, sheet: str) -> pd.DataFrame:
+    """A sheet with its first row as header, index = Excel row numbers, blank rows dropped."""
+    grid = inputs.frames.get(sheet)
+    if grid is None:
+        raise fail("excel_sheet_missing", sheet=sheet)
+    if grid.empty:
+        return pd.DataFrame()
+    header = [("" if _blank(v) else str(v).strip()) for v in grid.iloc[0]]
+    body = grid.iloc[1:].copy()
+    body.columns = header
+    body.index = [int(i) + 1 for i in grid.index[1:]]
+    keep = [not all(_blank(v) for v in row) for row in body.itertuples(index=False)]
+    return body[keep]
+
+
+def params(inputs: Inputs) -> dict[str, object]:
+    """参数 sheet → {项目: 值} (blank values dropped)."""
+    frame = headed(inputs, L.SHEET_PARAMS)
+    out: dict[str, object] = {}
+    for row in frame.itertuples(index=False):
+        if len(row) >= 2 and not _blank(row[0]) and not _blank(row[1]):
+            out[str(row[0]).strip()] = row[1]
+    return out
+
+
+def year(inputs: Inputs) -> int:
+    """年度 from 参数 (a number or text like 2022年); this year when blank."""
+    raw = params(inputs).get(L.PARAM_YEAR)
+    if raw is None:
+        return dt.date.today().year
+    digits = "".join(ch for ch in str(raw) if ch.isdigit())
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    if len(digits) == 4:
+        return int(digits)
+    raise fail("excel_param_invalid", key=L.PARAM_YEAR, value=raw)
+
+
+def folder(inputs: Inputs, key: str, default: str, *, must_exist: bool = False) -> Path:
+    """A folder named in 参数 (absolute, or relative to the control workbook's folder)."""
+    raw = params(inputs).get(key, default)
+    path = Path(str(raw).strip())
+    if not path.is_absolute():
+        path = inputs.base / path
+    if must_exist and not path.is_dir():
+        raise fail("excel_folder_missing", key=key, path=path)
+    return path
+
+
+def registry(inputs: Inputs):
+    """The 单位名录 sheet as a Registry (a fatal error when it lists no unit or has errors)."""
+    from targetbook.registry import registry_from_frame
+
+    frame = headed(inputs, L.SHEET_REGISTRY)
+    reg, issues = registry_from_frame(frame, file=inputs.file, sheet=L.SHEET_REGISTRY)
+    errors = [i for i in issues if i.severity == "error"]
+    if errors:
+        raise TargetbookError("；".join(i.message for i in errors[:5]))
+    if not len(reg.units):
+        raise fail("excel_registry_empty", sheet=L.SHEET_REGISTRY)
+    return reg, issues
+
+
+def issues_frame(issues: list[Issue]) -> pd.DataFrame:
+    """校验问题: 文件 | 工作表 | 单元格 | 规则 | 级别 | 说明 | 原值."""
+    rows = [
+        (i.file, i.sheet, i.cell, i.rule, L.SEVERITY_NAMES.get(i.severity, i.severity),
+         i.message, i.value)
+        for i in issues
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=list(L.ISSUE_COLUMNS))
+
+
+def missing_frame(cons) -> pd.DataFrame:
+    """未报送: 类别 | 单位 | 考核组, in registry order."""
+    units = {u.name: u for u in cons.registry.units} if cons.registry else {}
+    rows = [
+        (units[n].category, n, units[n].group) if n in units else ("", n, "")
+        for n in cons.missing_units
+    ]
+    return pd.DataFrame(rows, columns=list(L.MISSING_COLUMNS))
+
+
+def _consolidated(inputs: Inputs):
+    from targetbook.consolidate import consolidate
+    from targetbook.read import find_returns, read_returns
+
+    reg, reg_issues = registry(inputs)
+    collect = folder(inputs, L.PARAM_COLLECT_DIR, L.FOLDER_COLLECT, must_exist=True)
+    found = find_returns([collect])
+    if not found:
+        raise fail("excel_no_returns", path=collect)
+    sources = read_returns([collect])
+    cons = consolidate(sources, reg, year=year(inputs))
+    cons.issues = [*reg_issues, *cons.issues]
+    return cons
+
+
+def _counts(issues: list[Issue]) -> str:
+    errors = sum(1 for i in issues if i.severity == "error")
+    return f"错误 {errors} 条，警告 {len(issues) - errors} 条"
+
+
+def make_templates(inputs: Inputs) -> Outcome:
+    """生成模板: blank returns for every unit of 单位名录 into the 下发 folder."""
+    from targetbook.write.templates import write_templates
+
+    reg, issues = registry(inputs)
+    out = folder(inputs, L.PARAM_SEND_DIR, L.FOLDER_SEND)
+    written = [Path(p) for p in write_templates(reg, out, year=year(inputs))]
+    return Outcome(f"已生成 {len(written)} 个模板：{out}", files=written, issues=issues)
+
+
+def validate_returns(inputs: Inputs) -> Outcome:
+    """校验: read and check the returns in 回收; 校验问题 and 未报送 sheets."""
+    cons = _consolidated(inputs)
+    sheets = {L.SHEET_ISSUES: issues_frame(cons.issues), L.SHEET_MISSING: missing_frame(cons)}
+    summary = (
+        f"校验 {len(cons.sources)} 个文件：{_counts(cons.issues)}，"
+        f"未报送 {len(cons.missing_units)} 个单位"
+    )
+    return Outcome(summary, sheets=sheets, issues=cons.issues)
+
+
+def annex_frame(cons, category: str) -> pd.DataFrame:
+    """附件N: 序号 | 单位 | 创先争优目标 | 亮点工作计划 (+ where each row came from)."""
+    columns = [*L.KIND_COLUMNS[L.PLAN_KIND], *L.PROVENANCE]
+    frame = cons.annexes.get(category)
+    if frame is None:
+        return pd.DataFrame(columns=columns)
+    return frame[[c for c in columns if c in frame.columns]]
+
+
+def consolidate_returns(inputs: Inputs) -> Outcome:
+    """汇总: validate and consolidate into 成果/汇总.xlsx; 附件1–3, 校验问题, 未报送 sheets."""
+    from targetbook.write.consolidation import write_consolidation
+
+    cons = _consolidated(inputs)
+    out = folder(inputs, L.PARAM_RESULTS_DIR, L.FOLDER_RESULTS) / L.CONSOLIDATED_FILE
+    write_consolidation(cons, out, year=year(inputs))
+    sheets = {L.annex_sheet(c): annex_frame(cons, c) for c in L.CATEGORIES}
+    sheets[L.SHEET_ISSUES] = issues_frame(cons.issues)
+    sheets[L.SHEET_MISSING] = missing_frame(cons)
+    summary = f"汇总 {cons.rows} 行：{_counts(cons.issues)}；已写出 {out}"
+    return Outcome(summary, sheets=sheets, files=[out], issues=cons.issues)
+
+
+def rank_units(inputs: Inputs) -> Outcome:
+    """计算排名: score and rank 成果/汇总.xlsx by the 考核细则 sheets → 成果/排名.xlsx."""
+    from targetbook.excel.ranking import rank_step
+
+    return rank_step(inputs)
+
+
+def make_report(inputs: Inputs) -> Outcome:
+    """生成通报: 成果/排名.xlsx → 成果/通报.docx and 通报.html."""
+    from targetbook.report import render_report
+
+    results = folder(inputs, L.PARAM_RESULTS_DIR, L.FOLDER_RESULTS)
+    ranked = results / L.RANKED_FILE
+    if not ranked.is_file():
+        raise fail("excel_run_first", path=ranked, button="计算排名")
+    written = [
+        Path(render_report(ranked, results / f"{L.BULLETIN_STEM}{suffix}"))
+        for suffix in (".docx", ".html")
+    ]
+    return Outcome(f"已生成通报：{'、'.join(str(p) for p in written)}", files=written)
+
+
+STEPS = {
+    "make_templates": make_templates,
+    "validate_returns": validate_returns,
+    "consolidate_returns": consolidate_returns,
+    "rank_units": rank_units,
+    "make_report": make_report,
+}
+
+
+def read_control_workbook(directory: str | Path) -> Inputs:
+    """Inputs from <directory>/控制台.xlsm on disk (what the .bat files use)."""
+    base = Path(directory).resolve()
+    path = base / L.CONTROL_WORKBOOK
+    if not path.is_file():
+        raise fail("excel_workbook_missing", path=path)
+    frames = pd.read_excel(path, sheet_name=None, header=None, engine="calamine", dtype=object)
+    return Inputs(frames=frames, base=base)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m targetbook.excel.steps STEP [DIR]`: run one step on a campaign folder."""
+    args = sys.argv[1:] if argv is None else argv
+    if sys.stdout.encoding and sys.stdout.encoding.lower() not in ("utf-8", "utf8"):
+        sys.stdout.reconfigure(encoding="utf-8")
+    if not args or args[0] not in STEPS:
+        print(f"用法：python -m targetbook.excel.steps {{{'|'.join(STEPS)}}} [活动文件夹]")
+        return 2
+    try:
+        outcome = STEPS[args[0]](read_control_workbook(args[1] if len(args) > 1 else "."))
+    except TargetbookError as exc:
+        print(f"错误：{exc.message}")
+        return 2
+    print(outcome.summary)
+    for i in outcome.issues[:50]:
+        where = "!".join(p for p in (i.sheet, i.cell) if p)
+        print(f"  [{L.SEVERITY_NAMES.get(i.severity, i.severity)}] {i.file} {where} {i.message}")
+    if len(outcome.issues) > 50:
+        print(f"  ……共 {len(outcome.issues)} 条，完整列表见控制台的“校验问题”表或 成果/汇总.xlsx")
+    return 1 if outcome.problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""The committed control workbook: reproducible; buttons bound to Subs calling targetbook.excel."""
+
+from __future__ import annotations
+
+import html
+import re
+import warnings
+import zipfile
+
+import openpyxl
+import pytest
+import xlwings
+from conftest import soffice_convert
+
+import targetbook.excel
+from targetbook import labels as L
+from targetbook.excel import build
+from targetbook.excel.bat import BAT_STEPS
+
+with warnings.catch_warnings():
+    # oletools 0.60 calls pyparsing names deprecated in pyparsing 3.3 at import time.
+    warnings.simplefilter("ignore")
+    from oletools.olevba import VBA_Parser
+
+COMMITTED = build.control_workbook()
+RUN = re.compile(r'Sub (\w+)\(\)\s+RunPython "import targetbook\.excel as t; t\.(\w+)\(\)"')
+
+
+@pytest.fixture(scope="module")
+def modules() -> dict[str, str]:
+    parser = VBA_Parser(str(COMMITTED))
+    return {name.rsplit(".", 1)[0]: code for _, _, name, code in parser.extract_macros()}
+
+
+def _button_macros() -> list[tuple[str, str]]:
+    with zipfile.ZipFile(COMMITTED) as z:
+        vml = z.read("xl/drawings/vmlDrawing1.vml").decode("utf-8")
+    buttons = re.findall(r"<font[^>]*>([^<]+)</font>.*?<x:FmlaMacro>\[0\]!(\w+)</x:FmlaMacro>", vml)
+    return [(html.unescape(caption), macro) for caption, macro in buttons]
+
+
+def test_rebuild_equals_committed_file(tmp_path):
+    out = build.build_workbook(tmp_path / "控制台.xlsm")
+    assert out.read_bytes() == COMMITTED.read_bytes()
+
+
+def test_every_module_extracted(modules):
+    sheets = {f"Sheet{i}" for i in range(1, len(build.sheet_names()) + 1)}
+    assert set(modules) == {"ThisWorkbook", "Buttons", "xlwings", "Dictionary", *sheets}
+    committed = (build.vba_dir() / "Buttons.bas").read_text(encoding="ascii")
+    assert modules["Buttons"].split() == committed.split()
+
+
+def test_buttons_bound_to_subs_that_run_existing_functions(modules):
+    runs = dict(RUN.findall(modules["Buttons"]))
+    buttons = _button_macros()
+    captions = [caption for caption, _ in buttons]
+    assert captions == ["生成模板", "校验", "汇总", "计算排名", "生成通报"]
+    for caption, macro in buttons:
+        assert macro in runs, f"{caption}: no Sub {macro}"
+        assert callable(getattr(targetbook.excel, runs[macro], None)), runs[macro]
+    assert [(c, s, f) for c, s, f, _ in build.BUTTONS] == [(c, m, runs[m]) for c, m in buttons]
+    assert {step for _, step in BAT_STEPS} == set(runs.values())
+
+
+def test_embedded_xlwings_vba_matches_installed_xlwings(modules):
+    found = re.search(r'XLWINGS_VERSION As String = "([^"]+)"', modules["xlwings"])
+    assert found and found.group(1) == xlwings.__version__ == build.XLWINGS_VERSION
+    assert "Public Function RunPython(" in modules["xlwings"]
+
+
+def test_sheets_and_hidden_xlwings_conf():
+    wb = openpyxl.load_workbook(COMMITTED, keep_vba=True)
+    assert wb.sheetnames == build.sheet_names()
+    conf = wb[L.SHEET_XLWINGS_CONF]
+    assert conf.sheet_state == "hidden"
+    keys = [conf.cell(r, 1).value for r in range(1, conf.max_row + 1)]
+    assert keys[0] == "Interpreter_Win" and None not in keys  # VBA reads A1 down to a blank
+    params = [row[0].value for row in wb[L.SHEET_PARAMS].iter_rows(min_row=2)]
+    assert {L.PARAM_YEAR, L.PARAM_PERIOD, L.PARAM_COLLECT_DIR, L.PARAM_RESULTS_DIR} <= set(params)
+    reg = [c.value for c in wb[L.SHEET_REGISTRY][1]]
+    assert tuple(reg) == L.REGISTRY_COLUMNS
+
+
+def test_libreoffice_opens_workbook_and_binds_buttons(tmp_path):
+    fods = soffice_convert(COMMITTED, "fods", tmp_path)
+    text = fods.read_text(encoding="utf-8")
+    bound = re.findall(r"vnd\.sun\.star\.script:VBAProject\.(\w+)\.(\w+)\?language=Basic", text)
+    assert bound == [("Buttons", sub) for _, sub, _, _ in build.BUTTONS]
+    # LibreOffice decompressed the module sources too.
+    assert f"XLWINGS_VERSION As String = &quot;{xlwings.__version__}&quot;" in text
+    labels = re.findall(r'<form:button [^>]*form:label="([^"]+)"', text)
+    assert labels == [caption for caption, _, _, _ in build.BUTTONS]
+
+
+def test_copy_control_workbook_writes_workbook_and_bat_files(tmp_path):
+    path = build.copy_control_workbook(tmp_path / "活动")
+    assert path == tmp_path / "活动" / L.CONTROL_WORKBOOK
+    assert path.read_bytes() == COMMITTED.read_bytes()
+    for stem, step in BAT_STEPS:
+        raw = (tmp_path / "活动" / f"{stem}.bat").read_bytes()
+        raw.decode("ascii")
+        assert b"\n" not in raw.replace(b"\r\n", b"")
+        assert f"-m targetbook.excel.steps {step} .".encode() in raw
+        assert raw.startswith(b"@echo off\r\n") and b"chcp 65001" in raw
