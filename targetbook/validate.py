@@ -133,6 +133,10 @@ def _validate_kind(
             if odd:
                 report(i, labels.UNIT, "unit_alias", name, unit=unit.name)
         check[labels.CATEGORY] = categories
+        if kind == labels.PLAN_KIND:
+            for i, expected, actual in _category_mismatches(table_of, resolved):
+                report(i, labels.UNIT, "category_mismatch", units[i], unit=resolved[i].name,
+                       expected=expected, actual=actual)  # fmt: skip
 
     frame_for_check = pd.DataFrame(
         {c: pd.Series(v, dtype=object) for c, v in check.items()}, index=pd.RangeIndex(len(rows))
@@ -175,6 +179,27 @@ def _as_series(values: object) -> pd.Series:
     return pd.Series(values, dtype=object if not values else None)
 
 
+def _category_mismatches(table_of: list[int], resolved: list[Unit | None]):
+    """Rows whose unit belongs to another category than most units of the same annex table.
+
+    A plan table is one category's annex (附件1 部门, 附件2 村 …): a village among departments
+    was put in the wrong table. Tables without a clear majority say nothing.
+    """
+    counts: dict[int, dict[str, int]] = {}
+    for t, unit in zip(table_of, resolved, strict=True):
+        if unit is not None:
+            per = counts.setdefault(t, {})
+            per[unit.category] = per.get(unit.category, 0) + 1
+    majority: dict[int, str] = {}
+    for t, per in counts.items():
+        category, n = max(per.items(), key=lambda kv: kv[1])
+        if n * 2 > sum(per.values()) and len(per) > 1:
+            majority[t] = category
+    for i, (t, unit) in enumerate(zip(table_of, resolved, strict=True)):
+        if unit is not None and t in majority and unit.category != majority[t]:
+            yield i, unit.category, majority[t]
+
+
 def _odd_spelling(name: str, unit: Unit, how: str) -> bool:
     """Matched by an alias, or spelled differently from the standard name (`八0一社区`)."""
     if how == ALIAS:
@@ -207,12 +232,12 @@ def _failures(kind: str, frame: pd.DataFrame):
 def _once_per_cell(
     issues: list[tuple[tuple[int, int, int], Issue]],
 ) -> list[tuple[tuple[int, int, int], Issue]]:
-    """A cell that fails several checks is reported once, by the most serious rule."""
+    """A cell that fails several schema checks is reported once, by the most serious rule."""
     rank = {r: n for n, r in enumerate(RULE_PRIORITY)}
     best: dict[tuple[str, str, str], tuple[tuple[int, int, int], Issue]] = {}
     extra: list[tuple[tuple[int, int, int], Issue]] = []
     for key, found in issues:
-        if not found.cell:
+        if not found.cell or found.rule not in rank:  # not a schema check: always reported
             extra.append((key, found))
             continue
         where = (found.file, found.sheet, found.cell)

@@ -96,6 +96,16 @@ def test_unit_rules(registry):
     assert frame.loc[8, labels.GROUP] == "一组"
 
 
+def test_category_mismatch_in_a_plan_table(registry):
+    rows = [[1, "党政办", "a", "b"], [2, "执法办", "a", "b"], [3, "温塘村", "a", "b"]]
+    frame, issues = validate_table(plan(rows), registry)
+    assert located(issues) == [("附件1", "B6", "category_mismatch")]
+    assert frame.loc[6, labels.CATEGORY] == "村"  # classified by the registry
+    # no majority, no guess
+    _, issues = validate_table(plan(rows[1:]), registry)
+    assert issues == []
+
+
 def test_formula_text_is_kept_as_text(registry):
     frame, issues = validate_table(plan([[1, "温塘村", "=SUM(A1:A3)", "+1"]]), registry)
     assert located(issues) == [("附件1", "C4", "formula_text")]
@@ -223,6 +233,7 @@ def test_row_conservation(registry, tables):
         got = frames[kind]
         assert list(zip(got[labels.SRC_FILE], got[labels.SRC_ROW], strict=True)) == expected
     for found in issues:
-        assert found.cell and found.rule in schemas.RULE_PRIORITY + ("unit_alias",)
+        assert found.cell
+        assert found.rule in (*schemas.RULE_PRIORITY, "unit_alias", "category_mismatch")
     # a cell is reported at most once
     assert len({(i.file, i.cell) for i in issues}) == len(issues)
