@@ -57,12 +57,12 @@ warning names the units so the office can decide by hand.
 from targetbook.rules.load import (
     load_rules,
     load_scores,
-    period_group,
     read_frames,
     records_from_frames,
     rules_from_frames,
 )
 from targetbook.rules.model import Award, Grade, Item, Records, Rules, Settings
+from targetbook.rules.settings import period_group
 
 __all__ = [
     "Award",

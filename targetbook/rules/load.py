@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
 
 from targetbook import labels as L
-from targetbook.errors import Issue, TargetbookError, issue
-from targetbook.rules.model import Award, Grade, Item, Records, Rules, Settings
+from targetbook.errors import Issue, TargetbookError
+from targetbook.rules.model import Award, Grade, Item, Records, Rules
+from targetbook.rules.settings import parse_settings
 from targetbook.rules.sheets import (
+    Ctx,
     NotANumber,
     Sheet,
     category,
@@ -42,37 +43,9 @@ METHOD_ALIASES = {
     "加分": L.M_BONUS,
     "扣分": L.M_PENALTY,
 }
-VETO_ALIASES = {
-    "0": L.V_ZERO,
-    "零分": L.V_ZERO,
-    "计0分": L.V_ZERO,
-    "末位": L.V_LAST,
-    "降等": L.V_DOWNGRADE,
-    "降一个等次": L.V_DOWNGRADE,
-}
 
 
-class _Ctx:
-    """Collects issues for one workbook."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.issues: list[Issue] = []
-
-    def add(self, rule: str, sheet: str = "", cell: str = "", **params) -> None:
-        self.issues.append(issue(rule, file=self.file, sheet=sheet, cell=cell, **params))
-
-    def num(self, sh: Sheet, label: str, row: int, value, *, percent=False) -> float | None:
-        try:
-            return number(value, percent=percent)
-        except NotANumber:
-            self.add(
-                "rule_number_invalid", sh.name, sh.cell(label, row), column=label, value=text(value)
-            )
-            return None
-
-
-def _sheet(ctx: _Ctx, frames, name, columns, *, required=False) -> Sheet | None:
+def _sheet(ctx: Ctx, frames, name, columns, *, required=False) -> Sheet | None:
     found = find_sheet(frames, name)
     if found is None:
         if required:
@@ -88,8 +61,10 @@ def rules_from_frames(
     frames: dict[str, pd.DataFrame], *, file: str = ""
 ) -> tuple[Rules, list[Issue]]:
     """Rules from sheet frames ({sheet name: frame}, raw or headed — see sheets.read_sheet)."""
-    ctx = _Ctx(file)
-    settings, tie_cell = _settings(ctx, _sheet(ctx, frames, L.RULES_SETTINGS, (L.KEY, L.VALUE)))
+    ctx = Ctx(file)
+    settings, tie_cell = parse_settings(
+        ctx, _sheet(ctx, frames, L.RULES_SETTINGS, (L.KEY, L.VALUE))
+    )
     items_sheet = _sheet(ctx, frames, L.RULES_ITEMS, (L.ITEM, *L.ITEM_COLUMNS), required=True)
     items = _items(ctx, items_sheet) if items_sheet else []
     rules = Rules(items=items, settings=settings, file=file)
@@ -106,7 +81,7 @@ def rules_from_frames(
     return rules, ctx.issues + rec_issues
 
 
-def _items(ctx: _Ctx, sh: Sheet) -> list[Item]:
+def _items(ctx: Ctx, sh: Sheet) -> list[Item]:
     items: list[Item] = []
     seen: set[tuple[str, str]] = set()
     for row, r in sh.frame.iterrows():
@@ -224,7 +199,7 @@ def _items(ctx: _Ctx, sh: Sheet) -> list[Item]:
     return items
 
 
-def _check_totals(ctx: _Ctx, sh: Sheet, rules: Rules) -> None:
+def _check_totals(ctx: Ctx, sh: Sheet, rules: Rules) -> None:
     """Scored items' points must add up to 满分 for each category (and period)."""
     full = rules.settings.full_marks
     if full is None:
@@ -249,111 +224,7 @@ def _check_totals(ctx: _Ctx, sh: Sheet, rules: Rules) -> None:
                 )
 
 
-def _settings(ctx: _Ctx, sh: Sheet | None) -> tuple[Settings, str]:
-    s = Settings()
-    tie_cell = ""
-    if sh is None:
-        return s, tie_cell
-    for row, r in sh.frame.iterrows():
-        name, raw = key(r.get(L.KEY)), r.get(L.VALUE)
-        if not name:
-            continue
-        cell = sh.cell(L.VALUE, row)
-
-        def bad(choices: str, name=name, raw=raw, cell=cell) -> None:
-            ctx.add(
-                "rule_setting_invalid", sh.name, cell, key=name, value=text(raw), choices=choices
-            )
-
-        def num(percent=False, name=name, raw=raw, cell=cell) -> float | None:
-            try:
-                return number(raw, percent=percent)
-            except NotANumber:
-                bad("数字")
-                return None
-
-        if name == L.S_FULL_MARKS:
-            s.full_marks = num()
-        elif name == L.S_VETO_ITEMS:
-            s.veto_items = tuple(split_list(raw))
-        elif name == L.S_VETO_EFFECT:
-            v = VETO_ALIASES.get(key(raw), key(raw))
-            if v in L.VETO_EFFECTS:
-                s.veto_effect = v
-            else:
-                bad("、".join(L.VETO_EFFECTS))
-        elif name == L.S_TIE_BREAK:
-            s.tie_break, tie_cell = tuple(split_list(raw)), cell
-        elif name == L.S_QUOTA_ROUNDING:
-            if key(raw) in (L.ROUND_DOWN, L.ROUND_HALF_UP, L.ROUND_UP):
-                s.quota_rounding = key(raw)
-            else:
-                bad("、".join((L.ROUND_DOWN, L.ROUND_HALF_UP, L.ROUND_UP)))
-        elif name == L.S_QUOTA_TIE:
-            if key(raw) in (L.TIE_STRICT, L.TIE_LENIENT):
-                s.quota_tie = key(raw)
-            else:
-                bad("、".join((L.TIE_STRICT, L.TIE_LENIENT)))
-        elif name == L.S_PERIOD_WEIGHTS:
-            s.period_weights = _weights(ctx, sh.name, cell, raw)
-        elif name in (L.S_BONUS_CAP, L.S_PENALTY_CAP):
-            v = num()
-            setattr(
-                s,
-                "bonus_cap" if name == L.S_BONUS_CAP else "penalty_cap",
-                None if v is None else abs(v),
-            )
-        elif name == L.S_DECIMALS:
-            v = num()
-            if v is not None:
-                s.decimals = max(0, int(v))
-        elif name in (L.S_YELLOW, L.S_RED):
-            v = num()
-            if v is not None:
-                setattr(s, "yellow" if name == L.S_YELLOW else "red", v)
-        elif name == L.S_SCHEDULE:
-            s.schedule = num(percent=True)
-        else:
-            ctx.add("rule_setting_unknown", sh.name, sh.cell(L.KEY, row), value=name)
-    return s, tie_cell
-
-
-_WEIGHT = re.compile(r"([^\d=:：、,，;；\s%]+?)(?:平均)?\s*[=:：]?\s*(\d+(?:\.\d+)?)\s*%?")
-
-
-def period_group(period: str) -> str:
-    """A period label → its weight group: `3月` → 月度, `二季度` → 季度, else itself (年度)."""
-    p = key(period) or L.PERIOD_YEAR
-    if p.endswith("月") and not p.endswith("个月"):
-        return "月度"
-    if "季度" in p:
-        return "季度"
-    if "半年" in p:
-        return "半年"
-    return p
-
-
-def _weights(ctx: _Ctx, sheet: str, cell: str, raw) -> dict[str, float]:
-    """`年度40%、月度平均60%` / `年度=40，月度=60` → {年度: 40, 月度: 60}."""
-    pairs = _WEIGHT.findall(text(raw))
-    if not pairs:
-        ctx.add(
-            "rule_setting_invalid",
-            sheet,
-            cell,
-            key=L.S_PERIOD_WEIGHTS,
-            value=text(raw),
-            choices="年度40%、月度60%",
-        )
-        return {}
-    weights = {period_group(name): float(w) for name, w in pairs}
-    total = sum(weights.values())
-    if abs(total - 100) > 1e-6:
-        ctx.add("rule_weights_total", sheet, cell, total=f"{total:g}", value=text(raw))
-    return weights
-
-
-def _grades(ctx: _Ctx, sh: Sheet | None) -> list[Grade]:
+def _grades(ctx: Ctx, sh: Sheet | None) -> list[Grade]:
     if sh is None:
         return []
     grades: list[Grade] = []
@@ -408,7 +279,7 @@ def _grades(ctx: _Ctx, sh: Sheet | None) -> list[Grade]:
     return grades
 
 
-def _awards(ctx: _Ctx, sh: Sheet | None, names: set[str]) -> list[Award]:
+def _awards(ctx: Ctx, sh: Sheet | None, names: set[str]) -> list[Award]:
     if sh is None:
         return []
     awards: list[Award] = []
@@ -448,13 +319,14 @@ def _awards(ctx: _Ctx, sh: Sheet | None, names: set[str]) -> list[Award]:
 def records_from_frames(
     frames: dict[str, pd.DataFrame], *, file: str = ""
 ) -> tuple[Records, list[Issue]]:
-    """考核打分 / 加扣分 / 否决 sheets (any present) → Records with each row's provenance."""
-    ctx = _Ctx(file)
+    """考核打分 / 加扣分 / 否决 / 外部结果 sheets (any present) → Records with provenance."""
+    ctx = Ctx(file)
     out = Records()
     for name, cols, attr in (
         (L.SHEET_SCORING, L.SCORING_COLUMNS, "scoring"),
         (L.RULES_ADJUSTMENTS, L.ADJUSTMENT_COLUMNS, "adjustments"),
         (L.RULES_VETOES, L.VETO_COLUMNS, "vetoes"),
+        (L.SHEET_EXTERNAL, L.EXTERNAL_COLUMNS, "external"),
     ):
         sh = _sheet(ctx, frames, name, cols)
         if sh is None:

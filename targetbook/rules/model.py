@@ -106,9 +106,14 @@ def empty_vetoes() -> pd.DataFrame:
     return _records(L.VETO_COLUMNS)
 
 
+def empty_external() -> pd.DataFrame:
+    """An empty 外部结果 frame."""
+    return _records(L.EXTERNAL_COLUMNS)
+
+
 @dataclass
 class Records:
-    """Per-unit records from offices: 考核打分, 加扣分, 否决 — each row keeps its cell.
+    """Per-unit records from offices: 考核打分, 加扣分, 否决, 外部结果 — each keeps its cell.
 
     Provenance columns: 来源文件, 来源工作表, 来源行 (Excel row); cells are rebuilt from the
     column letters in `columns` (sheet → label → letter).
@@ -117,6 +122,7 @@ class Records:
     scoring: pd.DataFrame = field(default_factory=empty_scoring)
     adjustments: pd.DataFrame = field(default_factory=empty_adjustments)
     vetoes: pd.DataFrame = field(default_factory=empty_vetoes)
+    external: pd.DataFrame = field(default_factory=empty_external)
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def __add__(self, other: Records) -> Records:
@@ -133,6 +139,7 @@ class Records:
             cat(self.scoring, other.scoring),
             cat(self.adjustments, other.adjustments),
             cat(self.vetoes, other.vetoes),
+            cat(self.external, other.external),
             {**self.columns, **other.columns},
         )
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from targetbook import labels as L
+from targetbook.errors import Issue, issue
 
 HEADER_SCAN_ROWS = 10  # title/example rows above a header are allowed, as in returns
 
@@ -158,3 +159,23 @@ def category(value: object) -> str | None:
         "社区": L.COMMUNITY,
     }
     return aliases.get(s)
+
+
+class Ctx:
+    """Collects the issues of one workbook."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.issues: list[Issue] = []
+
+    def add(self, rule: str, sheet: str = "", cell: str = "", **params) -> None:
+        self.issues.append(issue(rule, file=self.file, sheet=sheet, cell=cell, **params))
+
+    def num(self, sh: Sheet, label: str, row: int, value, *, percent=False) -> float | None:
+        try:
+            return number(value, percent=percent)
+        except NotANumber:
+            self.add(
+                "rule_number_invalid", sh.name, sh.cell(label, row), column=label, value=text(value)
+            )
+            return None

@@ -16,8 +16,8 @@ import pandas as pd
 from targetbook import labels as L
 from targetbook.errors import Issue, issue
 from targetbook.registry import Unit
-from targetbook.rules.load import period_group
 from targetbook.rules.model import Records, Rules
+from targetbook.rules.settings import period_group
 from targetbook.score.adjust import VETO_FRAME_COLUMNS, adjustments, vetoes
 from targetbook.score.inputs import Resolver, build_inputs
 from targetbook.score.methods import METHOD_FUNCS, fmt, max_points

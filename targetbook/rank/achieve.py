@@ -1,0 +1,156 @@
+"""目标达成: each 创先争优目标 parsed (targets.parse_targets_frame) and judged.
+
+Actual results come from the 外部结果 sheet (单位 | 项目 | 范围 | 名次 | 数值 | 等次 | 达成),
+which wins, or from this run: a rank target of scope 全镇 is judged on the unit's rank in its
+category — on an item when the target's subject names one, on the total when it names none;
+a grade or 进位 target without a subject is judged on the unit's 等次 / 进位. Anything
+else is 待认定 (a person decides), never guessed.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from targetbook import labels as L
+from targetbook.rules.sheets import NotANumber, key, number, text
+from targetbook.score.inputs import source_of
+
+OWN_SCOPES = ("全镇", "本镇", "镇", "全乡", "本乡", "全镇(街)")
+OVERALL_WORDS = ("综合", "年度考核", "目标考核", "总分", "考核")
+YES_WORDS = {"是", "达成", "完成", "√", "1", "TRUE", "YES"}
+NO_WORDS = {"否", "未达成", "未完成", "×", "0", "FALSE", "NO"}
+
+
+def _n(value) -> float | None:
+    try:
+        return number(value)
+    except NotANumber:
+        return None
+
+
+def _external(records, unit: str, subject: str, scope: str) -> tuple[dict, str] | None:
+    """The 外部结果 row for this unit whose 项目 names the target's subject (and scope)."""
+    frame = records.external
+    if frame is None or frame.empty:
+        return None
+    for r in frame.to_dict("records"):
+        if key(r[L.UNIT]) != key(unit):
+            continue
+        item, where = key(r[L.ITEM]), key(r[L.SCOPE])
+        subj = key(subject)
+        if item and not (subj and (item in subj or subj in item)):
+            continue
+        if where and key(scope) and where != key(scope):
+            continue
+        achieved = key(r[L.ACHIEVED]).upper()
+        actual = {
+            "rank": None if _n(r[L.PLACE]) is None else int(_n(r[L.PLACE])),
+            "value": _n(r[L.NUMBER]),
+            "grade": text(r[L.GRADE]) or None,
+            "achieved": True if achieved in YES_WORDS else False if achieved in NO_WORDS else None,
+        }
+        letters = records.columns.get(f"{text(r[L.SRC_FILE])}!{text(r[L.SRC_SHEET])}", {})
+        src = source_of(r[L.SRC_FILE], r[L.SRC_SHEET], r[L.SRC_ROW], letters.get(L.UNIT, ""))
+        return actual, src
+    return None
+
+
+def _item_of(subject: str, item_ranks: dict[str, dict[str, float]]) -> str | None:
+    subj = key(subject)
+    for item in item_ranks:
+        k = key(item)
+        if k and subj and (k in subj or subj in k):
+            return item
+    return None
+
+
+def _overall(subject) -> bool:
+    s = key(subject)
+    return not s or any(s == w or s.endswith(w) and len(s) <= 6 for w in OVERALL_WORDS)
+
+
+def _own(target: dict, unit: str, own: dict) -> dict | None:
+    kind, subject, scope = target["kind"], text(target["subject"]), key(target["scope"])
+    row = own["ranks"].get(unit)
+    if row is None:
+        return None
+    if kind == "rank" and scope in OWN_SCOPES:
+        item = _item_of(subject, own["items"])
+        if item is not None:
+            place = own["items"][item].get(unit)
+            return None if place is None else {"rank": int(place)}
+        if _overall(subject) and not math.isnan(row["名次"]):
+            return {"rank": int(row["名次"])}
+    if kind == "grade" and _overall(subject) and row["等次"]:
+        return {"grade": row["等次"]}
+    if kind == "rank_change" and _overall(subject) and not math.isnan(row["进位"]):
+        return {"value": row["进位"]}
+    return None
+
+
+def _shown(actual: dict | None) -> str:
+    if not actual:
+        return ""
+    parts = []
+    if actual.get("rank") is not None:
+        parts.append(f"第{actual['rank']}名")
+    if actual.get("value") is not None:
+        v = actual["value"]
+        parts.append(f"{v:g}" if isinstance(v, float) else str(v))
+    if actual.get("grade"):
+        parts.append(actual["grade"])
+    if actual.get("achieved") is not None:
+        parts.append(L.YES if actual["achieved"] else "否")
+    return "；".join(parts)
+
+
+def achievement(annexes: dict[str, pd.DataFrame], records, own: dict) -> pd.DataFrame:
+    """One row per target of every unit's 创先争优目标, judged (ACHIEVEMENT_COLUMNS)."""
+    # Imported here: the rank stage works (without 目标达成) should targets fail to import.
+    from targetbook.targets import Target, judge, parse_targets_frame
+
+    out = []
+    for cat in L.CATEGORIES:
+        frame = (annexes or {}).get(cat)
+        if frame is None or frame.empty or L.TARGET not in frame:
+            continue
+        parsed = parse_targets_frame(frame)
+        for r in parsed.to_dict("records"):
+            unit = text(r.get(L.UNIT))
+            target = {k: r.get(k) for k in ("kind", "subject", "scope")}
+            target = {
+                k: (None if isinstance(v, float) and math.isnan(v) else v)
+                for k, v in target.items()
+            }
+            found = _external(records, unit, text(target["subject"]), text(target["scope"]))
+            if found:
+                actual, src = found
+            else:
+                actual = _own(target, unit, own)
+                src = source_of(r.get(L.SRC_FILE), r.get(L.SRC_SHEET), r.get(L.SRC_ROW))
+            t = Target(**{f: _clean(r.get(f)) for f in Target.__dataclass_fields__})
+            out.append(
+                {
+                    L.CATEGORY: cat,
+                    L.UNIT: unit,
+                    "目标原文": t.text,
+                    "类型": L.TARGET_KIND_NAMES.get(t.kind, t.kind),
+                    "范围": t.scope or "",
+                    "保": t.guarantee,
+                    "争": t.strive,
+                    "实际": _shown(actual),
+                    "判定": judge(t, actual),
+                    "来源": src,
+                }
+            )
+    return pd.DataFrame(out, columns=list(L.ACHIEVEMENT_COLUMNS))
+
+
+def _clean(v):
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+        return None
+    if hasattr(v, "item") and not isinstance(v, str):
+        v = v.item()  # numpy scalars → Python numbers
+    return v

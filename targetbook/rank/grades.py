@@ -1,0 +1,136 @@
+"""等次 by score bands and quotas, and awards — with one stated rule for a quota inside a tie.
+
+The rule (名额并列, default 从严): when the last seats of a quota fall inside a group of
+tied units (tied after the 并列规则 items), none of the tied units gets the higher grade or
+the award. Quotas in real schemes are ceilings handed down ("优秀不超过20%"), so exceeding
+one is a breach while leaving a seat empty is not; the `quota_tie` warning names the units
+so the office can break the tie by hand (or set 并列规则). With 从宽 the tied units all get
+the higher grade / the award and the quota is exceeded by the size of the tie.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+
+from targetbook import labels as L
+from targetbook.errors import Issue, issue
+from targetbook.rules.model import Award, Grade, Settings
+
+
+def seats(n_ranked: int, grade: Grade, settings: Settings) -> int | None:
+    """Seats of a grade among `n_ranked` units: the count, the share rounded per 名额取整, or
+    the smaller of both; None = unlimited."""
+    limits = []
+    if grade.quota is not None:
+        limits.append(grade.quota)
+    if grade.share is not None:
+        exact = n_ranked * grade.share / 100
+        if settings.quota_rounding == L.ROUND_UP:
+            limits.append(math.ceil(round(exact, 9)))
+        elif settings.quota_rounding == L.ROUND_HALF_UP:
+            limits.append(math.floor(exact + 0.5 + 1e-9))
+        else:
+            limits.append(math.floor(round(exact, 9)))
+    return min(limits) if limits else None
+
+
+def _tie_issue(category, name, room, units, settings, higher) -> Issue:
+    outcome = f"均评为“{higher}”" if settings.quota_tie == L.TIE_LENIENT else "均不占用该名额"
+    return issue(
+        "quota_tie",
+        category=category,
+        grade=name,
+        quota=room,
+        count=len(units),
+        units="、".join(units),
+        rule=settings.quota_tie,
+        outcome=outcome,
+    )
+
+
+def assign_grades(
+    groups: Sequence[tuple[float, list[str]]],
+    ladder: Sequence[Grade],
+    n_ranked: int,
+    settings: Settings,
+    category: str,
+    issues: list[Issue] | None,
+) -> dict[str, str]:
+    """Tie groups (score, units), best first → {unit: grade}; units no grade admits get ""."""
+    out: dict[str, str] = {}
+    gi, used = 0, 0
+    for score, units in groups:
+        while gi < len(ladder):
+            g = ladder[gi]
+            if g.lower is not None and score < g.lower - 1e-9:
+                gi, used = gi + 1, 0
+                continue
+            cap = seats(n_ranked, g, settings)
+            if cap is None or used + len(units) <= cap:
+                break
+            room = cap - used
+            if room > 0:  # the cut falls inside this tie
+                if issues is not None:
+                    issues.append(_tie_issue(category, g.name, room, units, settings, g.name))
+                if settings.quota_tie == L.TIE_LENIENT:
+                    break
+            gi, used = gi + 1, 0
+        if gi < len(ladder):
+            used += len(units)
+            for u in units:
+                out[u] = ladder[gi].name
+        else:
+            for u in units:
+                out[u] = ""
+    return out
+
+
+def lower_one(grade: str, ladder: Sequence[Grade]) -> str:
+    """The grade one step below (the last grade stays last)."""
+    names = [g.name for g in ladder]
+    if grade not in names:
+        return grade
+    return names[min(names.index(grade) + 1, len(names) - 1)]
+
+
+def pick(
+    groups: Sequence[tuple[float, list[str]]],
+    award: Award,
+    settings: Settings,
+    category: str,
+    label: str,
+    issues: list[Issue],
+) -> list[str]:
+    """The units an award goes to: the best `quota` of the candidates' tie groups."""
+    winners: list[str] = []
+    for score, units in groups:
+        if award.lower is not None and score < award.lower - 1e-9:
+            break
+        room = award.quota - len(winners)
+        if room <= 0:
+            break
+        if len(units) <= room:
+            winners += units
+            continue
+        issues.append(_tie_issue(category, label, room, units, settings, label))
+        if settings.quota_tie == L.TIE_LENIENT:
+            winners += units
+        break
+    return winners
+
+
+def tie_groups(frame: pd.DataFrame, rank: str, score: str) -> list[tuple[float, list[str]]]:
+    """Rows sorted by `rank` → [(score, [units sharing that rank])], best first."""
+    ranked = frame[frame[rank].notna()].sort_values(rank, kind="stable")
+    out: list[tuple[float, list[str]]] = []
+    last = None
+    for unit, r, s in zip(ranked[L.UNIT], ranked[rank], ranked[score], strict=True):
+        if r == last:
+            out[-1][1].append(unit)
+        else:
+            out.append((float(s), [unit]))
+            last = r
+    return out

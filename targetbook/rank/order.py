@@ -1,0 +1,63 @@
+"""Competition ranking (Excel RANK.EQ: 1, 1, 3), tie-break keys, groups and 进位."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from targetbook import labels as L
+from targetbook.rules.sheets import key, text
+
+
+def competition_rank(frame: pd.DataFrame, by: list[str], keys: list[str]) -> pd.Series:
+    """Rank within `by` groups on `keys` (all descending, first decides): equal keys share the
+    best rank and the next rank is skipped, as Excel's RANK.EQ does. Rows with a NaN first
+    key are not ranked (NaN)."""
+    out = pd.Series(np.nan, index=frame.index)
+    valid = frame[frame[keys[0]].notna()]
+    if valid.empty:
+        return out
+    if len(keys) == 1:
+        # The common case in one vectorised call (what the benchmark measures).
+        ranks = valid.groupby(by, sort=False)[keys[0]].rank(method="min", ascending=False)
+        out.loc[ranks.index] = ranks
+        return out
+    ordered = valid.sort_values(
+        [*by, *keys], ascending=[True] * len(by) + [False] * len(keys), kind="stable"
+    )
+    position = ordered.groupby(by, sort=False).cumcount() + 1
+    cols = ordered[[*by, *keys]]
+    new = (cols != cols.shift()).any(axis=1)
+    rank = position.where(new).ffill()
+    out.loc[rank.index] = rank
+    return out
+
+
+def tie_flags(frame: pd.DataFrame, by: list[str], rank: str) -> pd.Series:
+    """是 where another unit of the same group shares the rank."""
+    ranked = frame[rank].notna()
+    size = frame[ranked].groupby([*by, rank], sort=False)[rank].transform("size")
+    flags = pd.Series("", index=frame.index, dtype=object)
+    flags.loc[size[size > 1].index] = L.YES
+    return flags
+
+
+def previous_ranks(previous) -> dict[str, float]:
+    """{unit key: last year's 名次} from a Ranking, or a frame with 单位 and 名次 columns."""
+    frame = getattr(previous, "ranks", previous)
+    if frame is None or len(frame) == 0 or L.UNIT not in frame or "名次" not in frame:
+        return {}
+    out: dict[str, float] = {}
+    for unit, place in zip(frame[L.UNIT], frame["名次"], strict=True):
+        value = pd.to_numeric(pd.Series([place]), errors="coerce").iloc[0]
+        if text(unit) and pd.notna(value):
+            out[key(unit)] = float(value)
+    return out
+
+
+def progress_places(frame: pd.DataFrame, previous) -> tuple[pd.Series, pd.Series]:
+    """(上年名次, 进位 = 上年名次 − 名次); blank for units new this year or unranked."""
+    last = previous_ranks(previous)
+    before = frame[L.UNIT].map(lambda u: last.get(key(u), np.nan)).astype(float)
+    moved = before - frame["名次"].astype(float)
+    return before, moved

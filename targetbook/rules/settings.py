@@ -1,0 +1,123 @@
+"""The 设置 sheet: key/value settings of a 考核细则, and period weights."""
+
+from __future__ import annotations
+
+import re
+
+from targetbook import labels as L
+from targetbook.rules.model import Settings
+from targetbook.rules.sheets import Ctx, NotANumber, Sheet, key, number, split_list, text
+
+VETO_ALIASES = {
+    "0": L.V_ZERO,
+    "零分": L.V_ZERO,
+    "计0分": L.V_ZERO,
+    "末位": L.V_LAST,
+    "降等": L.V_DOWNGRADE,
+    "降一个等次": L.V_DOWNGRADE,
+}
+
+
+def parse_settings(ctx: Ctx, sh: Sheet | None) -> tuple[Settings, str]:
+    """The 设置 sheet → Settings, and the cell of 并列规则 (to locate unknown items)."""
+    s = Settings()
+    tie_cell = ""
+    if sh is None:
+        return s, tie_cell
+    for row, r in sh.frame.iterrows():
+        name, raw = key(r.get(L.KEY)), r.get(L.VALUE)
+        if not name:
+            continue
+        cell = sh.cell(L.VALUE, row)
+
+        def bad(choices: str, name=name, raw=raw, cell=cell) -> None:
+            ctx.add(
+                "rule_setting_invalid", sh.name, cell, key=name, value=text(raw), choices=choices
+            )
+
+        def num(percent=False, name=name, raw=raw, cell=cell) -> float | None:
+            try:
+                return number(raw, percent=percent)
+            except NotANumber:
+                bad("数字")
+                return None
+
+        if name == L.S_FULL_MARKS:
+            s.full_marks = num()
+        elif name == L.S_VETO_ITEMS:
+            s.veto_items = tuple(split_list(raw))
+        elif name == L.S_VETO_EFFECT:
+            v = VETO_ALIASES.get(key(raw), key(raw))
+            if v in L.VETO_EFFECTS:
+                s.veto_effect = v
+            else:
+                bad("、".join(L.VETO_EFFECTS))
+        elif name == L.S_TIE_BREAK:
+            s.tie_break, tie_cell = tuple(split_list(raw)), cell
+        elif name == L.S_QUOTA_ROUNDING:
+            if key(raw) in (L.ROUND_DOWN, L.ROUND_HALF_UP, L.ROUND_UP):
+                s.quota_rounding = key(raw)
+            else:
+                bad("、".join((L.ROUND_DOWN, L.ROUND_HALF_UP, L.ROUND_UP)))
+        elif name == L.S_QUOTA_TIE:
+            if key(raw) in (L.TIE_STRICT, L.TIE_LENIENT):
+                s.quota_tie = key(raw)
+            else:
+                bad("、".join((L.TIE_STRICT, L.TIE_LENIENT)))
+        elif name == L.S_PERIOD_WEIGHTS:
+            s.period_weights = _weights(ctx, sh.name, cell, raw)
+        elif name in (L.S_BONUS_CAP, L.S_PENALTY_CAP):
+            v = num()
+            setattr(
+                s,
+                "bonus_cap" if name == L.S_BONUS_CAP else "penalty_cap",
+                None if v is None else abs(v),
+            )
+        elif name == L.S_DECIMALS:
+            v = num()
+            if v is not None:
+                s.decimals = max(0, int(v))
+        elif name in (L.S_YELLOW, L.S_RED):
+            v = num()
+            if v is not None:
+                setattr(s, "yellow" if name == L.S_YELLOW else "red", v)
+        elif name == L.S_SCHEDULE:
+            s.schedule = num(percent=True)
+        else:
+            ctx.add("rule_setting_unknown", sh.name, sh.cell(L.KEY, row), value=name)
+    return s, tie_cell
+
+
+_WEIGHT = re.compile(r"([^\d=:：、,，;；\s%]+?)(?:平均)?\s*[=:：]?\s*(\d+(?:\.\d+)?)\s*%?")
+
+
+def period_group(period: str) -> str:
+    """A period label → its weight group: `3月` → 月度, `二季度` → 季度, else itself (年度)."""
+    p = key(period) or L.PERIOD_YEAR
+    if p.endswith("月") and not p.endswith("个月"):
+        return "月度"
+    if "季度" in p:
+        return "季度"
+    if "半年" in p:
+        return "半年"
+    return p
+
+
+def _weights(ctx: Ctx, sheet: str, cell: str, raw) -> dict[str, float]:
+    """`年度40%、月度平均60%` / `年度=40，月度=60` → {年度: 40, 月度: 60}."""
+    pairs = _WEIGHT.findall(text(raw))
+    if not pairs:
+        ctx.add(
+            "rule_setting_invalid",
+            sheet,
+            cell,
+            key=L.S_PERIOD_WEIGHTS,
+            value=text(raw),
+            choices="年度40%、月度60%",
+        )
+        return {}
+    weights = {period_group(name): float(w) for name, w in pairs}
+    total = sum(weights.values())
+    if abs(total - 100) > 1e-6:
+        ctx.add("rule_weights_total", sheet, cell, total=f"{total:g}", value=text(raw))
+    return weights

@@ -1,0 +1,251 @@
+"""Write the ranked workbook (排名.xlsx) and read it back for the report stage.
+
+Sheets: 排名 (with one native bar chart of totals per category), 得分, 目标达成, 进度预警,
+排名问题, then the consolidated sheets (附件1–3, 指标进度 …, 校验问题, 未报送, 单位名录,
+参数) so the report stage needs this one file. Text is written with write_string only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+
+from targetbook import labels as L
+from targetbook.errors import Issue, TargetbookError
+from targetbook.rank import Ranking
+from targetbook.score import SCORE_FRAME_COLUMNS
+from targetbook.write._common import atomic_path
+from targetbook.write._sheets import MAX_TEXT, Formats, put_text
+
+OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+NUMERIC = {
+    "总分",
+    "名次",
+    "组内名次",
+    "上年名次",
+    "进位",
+    "满分",
+    "得分",
+    "保",
+    "争",
+    L.RATE,
+    "序时进度",
+    "差距",
+    L.SEQ,
+    L.SRC_ROW,
+    *(L.parsed(c) for c in L.NUMERIC_COLUMNS),
+}
+WIDE = {"计算依据", "来源", "奖项", "目标原文", "否决事由", "说明", L.TARGET, L.PLAN}
+RANK_SHEETS = (
+    (L.SHEET_RANKS, L.RANK_COLUMNS, "ranks"),
+    (L.SHEET_SCORES, SCORE_FRAME_COLUMNS, "scores"),
+    (L.SHEET_ACHIEVEMENT, L.ACHIEVEMENT_COLUMNS, "achievement"),
+    (L.SHEET_WARNINGS, L.WARNING_COLUMNS, "warnings"),
+)
+LIGHT_COLOURS = {L.LIGHT_RED: "#FFC7CE", L.LIGHT_YELLOW: "#FFEB9C", L.LIGHT_GREEN: "#C6EFCE"}
+
+
+def _finite(value: object) -> bool:
+    if isinstance(value, bool) or value is None:
+        return False
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _table(ws, fmts: Formats, frame: pd.DataFrame, columns: Sequence[str], wb=None) -> None:
+    """A list sheet: bold header, frozen and filtered; numbers only in numeric columns."""
+    for col, label in enumerate(columns):
+        put_text(ws, 0, col, label, fmts.header)
+        ws.set_column(col, col, 40 if label in WIDE else 9 if label in NUMERIC else 14)
+    numeric = [label in NUMERIC for label in columns]
+    data = [frame[c].tolist() if c in frame.columns else [None] * len(frame) for c in columns]
+    for row, cells in enumerate(zip(*data, strict=True), 1):
+        for col, value in enumerate(cells):
+            if numeric[col] and _finite(value):
+                ws.write_number(row, col, float(value))
+            elif value is not None and not (isinstance(value, float) and math.isnan(value)):
+                text = str(value)
+                if text:
+                    ws.write_string(row, col, text[:MAX_TEXT])
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(frame), 1), len(columns) - 1)
+    if wb is not None and "预警" in columns and len(frame):
+        col = list(columns).index("预警")
+        for light, colour in LIGHT_COLOURS.items():
+            ws.conditional_format(
+                1,
+                col,
+                len(frame),
+                col,
+                {
+                    "type": "cell",
+                    "criteria": "==",
+                    "value": f'"{light}"',
+                    "format": wb.add_format({"bg_color": colour}),
+                },
+            )
+
+
+def _charts(wb, ws, ranks: pd.DataFrame) -> None:
+    """One horizontal bar chart of 总分 per category, beside the 排名 table."""
+    cols = list(L.RANK_COLUMNS)
+    unit_col, total_col = cols.index(L.UNIT), cols.index("总分")
+    anchor = 1
+    for cat in L.CATEGORIES:
+        where = [
+            n
+            for n, (c, t) in enumerate(zip(ranks[L.CATEGORY], ranks["总分"], strict=True))
+            if c == cat and _finite(t)
+        ]
+        if not where:
+            continue
+        first, last = where[0] + 1, where[-1] + 1  # contiguous: ranks are sorted by category
+        chart = wb.add_chart({"type": "bar"})
+        chart.add_series(
+            {
+                "name": f"{cat}总分",
+                "categories": [L.SHEET_RANKS, first, unit_col, last, unit_col],
+                "values": [L.SHEET_RANKS, first, total_col, last, total_col],
+                "data_labels": {"value": True},
+            }
+        )
+        chart.set_title({"name": f"{cat}总分"})
+        chart.set_legend({"none": True})
+        chart.set_y_axis({"reverse": True})  # rank 1 on top
+        chart.set_size({"width": 560, "height": max(220, 26 * len(where) + 80)})
+        ws.insert_chart(anchor, len(cols) + 1, chart)
+        anchor += max(12, int((26 * len(where) + 80) / 20) + 2)
+
+
+def _issues(issues: list[Issue]) -> pd.DataFrame:
+    rows = [
+        (
+            i.file,
+            i.sheet,
+            i.cell,
+            i.rule,
+            L.SEVERITY_NAMES.get(i.severity, i.severity),
+            i.message,
+            i.value,
+        )
+        for i in issues
+    ]
+    return pd.DataFrame(rows, columns=list(L.ISSUE_COLUMNS))
+
+
+def _consolidated(wb, fmts: Formats, cons, year) -> None:
+    """The consolidated workbook's sheets, drawn by its own writer when it offers them."""
+    from targetbook.write import consolidation as wc
+
+    needed = ("_annex", "_table", "_issues_frame", "_missing_frame", "_registry_frame")
+    if all(hasattr(wc, n) for n in needed):
+        for category in L.CATEGORIES:
+            wc._annex(wb, fmts, category, year, cons.annexes.get(category))
+        for kind, sheet in L.KIND_SHEET.items():
+            frame = cons.others.get(kind)
+            if frame is not None and len(frame):
+                wc._table(wb.add_worksheet(sheet), fmts, frame, list(frame.columns))
+        wc._table(wb.add_worksheet(L.SHEET_ISSUES), fmts, wc._issues_frame(cons), L.ISSUE_COLUMNS)
+        wc._table(
+            wb.add_worksheet(L.SHEET_MISSING), fmts, wc._missing_frame(cons), L.MISSING_COLUMNS
+        )
+        wc._table(
+            wb.add_worksheet(L.SHEET_REGISTRY), fmts, wc._registry_frame(cons), L.REGISTRY_COLUMNS
+        )
+        return
+    plan = [*L.KIND_COLUMNS[L.PLAN_KIND], *L.PROVENANCE]
+    for category in L.CATEGORIES:
+        frame = cons.annexes.get(category, pd.DataFrame(columns=plan))
+        _table(wb.add_worksheet(L.annex_sheet(category)), fmts, frame, plan)
+    units = cons.registry.units if cons.registry else ()
+    reg = pd.DataFrame(
+        [(u.name, u.category, u.group, "、".join(u.aliases)) for u in units],
+        columns=list(L.REGISTRY_COLUMNS),
+    )
+    missing = pd.DataFrame({L.UNIT: list(cons.missing_units)})
+    _table(wb.add_worksheet(L.SHEET_MISSING), fmts, missing, [L.UNIT])
+    _table(wb.add_worksheet(L.SHEET_REGISTRY), fmts, reg, L.REGISTRY_COLUMNS)
+
+
+def write_ranking(ranking: Ranking, path: str | Path, *, consolidation=None) -> Path:
+    """Write 排名.xlsx atomically (rank sheets, charts, and the consolidated sheets)."""
+    target = Path(path)
+    year = ranking.year or getattr(consolidation, "year", None) or datetime.now().year
+    with atomic_path(target) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), OPTIONS)
+        fmts = Formats(wb)
+        for sheet, columns, attr in RANK_SHEETS:
+            ws = wb.add_worksheet(sheet)
+            _table(ws, fmts, getattr(ranking, attr), columns, wb)
+            if attr == "ranks":
+                _charts(wb, ws, ranking.ranks)
+        _table(
+            wb.add_worksheet(L.SHEET_RANK_ISSUES), fmts, _issues(ranking.issues), L.ISSUE_COLUMNS
+        )
+        if consolidation is not None:
+            _consolidated(wb, fmts, consolidation, year)
+        params = pd.DataFrame([(L.PARAM_YEAR, str(year))], columns=[L.KEY, L.VALUE])
+        _table(wb.add_worksheet(L.SHEET_PARAMS), fmts, params, [L.KEY, L.VALUE])
+        wb.close()
+    return target
+
+
+def _frame(grid: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """Rows under the first row (the header) → frame; numbers back in numeric columns."""
+    if grid.empty:
+        return pd.DataFrame(columns=list(columns or []))
+    head = ["" if pd.isna(c) else str(c) for c in grid.iloc[0]]
+    body = grid.iloc[1:].set_axis(head, axis=1).reset_index(drop=True)
+    body = body.loc[:, [h != "" for h in head]]
+    out = {}
+    for label in columns or list(body.columns):
+        values = body[label] if label in body.columns else pd.Series([None] * len(body))
+        if label in NUMERIC:
+            out[label] = pd.to_numeric(values, errors="coerce").astype(float).to_numpy()
+        else:
+            out[label] = ["" if pd.isna(v) else str(v) for v in values]
+    return pd.DataFrame(out, columns=list(columns or body.columns))
+
+
+def load_ranking(path: str | Path) -> Ranking:
+    """Read a ranked workbook back: the four rank frames, issues, and every other sheet."""
+    p = Path(path)
+    if not p.is_file():
+        raise TargetbookError(f"找不到排名工作簿“{path}”")
+    try:
+        grids = pd.read_excel(p, sheet_name=None, header=None, engine="calamine", dtype=object)
+    except Exception as exc:  # one fatal, explained error whatever calamine raises
+        raise TargetbookError(f"无法读取排名工作簿“{path}”：{exc}") from exc
+    frames = {
+        attr: _frame(grids.get(sheet, pd.DataFrame()), columns)
+        for sheet, columns, attr in RANK_SHEETS
+    }
+    issues = []
+    severity = {v: k for k, v in L.SEVERITY_NAMES.items()}
+    for r in _frame(grids.get(L.SHEET_RANK_ISSUES, pd.DataFrame()), L.ISSUE_COLUMNS).to_dict(
+        "records"
+    ):
+        values = [r[c] for c in L.ISSUE_COLUMNS]
+        values[4] = severity.get(values[4], values[4])
+        issues.append(Issue(*values))
+    done = {s for s, _, _ in RANK_SHEETS} | {L.SHEET_RANK_ISSUES}
+    sheets = {name: g for name, g in grids.items() if name not in done}
+    params = _frame(sheets.get(L.SHEET_PARAMS, pd.DataFrame()), [L.KEY, L.VALUE])
+    year = dict(zip(params[L.KEY], params[L.VALUE], strict=True)).get(L.PARAM_YEAR, "")
+    return Ranking(
+        frames["scores"],
+        frames["ranks"],
+        frames["achievement"],
+        frames["warnings"],
+        issues=issues,
+        year=int(year) if year.isdigit() else None,
+        sheets=sheets,
+        out=str(p),
+    )
