@@ -1,0 +1,200 @@
+"""Hostile and broken inputs: each becomes an error Issue with its rule id, never a crash.
+
+The files are generated here into tmp_path (bombs stay out of the repository).
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+import xlsxwriter
+from msoffcrypto.format.ooxml import OOXMLFile
+
+from targetbook.read import read_returns
+
+PLAN = ["序号", "单位", "创先争优目标", "亮点工作计划"]
+
+
+def good(path: Path, unit: str = "温塘村") -> Path:
+    """A clean return written with shared strings (as Excel does)."""
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("附件2")
+    ws.write_row(0, 0, PLAN)
+    ws.write_row(1, 0, [1, unit, "环境保护工作考核全镇第1。", "建设物流集散点。"])
+    wb.close()
+    return path
+
+
+def stray_far_cell(path: Path) -> Path:
+    # calamine allocates A1:XFD1048576 and aborts the process (tafia/calamine#693).
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("附件2")
+    ws.write_row(0, 0, PLAN)
+    ws.write_row(1, 0, [1, "温塘村", "目标", "计划"])
+    ws.write(1048575, 16383, "x")
+    wb.close()
+    return path
+
+
+def rewrite(src: Path, dst: Path, member: str, content: bytes) -> Path:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = content if info.filename == member else zin.read(info.filename)
+            zout.writestr(info.filename, data)
+    return dst
+
+
+def zip_bomb(path: Path, tmp: Path) -> Path:
+    # 64 MB of blanks inside the sheet XML compress ~1000:1.
+    base = good(tmp / "bomb_base.xlsx")
+    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename == "xl/worksheets/sheet1.xml":
+                xml = zin.read(info.filename)
+                head, tail = xml.split(b"<sheetData>", 1)
+                with zout.open(info.filename, "w", force_zip64=True) as f:
+                    f.write(head + b"<sheetData>")
+                    chunk = b" " * (1 << 20)
+                    for _ in range(64):
+                        f.write(chunk)
+                    f.write(tail)
+            else:
+                zout.writestr(info.filename, zin.read(info.filename))
+    return path
+
+
+def entity_bomb(path: Path, tmp: Path) -> Path:
+    # "Billion laughs" in the shared strings: ten levels of ten-fold entity expansion.
+    base = good(tmp / "entity_base.xlsx")
+    ents = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
+    sst = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<!DOCTYPE sst [<!ENTITY lol0 "lol">{ents}]>\n'
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
+        'uniqueCount="1"><si><t>&lol9;</t></si></sst>'
+    ).encode()
+    return rewrite(base, path, "xl/sharedStrings.xml", sst)
+
+
+def truncated(path: Path, tmp: Path) -> Path:
+    data = good(tmp / "whole.xlsx").read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def encrypted(path: Path, tmp: Path) -> Path:
+    plain = good(tmp / "plain.xlsx")
+    with open(plain, "rb") as fin, open(path, "wb") as fout:
+        OOXMLFile(fin).encrypt("secret", fout)
+    return path
+
+
+def docx_named_xlsx(path: Path) -> Path:
+    doc = docx.Document()
+    doc.add_paragraph("关于印发创先争优目标的通知")
+    doc.save(path)
+    return path
+
+
+def no_header(path: Path) -> Path:
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("Sheet1")
+    ws.write_row(0, 0, ["温塘村", "环境保护工作考核全镇第1。"])
+    ws.write_row(1, 0, ["营寨村", "基本公共卫生服务覆盖率考核全镇第1。"])
+    wb.close()
+    return path
+
+
+HOSTILE = {
+    "stray_far_cell.xlsx": ("file_too_large", lambda p, t: stray_far_cell(p)),
+    "zip_bomb.xlsx": ("file_too_large", zip_bomb),
+    "entity_bomb.xlsx": ("file_unreadable", entity_bomb),
+    "truncated.xlsx": ("file_unreadable", truncated),
+    "empty.xlsx": ("file_empty", lambda p, t: p.write_bytes(b"")),
+    "random.xls": ("not_a_workbook", lambda p, t: p.write_bytes(random.Random(7).randbytes(4096))),
+    "word.xlsx": ("not_a_workbook", lambda p, t: docx_named_xlsx(p)),
+    "encrypted.xlsx": ("file_encrypted", encrypted),
+    "no_header.xlsx": ("header_missing", lambda p, t: no_header(p)),
+}
+
+
+def build(tmp_path: Path, name: str) -> Path:
+    out = tmp_path / "in"
+    out.mkdir(exist_ok=True)
+    work = tmp_path / "work"
+    work.mkdir(exist_ok=True)
+    HOSTILE[name][1](out / name, work)
+    return out / name
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_file_is_an_error_issue(tmp_path, name):
+    path = build(tmp_path, name)
+    (src,) = read_returns([path], workers=1)
+    assert src.file == str(path)
+    assert src.status == "error"
+    assert src.tables == []
+    assert [(i.rule, i.severity) for i in src.issues] == [(HOSTILE[name][0], "error")]
+    assert src.issues[0].file == str(path)
+    if name != "empty.xlsx":
+        assert len(src.sha256) == 64 and src.size == path.stat().st_size
+
+
+def test_hostile_files_among_good_ones(tmp_path):
+    paths = [good(tmp_path / "a_good.xlsx", "温塘村")]
+    paths += [build(tmp_path, name) for name in sorted(HOSTILE)]
+    paths.append(good(tmp_path / "z_good.xlsx", "营寨村"))
+    sources = read_returns(paths, workers=2)
+    assert [s.file for s in sources] == [str(p) for p in paths]
+    assert [s.status for s in sources] == ["ok"] + ["error"] * len(HOSTILE) + ["ok"]
+    assert [s.tables[0].frame["单位"].tolist() for s in (sources[0], sources[-1])] == [
+        ["温塘村"],
+        ["营寨村"],
+    ]
+    assert [s.issues[0].rule for s in sources[1:-1]] == [HOSTILE[n][0] for n in sorted(HOSTILE)]
+
+
+def test_worker_killed_by_calamine_costs_one_file(tmp_path, monkeypatch):
+    # Without the pre-check calamine really aborts the worker; the pool replaces it.
+    import targetbook.read._sniff as sniff
+
+    monkeypatch.setattr(sniff, "_check_sheet", lambda name, xml: None)
+    paths = [
+        good(tmp_path / "a.xlsx", "温塘村"),
+        stray_far_cell(tmp_path / "b.xlsx"),
+        good(tmp_path / "c.xlsx", "营寨村"),
+        good(tmp_path / "d.xlsx", "石桥村"),
+    ]
+    sources = read_returns(paths, workers=1)
+    assert [s.status for s in sources] == ["ok", "error", "ok", "ok"]
+    assert [i.rule for i in sources[1].issues] == ["file_unreadable"]
+    assert [s.tables[0].frame["单位"].iloc[0] for s in sources if s.tables] == [
+        "温塘村",
+        "营寨村",
+        "石桥村",
+    ]
+
+
+def test_lying_zip_sizes_are_caught(tmp_path):
+    # A member whose header understates its size: the zip reader stops at the declared size
+    # and the CRC check fails, so the file is unreadable rather than a memory hog.
+    base = good(tmp_path / "base.xlsx")
+    raw = bytearray(base.read_bytes())
+    # Patch the central directory's uncompressed size of the sheet down to 10 bytes.
+    name = b"xl/worksheets/sheet1.xml"
+    pos = raw.find(b"PK\x01\x02")
+    while raw[pos + 46 : pos + 46 + len(name)] != name:
+        pos = raw.find(b"PK\x01\x02", pos + 4)
+        assert pos >= 0
+    raw[pos + 24 : pos + 28] = (10).to_bytes(4, "little")
+    assert zipfile.ZipFile(io.BytesIO(bytes(raw))).getinfo(name.decode()).file_size == 10
+    bad = tmp_path / "lying.xlsx"
+    bad.write_bytes(bytes(raw))
+    (src,) = read_returns([bad], workers=1)
+    assert src.status == "error"
+    assert [i.rule for i in src.issues] == ["file_unreadable"]
