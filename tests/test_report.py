@@ -16,6 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from targetbook import labels as L
+from targetbook.demo import run_demo
 from targetbook.demo.seed import UNITS
 from targetbook.errors import TargetbookError
 from targetbook.report import build_context, render_docx, render_html, render_report
@@ -360,6 +361,32 @@ def test_render_report_needs_the_rank_sheet_for_the_bulletin(tmp_path):
         render_report(book, tmp_path / "通报.docx")
     with pytest.raises(TargetbookError):
         render_report(tmp_path / "nope.xlsx", tmp_path / "通报.docx")
+
+
+# --- from the demo campaign ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_results(tmp_path_factory):
+    """The demo's 成果 folder (汇总.xlsx; 排名.xlsx once the demo ranks)."""
+    return run_demo(tmp_path_factory.mktemp("demo") / "campaign").out_dir / L.FOLDER_RESULTS
+
+
+def test_demo_notice_prints_every_seed_unit_in_both_formats(demo_results, tmp_path):
+    ranked = demo_results / L.RANKED_FILE
+    source = ranked if ranked.exists() else demo_results / L.CONSOLIDATED_FILE
+    docx_out = render_report(source, tmp_path / "通知.docx", kind=L.REPORT_NOTICE)
+    html_out = render_report(source, tmp_path / "通知.html", kind=L.REPORT_NOTICE)
+    text = docx_text(docx_out)
+    page, _ = html_text(html_out.read_text(encoding="utf-8"))
+    for body in (text, page):
+        assert "2022年度创先争优目标和亮点工作计划" in body
+        for n, category in enumerate(L.CATEGORIES, start=1):
+            assert f"附件{n}" in body and L.annex_title(category, 2022) in body
+        for _, unit, target, _ in UNITS:
+            assert unit in body and target.split("\n")[0] in body
+    rows = [r for t in docx.Document(str(docx_out)).tables for r in t.rows[1:]]
+    assert len(rows) == len(UNITS)
 
 
 # --- LibreOffice -------------------------------------------------------------------------------
