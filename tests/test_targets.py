@@ -245,6 +245,22 @@ def test_what_is_left_after_a_target_is_a_manual_target():
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("第三名以上", rank(None, 3, 3)),  # 以上 includes the number
+        ("排名超过第5名", rank(None, 4, 4)),  # 超过 excludes it
+        ("排名不低于第4名", rank(None, 4, 4)),
+        ("全市排名8", rank("全市", 8, 8)),
+        ("排名全区并列第1名", rank(G, 1, 1)),
+        ("考核排名前三名以内", rank(None, 3, 3)),
+        ("超过第1名", ("manual", None, None, None, None, None)),  # no rank is better than 1st
+    ],
+)
+def test_inclusive_and_exclusive_rank_words(text, expected):
+    assert [short(t) for t in parse_target(text)] == [expected]
+
+
+@pytest.mark.parametrize(
     ("text", "guarantee", "strive"),
     [
         ("力争前三", None, 3),

@@ -68,7 +68,10 @@ def _trim(norm: str, start: int, end: int) -> tuple[int, int]:
 def _matches(norm: str, start: int, end: int) -> list[tuple[str, re.Match]]:
     """Non-overlapping pattern matches of a clause: earliest, then longest, then by priority."""
     found = []
-    for kind, rx, priority in P.PATTERNS:
+    clause = norm[start:end]
+    for kind, rx, priority, triggers in P.PATTERNS:
+        if triggers.isdisjoint(clause):
+            continue
         for m in rx.finditer(norm, start, end):
             if m.end() == m.start():
                 continue
@@ -105,10 +108,10 @@ def _parse_clause(
                 span_end, tail = end, norm[m.end() : end]
             else:
                 tail_manual = True
-        if kind == M.MANUAL:
+        fields = None if kind == M.MANUAL else _BUILDERS[kind](m, norm[start : m.start()])
+        if fields is None:
             out.append(_manual(text, norm, seg_start, span_end))
         else:
-            fields = _BUILDERS[kind](m, norm[start : m.start()])
             pre = norm[seg_start : m.start()]
             if kind in P.RANKISH and fields.get("scope") is None:
                 found = _last(P.SCOPE_RX, pre)
@@ -174,7 +177,7 @@ def _comparator(gd: dict) -> str:
     return P.COMPARATOR_WORDS.get(word, ">=") if word else ">="
 
 
-def _rank(m: re.Match, region: str) -> dict:
+def _rank(m: re.Match, region: str) -> dict | None:
     gd = m.groupdict()
     if gd["g"] is not None:
         g, s = _n(gd["g"]), _n(gd["s"])
@@ -182,8 +185,13 @@ def _rank(m: re.Match, region: str) -> dict:
         g, s = None, _n(gd["s2"])
     elif gd["g2"] is not None:
         g = s = _n(gd["g2"])
+    elif gd["x"] is not None:
+        if _n(gd["x"]) < 2:
+            return None  # 超过第1名: no such rank, a person must read it
+        g, s = _levels(_n(gd["x"]) - 1, region)
     else:
-        g, s = _levels(_n(gd["w"] or gd["f"] or gd["o"]), region)
+        single = gd["w"] or gd["f"] or gd["o"] or gd["u"] or gd["y"] or gd["b"]
+        g, s = _levels(_n(single), region)
     return dict(
         scope=gd["scope"],
         guarantee=g,

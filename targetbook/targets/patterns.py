@@ -27,16 +27,21 @@ SCOPE_PREFIX = rf"(?:在?(?P<scope>{SCOPE})(?:综合考核|考核)?(?:中|内|�
 RANK_VERB = (
     r"(?:考核)?(?:排名|排位|排序|名次)?"
     r"(?:位于|位居|居于|居|进入|升至|升到|上升至|上升到|保持|达到|取得|获得|实现|为|在)?"
+    r"(?:并列)?"
 )
 # the level must end the word: 第一 is a rank, 第一方阵 / 第三批 / 前三季度 are not
 END = r"(?=$|[^\w]|的|和|、)"
 LEVEL = (
     rf"(?:保(?P<g>{NUM})[名位]?争(?P<s>{NUM})[名位]?"
     rf"|前?(?P<w>{NUM})[名位]以内"
+    rf"|第(?P<u>{NUM})[名位]?及?以上"  # 以上 / 以内 include the number
+    rf"|(?:超过|高于|优于)第?(?P<x>{NUM})[名位]?"  # 超过 excludes it: 超过第5名 → ≤ 4
+    rf"|(?:不低于|不差于|不落后于)第?(?P<y>{NUM})[名位]?"
     rf"|前(?P<f>{NUM})[名位]?(?:以内)?"
     rf"|第(?P<o>{NUM})[名位]?"
     rf"|争第?(?P<s2>{NUM})[名位]?"
-    rf"|保第?(?P<g2>{NUM})[名位]?)"
+    rf"|保第?(?P<g2>{NUM})[名位]?"
+    rf"|(?<=排名)(?P<b>{NUM})[名位]?)"  # 全市排名8
 )
 RANK_RX = re.compile(SCOPE_PREFIX + RANK_VERB + LEVEL + END)
 
@@ -93,19 +98,21 @@ AMOUNT_RX = re.compile(
     rf"{CMP_POST}?"
 )
 
-# (kind, pattern, priority): at the same start the longer match wins, then the lower priority.
+# (kind, pattern, priority, triggers): at the same start the longer match wins, then the
+# lower priority. A pattern is tried only on clauses holding one of its trigger characters
+# (every match contains one): that keeps 10,000 phrases well under a second.
 PATTERNS = (
-    (M.RANK_CHANGE, RANK_CHANGE_RX, 0),
-    (M.RANK, RANK_RX, 1),
-    (M.GRADE, AWARD_RX, 2),
-    (M.GRADE, GRADE_RX, 3),
-    (M.GRADE, GRADE_BARE_RX, 4),
-    (M.HONOUR, HONOUR_RX, 5),
-    (M.MANUAL, VAGUE_RX, 6),
-    (M.ZERO, ZERO_RX, 7),
-    (M.RATE, RATE_RX, 8),
-    (M.AMOUNT, AMOUNT_RX, 9),
-    (M.COUNT, COUNT_RX, 10),
+    (M.RANK_CHANGE, RANK_CHANGE_RX, 0, frozenset("名位")),
+    (M.RANK, RANK_RX, 1, frozenset("第前保争以排超高优低差落")),
+    (M.GRADE, AWARD_RX, 2, frozenset("奖")),
+    (M.GRADE, GRADE_RX, 3, frozenset("等档")),
+    (M.GRADE, GRADE_BARE_RX, 4, frozenset("优良合称达基不")),
+    (M.HONOUR, HONOUR_RX, 5, frozenset("榜先优示")),
+    (M.MANUAL, VAGUE_RX, 6, frozenset("前靠第领最先争")),
+    (M.ZERO, ZERO_RX, 7, frozenset("零不未无杜")),
+    (M.RATE, RATE_RX, 8, frozenset("%百")),
+    (M.AMOUNT, AMOUNT_RX, 9, frozenset("元亿")),
+    (M.COUNT, COUNT_RX, 10, frozenset(u[0] for u in COUNT_UNITS.split("|"))),
 )
 
 # Kinds whose number may qualify a noun (`超过10万元的村`): followed by 的, not a target.
