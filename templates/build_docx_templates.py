@@ -16,7 +16,7 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -298,6 +298,7 @@ def table(doc, columns: list[tuple[str, float, str]], loop: str, cells: list[str
         t.columns[i].width = Mm(width)
         for row in t.rows:
             row.cells[i].width = Mm(width)
+            row.cells[i].vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         header.cells[i].paragraphs[0].text = title
         header.cells[i].paragraphs[0].style = doc.styles["表头"]
         body.cells[i].paragraphs[0].text = cells[i]
