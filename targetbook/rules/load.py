@@ -119,6 +119,8 @@ def _items(ctx: Ctx, sh: Sheet) -> list[Item]:
         }
         nums[L.THRESHOLD] = ctx.num(sh, L.THRESHOLD, row, r.get(L.THRESHOLD), percent=True)
         if nums[L.POINTS] is None:
+            if text(r.get(L.POINTS)):
+                continue  # already reported as not a number
             ctx.add(
                 "rule_param_missing",
                 sh.name,
@@ -139,7 +141,10 @@ def _items(ctx: Ctx, sh: Sheet) -> list[Item]:
             )
             continue
         if method == L.M_EFFICACY:
-            missing = [c for c in (L.SATISFIED, L.UNACCEPTABLE) if nums[c] is None]
+            pair = (L.SATISFIED, L.UNACCEPTABLE)
+            if any(nums[c] is None and text(r.get(c)) for c in pair):
+                continue  # already reported as not a number
+            missing = [c for c in pair if nums[c] is None]
             if not missing and nums[L.SATISFIED] == nums[L.UNACCEPTABLE]:
                 missing = [L.UNACCEPTABLE]  # the formula divides by their difference
             if missing:
