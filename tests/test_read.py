@@ -1,0 +1,313 @@
+"""The reader: finding returns, finding headers, cutting data rows, and the worker pool."""
+
+from __future__ import annotations
+
+import pickle
+import re
+import time
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from targetbook import labels
+from targetbook.read import Source, find_returns, read_return, read_returns
+
+PLAN = ["序号", "单位", "创先争优目标", "亮点工作计划"]
+PROGRESS = list(labels.KIND_COLUMNS[labels.PROGRESS_KIND])
+
+
+def where(src: Source) -> list[tuple[str, str, str]]:
+    return [(i.sheet, i.cell, i.rule) for i in src.issues]
+
+
+def plan_rows(*units: str) -> list[list[object]]:
+    return [[n, u, f"{u}目标", f"{u}计划"] for n, u in enumerate(units, 1)]
+
+
+# --- find_returns -------------------------------------------------------------------------
+
+
+def test_find_returns_walks_folders_in_order_and_skips_temp_files(tmp_path):
+    root = tmp_path / "回收"
+    for rel in [
+        "b.xlsx",
+        "a.XLS",
+        "sub/c.csv",
+        "sub/~$c.xlsx",
+        ".hidden.xlsx",
+        "sub/.~lock.c#",
+        "佐证.pdf",
+        "x.tmp",
+        ".git/d.xlsx",
+    ]:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(b"x")
+    explicit = tmp_path / "单独.dat"
+    explicit.write_bytes(b"x")
+    found = find_returns([root, explicit, root / "b.xlsx", tmp_path / "~$lock.xlsx"])
+    assert [shown for _, shown in found] == [
+        str(Path("回收") / "a.XLS"),
+        str(Path("回收") / "b.xlsx"),
+        str(Path("回收") / "sub" / "c.csv"),
+        str(explicit),  # a file named explicitly is read whatever its suffix
+    ]
+    assert [p for p, _ in found][2] == root / "sub" / "c.csv"
+
+
+def test_find_returns_keeps_a_file_path_as_given(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("r.xlsx").write_bytes(b"x")
+    assert find_returns(["r.xlsx", "./missing.xlsx"]) == [
+        (Path("r.xlsx"), "r.xlsx"),
+        (Path("./missing.xlsx"), "./missing.xlsx"),
+    ]
+
+
+# --- headers ------------------------------------------------------------------------------
+
+
+def test_title_rows_above_the_header(book):
+    path = book(
+        "r.xlsx",
+        {
+            "附件2": [
+                ["附件2"],
+                ["村2022年度创先争优目标和亮点工作计划"],
+                PLAN,
+                *plan_rows("温塘村", "营寨村"),
+            ]
+        },
+    )
+    (t,) = read_return(path).tables
+    assert (t.sheet, t.kind, t.header_row) == ("附件2", labels.PLAN_KIND, 3)
+    assert t.frame.index.tolist() == [4, 5]
+    assert t.frame["单位"].tolist() == ["温塘村", "营寨村"]
+    assert t.frame["序号"].tolist() == [1, 2]
+
+
+def test_aliases_and_spacing_in_header_labels(book):
+    header = ["编 号", "责任单位", "争先进位\n目标", "亮点工作计划安排", "联系人"]
+    path = book("r.xlsx", {"S": [header, [1, "经发办", "目标", "计划", "张三"]]})
+    (t,) = read_return(path).tables
+    assert t.columns == dict(zip(PLAN, "ABCD", strict=True))
+    assert list(t.frame.columns) == PLAN  # unknown columns (联系人) are not carried
+
+
+def test_grouped_two_row_header(book):
+    rows = [
+        ["单位", "指标", "计量单位", "完成情况", None, "完成率"],
+        [None, None, None, "目标值", "完成值", None],
+        ["经发办", "规上工业产值", "万元", "2901.5万元", "2819.91万元", "97.19%"],
+    ]
+    path = book("r.xlsx", {"进度": rows}, {"进度": ["A1:A2", "B1:B2", "C1:C2", "D1:E1", "F1:F2"]})
+    (t,) = read_return(path).tables
+    assert (t.kind, t.header_row) == (labels.PROGRESS_KIND, 2)
+    assert t.columns == {
+        "单位": "A",
+        "指标": "B",
+        "计量单位": "C",
+        "目标值": "D",
+        "完成值": "E",
+        "完成率": "F",
+    }
+    assert t.frame.loc[3, "完成值"] == "2819.91万元"
+
+
+def test_header_below_the_search_window_is_missing(book):
+    path = book("r.xlsx", {"S": [[f"说明第{i}行"] for i in range(15)] + [PLAN, *plan_rows("纪委")]})
+    src = read_return(path)
+    assert src.tables == [] and src.status == "error"
+    assert where(src) == [("S", "", "header_missing")]
+
+
+def test_missing_required_column(book):
+    path = book("r.xlsx", {"S": [["序号", "单位", "亮点工作计划"], [1, "纪委", "计划"]]})
+    src = read_return(path)
+    assert src.tables == []
+    assert [(i.sheet, i.cell, i.rule, i.severity) for i in src.issues] == [
+        ("S", "A1", "column_missing", "error")
+    ]
+    assert "创先争优目标" in src.issues[0].message
+
+
+def test_duplicate_column_uses_the_first(book):
+    path = book("r.xlsx", {"S": [["单位", "创先争优目标", "单位名称"], ["纪委", "目标", "别的"]]})
+    src = read_return(path)
+    assert where(src) == [("S", "C1", "column_duplicate")]
+    assert src.tables[0].columns == {"单位": "A", "创先争优目标": "B"}
+
+
+def test_headerless_sheets_beside_an_annex(book, tmp_path):
+    path = book(
+        "r.xlsx", {"说明": [["请按模板填写"]], "空": [], "附件": [PLAN, *plan_rows("纪委")]}
+    )
+    wb = openpyxl.load_workbook(path)
+    wb.create_sheet("列表").append(["部门", "村", "社区"])
+    wb["列表"].sheet_state = "hidden"
+    wb.save(path)
+    src = read_return(path)
+    assert [t.sheet for t in src.tables] == ["附件"]
+    assert where(src) == [("说明", "", "sheet_skipped")]  # not the empty or the hidden sheet
+    assert src.status == "ok"
+
+
+# --- data rows ----------------------------------------------------------------------------
+
+
+def test_blank_total_and_remark_rows(book):
+    rows = [
+        PLAN,
+        [1, "温塘村", "目标", "计划"],
+        [None, None, "  ", None],  # blank between data rows: reported
+        [2, "营寨村", "目标", "计划"],
+        [None, "小 计", None, None],
+        ["合计", None, None, None],
+        [],
+        ["备注：区考核组指万东镇、南桐镇。"],
+        [],
+        [],  # blank rows after the table: not data, not reported
+    ]
+    src = read_return(book("r.xlsx", {"S": rows}))
+    (t,) = src.tables
+    assert t.frame.index.tolist() == [2, 4]
+    assert where(src) == [
+        ("S", "A3", "row_blank_dropped"),
+        ("S", "B5", "row_total_dropped"),
+        ("S", "A6", "row_total_dropped"),
+        ("S", "A8", "row_total_dropped"),
+    ]
+    assert [i.severity for i in src.issues] == ["warning"] * 4
+    assert src.issues[-1].value == "备注：区考核组指万东镇、南桐镇。"
+
+
+def test_vertically_merged_unit_is_filled(book):
+    rows = [
+        ["单位", "指标", "完成值"],
+        ["经发办", "产值", "1"],
+        [None, "投资", "2"],
+        ["规建环保办", "复垦", "3"],
+    ]
+    (t,) = read_return(book("r.xlsx", {"S": rows}, {"S": ["A2:A3"]})).tables
+    assert t.frame["单位"].tolist() == ["经发办", "经发办", "规建环保办"]
+
+
+def test_values_are_raw_with_whole_numbers_as_int(book):
+    rows = [
+        ["单位", "指标", "目标值", "完成值"],
+        ["经发办", "产值", 12.0, 97.19],
+        ["纪委", 3, True, "2.5万"],
+    ]
+    (t,) = read_return(book("r.xlsx", {"S": rows})).tables
+    assert t.frame.loc[2, "目标值"] == 12 and type(t.frame.loc[2, "目标值"]) is int
+    assert t.frame.loc[2, "完成值"] == 97.19
+    assert t.frame.loc[3, "目标值"] is True
+    assert t.frame.loc[3, ["指标", "完成值"]].tolist() == [3, "2.5万"]
+    assert t.frame.dtypes.tolist() == [object] * 4
+
+
+def test_provenance_uses_the_workbook_saved_time(book):
+    draft = book("draft.xlsx", {"S": [PLAN, *plan_rows("纪委")]})
+    path = draft.with_name("r.xlsx")
+    # openpyxl stamps the save time itself: set docProps/core.xml as Excel would have.
+    with zipfile.ZipFile(draft) as zin, zipfile.ZipFile(path, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2022-06-28T09:30:00Z", data
+                )
+            zout.writestr(info, data)
+    src = read_return(path, "回收/r.xlsx")
+    assert (src.file, src.path) == ("回收/r.xlsx", str(path.absolute()))
+    assert src.modified == datetime(2022, 6, 28, 9, 30)
+    assert src.tables[0].file == "回收/r.xlsx"
+
+
+# --- text formats -------------------------------------------------------------------------
+
+
+def test_tab_separated_text_named_xls(tmp_path):
+    path = tmp_path / "导出.xls"
+    text = "单位\t对标对象\t对标项目\t赶超标准\r\n经发办\t万东镇\t产值\t高于1个百分点\r\n"
+    path.write_bytes(text.encode("gb18030"))
+    src = read_return(path)
+    (t,) = src.tables
+    assert (t.sheet, t.kind) == ("导出", labels.BENCHMARK_KIND)
+    assert t.frame.loc[2].tolist() == ["经发办", "万东镇", "产值", "高于1个百分点"]
+    assert src.modified is not None  # no saved time inside: file mtime
+
+
+def test_html_rowspan_in_data_is_filled(tmp_path):
+    html = (
+        "<html><body><table><tr><td>单位</td><td>指标</td><td>完成值</td></tr>"
+        "<tr><td rowspan=2>经发办</td><td>产值</td><td>1&nbsp;万元</td></tr>"
+        "<tr><td>投资</td><td>2</td></tr></table></body></html>"
+    )
+    path = tmp_path / "web.xls"
+    path.write_text(html, encoding="utf-8")
+    (t,) = read_return(path).tables
+    assert t.frame["单位"].tolist() == ["经发办", "经发办"]
+    assert t.frame["完成值"].tolist() == ["1 万元", "2"]
+
+
+# --- worker pool --------------------------------------------------------------------------
+
+
+def test_many_files_keep_their_order_and_report_progress(book):
+    paths = [book(f"r{i:02d}.xlsx", {"S": [PLAN, *plan_rows(f"单位{i}")]}) for i in range(30)]
+    seen = []
+    sources = read_returns(
+        paths, workers=2, progress=lambda done, total: seen.append((done, total))
+    )
+    assert [s.file for s in sources] == [str(p) for p in paths]
+    assert [s.tables[0].frame["单位"].iloc[0] for s in sources] == [f"单位{i}" for i in range(30)]
+    assert seen == [(i, 30) for i in range(1, 31)]
+    assert read_returns([]) == []
+
+
+def _slow_or_broken(path, display=None):
+    name = Path(path).name
+    if name == "slow.xlsx":
+        time.sleep(30)
+    if name == "bug.xlsx":
+        raise RuntimeError("a bug in the reader")
+    if name == "hog.xlsx":
+        bytearray(1 << 31)
+    return read_return(path, display)
+
+
+def test_slow_hungry_or_buggy_files_cost_only_themselves(book, monkeypatch):
+    import targetbook.read._pool as pool
+
+    monkeypatch.setattr(pool, "read_return", _slow_or_broken)
+    names = ["a.xlsx", "slow.xlsx", "bug.xlsx", "hog.xlsx", "b.xlsx"]
+    paths = [book(n, {"S": [PLAN, *plan_rows(n)]}) for n in names]
+    sources = read_returns(paths, workers=2, timeout=2, memory_limit=1 << 30)
+    assert [(Path(s.file).name, s.status) for s in sources] == [
+        ("a.xlsx", "ok"),
+        ("slow.xlsx", "error"),
+        ("bug.xlsx", "error"),
+        ("hog.xlsx", "error"),
+        ("b.xlsx", "ok"),
+    ]
+    assert [[i.rule for i in s.issues] for s in sources[1:4]] == [
+        ["read_timeout"],
+        ["file_unreadable"],
+        ["file_too_large"],
+    ]
+
+
+def test_sources_survive_pickling(book):
+    src = read_return(book("r.xlsx", {"S": [PLAN, *plan_rows("纪委"), ["合计"]]}))
+    back = pickle.loads(pickle.dumps(src))
+    assert back.issues == src.issues
+    assert back.tables[0].frame.equals(src.tables[0].frame)
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_missing_file_is_unreadable(tmp_path, workers):
+    (src,) = read_returns([tmp_path / "nope.xlsx"], workers=workers)
+    assert (src.status, [i.rule for i in src.issues]) == ("error", ["file_unreadable"])
