@@ -338,7 +338,7 @@ def test_compound_phrases():
     assert [t.text for t in numbered] == ["区考核组排名第1", "违建零发生", "达90%"]
 
 
-@pytest.mark.parametrize("blank", ["", "   ", "\n", "。", None, float("nan")])
+@pytest.mark.parametrize("blank", ["", "   ", "\n", "。", None, float("nan"), pd.NA])
 def test_blank_gives_no_targets(blank):
     assert parse_target(blank) == []
 
@@ -450,6 +450,13 @@ def test_parse_targets_frame_keeps_unit_and_provenance():
     assert list(out["value"]) == [2.0, 1.0, 0.0]
     assert list(out.index) == [0, 1, 2]
     assert set(TARGET_FIELDS) <= set(out.columns)
+
+
+def test_parse_targets_frame_of_a_string_column_with_missing_cells():
+    frame = pd.DataFrame({L.UNIT: ["执法办", "麒麟村"], L.TARGET: [pd.NA, "违建零发生"]})
+    out = parse_targets_frame(frame.astype("string"))
+    assert list(out[L.UNIT]) == ["麒麟村"]
+    assert list(out["kind"]) == ["zero"]
 
 
 def test_parse_targets_frame_of_no_rows_has_the_columns():

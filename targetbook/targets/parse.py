@@ -9,7 +9,6 @@ becomes a manual target (需人工认定) rather than being dropped or guessed.
 
 from __future__ import annotations
 
-import math
 import re
 from functools import lru_cache
 
@@ -22,9 +21,19 @@ Span = tuple[int, int, M.Target]
 
 def parse_target(text: object) -> list[M.Target]:
     """`区考核组排名保2争1` → [Target(kind="rank", scope="区考核组", guarantee=2, strive=1, …)]."""
-    if text is None or (isinstance(text, float) and math.isnan(text)):
-        return []
-    return [target for _, _, target in target_spans(str(text))]
+    if not isinstance(text, str):
+        if text is None or _missing(text):
+            return []
+        text = str(text)
+    return [target for _, _, target in target_spans(text)]
+
+
+def _missing(value: object) -> bool:
+    """NaN, pd.NA and the like (a blank cell read by pandas), without importing pandas."""
+    try:
+        return bool(value != value)
+    except TypeError:  # pd.NA refuses to be a bool
+        return True
 
 
 @lru_cache(maxsize=8192)
@@ -116,7 +125,7 @@ def _parse_clause(
             if kind in P.RANKISH and fields.get("scope") is None:
                 found = _last(P.SCOPE_RX, pre)
                 if found:
-                    fields["scope"] = found.group()
+                    fields["scope"] = found["scope"]
                     pre = pre[: found.start()] + pre[found.end() :]
             own = clean_subject(pre + tail)
             subject = own or subject

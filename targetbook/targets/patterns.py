@@ -125,7 +125,8 @@ ABSORBING = frozenset({M.RATE, M.COUNT, M.AMOUNT, M.ZERO})
 # Kinds for which a scope or a 力争/确保 earlier in the clause applies.
 RANKISH = frozenset({M.RANK, M.RANK_CHANGE, M.GRADE, M.HONOUR})
 
-SCOPE_RX = re.compile(SCOPE)
+# a scope found in a subject, removed from it with its 在 … 中
+SCOPE_RX = re.compile(rf"在?(?P<scope>{SCOPE})(?:综合考核|考核)?(?:中|内|范围内)?")
 STRIVE_RX = re.compile(r"力争|争取|争创|努力|力促|冲刺")
 GUARANTEE_RX = re.compile(r"确保|力保|保证|务必|必须")
 
@@ -136,7 +137,7 @@ MARKER_RX = re.compile(r"\s*(?:\d+[.、](?!\d)|\(\d+\)|[①-⑳])\s*")
 SEPARATORS = frozenset(" \t\r\n\u3000、,;。.:!?")
 
 LEADING_RX = re.compile(
-    r"^(?:\d{4}年度?|确保|力争|争取|争创|力保|努力|实现|继续保持|保持|全年|年底|年内|本年度|今年|继续|并且|并|在|和)"
+    r"^(?:\d{4}年度?|确保|力争|争取|争创|力保|努力|实现|继续保持|保持|全年|年底|年内|本年度|今年|继续|并且)"
 )
 TRAILING_RX = re.compile(
     r"(?:社区排名|村排名|镇街排名|综合考核|考核中|考核|排名|排位|名次|位于|位居|居于|居"
