@@ -6,6 +6,7 @@ stage that is not built yet fails with a Chinese message (exit 2) instead of a t
 
 from __future__ import annotations
 
+import datetime
 import functools
 import importlib
 import json
@@ -201,7 +202,11 @@ def init(directory: Path, registry: Path | None) -> None:
     made = _stage("demo.campaign", "init_campaign")(directory, registry=registry)
     click.echo(f"已建立活动文件夹：{directory}")
     for path in made:
-        click.echo(f"  {path}")
+        if path.parent == directory:
+            click.echo(f"  {path}")
+    templates = [p for p in made if p.parent != directory]
+    if templates:
+        click.echo(f"  {templates[0].parent}：{len(templates)} 个模板")
 
 
 @cli.command()
@@ -218,6 +223,7 @@ def init(directory: Path, registry: Path | None) -> None:
 def templates(registry: Path, out_dir: Path, year: int | None) -> None:
     """按单位名录生成下发给各单位的空白填报模板。"""
     reg, _ = _load_registry(registry)
+    year = year or datetime.date.today().year
     written = _stage("write.templates", "write_templates")(reg, out_dir, year=year)
     click.echo(f"已生成 {len(written)} 个模板：{out_dir}")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import shutil
 from collections.abc import Callable
@@ -25,7 +26,8 @@ def _optional(module: str, name: str) -> Callable | None:
 def init_campaign(
     directory: str | Path, *, registry: str | Path | None = None, year: int | None = None
 ) -> list[Path]:
-    """Make a campaign folder; with a registry, copy it in and write its templates into 下发/."""
+    """Make a campaign folder (控制台.xlsm and .bat files when built); with a registry, copy it
+    in and write its templates into 下发/ (year: this year unless given)."""
     root = Path(directory)
     made: list[Path] = []
     for name in labels.CAMPAIGN_FOLDERS:
@@ -47,6 +49,7 @@ def init_campaign(
             shutil.copyfile(registry, copied)
         made.append(copied)
         reg, _ = load_registry(registry)
+        year = year or datetime.date.today().year
         written = write_templates(reg, root / labels.FOLDER_SEND, year=year)
         made.extend(Path(p) for p in written or ())
     return made
