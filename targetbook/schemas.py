@@ -32,9 +32,23 @@ class Unparsed:
         return self.text
 
 
+# A cell longer than this is a paste accident (a whole report in one cell), not a target.
+MAX_TEXT_LENGTH = 1000
+
+# Free-text columns of each kind (序号 is a number-ish label, not free text).
+TEXT_COLUMNS = {
+    kind: tuple(c for c in columns if c != labels.SEQ)
+    for kind, columns in labels.KIND_COLUMNS.items()
+}
+
+
 def _no_formula(series: pd.Series) -> pd.Series:
     # Text from a return that starts with "=" would become a formula if written naively.
     return ~series.astype(str).str.startswith("=")
+
+
+def _not_too_long(series: pd.Series) -> pd.Series:
+    return series.astype(str).str.len() <= MAX_TEXT_LENGTH
 
 
 class _Common(pa.DataFrameModel):
@@ -56,9 +70,13 @@ class PlanSchema(_Common):
     target: Series[Any] = pa.Field(alias=labels.TARGET, nullable=False)
     plan: Series[Any] = pa.Field(alias=labels.PLAN, nullable=False)
 
-    @pa.check(labels.UNIT, labels.TARGET, labels.PLAN, name="no_formula")
+    @pa.check(*TEXT_COLUMNS[labels.PLAN_KIND], name="no_formula")
     def no_formula(cls, series: pd.Series) -> pd.Series:
         return _no_formula(series)
+
+    @pa.check(*TEXT_COLUMNS[labels.PLAN_KIND], name="not_too_long")
+    def not_too_long(cls, series: pd.Series) -> pd.Series:
+        return _not_too_long(series)
 
 
 class ProgressSchema(_Common):
@@ -83,13 +101,13 @@ class ProgressSchema(_Common):
     next_steps: Series[Any] = pa.Field(alias=labels.NEXT_STEPS, nullable=True)
     evidence: Series[Any] = pa.Field(alias=labels.EVIDENCE, nullable=True)
 
-    @pa.check(
-        labels.UNIT, labels.INDICATOR, labels.MEASURE, labels.TARGET_VALUE,
-        labels.ACTUAL_VALUE, labels.RATE, labels.PROGRESS_TEXT, labels.PROBLEMS,
-        labels.NEXT_STEPS, labels.EVIDENCE, name="no_formula",
-    )  # fmt: skip
+    @pa.check(*TEXT_COLUMNS[labels.PROGRESS_KIND], name="no_formula")
     def no_formula(cls, series: pd.Series) -> pd.Series:
         return _no_formula(series)
+
+    @pa.check(*TEXT_COLUMNS[labels.PROGRESS_KIND], name="not_too_long")
+    def not_too_long(cls, series: pd.Series) -> pd.Series:
+        return _not_too_long(series)
 
 
 class BenchmarkSchema(_Common):
@@ -99,9 +117,13 @@ class BenchmarkSchema(_Common):
     peer_item: Series[Any] = pa.Field(alias=labels.PEER_ITEM, nullable=True)
     peer_standard: Series[Any] = pa.Field(alias=labels.PEER_STANDARD, nullable=True)
 
-    @pa.check(labels.UNIT, labels.PEER, labels.PEER_ITEM, labels.PEER_STANDARD, name="no_formula")
+    @pa.check(*TEXT_COLUMNS[labels.BENCHMARK_KIND], name="no_formula")
     def no_formula(cls, series: pd.Series) -> pd.Series:
         return _no_formula(series)
+
+    @pa.check(*TEXT_COLUMNS[labels.BENCHMARK_KIND], name="not_too_long")
+    def not_too_long(cls, series: pd.Series) -> pd.Series:
+        return _not_too_long(series)
 
 
 class FeatureSchema(_Common):
@@ -110,9 +132,13 @@ class FeatureSchema(_Common):
     feature: Series[Any] = pa.Field(alias=labels.FEATURE_ITEM, nullable=False)
     content: Series[Any] = pa.Field(alias=labels.FEATURE_CONTENT, nullable=True)
 
-    @pa.check(labels.UNIT, labels.FEATURE_ITEM, labels.FEATURE_CONTENT, name="no_formula")
+    @pa.check(*TEXT_COLUMNS[labels.FEATURE_KIND], name="no_formula")
     def no_formula(cls, series: pd.Series) -> pd.Series:
         return _no_formula(series)
+
+    @pa.check(*TEXT_COLUMNS[labels.FEATURE_KIND], name="not_too_long")
+    def not_too_long(cls, series: pd.Series) -> pd.Series:
+        return _not_too_long(series)
 
 
 SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
@@ -136,6 +162,7 @@ FAILURE_RULES: tuple[tuple[str, tuple[str, ...] | None, str], ...] = (
     ("field_uniqueness", None, "duplicate_row"),
     ("multiple_fields_uniqueness", None, "duplicate_row"),
     ("no_formula", None, "formula_text"),
+    ("not_too_long", None, "cell_too_long"),
     ("greater_than_or_equal_to", _PARSED, "value_out_of_range"),
 )
 
@@ -154,6 +181,7 @@ RULE_PRIORITY: tuple[str, ...] = (
     "not_a_number",
     "value_out_of_range",
     "formula_text",
+    "cell_too_long",
     "cell_blank",
     "duplicate_row",
 )

@@ -153,6 +153,8 @@ def _validate_kind(
         if rule == "unit_unknown" and registry is not None:
             suggestion = registry.suggest(shown)
             params["hint"] = labels.UNIT_HINT.format(suggestion) if suggestion else ""
+        if rule == "cell_too_long":
+            params["length"] = len(shown)
         if rule == "value_out_of_range":
             params["reason"] = labels.RANGE_NEGATIVE
         report(i, address, rule, shown, **params)

@@ -95,6 +95,7 @@ def test_rule_table():
     assert rule_for("not_nullable", labels.PLAN) == "cell_blank"
     assert rule_for("field_uniqueness", labels.UNIT) == "duplicate_row"
     assert rule_for("no_formula", labels.EVIDENCE) == "formula_text"
+    assert rule_for("not_too_long", labels.PLAN) == "cell_too_long"
     assert rule_for("some_future_check", labels.UNIT) is None
 
 

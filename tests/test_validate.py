@@ -112,6 +112,13 @@ def test_formula_text_is_kept_as_text(registry):
     assert frame.loc[4, labels.TARGET] == "=SUM(A1:A3)"
 
 
+def test_cell_too_long(registry):
+    long = "很长" * (schemas.MAX_TEXT_LENGTH // 2 + 1)
+    frame, issues = validate_table(plan([[1, "温塘村", "a", long]]), registry)
+    assert located(issues) == [("附件1", "D4", "cell_too_long")]
+    assert frame.loc[4, labels.PLAN] == long  # reported, never cut
+
+
 def test_numbers_are_parsed_and_bad_ones_located(registry):
     blank = [None] * 4
     table = progress(
