@@ -385,6 +385,7 @@ TARGET_KIND_NAMES = {
 
 # --- write.templates (consolidation area, continued) ---------------------------------------
 TEMPLATE_KIND_TITLE = "{category}{year}年度{name}"  # 村2022年度指标进度 (template sheet titles)
+SOURCE_UNITS = "报送单位"  # 来源: units each file reported (after SOURCE_COLUMNS)
 
 # --- rank stage (rules/score/rank): 外部结果 sheet (results from outside, for 目标达成) -------
 SCOPE = "范围"

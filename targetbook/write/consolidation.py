@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -35,48 +36,59 @@ WORKBOOK_OPTIONS = {
     "strings_to_urls": False,
     "strings_to_numbers": False,
 }
-NUMERIC = {L.SEQ, L.SRC_ROW, *(L.parsed(c) for c in L.NUMERIC_COLUMNS), "行数"}
+PARSED = {L.parsed(c) for c in L.NUMERIC_COLUMNS}
+NUMERIC = {L.SEQ, L.SRC_ROW, "行数", *PARSED}
 WIDE = {L.TARGET, L.PLAN, L.PROGRESS_TEXT, L.PROBLEMS, L.NEXT_STEPS, L.EVIDENCE}
 WIDE |= {L.PEER_ITEM, L.PEER_STANDARD, L.FEATURE_CONTENT, "说明", L.SRC_FILE, "文件"}
-WIDE |= {"报送文件", "保留文件", "原值"}
+WIDE |= {"报送文件", "保留文件", "原值", L.SOURCE_UNITS}
 
 
 def write_consolidation(cons: Consolidation, path: str | Path, *, year: int | None = None) -> Path:
     """Write 汇总.xlsx atomically: printable annexes, other kinds, issues, sources, registry."""
     shown_year = year or cons.year or datetime.now().year
+    lists = [(L.KIND_SHEET[k], f, list(f.columns)) for k, f in cons.others.items() if len(f)]
+    if len(cons.unmatched):
+        lists.append((L.SHEET_UNMATCHED, cons.unmatched, UNMATCHED_COLUMNS))
+    lists += [
+        (L.SHEET_ISSUES, _issues_frame(cons), L.ISSUE_COLUMNS),
+        (L.SHEET_MISSING, _missing_frame(cons), L.MISSING_COLUMNS),
+        (L.SHEET_DUPLICATES, _dups_frame(cons), L.DUPLICATE_COLUMNS),
+        (L.SHEET_SOURCES, _sources_frame(cons), [*L.SOURCE_COLUMNS, L.SOURCE_UNITS]),
+        (L.SHEET_REGISTRY, _registry_frame(cons), L.REGISTRY_COLUMNS),
+        (
+            L.SHEET_PARAMS,
+            pd.DataFrame([(L.PARAM_YEAR, str(shown_year))], columns=L.PARAM_COLUMNS),
+            L.PARAM_COLUMNS,
+        ),
+    ]
+    order = {sheet: i for i, sheet in enumerate(L.KIND_SHEET.values())}
+    lists.sort(key=lambda item: order.get(item[0], len(order)))  # stable: kinds first
     target = Path(path)
     with atomic_path(target) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
-        fmts = Formats(wb)
-        for category in L.CATEGORIES:
-            _annex(wb, fmts, category, shown_year, cons.annexes.get(category))
-        for kind, sheet in L.KIND_SHEET.items():
-            frame = cons.others.get(kind)
-            if frame is not None and len(frame):
-                _table(wb.add_worksheet(sheet), fmts, frame, list(frame.columns))
-        if len(cons.unmatched):
-            _table(wb.add_worksheet(L.SHEET_UNMATCHED), fmts, cons.unmatched, UNMATCHED_COLUMNS)
-        _table(wb.add_worksheet(L.SHEET_ISSUES), fmts, _issues_frame(cons), L.ISSUE_COLUMNS)
-        _table(wb.add_worksheet(L.SHEET_MISSING), fmts, _missing_frame(cons), L.MISSING_COLUMNS)
-        dups = pd.DataFrame(
-            [
-                (
-                    d.unit,
-                    "\n".join(d.files),
-                    d.kept,
-                    "、".join(L.KIND_NAMES.get(k, k) for k in d.kinds),
-                )
-                for d in cons.duplicates
-            ],
-            columns=L.DUPLICATE_COLUMNS,
-        )
-        _table(wb.add_worksheet(L.SHEET_DUPLICATES), fmts, dups, L.DUPLICATE_COLUMNS)
-        _table(wb.add_worksheet(L.SHEET_SOURCES), fmts, _sources_frame(cons), L.SOURCE_COLUMNS)
-        _table(wb.add_worksheet(L.SHEET_REGISTRY), fmts, _registry_frame(cons), L.REGISTRY_COLUMNS)
-        params = pd.DataFrame([(L.PARAM_YEAR, str(shown_year))], columns=L.PARAM_COLUMNS)
-        _table(wb.add_worksheet(L.SHEET_PARAMS), fmts, params, L.PARAM_COLUMNS)
-        wb.close()
+        try:
+            fmts = Formats(wb)
+            for category in L.CATEGORIES:
+                _annex(wb, fmts, category, shown_year, cons.annexes.get(category))
+            for sheet, frame, columns in lists:
+                _table(wb.add_worksheet(sheet), fmts, frame, columns)
+            wb.close()
+        except BaseException:
+            _abandon(wb)
+            raise
     return target
+
+
+def _abandon(wb) -> None:
+    """Close and delete constant_memory's per-sheet temporary files after a failed write."""
+    for ws in wb.worksheets():
+        handle = getattr(ws, "row_data_fh", None)
+        if handle is not None and not handle.closed:
+            handle.close()
+        name = getattr(ws, "row_data_filename", None)
+        if name and os.path.exists(name):
+            os.unlink(name)
+    wb.fileclosed = True
 
 
 def _annex(wb, fmts: Formats, category: str, year: object, frame: pd.DataFrame | None) -> None:
@@ -114,11 +126,9 @@ def _table(ws, fmts: Formats, frame: pd.DataFrame, columns: Sequence[str]) -> No
     values = [_column(frame, c) for c in columns]
     for row, cells in enumerate(zip(*values, strict=True), 1):
         for col, value in enumerate(cells):
-            if numeric[col]:
+            if numeric[col] and not isinstance(value, str):
                 if _finite(value):
                     write_number(row, col, float(value))
-                elif value not in (None, "") and not isinstance(value, float):
-                    write_string(row, col, str(value)[:MAX_TEXT])
             else:
                 text = _text(value)
                 if text:
@@ -175,11 +185,24 @@ def _sources_frame(cons: Consolidation) -> pd.DataFrame:
     rows = []
     for s in cons.sources:
         stamp = s.modified.isoformat(sep=" ", timespec="seconds") if s.modified else ""
+        units = "、".join(cons.file_units.get(s.file, []))
         if s.tables:
-            rows += [(s.file, s.sha256, stamp, t.sheet, len(t.frame), s.status) for t in s.tables]
+            rows += [
+                (s.file, s.sha256, stamp, t.sheet, len(t.frame), s.status, units) for t in s.tables
+            ]
         else:
-            rows.append((s.file, s.sha256, stamp, "", cons.file_rows.get(s.file, 0), s.status))
-    return pd.DataFrame(rows, columns=L.SOURCE_COLUMNS)
+            rows.append(
+                (s.file, s.sha256, stamp, "", cons.file_rows.get(s.file, 0), s.status, units)
+            )
+    return pd.DataFrame(rows, columns=[*L.SOURCE_COLUMNS, L.SOURCE_UNITS])
+
+
+def _dups_frame(cons: Consolidation) -> pd.DataFrame:
+    rows = [
+        (d.unit, "\n".join(d.files), d.kept, "、".join(L.KIND_NAMES.get(k, k) for k in d.kinds))
+        for d in cons.duplicates
+    ]
+    return pd.DataFrame(rows, columns=L.DUPLICATE_COLUMNS)
 
 
 def _registry_frame(cons: Consolidation) -> pd.DataFrame:
@@ -216,7 +239,7 @@ def load_consolidation(path: str | Path) -> Consolidation:
             grid = rows(sheet)
             cons.others[kind] = _frame(grid, [_text(c) for c in grid[0]] if grid else [])
     if L.SHEET_UNMATCHED in sheets:
-        cons.unmatched = _frame(rows(L.SHEET_UNMATCHED), list(UNMATCHED_COLUMNS))
+        cons.unmatched = _frame(rows(L.SHEET_UNMATCHED), UNMATCHED_COLUMNS, (L.SRC_ROW,))
     severity = {v: k for k, v in L.SEVERITY_NAMES.items()}
     for f in _records(rows(L.SHEET_ISSUES), L.ISSUE_COLUMNS):
         values = [f[c] for c in L.ISSUE_COLUMNS]
@@ -228,7 +251,7 @@ def load_consolidation(path: str | Path) -> Consolidation:
         unit, files, kept, shown = (f[c] for c in L.DUPLICATE_COLUMNS)
         found = [kinds.get(k, k) for k in _split(shown)]
         cons.duplicates.append(Duplicate(unit, files.split("\n"), kept, found))
-    _load_sources(cons, _records(rows(L.SHEET_SOURCES), L.SOURCE_COLUMNS))
+    _load_sources(cons, _records(rows(L.SHEET_SOURCES), [*L.SOURCE_COLUMNS, L.SOURCE_UNITS]))
     return cons
 
 
@@ -243,7 +266,9 @@ def _records(grid: list[list], columns: Sequence[str]) -> list[dict[str, str]]:
     ]
 
 
-def _frame(grid: list[list], columns: Sequence[str]) -> pd.DataFrame:
+def _frame(
+    grid: list[list], columns: Sequence[str], ints: Sequence[str] = (L.SEQ, L.SRC_ROW)
+) -> pd.DataFrame:
     """Rows under a header → frame with `columns`; numbers where the writer wrote numbers."""
     where = {_text(c): i for i, c in enumerate(grid[0])} if grid else {}
     body = grid[1:]
@@ -251,9 +276,9 @@ def _frame(grid: list[list], columns: Sequence[str]) -> pd.DataFrame:
     for label in columns:
         i = where.get(label)
         cells = [r[i] if i is not None and i < len(r) else "" for r in body]
-        if label in (L.SEQ, L.SRC_ROW):
+        if label in ints:
             data[label] = [int(v) if _finite(v) else 0 for v in cells]
-        elif label in NUMERIC:
+        elif label in PARSED:
             data[label] = [float(v) if _finite(v) and v != "" else math.nan for v in cells]
         else:
             data[label] = [_text(v) for v in cells]
@@ -284,11 +309,5 @@ def _load_sources(cons: Consolidation, records: list[dict[str, str]]) -> None:
             cons.file_rows[source.file] = 0
         cons.file_rows[source.file] += int(float(f["行数"])) if _finite(f["行数"]) else 0
     cons.sources = list(by_file.values())
-    frames = [*cons.annexes.values(), *cons.others.values()]
-    for file in by_file:
-        units: list[str] = []
-        for frame in frames:
-            for unit in frame.loc[frame[L.SRC_FILE] == file, L.UNIT]:
-                if unit and unit not in units:
-                    units.append(unit)
-        cons.file_units[file] = units
+    for f in records:
+        cons.file_units.setdefault(f["文件"], list(_split(f[L.SOURCE_UNITS])))

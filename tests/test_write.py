@@ -1,0 +1,202 @@
+"""write_consolidation(): seed-000 annex layout, list sheets, no formulas, atomic, reload."""
+
+from __future__ import annotations
+
+import math
+import shutil
+import subprocess
+from datetime import datetime, timedelta
+
+import openpyxl
+import pandas as pd
+import pytest
+from conftest import soffice_convert
+from test_consolidate import T0, kind_table, make_registry, plan_table, source
+
+from targetbook import labels as L
+from targetbook.consolidate import consolidate, load_consolidation
+from targetbook.errors import issue
+from targetbook.write import consolidation as writer
+from targetbook.write import write_consolidation
+
+LONG = (
+    "1. 2022年7月建成投用镇级养老服务中心；\n2. 积极开展卫生健康进企业活动，创建卫生镇；\n3. 探索"
+)
+
+
+def sample():
+    """Two villages (one sent twice), a department, an unknown unit, progress rows."""
+    village = plan_table(
+        "回收/村.xlsx", [[1, "南桐村", "=SUM(A1:A9)", LONG], [2, "温塘村", "+1", "@x"]]
+    )
+    again = plan_table("回收/温塘村.xlsx", [[1, "温塘村", "-1", "新计划"]], start=5)
+    dept = plan_table(
+        "回收/部门.xlsx", [[1, "经发办", "规上工业第1", "@x"], [2, "火星办", "x", "y"]]
+    )
+    progress = kind_table(
+        "回收/村.xlsx", L.PROGRESS_KIND,
+        [["南桐村", "集体经济", "万元", "10万元", "8万元", "80%", "=1+2", "", "", ""]],
+    )  # fmt: skip
+    sources = [
+        source("回收/村.xlsx", village, progress),
+        source("回收/温塘村.xlsx", again, modified=T0 + timedelta(days=1)),
+        source("回收/部门.xlsx", dept),
+        source("回收/坏.xlsx", modified=None, status="error",
+               issues=[issue("file_unreadable", file="回收/坏.xlsx", reason="x")]),
+    ]  # fmt: skip
+    return consolidate(sources, make_registry(), year=2022)
+
+
+@pytest.fixture
+def written(tmp_path):
+    cons = sample()
+    return cons, write_consolidation(cons, tmp_path / "成果" / "汇总.xlsx")
+
+
+def test_sheets_in_order(written):
+    _, path = written
+    assert openpyxl.load_workbook(path).sheetnames == [
+        "附件1 部门", "附件2 村", "附件3 社区", "指标进度", "未识别单位", "校验问题", "未报送",
+        "重复报送", "来源", "单位名录", "参数",
+    ]  # fmt: skip
+
+
+def test_annex_sheet_has_the_seed_layout_and_print_setup(written):
+    _, path = written
+    ws = openpyxl.load_workbook(path)["附件2 村"]
+    assert ws["A1"].value == "附件2"
+    assert ws["A2"].value == "村2022年度创先争优目标和亮点工作计划"
+    assert [str(r) for r in ws.merged_cells.ranges] == ["A2:D2"]
+    assert [c.value for c in ws[3]] == [*L.KIND_COLUMNS[L.PLAN_KIND], *L.PROVENANCE]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=4)]
+    assert rows == [
+        [1, "温塘村", "-1", "新计划", "回收/温塘村.xlsx", "附件", 5],
+        [2, "南桐村", "=SUM(A1:A9)", LONG, "回收/村.xlsx", "附件", 4],
+    ]
+    assert ws["C5"].alignment.wrap_text and ws["C5"].border.left.style == "thin"
+    assert ws.row_dimensions[5].height >= 3 * 14  # three lines of the multi-line plan
+    assert ws.column_dimensions["D"].width > ws.column_dimensions["B"].width > 10
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.print_title_rows == "$3:$3"
+    assert ws.print_area == "'附件2 村'!$A$1:$D$5"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
+    assert ws.freeze_panes == "A4"
+    empty = openpyxl.load_workbook(path)["附件3 社区"]
+    assert empty["A2"].value == "社区2022年度创先争优目标和亮点工作计划" and empty.max_row == 3
+
+
+def test_text_from_returns_is_never_a_formula(written):
+    _, path = written
+    wb = openpyxl.load_workbook(path)
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    texts = {c.value for c in cells if c.data_type == "s"}
+    assert {"=SUM(A1:A9)", "-1", "@x", "=1+2"} <= texts
+
+
+def test_list_sheets(written):
+    cons, path = written
+    wb = openpyxl.load_workbook(path)
+    progress = [[c.value for c in r] for r in wb["指标进度"].iter_rows()]
+    assert progress[0][:3] == [L.CATEGORY, L.UNIT, L.INDICATOR] and len(progress) == 2
+    assert progress[1][progress[0].index(L.parsed(L.TARGET_VALUE))] == 100000
+    assert wb["指标进度"].freeze_panes == "A2"
+    issues = [[c.value for c in r] for r in wb["校验问题"].iter_rows()]
+    assert issues[0] == list(L.ISSUE_COLUMNS)
+    assert issues[1][:5] == ["回收/村.xlsx", "附件", "C4", "formula_text", "警告"]
+    assert ["回收/部门.xlsx", "附件", "B5", "unit_unknown", "错误"] in [r[:5] for r in issues]
+    assert len(issues) == len(cons.issues) + 1
+    missing = [[c.value for c in r] for r in wb["未报送"].iter_rows()]
+    assert missing == [
+        list(L.MISSING_COLUMNS),
+        ["部门", "党政办", None],
+        ["社区", "八〇一社区", None],
+    ]
+    dups = [[c.value for c in r] for r in wb["重复报送"].iter_rows()]
+    assert dups[1] == ["温塘村", "回收/村.xlsx\n回收/温塘村.xlsx", "回收/温塘村.xlsx", "目标计划"]
+    sources = [[c.value for c in r] for r in wb["来源"].iter_rows()]
+    assert sources[0] == [*L.SOURCE_COLUMNS, L.SOURCE_UNITS]
+    stamp = "2022-06-01 09:00:00"
+    assert sources[1] == ["回收/村.xlsx", "ab" * 32, stamp, "附件", 2, "ok", "南桐村、温塘村"]
+    assert sources[-1] == ["回收/坏.xlsx", "ab" * 32, None, None, 0, "error", None]
+    registry = [[c.value for c in r] for r in wb["单位名录"].iter_rows(max_row=2)]
+    assert registry == [list(L.REGISTRY_COLUMNS), ["党政办", "部门", None, "党群办、人大办"]]
+    assert [[c.value for c in r] for r in wb["参数"].iter_rows()] == [
+        ["项目", "值"],
+        ["年度", "2022"],
+    ]
+    unmatched = [[c.value for c in r] for r in wb["未识别单位"].iter_rows()]
+    assert unmatched[1][1:3] == ["火星办", "x"] and unmatched[1][-1] == 5
+
+
+def test_load_consolidation_reads_back_what_was_written(written):
+    cons, path = written
+    back = load_consolidation(path)
+    assert back.year == 2022
+    for category in L.CATEGORIES:
+        pd.testing.assert_frame_equal(
+            back.annexes[category], cons.annexes[category], check_dtype=False
+        )
+    got, want = back.others[L.PROGRESS_KIND], cons.others[L.PROGRESS_KIND]
+    assert list(got.columns) == list(want.columns)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    assert back.issues == cons.issues
+    assert back.missing_units == cons.missing_units
+    assert back.duplicates == cons.duplicates
+    assert back.registry.units == make_registry().units
+    assert [(s.file, s.status, s.modified) for s in back.sources] == [
+        (s.file, s.status, s.modified) for s in cons.sources
+    ]
+    assert back.to_json()["files"] == cons.to_json()["files"]
+    assert back.rows == cons.rows
+    pd.testing.assert_frame_equal(back.unmatched, cons.unmatched, check_dtype=False)
+
+
+def test_write_is_atomic(tmp_path, monkeypatch):
+    target = tmp_path / "汇总.xlsx"
+    target.write_bytes(b"old")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(writer, "_issues_frame", broken)
+    with pytest.raises(RuntimeError):
+        write_consolidation(sample(), target)
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["汇总.xlsx"]
+
+
+def test_year_falls_back_to_the_consolidation_then_this_year(tmp_path):
+    cons = sample()
+    cons.year = None
+    path = write_consolidation(cons, tmp_path / "a.xlsx", year=2031)
+    assert openpyxl.load_workbook(path)["附件2 村"]["A2"].value.startswith("村2031年度")
+    path = write_consolidation(cons, tmp_path / "b.xlsx")
+    year = str(datetime.now().year)
+    assert (
+        openpyxl.load_workbook(path)["附件2 村"]["A2"].value
+        == f"村{year}年度创先争优目标和亮点工作计划"
+    )
+
+
+def test_unprintable_numbers_and_huge_text_do_not_break_the_writer(tmp_path):
+    cons = sample()
+    frame = cons.others[L.PROGRESS_KIND]
+    frame[L.parsed(L.RATE)] = [math.inf]
+    frame[L.PROGRESS_TEXT] = ["长" * 40000]
+    back = load_consolidation(write_consolidation(cons, tmp_path / "a.xlsx"))
+    row = back.others[L.PROGRESS_KIND].iloc[0]
+    assert math.isnan(row[L.parsed(L.RATE)]) and len(row[L.PROGRESS_TEXT]) == 32767
+
+
+def test_libreoffice_prints_the_annex_on_landscape_pages(written, tmp_path):
+    _, path = written
+    single = tmp_path / "annex.xlsx"
+    shutil.copy(path, single)
+    pdf = soffice_convert(single, "pdf", tmp_path / "pdf")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    width, height = (float(v) for v in info.split("Page size:")[1].split("pts")[0].split(" x "))
+    assert width > height  # the first printed sheet (附件1) is A4 landscape
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "部门2022年度创先争优目标和亮点工作计划" in text
+    assert "来源文件" not in text.split("村2022年度")[0]  # provenance is outside the print area
