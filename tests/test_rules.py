@@ -7,8 +7,23 @@ import pandas as pd
 from targetbook import labels as L
 from targetbook.rules import load_rules, load_scores, period_group, rules_from_frames
 
-ITEM_HEAD = ["类别", "项目", "分值", "方法", "指标", "超额每1%加", "加分上限", "短缺每1%扣",
-             "最低分", "起评线", "每低", "每档扣", "名次分", "满意值", "不允许值"]
+ITEM_HEAD = [
+    "类别",
+    "项目",
+    "分值",
+    "方法",
+    "指标",
+    "超额每1%加",
+    "加分上限",
+    "短缺每1%扣",
+    "最低分",
+    "起评线",
+    "每低",
+    "每档扣",
+    "名次分",
+    "满意值",
+    "不允许值",
+]
 
 
 def item(cat, name, points, method, **kw):
@@ -29,22 +44,47 @@ GOOD_ITEMS = [
     ["考核项目（示例标题）"],
     ITEM_HEAD,
     item("", "党建工作", 30, "直接打分"),
-    item("", "经济发展", 40, "完成率", **{"超额每1%加": 1, "加分上限": 2, "短缺每1%扣": 1, "起评线": "85%"}),
+    item(
+        "",
+        "经济发展",
+        40,
+        "完成率",
+        **{"超额每1%加": 1, "加分上限": 2, "短缺每1%扣": 1, "起评线": "85%"},
+    ),
     item("", "环境整治", 20, "名次赋分", 名次分="20、18、16"),
     item("", "信访稳定", 10, "功效系数法", 满意值=0, 不允许值=10),
     item("", "创新加分", 5, "加分"),
 ]
 GOOD = {
     "考核项目": GOOD_ITEMS,
-    "设置": [["项目", "值"], ["满分", 100], ["否决项目", "党风廉政建设、安全生产"],
-           ["否决效果", "降一等"], ["并列规则", "党建工作"], ["名额取整", "四舍五入"],
-           ["名额并列", "从宽"], ["期间权重", "年度40%、月度平均60%"], ["加分总上限", 5],
-           ["黄灯差距", 15], ["序时进度", 0.5]],
-    "等次": [["等次", "类别", "下限", "名额", "比例"], ["优秀", "", 90, None, "20%"],
-           ["良好", "", 80, None, None], ["一般", "", None, None, None]],
-    "奖项": [["奖项", "类别", "项目", "名额", "下限"], ["综合优胜奖", "村", None, 1, None],
-           ["单项先进", "", "各项", 1, None]],
-    "加扣分": [["单位", "项目", "分值", "事由", "依据"], ["温塘村", "创新加分", 2, "市级表彰", "文"]],
+    "设置": [
+        ["项目", "值"],
+        ["满分", 100],
+        ["否决项目", "党风廉政建设、安全生产"],
+        ["否决效果", "降一等"],
+        ["并列规则", "党建工作"],
+        ["名额取整", "四舍五入"],
+        ["名额并列", "从宽"],
+        ["期间权重", "年度40%、月度平均60%"],
+        ["加分总上限", 5],
+        ["黄灯差距", 15],
+        ["序时进度", 0.5],
+    ],
+    "等次": [
+        ["等次", "类别", "下限", "名额", "比例"],
+        ["优秀", "", 90, None, "20%"],
+        ["良好", "", 80, None, None],
+        ["一般", "", None, None, None],
+    ],
+    "奖项": [
+        ["奖项", "类别", "项目", "名额", "下限"],
+        ["综合优胜奖", "村", None, 1, None],
+        ["单项先进", "", "各项", 1, None],
+    ],
+    "加扣分": [
+        ["单位", "项目", "分值", "事由", "依据"],
+        ["温塘村", "创新加分", 2, "市级表彰", "文"],
+    ],
     "否决": [["单位", "项目", "事由", "日期"], ["营寨村", "安全生产", "亡人事故", "2022-10-01"]],
 }
 
@@ -54,30 +94,45 @@ def test_workbook_loads_items_settings_grades_awards_and_records(book):
     rules, issues = load_rules(path)
     assert issues == []
     assert [(i.name, i.points, i.method) for i in rules.items] == [
-        ("党建工作", 30, L.M_DIRECT), ("经济发展", 40, L.M_RATE), ("环境整治", 20, L.M_RANK),
-        ("信访稳定", 10, L.M_EFFICACY), ("创新加分", 5, L.M_BONUS)]
+        ("党建工作", 30, L.M_DIRECT),
+        ("经济发展", 40, L.M_RATE),
+        ("环境整治", 20, L.M_RANK),
+        ("信访稳定", 10, L.M_EFFICACY),
+        ("创新加分", 5, L.M_BONUS),
+    ]
     rate = rules.items[1]
-    assert (rate.bonus_per_pct, rate.bonus_cap, rate.short_per_pct, rate.threshold) == (
-        1, 2, 1, 85)
+    assert (rate.bonus_per_pct, rate.bonus_cap, rate.short_per_pct, rate.threshold) == (1, 2, 1, 85)
     assert rules.items[1].row == 4  # the title row above the header is skipped
     assert rules.items[2].rank_points == (20, 18, 16)
     s = rules.settings
     assert s.veto_items == ("党风廉政建设", "安全生产")
     assert (s.veto_effect, s.tie_break, s.quota_rounding, s.quota_tie) == (
-        L.V_DOWNGRADE, ("党建工作",), L.ROUND_HALF_UP, L.TIE_LENIENT)
+        L.V_DOWNGRADE,
+        ("党建工作",),
+        L.ROUND_HALF_UP,
+        L.TIE_LENIENT,
+    )
     assert s.period_weights == {"年度": 40, "月度": 60}
     assert (s.bonus_cap, s.yellow, s.red, s.schedule) == (5, 15, 30, 50)
     assert [(g.name, g.lower, g.share) for g in rules.grades] == [
-        ("优秀", 90, 20), ("良好", 80, None), ("一般", None, None)]
+        ("优秀", 90, 20),
+        ("良好", 80, None),
+        ("一般", None, None),
+    ]
     assert [(a.name, a.category, a.item, a.quota) for a in rules.awards] == [
-        ("综合优胜奖", L.VILLAGE, "", 1), ("单项先进", "", "各项", 1)]
+        ("综合优胜奖", L.VILLAGE, "", 1),
+        ("单项先进", "", "各项", 1),
+    ]
     assert rules.records.adjustments[L.UNIT].tolist() == ["温塘村"]
     assert rules.records.vetoes[L.SRC_ROW].tolist() == [2]
 
 
 def test_unknown_method_is_located_and_sums_are_not_reported_twice():
-    frames = {"考核项目": raw([ITEM_HEAD, item("", "党建", 60, "完成率"),
-                               item("村", "经济", 40, "打分法")])}
+    frames = {
+        "考核项目": raw(
+            [ITEM_HEAD, item("", "党建", 60, "完成率"), item("村", "经济", 40, "打分法")]
+        )
+    }
     _, issues = rules_from_frames(frames, file="r.xlsx")
     assert located(issues) == [("考核项目", "D3", "rule_method_unknown")]
     assert issues[0].file == "r.xlsx"
@@ -85,8 +140,14 @@ def test_unknown_method_is_located_and_sums_are_not_reported_twice():
 
 def test_points_not_adding_up_to_full_marks_per_category():
     frames = {
-        "考核项目": raw([ITEM_HEAD, item("", "党建", 60, "直接打分"),
-                      item("村", "经济", 40, "直接打分"), item("", "加分", 5, "加分")]),
+        "考核项目": raw(
+            [
+                ITEM_HEAD,
+                item("", "党建", 60, "直接打分"),
+                item("村", "经济", 40, "直接打分"),
+                item("", "加分", 5, "加分"),
+            ]
+        ),
     }
     _, issues = rules_from_frames(frames)
     # 村 adds up to 100 (the 加分 item does not count); 部门 and 社区 have only 60.
@@ -95,17 +156,25 @@ def test_points_not_adding_up_to_full_marks_per_category():
 
 
 def test_full_marks_blank_disables_the_check():
-    frames = {"考核项目": raw([ITEM_HEAD, item("", "党建", 60, "直接打分")]),
-              "设置": raw([["项目", "值"], ["满分", None]])}
+    frames = {
+        "考核项目": raw([ITEM_HEAD, item("", "党建", 60, "直接打分")]),
+        "设置": raw([["项目", "值"], ["满分", None]]),
+    }
     assert rules_from_frames(frames)[1] == []
 
 
 def test_quota_over_100_percent_and_shares_over_100_percent():
     frames = {
         "考核项目": raw([ITEM_HEAD, item("", "党建", 100, "直接打分")]),
-        "等次": raw([["等次", "类别", "下限", "名额", "比例"], ["优秀", "", None, None, "120%"],
-                   ["良好", "", None, 2.5, None], ["一般", "村", None, None, 70],
-                   ["较差", "村", None, None, 40]]),
+        "等次": raw(
+            [
+                ["等次", "类别", "下限", "名额", "比例"],
+                ["优秀", "", None, None, "120%"],
+                ["良好", "", None, 2.5, None],
+                ["一般", "村", None, None, 70],
+                ["较差", "村", None, None, 40],
+            ]
+        ),
     }
     rules, issues = rules_from_frames(frames)
     assert located(issues) == [
@@ -119,17 +188,26 @@ def test_quota_over_100_percent_and_shares_over_100_percent():
 
 def test_bad_parameters_settings_and_references_are_located():
     frames = {
-        "考核项目": raw([
-            ITEM_HEAD,
-            item("", "党建", 50, "功效系数"),  # no 满意值 / 不允许值
-            item("", "经济", "五十", "完成率"),
-            item("镇", "环境", 50, "直接打分"),
-            item("", "信访", 50, "完成率", 每低=0),
-            item("", "安全", 50, "直接打分"),
-            item("", "安全", 50, "直接打分"),
-        ]),
-        "设置": raw([["项目", "值"], ["否决效果", "通报"], ["并列规则", "不存在的项目"],
-                   ["期间权重", "年度50%、月度60%"], ["颜色", "红"]]),
+        "考核项目": raw(
+            [
+                ITEM_HEAD,
+                item("", "党建", 50, "功效系数"),  # no 满意值 / 不允许值
+                item("", "经济", "五十", "完成率"),
+                item("镇", "环境", 50, "直接打分"),
+                item("", "信访", 50, "完成率", 每低=0),
+                item("", "安全", 50, "直接打分"),
+                item("", "安全", 50, "直接打分"),
+            ]
+        ),
+        "设置": raw(
+            [
+                ["项目", "值"],
+                ["否决效果", "通报"],
+                ["并列规则", "不存在的项目"],
+                ["期间权重", "年度50%、月度60%"],
+                ["颜色", "红"],
+            ]
+        ),
         "奖项": raw([["奖项", "类别", "项目", "名额"], ["单项先进", "", "无此项", 1]]),
     }
     _, issues = rules_from_frames(frames)
@@ -160,11 +238,22 @@ def test_headed_frames_from_the_excel_door_keep_excel_cells():
 
 
 def test_scores_workbook_records_keep_their_cells(book):
-    path = book("打分.xlsx", {
-        "考核打分": [["示例数据"], ["单位", "项目", "得分", "依据"], ["温塘村", "党建", 28, "党建办"],
-                 [None, None, None, None], ["营寨村", "党建", 30, ""]],
-        "外部结果": [["单位", "项目", "范围", "名次", "数值"], ["温塘村", "环境保护", "全区", 2, None]],
-    })
+    path = book(
+        "打分.xlsx",
+        {
+            "考核打分": [
+                ["示例数据"],
+                ["单位", "项目", "得分", "依据"],
+                ["温塘村", "党建", 28, "党建办"],
+                [None, None, None, None],
+                ["营寨村", "党建", 30, ""],
+            ],
+            "外部结果": [
+                ["单位", "项目", "范围", "名次", "数值"],
+                ["温塘村", "环境保护", "全区", 2, None],
+            ],
+        },
+    )
     records, issues = load_scores(path, file="打分.xlsx")
     assert issues == []
     assert records.scoring[[L.UNIT, L.SRC_ROW]].values.tolist() == [["温塘村", 3], ["营寨村", 5]]
@@ -174,7 +263,12 @@ def test_scores_workbook_records_keep_their_cells(book):
 
 def test_period_groups_and_percent_cells():
     assert [period_group(p) for p in ("", "年度", "3月", "二季度", "上半年")] == [
-        "年度", "年度", "月度", "季度", "半年"]
+        "年度",
+        "年度",
+        "月度",
+        "季度",
+        "半年",
+    ]
     frames = {
         "考核项目": raw([ITEM_HEAD, item("", "经济", 100, "完成率", 起评线=0.85)]),
         "等次": raw([["等次", "比例"], ["优秀", 0.2]]),

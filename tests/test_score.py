@@ -1,0 +1,257 @@
+"""Scores, hand-computed: each 完成率 variant at its caps and floor, the other methods,
+加扣分 caps, period weights — and every score row explains itself (得分反查)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from targetbook import labels as L
+from targetbook.consolidate import Consolidation
+from targetbook.registry import Registry, Unit
+from targetbook.rules import Item, Records, Rules, Settings
+from targetbook.score import score
+
+VILLAGES = [Unit(n, L.VILLAGE) for n in ("甲村", "乙村", "丙村", "丁村")]
+
+
+def cons(units=VILLAGES, progress=None):
+    c = Consolidation(registry=Registry(list(units)))
+    if progress is not None:
+        c.others[L.PROGRESS_KIND] = progress
+    return c
+
+
+def scoring(rows, file="打分.xlsx"):
+    """考核打分 records: rows of (单位, 项目, 得分, 完成值, 目标值, 名次[, 期间])."""
+    out = []
+    for n, r in enumerate(rows, start=2):
+        r = list(r) + [None] * (7 - len(r))
+        out.append(
+            dict(zip(L.SCORING_COLUMNS[:7], r, strict=True))
+            | {L.BASIS: "", L.SRC_FILE: file, L.SRC_SHEET: "考核打分", L.SRC_ROW: n}
+        )
+    frame = pd.DataFrame(out, columns=[*L.SCORING_COLUMNS, *L.PROVENANCE])
+    letters = {c: chr(65 + i) for i, c in enumerate(L.SCORING_COLUMNS)}
+    return Records(scoring=frame, columns={f"{file}!考核打分": letters})
+
+
+def rules_of(*items, **settings):
+    return Rules(items=list(items), settings=Settings(full_marks=None, **settings))
+
+
+def scores_of(result, item):
+    rows = result.rows[result.rows[L.ITEM] == item]
+    return dict(zip(rows[L.UNIT], rows["得分"], strict=True))
+
+
+def rate_case(item, rates):
+    """Score one 完成率 item with 完成值 = rate, 目标值 = 100."""
+    units = [Unit(f"村{n}", L.VILLAGE) for n in range(len(rates))]
+    rec = scoring([(u.name, item.name, None, r, 100) for u, r in zip(units, rates, strict=True)])
+    result = score(cons(units), rules_of(item), rec)
+    return [round(v, 6) for v in scores_of(result, item.name).values()]
+
+
+def test_rate_bonus_per_point_capped():
+    item = Item("经济", 10, L.M_RATE, bonus_per_pct=1, bonus_cap=2, short_per_pct=1)
+    #          at target, +1%, at the cap, past the cap, -3%
+    assert rate_case(item, [100, 101, 102, 130, 97]) == [10, 11, 12, 12, 7]
+
+
+def test_rate_bonus_without_cap_and_without_bonus():
+    assert rate_case(Item("经济", 10, L.M_RATE, bonus_per_pct=0.5), [120]) == [20]
+    assert rate_case(Item("经济", 10, L.M_RATE), [150]) == [10]
+
+
+def test_rate_deduction_floored_at_zero_and_at_a_set_floor():
+    plain = Item("经济", 10, L.M_RATE, short_per_pct=1)
+    assert rate_case(plain, [95, 90, 85]) == [5, 0, 0]
+    floored = Item("经济", 10, L.M_RATE, short_per_pct=1, floor=2)
+    assert rate_case(floored, [95, 92, 50]) == [5, 2, 2]
+
+
+def test_rate_threshold_earns_nothing_below_it():
+    item = Item("经济", 10, L.M_RATE, short_per_pct=0.2, threshold=85)
+    # 84.9% < 85% → 0; exactly 85% → 10 − 15 × 0.2 = 7
+    assert rate_case(item, [84.9, 85, 100]) == [0, 7, 10]
+
+
+def test_rate_step_deductions_count_whole_steps():
+    # 每低3个百分点扣0.5分
+    item = Item("经济", 10, L.M_RATE, step=3, step_points=0.5)
+    assert rate_case(item, [100, 98, 97, 95, 94, 1]) == [10, 10, 9.5, 9.5, 9, 0]
+
+
+def test_rate_proportional_when_no_deduction_rule():
+    assert rate_case(Item("经济", 10, L.M_RATE), [80, 0]) == [8, 0]
+
+
+def test_rate_from_progress_rows_keeps_the_return_row_as_source():
+    progress = pd.DataFrame(
+        {
+            L.UNIT: ["甲村", "乙村"],
+            L.INDICATOR: ["村集体经济 收入", "村集体经济收入"],
+            L.parsed(L.TARGET_VALUE): [100000.0, None],
+            L.parsed(L.ACTUAL_VALUE): [90000.0, None],
+            L.parsed(L.RATE): [None, 120.0],
+            L.SRC_FILE: ["回收/甲村.xlsx", "回收/乙村.xlsx"],
+            L.SRC_SHEET: ["指标进度", "进度"],
+            L.SRC_ROW: [4, 7],
+        }
+    )
+    item = Item("集体经济", 10, L.M_RATE, indicator="村集体经济收入", short_per_pct=0.5)
+    result = score(cons(VILLAGES[:2], progress), rules_of(item))
+    rows = result.rows.set_index(L.UNIT)
+    assert rows.loc["甲村", "得分"] == 5  # 90% → 10 − 10 × 0.5
+    assert rows.loc["乙村", "得分"] == 10  # the reported 120% (no values), no bonus rule
+    assert rows.loc["甲村", "来源"] == "回收/甲村.xlsx!指标进度!第4行"
+    assert "90000 ÷ 100000" in rows.loc["甲村", "计算依据"]
+
+
+def test_rank_points_by_list_with_ties_and_past_the_list():
+    item = Item("环境", 20, L.M_RANK, rank_points=(20, 18, 16))
+    rec = scoring(
+        [
+            ("甲村", "环境", None, 9),
+            ("乙村", "环境", None, 9),
+            ("丙村", "环境", None, 7),
+            ("丁村", "环境", None, 5),
+        ]
+    )
+    got = scores_of(score(cons(), rules_of(item), rec), "环境")
+    assert got == {"甲村": 20, "乙村": 20, "丙村": 16, "丁村": 0}
+
+
+def test_rank_points_from_an_entered_place_and_lower_is_better():
+    listed = Item("征兵", 10, L.M_RANK, rank_points=(10, 8))
+    rec = scoring([("甲村", "征兵", None, None, None, 2), ("乙村", "征兵", None, None, None, 1)])
+    assert scores_of(score(cons(), rules_of(listed), rec), "征兵") == {"甲村": 8, "乙村": 10}
+    fewer = Item("信访", 10, L.M_RANK, lower_is_better=True)
+    rec = scoring([("甲村", "信访", None, 2), ("乙村", "信访", None, 4)])
+    assert scores_of(score(cons(), rules_of(fewer), rec), "信访") == {"甲村": 10, "乙村": 5}
+
+
+def test_rank_points_proportional_to_the_best():
+    item = Item("招商", 10, L.M_RANK)
+    rec = scoring([("甲村", "招商", None, 500), ("乙村", "招商", None, 1000)])
+    assert scores_of(score(cons(), rules_of(item), rec), "招商") == {"甲村": 5, "乙村": 10}
+
+
+def test_efficacy_coefficient_within_its_bounds():
+    item = Item("财政", 10, L.M_EFFICACY, satisfied=100, unacceptable=60)
+    rec = scoring(
+        [
+            ("甲村", "财政", None, 80),
+            ("乙村", "财政", None, 120),
+            ("丙村", "财政", None, 50),
+            ("丁村", "财政", None, 60),
+        ]
+    )
+    got = scores_of(score(cons(), rules_of(item), rec), "财政")
+    # 60 + 40 × (80 − 60) / (100 − 60) = 80 → 8; above 满意值 → 10; below 不允许值 → 0
+    assert got == {"甲村": 8, "乙村": 10, "丙村": 0, "丁村": 6}
+    lower = Item("事故", 10, L.M_EFFICACY, satisfied=0, unacceptable=10)
+    rec = scoring([("甲村", "事故", None, 3)])
+    assert scores_of(score(cons(), rules_of(lower), rec), "事故") == {"甲村": 8.8}
+
+
+def test_pass_fail_by_verdict_or_by_rate():
+    item = Item("安全", 10, L.M_PASS, threshold=100)
+    rec = scoring(
+        [
+            ("甲村", "安全", "达标"),
+            ("乙村", "安全", "不达标"),
+            ("丙村", "安全", None, 100, 100),
+            ("丁村", "安全", None, 99, 100),
+        ]
+    )
+    got = scores_of(score(cons(), rules_of(item), rec), "安全")
+    assert got == {"甲村": 10, "乙村": 0, "丙村": 10, "丁村": 0}
+
+
+def test_direct_score_over_points_is_capped_and_located():
+    item = Item("党建", 30, L.M_DIRECT)
+    rec = scoring([("甲村", "党建", 28), ("乙村", "党建", 31)])
+    result = score(cons(VILLAGES[:2]), rules_of(item), rec)
+    assert scores_of(result, "党建") == {"甲村": 28, "乙村": 30}
+    assert [(i.file, i.sheet, i.cell, i.rule) for i in result.issues] == [
+        ("打分.xlsx", "考核打分", "C3", "score_over_points")
+    ]
+    assert result.rows["来源"].tolist() == ["打分.xlsx!考核打分!C2", "打分.xlsx!考核打分!C3"]
+
+
+def test_unknown_units_items_bad_numbers_and_missing_items():
+    items = [Item("党建", 50, L.M_DIRECT), Item("经济", 50, L.M_DIRECT)]
+    rec = scoring(
+        [("甲村", "党建", 40), ("戊村", "党建", 40), ("乙村", "纪检", 40), ("乙村", "党建", "四十")]
+    )
+    result = score(cons(VILLAGES[:3]), rules_of(*items), rec)
+    assert [(i.cell, i.rule) for i in result.issues] == [
+        ("A3", "score_unit_unknown"),
+        ("B4", "score_item_unknown"),
+        ("C5", "score_not_a_number"),
+        ("", "score_input_missing"),
+    ]
+    # 甲村 has data: its missing item scores 0 with a reason; 乙村/丙村 have none: no rows.
+    assert result.rows[[L.UNIT, L.ITEM, "得分"]].values.tolist() == [
+        ["甲村", "党建", 40],
+        ["甲村", "经济", 0],
+    ]
+    assert result.totals.to_dict() == {"甲村": 40}
+
+
+def test_bonus_and_deduction_caps_keep_the_rows_adding_up():
+    items = [
+        Item("党建", 100, L.M_DIRECT),
+        Item("创新加分", 5, L.M_BONUS),
+        Item("通报扣分", 3, L.M_PENALTY),
+    ]
+    rec = scoring([("甲村", "党建", 90), ("乙村", "党建", 80)])
+    adj = pd.DataFrame(
+        [
+            ("甲村", "创新加分", 3, "市级表彰", "文1"),
+            ("甲村", "创新加分", 4, "区级表彰", ""),
+            ("甲村", "", 2, "其他", ""),
+            ("乙村", "通报扣分", 2, "通报批评", ""),
+            ("乙村", "通报扣分", 2, "越级上访", ""),
+        ],
+        columns=list(L.ADJUSTMENT_COLUMNS),
+    )
+    adj[L.SRC_FILE], adj[L.SRC_SHEET], adj[L.SRC_ROW] = "细则.xlsx", "加扣分", range(2, 7)
+    rec.adjustments = adj
+    result = score(cons(VILLAGES[:2]), rules_of(*items, bonus_cap=6), rec)
+    # 甲村: 3 + 4 → item cap 5; + 2 generic = 7 → total cap 6.  乙村: −4 → item cap −3.
+    assert result.totals.to_dict() == {"甲村": 96, "乙村": 77}
+    sums = result.rows.groupby(L.UNIT)["得分"].sum().to_dict()
+    assert sums == {"甲村": 96, "乙村": 77}
+    assert [i.rule for i in result.issues] == ["adjustment_capped"] * 3
+    assert "细则.xlsx!加扣分!" in result.rows["来源"].iloc[1]
+
+
+def test_period_weights_annual_and_monthly_average():
+    item = Item("党建", 100, L.M_DIRECT)
+    rec = scoring(
+        [
+            ("甲村", "党建", 80, None, None, None, "年度"),
+            ("甲村", "党建", 70, None, None, None, "1月"),
+            ("甲村", "党建", 90, None, None, None, "2月"),
+        ]
+    )
+    rules = rules_of(item, period_weights={"年度": 40, "月度": 60})
+    result = score(cons(VILLAGES[:1]), rules, rec)
+    # 80 × 40% + (70 + 90) / 2 × 60% = 80
+    assert result.totals.to_dict() == {"甲村": 80}
+    weighted = result.rows[result.rows["方法"] == "期间加权"]
+    assert weighted["得分"].tolist() == [80]
+
+
+@pytest.mark.parametrize("method", [L.M_RATE, L.M_RANK, L.M_EFFICACY, L.M_PASS, L.M_DIRECT])
+def test_every_score_row_explains_itself(method):
+    item = Item("项目", 10, method, satisfied=100, unacceptable=0)
+    rec = scoring([("甲村", "项目", None, 50, 100, None), ("乙村", "项目", 7)])
+    result = score(cons(VILLAGES[:2]), rules_of(item), rec)
+    assert len(result.rows) == 2
+    assert all(result.rows["计算依据"].str.len() > 0)
+    assert result.rows["来源"].str.startswith("打分.xlsx!考核打分!").all()
+    assert result.rows.set_index(L.UNIT).loc["乙村", "得分"] == 7  # an entered score wins
