@@ -87,8 +87,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "按“{rule}”处理：{outcome}",
     ),
     # targets (targets/): phrases → targets, achievement
-    "target_manual": (W, "{loc}：目标“{value}”无法自动识别，需人工认定，请在“外部结果”中填写"),
-    "target_pending": (W, "单位“{unit}”的目标“{value}”缺少实际结果，待认定，请在“外部结果”中补充"),
+    "target_manual": (
+        W,
+        "{loc}：{unit}的目标“{value}”无法自动识别，需人工认定，请在“外部结果”中填写是否达成",
+    ),
     # --- report.py ---------------------------------------------------------------------
     # (owned by the report stage; add ids here)
     "report_input_missing": (E, "找不到排名工作簿“{file}”，请先运行“计算排名”"),
