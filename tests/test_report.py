@@ -67,7 +67,7 @@ def frames(evil: str = "") -> dict:
                     L.UNIT: unit,
                     "总分": total,
                     "名次": rank,
-                    "并列": i in (1, 2),
+                    "并列": L.YES if i in (1, 2) else "",
                     "组内名次": rank,
                     "上年名次": rank + 2 - i % 3,
                     "进位": 2 - i % 3,
@@ -339,6 +339,28 @@ def test_render_report_reads_the_ranked_workbook(tmp_path):
         c.text for t in docx.Document(str(notice)).tables for r in t.rows for c in r.cells
     )
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["通报.html", "通知.docx"]
+
+
+def test_render_report_reads_what_write_ranking_writes(tmp_path):
+    from targetbook.rank import Ranking
+    from targetbook.score import SCORE_FRAME_COLUMNS
+    from targetbook.write.ranking import write_ranking
+
+    f = frames()
+    ranking = Ranking(
+        scores=pd.DataFrame(columns=list(SCORE_FRAME_COLUMNS)),
+        ranks=f["ranks"],
+        achievement=f["achievement"],
+        warnings=pd.DataFrame(columns=list(L.WARNING_COLUMNS)),
+        year=2022,
+    )
+    ranked = write_ranking(ranking, tmp_path / L.RANKED_FILE)
+    out = render_report(ranked, tmp_path / "通报.docx", params={L.PARAM_TOWN: "南桐镇"})
+    text = docx_text(out)
+    assert "关于南桐镇2022年度创先争优目标考核结果的通报" in text
+    assert "并列第2名|经发办|94.50|优秀|进1位|" in text
+    assert f"{VETOED[0]}（{VETOED[1]}）：{VETOED[2]}" in text
+    assert all(u in text for u in f["ranks"][L.UNIT])
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from pathlib import Path
 from targetbook import labels as L
 from targetbook.errors import TargetbookError
 from targetbook.messages import render
-from targetbook.report.context import build_context
+from targetbook.report.context import build_context, clean_text
 from targetbook.report.documents import render_docx, render_html
 from targetbook.report.load import RankedBook, read_ranked
 from targetbook.report.records import ReportContext
@@ -35,6 +35,11 @@ def normalise_kind(kind: str) -> str:
     return value
 
 
+def _given(params: dict | None) -> dict:
+    """Overrides that hold a value: a blank 参数 cell in the control workbook overrides nothing."""
+    return {k: v for k, v in (params or {}).items() if clean_text(v)}
+
+
 def context_from_book(book: RankedBook, *, params: dict | None = None, **kwargs) -> ReportContext:
     """The context of a ranked workbook; `params` override its 参数 (kwargs → build_context)."""
     return build_context(
@@ -43,7 +48,7 @@ def context_from_book(book: RankedBook, *, params: dict | None = None, **kwargs)
         achievement=book.achievement,
         missing=book.missing,
         registry=book.registry,
-        params={**book.params, **(params or {})},
+        params={**book.params, **_given(params)},
         **kwargs,
     )
 
@@ -61,7 +66,7 @@ def render_report(
         raise TargetbookError(render("report_format_unknown", value=out.suffix or out.name))
     kind = normalise_kind(kind)
     book = read_ranked(ranked_path)
-    if kind == L.REPORT_BULLETIN and book.ranks is None:
+    if kind == L.REPORT_BULLETIN and book.ranks is None:  # absent or empty 排名 sheet
         raise TargetbookError(render("report_sheet_missing", sheet=L.SHEET_RANKS))
     if kind == L.REPORT_NOTICE and not book.annexes:
         raise TargetbookError(render("report_sheet_missing", sheet=L.annex_sheet(L.DEPARTMENT)))

@@ -230,6 +230,8 @@ def build_achievement(
         counts: dict[str, int] = {}
         for r in mine:
             counts[r.verdict] = counts.get(r.verdict, 0) + 1
+        order = {v: i for i, v in enumerate(L.VERDICTS)}
+        counts = dict(sorted(counts.items(), key=lambda kv: order.get(kv[0], len(order))))
         parts = "、".join(f"{v}{n}项" for v, n in counts.items())
         title = CATEGORY_TITLES.get(category, category)
         text = f"{title}共有创先争优目标{len(mine)}项，其中{parts}。"

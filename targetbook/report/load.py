@@ -65,21 +65,20 @@ def _params(grid: pd.DataFrame) -> dict[str, object]:
 
 
 def read_ranked(path: str | Path) -> RankedBook:
-    """Read the sheets the report needs from a ranked (or consolidated) workbook."""
+    """Read the sheets the report needs from a ranked (排名.xlsx) or consolidated workbook."""
+    from targetbook.write.ranking import load_ranking
+
     source = Path(path)
     if not source.is_file():
         raise TargetbookError(render("report_input_missing", file=str(source)))
-    try:
-        grids = pd.read_excel(source, sheet_name=None, header=None, engine="calamine", dtype=object)
-    except Exception as exc:  # any reader failure is one fatal, explained error
-        raise TargetbookError(
-            render("file_unreadable", reason=f"{type(exc).__name__}: {exc}")
-        ) from exc
+    ranking = load_ranking(source)
+    grids = ranking.sheets
     book = RankedBook()
-    if L.SHEET_RANKS in grids:
-        book.ranks = frame_below_header(grids[L.SHEET_RANKS], (L.UNIT, "名次"))
-    if L.SHEET_ACHIEVEMENT in grids:
-        book.achievement = frame_below_header(grids[L.SHEET_ACHIEVEMENT], (L.UNIT, "判定"))
+    # load_ranking gives empty frames for absent rank sheets: a 汇总.xlsx has none.
+    if len(ranking.ranks):
+        book.ranks = ranking.ranks
+    if len(ranking.achievement):
+        book.achievement = ranking.achievement
     for category in L.CATEGORIES:
         grid = grids.get(L.annex_sheet(category))
         if grid is not None:
@@ -95,4 +94,6 @@ def read_ranked(path: str | Path) -> RankedBook:
         book.registry = frame_below_header(grids[L.SHEET_REGISTRY], (L.REG_UNIT, L.REG_CATEGORY))
     if L.SHEET_PARAMS in grids:
         book.params = _params(grids[L.SHEET_PARAMS])
+    if ranking.year and L.PARAM_YEAR not in book.params:
+        book.params[L.PARAM_YEAR] = ranking.year
     return book
