@@ -298,12 +298,11 @@ def _parse_text(text: str) -> Quantity | None:
         return Quantity(inner.value, "%", text)
     m = _QTY_RE.fullmatch(s)
     if m:
-        if _ARABIC_RE.search(m.group("prefix")) or any(c.isdigit() for c in m.group("prefix")):
-            return None
         number = Decimal(m.group("num").replace(",", ""))
-        if m.group("mag"):
-            number *= _magnitude(m.group("mag"))
-        number, unit = _money(number, m.group("unit") or "", bool(m.group("mag")))
+        mag = m.group("mag") or ""
+        if mag:
+            number *= _magnitude(mag)
+        number, unit = _money(number, m.group("unit") or "", any(c in "万萬亿億" for c in mag))
         return Quantity(float(number), unit, text)
     m = _CN_QTY_RE.fullmatch(s)
     if m:
@@ -317,6 +316,7 @@ def _parse_text(text: str) -> Quantity | None:
 
 
 def _money(number: Decimal, unit: str, has_magnitude: bool) -> tuple[Decimal, str]:
+    # has_magnitude: the number already carries 万/亿 (`2.5万人`, `0.77亿`)
     """Fold 万元/亿元/万人 into base units; a bare 万/亿 magnitude means 元 (`0.77亿`)."""
     if unit in _CURRENCY:
         if unit.startswith("万"):
