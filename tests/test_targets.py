@@ -19,6 +19,7 @@ from targetbook.targets import (
     Actual,
     Target,
     judge,
+    manual_issues,
     parse_target,
     parse_targets_frame,
     target_spans,
@@ -457,6 +458,26 @@ def test_parse_targets_frame_of_a_string_column_with_missing_cells():
     out = parse_targets_frame(frame.astype("string"))
     assert list(out[L.UNIT]) == ["麒麟村"]
     assert list(out["kind"]) == ["zero"]
+
+
+def test_manual_targets_become_located_warnings():
+    frame = pd.DataFrame(
+        {
+            L.UNIT: ["王寨街道", "麒麟村"],
+            L.TARGET: ["违建零发生；排名进入第一方阵", "全区前列"],
+            L.SRC_FILE: ["a.xlsx", "b.xlsx"],
+            L.SRC_SHEET: ["附件3", "Sheet1"],
+            L.SRC_ROW: [7, 4],
+        }
+    )
+    parsed = parse_targets_frame(frame)
+    letters = {("a.xlsx", "附件3"): "C"}
+    found = manual_issues(parsed, lambda f, s: letters.get((f, s), ""))
+    assert [(i.file, i.sheet, i.cell, i.rule, i.severity, i.value) for i in found] == [
+        ("a.xlsx", "附件3", "C7", "target_manual", "warning", "排名进入第一方阵"),
+        ("b.xlsx", "Sheet1", "", "target_manual", "warning", "全区前列"),
+    ]
+    assert manual_issues(parsed.iloc[:1]) == []
 
 
 def test_parse_targets_frame_of_no_rows_has_the_columns():

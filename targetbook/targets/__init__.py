@@ -5,7 +5,7 @@ judge(target, Actual(rank=2)) gives 达成保; parse_targets_frame turns an anne
 one row per target. What the parser does not understand is a `manual` target (需人工认定).
 """
 
-from targetbook.targets.frame import FRAME_COLUMNS, TARGET_NO, parse_targets_frame
+from targetbook.targets.frame import FRAME_COLUMNS, TARGET_NO, manual_issues, parse_targets_frame
 from targetbook.targets.judge import grade_level, judge
 from targetbook.targets.model import (
     AMOUNT,
@@ -44,6 +44,7 @@ __all__ = [
     "Target",
     "grade_level",
     "judge",
+    "manual_issues",
     "parse_target",
     "parse_targets_frame",
     "target_spans",

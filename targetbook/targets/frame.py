@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from targetbook import labels as L
-from targetbook.targets.model import TARGET_FIELDS
+from targetbook.errors import Issue, issue
+from targetbook.targets.model import MANUAL, TARGET_FIELDS
 from targetbook.targets.parse import parse_target
 
 TARGET_NO = "target_no"  # 1-based position of the target within its cell
@@ -29,3 +32,34 @@ def parse_targets_frame(frame: pd.DataFrame, column: str = L.TARGET) -> pd.DataF
         out[name] = pd.array(out[name].tolist(), dtype="Int64")
     out["value"] = pd.to_numeric(out["value"].astype(object), errors="coerce").astype("float64")
     return out
+
+
+def manual_issues(
+    parsed: pd.DataFrame, column_of: Callable[[str, str], str] | None = None
+) -> list[Issue]:
+    """A `target_manual` warning per manual target of a parse_targets_frame result.
+
+    `column_of(file, sheet)` gives the letter of the 创先争优目标 column in that return, so
+    the warning points at its cell (`附件2!C7`); without it the warning names the sheet only.
+    """
+    out = []
+    for row in parsed.loc[parsed["kind"] == MANUAL].to_dict("records"):
+        file, sheet = _text(row.get(L.SRC_FILE)), _text(row.get(L.SRC_SHEET))
+        line = row.get(L.SRC_ROW)
+        letter = column_of(file, sheet) if column_of else ""
+        cell = f"{letter}{int(line)}" if letter and _text(line) else ""
+        out.append(
+            issue(
+                "target_manual",
+                file=file,
+                sheet=sheet,
+                cell=cell,
+                value=row["text"],
+                unit=_text(row.get(L.UNIT)),
+            )
+        )
+    return out
+
+
+def _text(value: object) -> str:
+    return "" if value is None or pd.isna(value) else str(value)
