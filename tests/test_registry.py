@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from targetbook.errors import TargetbookError
 from targetbook.registry import Registry, Unit, load_registry, registry_from_frame
@@ -157,3 +159,20 @@ def test_match_is_a_dict_lookup():
     big = Registry([Unit(f"单位{i}", "村") for i in range(20_000)])
     big.units = ()  # a scan would now find nothing
     assert big.match("单位 19999")[0].name == "单位19999"
+
+
+_SPACES = st.sampled_from([" ", "\u3000", "\t", "\n", "\xa0", "  "])
+
+
+@given(st.sampled_from(SEED_ROWS), st.data())
+def test_any_spacing_or_width_still_matches(row, data):
+    """Staff type names with any whitespace, full-width digits/brackets and 0 for 〇."""
+    reg, _ = registry_from_frame(seed_frame())
+    name = row[0]
+    typed = "".join(c + (data.draw(_SPACES) if data.draw(st.booleans()) else "") for c in name)
+    if data.draw(st.booleans()):
+        typed = typed.replace("〇", "0")
+    if data.draw(st.booleans()):  # full-width forms, as a Chinese IME types them
+        typed = typed.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+    unit, how = reg.match(typed)
+    assert unit is not None and unit.name == name and how == "name"
