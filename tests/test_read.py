@@ -305,6 +305,13 @@ def test_sources_survive_pickling(book):
     back = pickle.loads(pickle.dumps(src))
     assert back.issues == src.issues
     assert back.tables[0].frame.equals(src.tables[0].frame)
+    assert back.tables[0].frame.index.tolist() == [2]
+    # a frame typed by a later stage keeps its dtypes across the pipe
+    typed = src.tables[0]
+    typed.frame["序号_数值"] = typed.frame["序号"].astype("float64")
+    again = pickle.loads(pickle.dumps(typed))
+    assert str(again.frame["序号_数值"].dtype) == "float64"
+    assert again.frame.equals(typed.frame)
 
 
 @pytest.mark.parametrize("workers", [1, 3])

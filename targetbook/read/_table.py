@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from functools import lru_cache
 
 import numpy as np
@@ -13,41 +11,22 @@ from targetbook import labels
 from targetbook.errors import Issue, issue
 from targetbook.read._grid import Grid
 from targetbook.read._model import Table
+from targetbook.text import header_key
 
 HEADER_SEARCH_ROWS = 15  # the header must start within the first rows (after 附件N + title)
-_WS = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
 _TOTALS = {"合计", "小计", "总计"}
-
-
-def _own_header_key(value: object) -> str:
-    return _WS.sub("", unicodedata.normalize("NFKC", str(value)))
-
-
-def _pick_header_key():
-    # text.header_key is the shared definition; use it once it is implemented.
-    try:
-        from targetbook.text import header_key
-
-        if header_key("序  号") == "序号" and header_key("创先争优\n目标") == "创先争优目标":
-            return header_key
-    except (ImportError, NotImplementedError):
-        pass
-    return _own_header_key
-
-
-_header_key = _pick_header_key()
 
 
 @lru_cache(maxsize=4096)
 def _key(text: str) -> str:
-    return _header_key(text)
+    return header_key(text)
 
 
 # header_key → canonical label, for the labels themselves and their aliases.
-_LABELS: dict[str, str] = {_own_header_key(k): v for k, v in labels.ALIASES.items()}
+_LABELS: dict[str, str] = {header_key(k): v for k, v in labels.ALIASES.items()}
 for _columns in labels.KIND_COLUMNS.values():
-    _LABELS.update({_own_header_key(c): c for c in _columns})
-_MARKERS = tuple(_own_header_key(m) for m in labels.NON_DATA_MARKERS)
+    _LABELS.update({header_key(c): c for c in _columns})
+_MARKERS = tuple(header_key(m) for m in labels.NON_DATA_MARKERS)
 
 
 _SEEN: dict[str, str | None] = {}  # raw header text → label; headers repeat across files
