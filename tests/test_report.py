@@ -194,6 +194,21 @@ def test_context_defaults_without_params():
     assert ctx.categories == [] and ctx.vetoes == []
 
 
+def test_chart_shortens_long_labels_and_scales_to_the_best_total():
+    from targetbook.report.context import build_chart
+    from targetbook.report.records import RankRow
+
+    def row(unit, total):
+        return RankRow(
+            "部门", "", unit, total, 1, "第1名", False, "", "", "—", "", "", False, "", ""
+        )
+
+    chart = build_chart([row("重庆市万盛经开区南桐镇退役军人服务站", "120.00"), row("经发办", "")])
+    assert [b.label for b in chart.bars] == ["重庆市万盛经开区南…", "经发办"]
+    assert chart.bars[0].name == "重庆市万盛经开区南桐镇退役军人服务站"
+    assert chart.scale_max == 120 and chart.bars[1].width == 0 and chart.bars[1].value == "—"
+
+
 # --- HTML -------------------------------------------------------------------------------------
 
 

@@ -184,6 +184,11 @@ def _rank_row(r: pd.Series) -> RankRow:
     )
 
 
+def _short(name: str, limit: int = 10) -> str:
+    # The label column holds about ten characters at 11 px; the bar's tooltip has the rest.
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
 def build_chart(rows: list[RankRow], *, width: int = 640, bar_height: int = 18) -> Chart:
     """Bar geometry for the totals of one category (vetoed units flagged)."""
     label_width, gap, value_room = 130, 6, 56
@@ -192,7 +197,14 @@ def build_chart(rows: list[RankRow], *, width: int = 640, bar_height: int = 18) 
     scale_max = max(10.0, math.ceil(top / 10.0) * 10.0)
     area = width - label_width - value_room
     bars = [
-        Bar(r.unit, r.total or "—", 8 + i * (bar_height + gap), area * v / scale_max, r.veto)
+        Bar(
+            _short(r.unit),
+            r.total or "—",
+            8 + i * (bar_height + gap),
+            area * v / scale_max,
+            r.veto,
+            r.unit,
+        )
         for i, (r, v) in enumerate(zip(rows, values, strict=True))
     ]
     height = 16 + len(rows) * (bar_height + gap)

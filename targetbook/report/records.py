@@ -55,6 +55,7 @@ class Bar:
     y: float
     width: float
     veto: bool
+    name: str = ""  # the full unit name (label may be shortened)
 
 
 @dataclass
