@@ -105,6 +105,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "excel_folder_missing": (E, "找不到文件夹“{path}”（参数“{key}”），请检查路径或新建该文件夹"),
     "excel_registry_empty": (E, "“{sheet}”表没有单位，请按 单位|类别|考核组|别名 填写后再试"),
     "excel_no_returns": (E, "“{path}”中没有回收表，请把各单位报送的文件放进去"),
+    "excel_file_missing": (E, "找不到文件“{path}”（参数“{key}”），请检查路径或清空该项"),
     "excel_run_first": (E, "找不到“{path}”，请先点“{button}”"),
     "excel_workbook_missing": (E, "找不到控制台“{path}”，请在活动文件夹中运行"),
     "excel_unexpected": (E, "运行出错（{reason}），请把“日志”表和出错的文件发给维护人员"),

@@ -22,7 +22,8 @@ from targetbook.messages import render
 # The sheets the buttons own: created or overwritten by them, never read as input.
 OWNED_SHEETS = (
     L.SHEET_ISSUES, L.SHEET_MISSING, *(L.annex_sheet(c) for c in L.CATEGORIES),
-    L.SHEET_SCORES, L.SHEET_RANKS, L.SHEET_ACHIEVEMENT, L.SHEET_WARNINGS, L.SHEET_LOG,
+    L.SHEET_SCORES, L.SHEET_RANKS, L.SHEET_ACHIEVEMENT, L.SHEET_WARNINGS, L.SHEET_RANK_ISSUES,
+    L.SHEET_LOG,
 )  # fmt: skip
 # Excel would turn such text into a formula or a number when set as a value.
 _FORMULA_LIKE = re.compile(r"^[=+\-@]|^\s*[-+]?(\d[\d,]*\.?\d*|\.\d+)([eE][-+]?\d+)?%?\s*$")
@@ -96,16 +97,15 @@ def write_sheet(book, name: str, frame: pd.DataFrame) -> None:
 
 
 def _log(book, caption: str, result: str, text: str) -> None:
+    now = dt.datetime.now().replace(microsecond=0)
+    line = [now, caption, result, _cell(text)]
     names = [s.name for s in book.sheets]
     if L.SHEET_LOG in names:
         sheet = book.sheets[L.SHEET_LOG]
-        row = sheet.used_range.last_cell.row + 1
+        sheet.range((sheet.used_range.last_cell.row + 1, 1)).value = [line]
     else:
         sheet = book.sheets.add(L.SHEET_LOG, after=book.sheets[len(names) - 1])
-        sheet.range("A1").value = [list(L.LOG_COLUMNS)]
-        row = 2
-    now = dt.datetime.now().replace(microsecond=0)
-    sheet.range((row, 1)).value = [[now, caption, result, _cell(text)]]
+        sheet.range("A1").value = [list(L.LOG_COLUMNS), line]
 
 
 def run(step: str, caption: str, book=None) -> steps.Outcome:

@@ -66,8 +66,8 @@ def headed(inputs: Inputs, sheet: str) -> pd.DataFrame:
     body = grid.iloc[1:].copy()
     body.columns = header
     body.index = [int(i) + 1 for i in grid.index[1:]]
-    keep = [not all(_blank(v) for v in row) for row in body.itertuples(index=False)]
-    return body[keep]
+    keep = [i for i, row in enumerate(body.itertuples(index=False)) if not all(map(_blank, row))]
+    return body.iloc[keep]
 
 
 def params(inputs: Inputs) -> dict[str, object]:
@@ -202,23 +202,69 @@ def consolidate_returns(inputs: Inputs) -> Outcome:
     return Outcome(summary, sheets=sheets, files=[out], issues=cons.issues)
 
 
+def _optional_file(inputs: Inputs, key: str) -> Path | None:
+    raw = params(inputs).get(key)
+    if raw is None:
+        return None
+    path = Path(str(raw).strip())
+    path = path if path.is_absolute() else inputs.base / path
+    if not path.is_file():
+        raise fail("excel_file_missing", key=key, path=path)
+    return path
+
+
 def rank_units(inputs: Inputs) -> Outcome:
     """计算排名: score and rank 成果/汇总.xlsx by the 考核细则 sheets → 成果/排名.xlsx."""
-    from targetbook.excel.ranking import rank_step
+    from targetbook.rank import rank
+    from targetbook.rules import Records, load_scores, rules_from_frames
+    from targetbook.write.consolidation import load_consolidation
+    from targetbook.write.ranking import load_ranking, write_ranking
 
-    return rank_step(inputs)
+    results = folder(inputs, L.PARAM_RESULTS_DIR, L.FOLDER_RESULTS)
+    consolidated = results / L.CONSOLIDATED_FILE
+    if not consolidated.is_file():
+        raise fail("excel_run_first", path=consolidated, button="汇总")
+    cons = load_consolidation(consolidated)
+    rules, issues = rules_from_frames(inputs.frames, file=inputs.file)
+    records = Records()
+    scores_file = _optional_file(inputs, L.PARAM_SCORES)
+    if scores_file is not None:
+        records, more = load_scores(scores_file)
+        issues += more
+    previous_file = _optional_file(inputs, L.PARAM_PREVIOUS)
+    previous = load_ranking(previous_file) if previous_file is not None else None
+    result = rank(cons, rules, scores=records, previous=previous)
+    result.issues = issues + result.issues
+    out = results / L.RANKED_FILE
+    write_ranking(result, out, consolidation=cons)
+    sheets = {
+        L.SHEET_SCORES: result.scores,
+        L.SHEET_RANKS: result.ranks,
+        L.SHEET_ACHIEVEMENT: result.achievement,
+        L.SHEET_WARNINGS: result.warnings,
+        L.SHEET_RANK_ISSUES: issues_frame(result.issues),
+    }
+    summary = f"排名 {len(result.ranks)} 个单位：{_counts(result.issues)}；已写出 {out}"
+    return Outcome(summary, sheets=sheets, files=[out], issues=result.issues)
+
+
+def _report_params(inputs: Inputs) -> dict[str, object]:
+    out = dict(params(inputs))
+    out[L.PARAM_YEAR] = str(year(inputs))  # a number cell reads 2024.0
+    return out
 
 
 def make_report(inputs: Inputs) -> Outcome:
-    """生成通报: 成果/排名.xlsx → 成果/通报.docx and 通报.html."""
+    """生成通报: 成果/排名.xlsx → 成果/通报.docx and 通报.html, with 参数 (发文机关, 文号 …)."""
     from targetbook.report import render_report
 
     results = folder(inputs, L.PARAM_RESULTS_DIR, L.FOLDER_RESULTS)
     ranked = results / L.RANKED_FILE
     if not ranked.is_file():
         raise fail("excel_run_first", path=ranked, button="计算排名")
+    shown = _report_params(inputs)
     written = [
-        Path(render_report(ranked, results / f"{L.BULLETIN_STEM}{suffix}"))
+        Path(render_report(ranked, results / f"{L.BULLETIN_STEM}{suffix}", params=shown))
         for suffix in (".docx", ".html")
     ]
     return Outcome(f"已生成通报：{'、'.join(str(p) for p in written)}", files=written)
