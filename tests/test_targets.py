@@ -218,6 +218,41 @@ def test_seed004_phrases(text, expected, subject):
 
 
 @pytest.mark.parametrize(
+    ("text", "expected", "subject"),
+    [
+        ("力争一个新农村建设点进入全市前10名", rank("全市", None, 10), "一个新农村建设点"),
+        ("保第2名争第1名", rank(None, 2, 1), None),
+        ("区考核组保二争一", rank(R, 2, 1), None),
+        ("进入全区前三强", rank(G, 3, 3), None),
+        ("列乡(镇)系列第15名", rank(None, 15, 15), "列乡(镇)系列"),
+        ("年度考核获评优秀等次", ("grade", None, 1, 1, C, 1), "年度考核"),
+        ("年度考核结果为优秀", ("grade", None, 1, 1, C, 1), "年度考核"),
+        ("考核等次为良好以上", ("grade", None, 2, 2, C, 2), None),
+        ("年度考核全镇第1", rank(A, 1, 1), "年度考核"),
+        ("综合工作目标优胜奖", ("honour", None, None, None, None, None), "综合工作目标"),
+        ("新培育1家区级餐饮品牌", ("count", None, None, None, ">=", 1), "新培育区级餐饮品牌"),
+        ("确保不发生命案", ("zero", None, None, None, "=", 0), "命案"),
+    ],
+)
+def test_more_phrase_shapes(text, expected, subject):
+    (target,) = parse_target(text)
+    assert (short(target), target.subject) == (expected, subject)
+
+
+def test_a_number_before_a_noun_and_another_target_only_quantifies():
+    targets = parse_target("引进5亿元企业5家、1亿元企业8家")
+    assert [(t.kind, t.value, t.subject) for t in targets] == [
+        ("count", 5, "引进5亿元企业"),
+        ("count", 8, "1亿元企业"),
+    ]
+    joined = parse_target("新增企业5家和商户3户")
+    assert [(t.value, t.subject, t.text) for t in joined] == [
+        (5, "新增企业", "新增企业5家"),
+        (3, "商户", "和商户3户"),
+    ]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "排名进入第一方阵",

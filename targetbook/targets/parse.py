@@ -95,7 +95,16 @@ def _matches(norm: str, start: int, end: int) -> list[tuple[str, re.Match]]:
         if m_start >= pos:
             chosen.append((kind, m))
             pos = m.end()
-    return chosen
+    return [
+        (kind, m)
+        for i, (kind, m) in enumerate(chosen)
+        if not (i < len(chosen) - 1 and kind in P.QUANTIFYING and _quantifies(norm, m.end()))
+    ]
+
+
+def _quantifies(norm: str, pos: int) -> bool:
+    """A number directly followed by a noun (not by 、/和/punctuation) quantifies it."""
+    return pos < len(norm) and norm[pos].isalnum() and norm[pos] not in P.CONJUNCTIONS
 
 
 def _parse_clause(
@@ -122,6 +131,10 @@ def _parse_clause(
             out.append(_manual(text, norm, seg_start, span_end))
         else:
             pre = norm[seg_start : m.start()]
+            if seg_start > start and pre[:1] in P.CONJUNCTIONS:
+                pre = pre[1:]  # 5家和商户3户: 和 joins the two targets
+            if norm.startswith(P.ASSESSMENT, m.start()) and P.OVERALL_RX.search(pre):
+                pre += P.ASSESSMENT
             if kind in P.RANKISH and fields.get("scope") is None:
                 found = _last(P.SCOPE_RX, pre)
                 if found:

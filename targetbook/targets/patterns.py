@@ -32,12 +32,12 @@ RANK_VERB = (
 # the level must end the word: 第一 is a rank, 第一方阵 / 第三批 / 前三季度 are not
 END = r"(?=$|[^\w]|的|和|、)"
 LEVEL = (
-    rf"(?:保(?P<g>{NUM})[名位]?争(?P<s>{NUM})[名位]?"
+    rf"(?:保第?(?P<g>{NUM})[名位]?争第?(?P<s>{NUM})[名位]?"
     rf"|前?(?P<w>{NUM})[名位]以内"
     rf"|第(?P<u>{NUM})[名位]?及?以上"  # 以上 / 以内 include the number
     rf"|(?:超过|高于|优于)第?(?P<x>{NUM})[名位]?"  # 超过 excludes it: 超过第5名 → ≤ 4
     rf"|(?:不低于|不差于|不落后于)第?(?P<y>{NUM})[名位]?"
-    rf"|前(?P<f>{NUM})[名位]?(?:以内)?"
+    rf"|前(?P<f>{NUM})[名位强]?(?:以内)?"
     rf"|第(?P<o>{NUM})[名位]?"
     rf"|争第?(?P<s2>{NUM})[名位]?"
     rf"|保第?(?P<g2>{NUM})[名位]?"
@@ -53,10 +53,13 @@ RANK_CHANGE_RX = re.compile(
 GRADE_WORDS = "基本合格|基本称职|不合格|不称职|优秀|良好|合格|称职|达标"
 GRADE_RX = re.compile(
     SCOPE_PREFIX
-    + rf"(?:考核)?(?:被评为|评为|获评|获得|达到|为)?(?P<grade>{GRADE_WORDS})(?:等次|等级|档次)"
+    + r"(?:考核)?(?:结果)?(?:被评为|评为|获评|获得|达到|为|是)?"
+    + rf"(?P<grade>{GRADE_WORDS})(?:等次|等级|档次)(?:及?以上)?"
 )
 GRADE_BARE_RX = re.compile(  # 考核优秀 / 评为优秀 without 等次
-    SCOPE_PREFIX + rf"(?:考核|被评为|评为|获评)(?:为)?(?P<grade>{GRADE_WORDS})(?=$|[^\w])"
+    SCOPE_PREFIX
+    + r"(?:考核(?:结果|等次|等级)?|被评为|评为|获评)(?:为|是|达到)?"
+    + rf"(?P<grade>{GRADE_WORDS})(?:及?以上)?(?=$|[^\w]|的)"
 )
 AWARD_RX = re.compile(
     SCOPE_PREFIX
@@ -118,6 +121,13 @@ PATTERNS = (
 # Kinds whose number may qualify a noun (`超过10万元的村`): followed by 的, not a target.
 QUALIFIABLE = frozenset({M.RATE, M.COUNT, M.AMOUNT})
 QUALIFIER_RX = re.compile(r"的(?!目标|任务)")
+# Kinds that quantify a noun when another target follows in the clause (`一个示范点进入前10名`,
+# `5亿元企业5家`); 和 / 及 / 与 join two targets instead.
+QUANTIFYING = frozenset({M.COUNT, M.AMOUNT})
+CONJUNCTIONS = frozenset("和及与、")
+# 年度考核优秀等次: the pattern takes 考核, the subject keeps it after these words
+OVERALL_RX = re.compile(r"(?:年度|综合|年终|目标)$")
+ASSESSMENT = "考核"
 # A bare 一 counts only with these measure words (一个, 一次 …).
 ONE_UNITS = frozenset({"个", "次", "场", "支", "项", "名", "户", "处", "座"})
 # Kinds whose following words belong to the subject (`新培育1家区级餐饮品牌`, `不发生命案`).
@@ -140,7 +150,8 @@ LEADING_RX = re.compile(
     r"^(?:\d{4}年度?|确保|力争|争取|争创|力保|努力|实现|继续保持|保持|全年|年底|年内|本年度|今年|继续|并且)"
 )
 TRAILING_RX = re.compile(
-    r"(?:社区排名|村排名|镇街排名|综合考核|考核中|考核|排名|排位|名次|位于|位居|居于|居"
+    # 年度考核 / 综合考核 are what is measured (the overall assessment): kept whole
+    r"(?:社区排名|村排名|镇街排名|(?<!年度|综合|年终|目标)考核中?|排名|排位|名次|位于|位居|居于|居|进入"
     r"|取得|获得|实现|达到|力争|确保|争取|中|在)$"
 )
 
