@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from targetbook import labels
 from targetbook.cli import cli
 from targetbook.demo import run_demo
+from targetbook.demo.seed import UNITS as SEED_UNITS
 
 # The three annex tables of seed 000, copied once from the seed text (see its "source").
 SEED = json.loads((Path(__file__).parent / "data" / "seed000_annex.json").read_text("utf-8"))
@@ -95,3 +96,20 @@ def test_cli_demo_runs_twice_in_the_same_folder(tmp_path):
         assert result.exit_code == 0, result.output
         assert "unit_missing" in result.stdout  # the first round misses a unit every time
     assert str(tmp_path / "d" / labels.FOLDER_RESULTS / labels.CONSOLIDATED_FILE) in result.stdout
+
+
+def test_ranking_applies_the_veto_the_award_and_the_tie(demo):
+    ranks = demo.ranking.ranks.set_index(labels.UNIT)
+    vetoed = ranks.loc["麒麟村"]
+    assert (vetoed["名次"], vetoed["否决"], vetoed["奖项"]) == (1, "安全生产", "")
+    assert "综合工作目标优胜奖" in ranks.loc["温塘村", "奖项"]  # the award passes to the next
+    assert ranks.loc["后湾社区", "名次"] == ranks.loc["支路社区", "名次"]
+    assert ranks.loc["后湾社区", "并列"] == ranks.loc["支路社区", "并列"] == labels.YES
+    assert len(ranks) == 34
+
+
+def test_reports_are_written_for_every_unit(demo):
+    for kind in (labels.REPORT_BULLETIN, labels.REPORT_NOTICE):
+        assert demo.outputs[f"{kind}.docx"].stat().st_size > 0
+        page = demo.outputs[f"{kind}.html"].read_text(encoding="utf-8")
+        assert all(name in page for _, name, _, _ in SEED_UNITS)

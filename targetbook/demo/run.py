@@ -4,19 +4,33 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from targetbook import labels
 from targetbook.consolidate import Consolidation, consolidate
 from targetbook.demo import returns as demo_returns
+from targetbook.demo import rules as demo_rules
 from targetbook.demo.campaign import _optional, init_campaign
-from targetbook.demo.seed import TOWN, UNITS, YEAR
+from targetbook.demo.seed import NOTICE_DATE, REMARK, TOWN, UNITS, YEAR
 from targetbook.errors import ERROR
 from targetbook.read import read_returns
 from targetbook.registry import load_registry
 
 DEFAULT_OUT = Path("targetbook-demo")
 SHOW_ISSUES = 8
+AS_OF = date(YEAR, 6, 30)
+# Seed 000's notice: what the 通知 prints around the annexes.
+NOTICE_PARAMS = {
+    labels.PARAM_TOWN: TOWN,
+    labels.PARAM_YEAR: str(YEAR),
+    labels.PARAM_OFFICE: f"{TOWN}党政办公室",
+    labels.PARAM_SIGNATURE: f"{TOWN}党政办",
+    labels.PARAM_DOC_NUMBER: f"南桐党政办发〔{YEAR}〕14号",
+    labels.PARAM_DATE: NOTICE_DATE,
+    labels.PARAM_RECIPIENTS: "各村、社区，机关各部门：",
+    labels.PARAM_REMARK: REMARK,
+}
 
 
 @dataclass
@@ -31,6 +45,7 @@ class DemoResult:
     check: Consolidation  # the first round, before the late return
     consolidation: Consolidation  # after 补报
     outputs: dict[str, Path] = field(default_factory=dict)  # label → file
+    ranking: object | None = None  # targetbook.rank.Ranking, once the rank stage exists
 
     def summary_lines(self) -> list[str]:
         """A short Chinese summary: what was found, and where the outputs are."""
@@ -56,10 +71,28 @@ class DemoResult:
             f"补报：{demo_returns.MISSING_UNIT}。汇总：{units} 个单位，"
             f"未报送 {len(cons.missing_units)} 个，数据行 {cons.rows} 行"
         )
+        lines.extend(self._ranking_lines())
         lines.append("输出：")
         lines.extend(f"  {label}：{path}" for label, path in self.outputs.items())
         collect = self.out_dir / labels.FOLDER_COLLECT
         lines.append(f"试一试：targetbook validate {collect} --registry {self.registry}")
+        return lines
+
+    def _ranking_lines(self) -> list[str]:
+        ranks = getattr(self.ranking, "ranks", None)
+        if ranks is None or ranks.empty:
+            return []
+        lines = ["排名（示例打分）："]
+        for category in labels.CATEGORIES:
+            rows = ranks[ranks[labels.CATEGORY] == category]
+            first = "、".join(rows[rows["名次"] == 1][labels.UNIT])
+            pairs = zip(rows[labels.UNIT], rows["奖项"], strict=True)
+            awarded = "、".join(f"{u}（{a}）" for u, a in pairs if a)
+            lines.append(f"  {category}：第1名 {first}；奖项 {awarded or '无'}")
+        for unit, item, reason in ranks[ranks["否决"] != ""][
+            [labels.UNIT, "否决", "否决事由"]
+        ].values:
+            lines.append(f"  一票否决：{unit}（{item}：{reason}），不得评先")
         return lines
 
 
@@ -103,10 +136,28 @@ def run_demo(out_dir: str | Path = DEFAULT_OUT) -> DemoResult:
         summary = results / labels.CONSOLIDATED_FILE
         write_consolidation(cons, summary, year=YEAR)
         outputs["汇总"] = summary
-        outputs.update(_rank_and_report(root, summary))
-    return DemoResult(root, registry_path, written, late, faults, check, cons, outputs)
+        ranking, more = _rank_and_report(root, summary)
+        outputs.update(more)
+    return DemoResult(root, registry_path, written, late, faults, check, cons, outputs, ranking)
 
 
-def _rank_and_report(root: Path, consolidated: Path) -> dict[str, Path]:
+def _rank_and_report(root: Path, consolidated: Path) -> tuple[object | None, dict[str, Path]]:
     """Ranking and reports, once those stages exist (the demo grows with the pipeline)."""
-    return {}
+    outputs: dict[str, Path] = {}
+    rank_files = _optional("rank", "rank_files")
+    if rank_files is None:
+        return None, outputs
+    rules = demo_rules.write_rules(root / labels.RULES_FILE)
+    scores = demo_rules.write_scores(root / demo_rules.SCORES_FILE)
+    ranked = root / labels.FOLDER_RESULTS / labels.RANKED_FILE
+    # 序时进度 is taken at the notice's half-year, not today, so the demo is reproducible.
+    ranking = rank_files(consolidated, rules, scores=scores, out=ranked, as_of=AS_OF)
+    outputs.update({"考核细则（示例）": rules, "考核打分（示例）": scores, "排名": ranked})
+    render_report = _optional("report", "render_report")
+    if render_report is not None:
+        for kind in (labels.REPORT_BULLETIN, labels.REPORT_NOTICE):
+            for suffix in (".docx", ".html"):
+                out = root / labels.FOLDER_RESULTS / f"{kind}{suffix}"
+                render_report(ranked, out, kind=kind, params=NOTICE_PARAMS)
+                outputs[f"{kind}{suffix}"] = out
+    return ranking, outputs
