@@ -74,23 +74,9 @@ def _validate_kind(
 ) -> tuple[pd.DataFrame, list[tuple[tuple[int, int, int], Issue]]]:
     columns = labels.KIND_COLUMNS[kind]
     order = {c: i for i, c in enumerate(columns)}
-    # Stack the tables column by column as plain lists: far cheaper than pd.concat of
-    # thousands of small frames.
-    raw: dict[str, list[object]] = {c: [] for c in columns}
-    table_of: list[int] = []
-    rows: list[int] = []
-    for pos, table in tables:
-        n = len(table.frame)
-        table_of.extend([pos] * n)
-        rows.extend(table.frame.index.tolist())
-        # one conversion per table, not one per column
-        values = table.frame.to_numpy(dtype=object).T.tolist()
-        lists = dict(zip(table.frame.columns, values, strict=True))
-        for col in columns:
-            raw[col].extend(lists[col] if col in lists else [None] * n)
-    text = {col: clean_texts(raw[col]) for col in columns}
     table_by_pos = dict(tables)
-
+    raw, table_of, rows = _stack(tables, columns)
+    text = {col: clean_texts(raw[col]) for col in columns}
     issues: list[tuple[tuple[int, int, int], Issue]] = []
 
     def report(i: int, column: str, rule: str, value: object = "", **params: object) -> None:
@@ -104,35 +90,16 @@ def _validate_kind(
     check: dict[str, list[object]] = {col: [t or None for t in text[col]] for col in columns}
     numbers: dict[str, list[float]] = {}
     for col in labels.NUMERIC_COLUMNS:
-        if col not in raw:
-            continue
-        values, checked = [], []
-        for cell, shown in zip(raw[col], text[col], strict=True):
-            qty = parse_quantity(cell)
-            if qty is not None:
-                values.append(qty.value)
-                checked.append(qty.value)
-            else:
-                values.append(math.nan)
-                checked.append(math.nan if is_empty(cell) else Unparsed(shown))
-        numbers[col] = values
-        check[parsed(col)] = checked
+        if col in raw:
+            numbers[col], check[parsed(col)] = _parse_numbers(raw[col], text[col])
 
     units = text[labels.UNIT]
     resolved: list[Unit | None] = [None] * len(units)
     if registry is not None:
-        matches = {}
-        for name in set(units):
-            unit, how = registry.match(name) if name else (None, "")
-            matches[name] = (unit, unit is not None and _odd_spelling(name, unit, how))
-        categories: list[object] = []
-        for i, name in enumerate(units):
-            unit, odd = matches[name]
-            resolved[i] = unit
-            categories.append(unit.category if unit else None)
-            if odd:
-                report(i, labels.UNIT, "unit_alias", name, unit=unit.name)
-        check[labels.CATEGORY] = categories
+        resolved, odd = _resolve(units, registry)
+        for i in odd:
+            report(i, labels.UNIT, "unit_alias", units[i], unit=resolved[i].name)
+        check[labels.CATEGORY] = [u.category if u else None for u in resolved]
         if kind == labels.PLAN_KIND:
             for i, expected, actual in _category_mismatches(table_of, resolved):
                 report(i, labels.UNIT, "category_mismatch", units[i], unit=resolved[i].name,
@@ -141,27 +108,24 @@ def _validate_kind(
     frame_for_check = pd.DataFrame(
         {c: pd.Series(v, dtype=object) for c, v in check.items()}, index=pd.RangeIndex(len(rows))
     )
-    present = {col: [col in table_by_pos[t].columns for t in table_of] for col in (*columns,)}
     for i, column, rule, value in _failures(kind, frame_for_check):
         if i is None:  # a whole column: reported by the reader (column_missing)
             continue
         address = ADDRESS_COLUMN.get(column, column)
-        if address in present and not present[address][i]:
+        if address not in table_by_pos[table_of[i]].columns:
             continue  # the table has no such column: nothing to point at
         shown = text[address][i] if address in text else clean_text(value)
         params: dict[str, object] = {}
         if rule == "unit_unknown" and registry is not None:
             suggestion = registry.suggest(shown)
             params["hint"] = labels.UNIT_HINT.format(suggestion) if suggestion else ""
-        if rule == "cell_too_long":
+        elif rule == "cell_too_long":
             params["length"] = len(shown)
-        if rule == "value_out_of_range":
+        elif rule == "value_out_of_range":
             params["reason"] = labels.RANGE_NEGATIVE
         report(i, address, rule, shown, **params)
 
-    out: dict[str, object] = {}
-    for col in columns:
-        out[col] = list(text[col])
+    out: dict[str, object] = {col: text[col] for col in columns}
     out[labels.UNIT] = [u.name if u else t for u, t in zip(resolved, units, strict=True)]
     out[labels.CATEGORY] = [u.category if u else "" for u in resolved]
     out[labels.GROUP] = [u.group if u else "" for u in resolved]
@@ -173,6 +137,54 @@ def _validate_kind(
     result = pd.DataFrame({k: _as_series(v) for k, v in out.items()})
     result.index = pd.Index(rows, dtype="int64")
     return result[output_columns(kind)], _once_per_cell(issues)
+
+
+def _stack(
+    tables: list[tuple[int, Table]], columns: tuple[str, ...]
+) -> tuple[dict[str, list[object]], list[int], list[int]]:
+    """Raw values of all tables column by column, with each row's table and Excel row.
+
+    Plain lists: far cheaper than pd.concat of thousands of small frames.
+    """
+    raw: dict[str, list[object]] = {c: [] for c in columns}
+    table_of: list[int] = []
+    rows: list[int] = []
+    for pos, table in tables:
+        n = len(table.frame)
+        table_of.extend([pos] * n)
+        rows.extend(table.frame.index.tolist())
+        # one conversion per table, not one per column
+        values = table.frame.to_numpy(dtype=object).T.tolist()
+        lists = dict(zip(table.frame.columns, values, strict=True))
+        for col in columns:
+            raw[col].extend(lists[col] if col in lists else [None] * n)
+    return raw, table_of, rows
+
+
+def _parse_numbers(raw: list[object], text: list[str]) -> tuple[list[float], list[object]]:
+    """(numbers, NaN when blank or unparseable; the same for the check frame, with Unparsed)."""
+    values: list[float] = []
+    checked: list[object] = []
+    for cell, shown in zip(raw, text, strict=True):
+        qty = parse_quantity(cell)
+        if qty is not None:
+            values.append(qty.value)
+            checked.append(qty.value)
+        else:
+            values.append(math.nan)
+            checked.append(math.nan if is_empty(cell) else Unparsed(shown))
+    return values, checked
+
+
+def _resolve(units: list[str], registry: Registry) -> tuple[list[Unit | None], list[int]]:
+    """Each row's registry unit (one lookup per distinct name), and rows needing unit_alias."""
+    matches: dict[str, tuple[Unit | None, bool]] = {}
+    for name in set(units):
+        unit, how = registry.match(name) if name else (None, "")
+        matches[name] = (unit, unit is not None and _odd_spelling(name, unit, how))
+    resolved = [matches[name][0] for name in units]
+    odd = [i for i, name in enumerate(units) if matches[name][1]]
+    return resolved, odd
 
 
 def _as_series(values: object) -> pd.Series:
