@@ -11,7 +11,7 @@ from pathlib import Path
 import docx
 import pandas as pd
 import pytest
-from conftest import make_book, soffice_convert
+from conftest import make_book
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
@@ -430,11 +430,31 @@ def test_demo_notice_prints_every_seed_unit_in_both_formats(demo_results, tmp_pa
 
 
 def test_docx_converts_to_pdf_with_its_text(tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is required"
     assert shutil.which("pdftotext"), "pdftotext (poppler-utils) is required"
     ctx = context(EVIL)
-    for kind, title in ((L.REPORT_BULLETIN, ctx.bulletin_title), (L.REPORT_NOTICE, ctx.plan_title)):
-        src = render_docx(ctx, kind, tmp_path / f"{kind}.docx")
-        pdf = soffice_convert(src, "pdf", tmp_path / "pdf")
+    docs = {kind: render_docx(ctx, kind, tmp_path / f"{kind}.docx") for kind in L.REPORT_KINDS}
+    # One LibreOffice start for both files (private profile, as conftest.soffice_convert).
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "pdf"),
+            *map(str, docs.values()),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    titles = {L.REPORT_BULLETIN: ctx.bulletin_title, L.REPORT_NOTICE: ctx.plan_title}
+    for kind, title in titles.items():
+        pdf = tmp_path / "pdf" / f"{kind}.pdf"
+        assert pdf.exists(), f"LibreOffice did not write {pdf}"
         text = subprocess.run(
             ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
         ).stdout
