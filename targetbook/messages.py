@@ -84,7 +84,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "quota_tie": (
         W,
         "{category}“{grade}”剩余名额 {quota} 个落在并列的 {count} 个单位中（{units}），"
-        "按“{rule}”处理：{outcome}",
+        "按“{how}”处理：{outcome}",
     ),
     # targets (targets/): phrases → targets, achievement
     "target_manual": (

@@ -148,8 +148,9 @@ def _base(sc: Scores) -> pd.DataFrame:
     by_unit = sc.vetoes.groupby(L.UNIT, sort=False)
     items = by_unit[L.ITEM].agg(lambda x: "、".join(dict.fromkeys(v for v in x if v)) or L.YES)
     reasons = by_unit[L.REASON].agg(lambda x: "；".join(v for v in x if v))
-    frame["否决"] = frame[L.UNIT].map(items).fillna("")
-    frame["否决事由"] = frame[L.UNIT].map(reasons).fillna("")
+    items, reasons = items.to_dict(), reasons.to_dict()
+    frame["否决"] = [items.get(u, "") for u in frame[L.UNIT]]
+    frame["否决事由"] = [reasons.get(u, "") for u in frame[L.UNIT]]
     return frame
 
 

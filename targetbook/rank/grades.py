@@ -46,7 +46,7 @@ def _tie_issue(category, name, room, units, settings, higher) -> Issue:
         quota=room,
         count=len(units),
         units="、".join(units),
-        rule=settings.quota_tie,
+        how=settings.quota_tie,
         outcome=outcome,
     )
 

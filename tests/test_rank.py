@@ -1,0 +1,385 @@
+"""Ranks, ties, 进位, vetoes, grades, awards, warnings and the ranked workbook — by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from conftest import soffice_convert
+
+from targetbook import labels as L
+from targetbook.consolidate import Consolidation
+from targetbook.rank import rank, rank_files
+from targetbook.rank.order import competition_rank
+from targetbook.registry import Registry, Unit
+from targetbook.rules import Award, Grade, Item, Records, Rules, Settings
+from targetbook.write.ranking import load_ranking, write_ranking
+
+ITEMS = [Item("党建", 60, L.M_DIRECT), Item("经济", 40, L.M_DIRECT)]
+
+
+def units(names, category=L.VILLAGE, group=""):
+    return [Unit(n, category, group) for n in names]
+
+
+def cons(unit_list, annexes=None, progress=None, year=2022):
+    c = Consolidation(registry=Registry(unit_list), year=year)
+    c.annexes = annexes or {}
+    if progress is not None:
+        c.others[L.PROGRESS_KIND] = progress
+    return c
+
+
+def records(scores: dict[str, tuple[float, float]], vetoes=()):
+    """{unit: (党建, 经济)} as 考核打分 rows; vetoes: units vetoed on 安全生产."""
+    rows = [
+        (u, item, s)
+        for u, pair in scores.items()
+        for item, s in zip(("党建", "经济"), pair, strict=True)
+    ]
+    frame = pd.DataFrame(rows, columns=[L.UNIT, L.ITEM, L.SCORE])
+    for c in (*L.SCORING_COLUMNS, *L.PROVENANCE):
+        if c not in frame:
+            frame[c] = None
+    veto = pd.DataFrame(
+        [(u, "安全生产", "亡人事故", "2022-11-02") for u in vetoes], columns=list(L.VETO_COLUMNS)
+    )
+    for c in L.PROVENANCE:
+        veto[c] = None
+    return Records(scoring=frame, vetoes=veto)
+
+
+def rules(grades=(), awards=(), **settings):
+    return Rules(
+        items=list(ITEMS), grades=list(grades), awards=list(awards), settings=Settings(**settings)
+    )
+
+
+def table(result, *cols):
+    return {r[L.UNIT]: tuple(r[c] for c in cols) for r in result.ranks.to_dict("records")}
+
+
+def places(result):
+    return {u: (None if np.isnan(v[0]) else int(v[0])) for u, v in table(result, "名次").items()}
+
+
+FOUR = units(["甲村", "乙村", "丙村", "丁村"])
+
+
+def test_tie_at_the_top_ranks_like_rank_eq():
+    sc = {"甲村": (50, 40), "乙村": (55, 35), "丙村": (50, 30), "丁村": (40, 30)}
+    result = rank(cons(FOUR), rules(), scores=records(sc))
+    assert places(result) == {"甲村": 1, "乙村": 1, "丙村": 3, "丁村": 4}
+    assert table(result, "并列")["甲村"] == (L.YES,)
+    assert table(result, "并列")["丙村"] == ("",)
+    assert result.ranks[L.UNIT].tolist() == ["甲村", "乙村", "丙村", "丁村"]
+
+
+def test_tie_break_item_decides_a_tie():
+    sc = {"甲村": (50, 40), "乙村": (55, 35), "丙村": (50, 30), "丁村": (40, 30)}
+    result = rank(cons(FOUR), rules(tie_break=("党建",)), scores=records(sc))
+    assert places(result) == {"乙村": 1, "甲村": 2, "丙村": 3, "丁村": 4}
+    assert all(v == ("",) for v in table(result, "并列").values())
+
+
+def test_categories_and_groups_are_ranked_separately():
+    unit_list = [
+        *units(["甲村", "乙村"], group="一组"),
+        *units(["丙村"], group="二组"),
+        *units(["党政办", "财政办"], L.DEPARTMENT),
+    ]
+    sc = {"甲村": (50, 30), "乙村": (50, 40), "丙村": (60, 40), "党政办": (1, 1), "财政办": (2, 2)}
+    result = rank(cons(unit_list), rules(), scores=records(sc))
+    got = table(result, "名次", "组内名次")
+    assert got["财政办"][0] == 1 and got["党政办"][0] == 2
+    assert (got["丙村"][0], got["乙村"][0], got["甲村"][0]) == (1, 2, 3)
+    assert (got["乙村"][1], got["甲村"][1], got["丙村"][1]) == (1, 2, 1)
+    assert np.isnan(got["党政办"][1])
+
+
+def test_a_unit_with_no_scores_is_not_ranked_and_reported():
+    sc = {"甲村": (50, 40), "乙村": (40, 40), "丙村": (30, 30)}
+    grades = [Grade("优秀", share=50), Grade("合格")]
+    result = rank(cons(FOUR), rules(grades), scores=records(sc))
+    assert places(result) == {"甲村": 1, "乙村": 2, "丙村": 3, "丁村": None}
+    assert table(result, "等次")["丁村"] == ("",)
+    # 50% of the 3 ranked units, rounded down: one 优秀
+    assert [table(result, "等次")[u][0] for u in ("甲村", "乙村")] == ["优秀", "合格"]
+    assert [(i.rule, i.message.count("丁村")) for i in result.issues] == [("unit_no_scores", 1)]
+    assert result.ranks[L.UNIT].tolist()[-1] == "丁村"
+
+
+def test_progress_against_last_year_and_a_unit_new_this_year():
+    sc = {"甲村": (50, 40), "乙村": (40, 40), "丙村": (30, 30), "丁村": (20, 20)}
+    previous = pd.DataFrame({L.UNIT: ["甲村", "乙村", "丙村"], "名次": [3, 1, 2]})
+    result = rank(cons(FOUR), rules(), scores=records(sc), previous=previous)
+    got = table(result, "上年名次", "进位")
+    assert got["甲村"] == (3, 2) and got["乙村"] == (1, -1) and got["丙村"] == (2, -1)
+    assert np.isnan(got["丁村"][0]) and np.isnan(got["丁村"][1])
+
+
+GRADES = [Grade("优秀", lower=90, quota=1), Grade("良好", lower=80), Grade("合格")]
+AWARD = [Award("综合优胜奖", L.VILLAGE, "", 1)]
+TOP = {"甲村": (60, 38), "乙村": (55, 35), "丙村": (50, 35), "丁村": (45, 20)}  # 98 90 85 65
+
+
+@pytest.mark.parametrize(
+    ("effect", "place", "grade", "total", "next_grade"),
+    [
+        (L.V_FAIL, 1, L.V_FAIL, 98, "优秀"),  # graded 不合格; its 优秀 seat goes to 乙村
+        (L.V_DOWNGRADE, 1, "良好", 98, "优秀"),  # one step below its own 优秀; no seat taken
+        (L.V_NO_HONOURS, 1, "优秀", 98, "良好"),  # graded as usual, only the award is lost
+        (L.V_LAST, 4, "合格", 98, "优秀"),  # ranked after every unvetoed unit
+        (L.V_ZERO, 4, "合格", 0, "优秀"),  # total 0 (and so last)
+    ],
+)
+def test_vetoed_top_scorer_under_each_effect(effect, place, grade, total, next_grade):
+    result = rank(
+        cons(FOUR), rules(GRADES, AWARD, veto_effect=effect), scores=records(TOP, vetoes=["甲村"])
+    )
+    got = table(result, "名次", "等次", "总分", "奖项", "否决", "否决事由")
+    assert got["甲村"] == (place, grade, total, "", "安全生产", "亡人事故")
+    assert got["乙村"][1] == next_grade
+    assert got["乙村"][3] == "综合优胜奖"  # the award skips the vetoed unit
+    if effect == L.V_ZERO:
+        rows = result.scores[result.scores[L.UNIT] == "甲村"]
+        assert rows["得分"].sum() == 0 and rows[L.ITEM].iloc[-1] == "一票否决"
+
+
+def test_quota_inside_a_tie_strict_gives_all_the_lower_grade():
+    sc = {"甲村": (60, 35), "乙村": (50, 40), "丙村": (50, 40), "丁村": (40, 30)}  # 95 90 90 70
+    grades = [Grade("优秀", quota=2), Grade("良好", quota=1), Grade("合格")]
+    result = rank(cons(FOUR), rules(grades), scores=records(sc))
+    got = {u: v[0] for u, v in table(result, "等次").items()}
+    # 优秀 has 1 seat left for the 2 tied units: neither gets it; 良好 has 1 seat: the same
+    # again; so both are 合格 (from above: a ceiling is never exceeded), and two warnings.
+    assert got == {"甲村": "优秀", "乙村": "合格", "丙村": "合格", "丁村": "合格"}
+    assert [i.rule for i in result.issues] == ["quota_tie", "quota_tie"]
+
+
+def test_quota_inside_a_tie_lenient_gives_all_the_higher_grade():
+    sc = {"甲村": (60, 35), "乙村": (50, 40), "丙村": (50, 40), "丁村": (40, 30)}
+    grades = [Grade("优秀", quota=2), Grade("良好", quota=1), Grade("合格")]
+    result = rank(cons(FOUR), rules(grades, quota_tie=L.TIE_LENIENT), scores=records(sc))
+    got = {u: v[0] for u, v in table(result, "等次").items()}
+    assert got == {"甲村": "优秀", "乙村": "优秀", "丙村": "优秀", "丁村": "良好"}
+    assert [i.rule for i in result.issues] == ["quota_tie"]
+
+
+@pytest.mark.parametrize(
+    ("rounding", "excellent"), [(L.ROUND_DOWN, 1), (L.ROUND_HALF_UP, 2), (L.ROUND_UP, 2)]
+)
+def test_quota_share_rounding(rounding, excellent):
+    five = units(["甲村", "乙村", "丙村", "丁村", "戊村"])
+    sc = {u.name: (50 - n, 40) for n, u in enumerate(five)}
+    grades = [Grade("优秀", share=30), Grade("合格")]  # 30% of 5 = 1.5
+    result = rank(cons(five), rules(grades, quota_rounding=rounding), scores=records(sc))
+    assert result.ranks["等次"].tolist().count("优秀") == excellent
+
+
+def test_tie_across_an_award_cut():
+    sc = {"甲村": (60, 38), "乙村": (55, 35), "丙村": (55, 35), "丁村": (45, 20)}
+    award = [Award("综合优胜奖", L.VILLAGE, "", 2), Award("单项先进", "", "党建", 1)]
+    strict = rank(cons(FOUR), rules(awards=award), scores=records(sc))
+    assert {u: v[0] for u, v in table(strict, "奖项").items()} == {
+        "甲村": "综合优胜奖、单项先进（党建）",
+        "乙村": "",
+        "丙村": "",
+        "丁村": "",
+    }
+    assert [i.rule for i in strict.issues] == ["quota_tie"]
+    lenient = rank(cons(FOUR), rules(awards=award, quota_tie=L.TIE_LENIENT), scores=records(sc))
+    assert [table(lenient, "奖项")[u][0] for u in ("乙村", "丙村", "丁村")] == [
+        "综合优胜奖",
+        "综合优胜奖",
+        "",
+    ]
+
+
+def test_each_item_award_and_band_grades():
+    sc = {"甲村": (60, 30), "乙村": (50, 40), "丙村": (45, 35)}
+    award = [Award("单项先进", "", "各项", 1)]
+    grades = [Grade("优秀", lower=90), Grade("良好", lower=80), Grade("一般", lower=0)]
+    result = rank(cons(FOUR[:3]), rules(grades, award), scores=records(sc))
+    got = table(result, "奖项", "等次")
+    assert got["甲村"] == ("单项先进（党建）", "优秀")
+    assert got["乙村"] == ("单项先进（经济）", "优秀")
+    assert got["丙村"] == ("", "良好")
+
+
+def test_progress_warnings_against_elapsed_time():
+    progress = pd.DataFrame(
+        {
+            L.UNIT: ["甲村"] * 5,
+            L.INDICATOR: list("ABCDE"),
+            L.TARGET_VALUE: ["100万元"] * 5,
+            L.ACTUAL_VALUE: ["x"] * 5,
+            L.parsed(L.TARGET_VALUE): [100.0] * 5,
+            L.parsed(L.ACTUAL_VALUE): [40.01, 40.0, 20.0, 19.99, None],
+            L.parsed(L.RATE): [None] * 5,
+            L.SRC_FILE: ["甲村.xlsx"] * 5,
+            L.SRC_SHEET: ["指标进度"] * 5,
+            L.SRC_ROW: range(3, 8),
+        }
+    )
+    result = rank(cons(FOUR[:1], progress=progress), rules(schedule=50), scores=records({}))
+    w = result.warnings
+    assert list(w.columns) == list(L.WARNING_COLUMNS)
+    # behind by 9.99 → green; 10 → yellow; 30 → yellow; 30.01 → red; no figures → 无数据
+    assert w["预警"].tolist() == [
+        L.LIGHT_GREEN,
+        L.LIGHT_YELLOW,
+        L.LIGHT_YELLOW,
+        L.LIGHT_RED,
+        L.NO_DATA,
+    ]
+    assert w["来源"].iloc[0] == "甲村.xlsx!指标进度!第3行"
+    assert w[L.CATEGORY].tolist() == [L.VILLAGE] * 5
+    on_day = rank(
+        cons(FOUR[:1], progress=progress), rules(), scores=records({}), as_of=dt.date(2022, 7, 2)
+    )  # day 183 of 365
+    assert on_day.warnings["序时进度"].iloc[0] == round(183 / 365 * 100, 2)
+
+
+def test_target_achievement_from_own_ranks_and_outside_results():
+    annex = pd.DataFrame(
+        {
+            L.SEQ: [1, 2, 3],
+            L.UNIT: ["甲村", "乙村", "丙村"],
+            L.TARGET: ["党建工作考核全镇第1", "党建考核全镇保2争1；全区榜上有名", "违建零发生"],
+            L.PLAN: ["", "", ""],
+            L.SRC_FILE: ["汇总"] * 3,
+            L.SRC_SHEET: ["附件2"] * 3,
+            L.SRC_ROW: [4, 5, 6],
+        }
+    )
+    sc = {"甲村": (60, 30), "乙村": (50, 40), "丙村": (45, 35)}
+    rec = records(sc)
+    rec.external = pd.DataFrame(
+        [["丙村", "违建", "", None, 0, None, None, "打分.xlsx", "外部结果", 2]],
+        columns=[*L.EXTERNAL_COLUMNS, *L.PROVENANCE],
+    )
+    result = rank(cons(FOUR[:3], annexes={L.VILLAGE: annex}), rules(), scores=rec)
+    a = result.achievement
+    assert list(a.columns) == list(L.ACHIEVEMENT_COLUMNS)
+    got = list(zip(a[L.UNIT], a["判定"], a["实际"], strict=True))
+    assert got == [
+        ("甲村", L.VERDICT_MET, "第1名"),
+        ("乙村", L.VERDICT_GUARANTEE, "第2名"),
+        ("乙村", L.VERDICT_PENDING, ""),
+        ("丙村", L.VERDICT_MET, "0"),
+    ]
+    assert a["来源"].tolist()[0] == "汇总!附件2!第4行"
+    assert a["来源"].tolist()[-1] == "打分.xlsx!外部结果!第2行"
+
+
+def test_competition_rank_matches_libreoffice_rank_eq(tmp_path):
+    rng = np.random.default_rng(7)
+    totals = np.round(rng.choice([70, 80.5, 85.25, 90, 99.99, 100], size=40), 2)
+    totals[:3] = [85.25, 85.25, 100]
+    src = tmp_path / "rank.xlsx"
+    # openpyxl stores formulas without cached results, so LibreOffice must compute them
+    # (it keeps the cached 0 XlsxWriter would write).
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    for n, v in enumerate(totals, start=1):
+        ws.cell(n, 1, float(v))
+        ws.cell(n, 2, f"=_xlfn.RANK.EQ(A{n},$A$1:$A${len(totals)},0)")
+    wb.save(src)
+    out = soffice_convert(src, "xlsx", tmp_path / "lo")
+    sheet = openpyxl.load_workbook(out, data_only=True)["S"]
+    excel = [int(sheet.cell(n + 1, 2).value) for n in range(len(totals))]
+    frame = pd.DataFrame({"c": 0, "t": totals})
+    assert competition_rank(frame, ["c"], ["t"]).astype(int).tolist() == excel
+    assert len(set(excel)) < len(excel)  # the fixture really has ties
+
+
+def test_ranked_workbook_round_trip_with_charts_and_text_safety(tmp_path):
+    unit_list = [*FOUR, *units(["党政办", "财政办"], L.DEPARTMENT)]
+    sc = {
+        "甲村": (60, 38),
+        "乙村": (55, 35),
+        "丙村": (50, 35),
+        "党政办": (50, 40),
+        "财政办": (50, 30),
+    }
+    rec = records(sc, vetoes=["丙村"])
+    rec.scoring.loc[0, L.BASIS] = '=HYPERLINK("http://x")'
+    c = cons(unit_list)
+    result = rank(c, rules(GRADES, AWARD), scores=rec)
+    path = write_ranking(result, tmp_path / "排名.xlsx", consolidation=c)
+    with zipfile.ZipFile(path) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) == 2  # 部门 and 村 have totals, 社区 has no units
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames[:5] == [
+        L.SHEET_RANKS,
+        L.SHEET_SCORES,
+        L.SHEET_ACHIEVEMENT,
+        L.SHEET_WARNINGS,
+        L.SHEET_RANK_ISSUES,
+    ]
+    assert {L.annex_sheet(L.VILLAGE), L.SHEET_REGISTRY, L.SHEET_PARAMS} <= set(book.sheetnames)
+    cell = book[L.SHEET_SCORES]["G2"]
+    assert cell.data_type == "s" and cell.value.startswith("考核打分录入")
+    back = load_ranking(path)
+    assert list(back.ranks.columns) == list(L.RANK_COLUMNS)
+    assert back.ranks[L.UNIT].tolist() == result.ranks[L.UNIT].tolist()
+    assert back.ranks["名次"].tolist()[:2] == [1.0, 2.0]
+    assert back.ranks["否决"].tolist() == result.ranks["否决"].tolist()
+    assert [i.rule for i in back.issues] == [i.rule for i in result.issues]
+    assert back.year == 2022
+
+
+def test_rank_files_end_to_end(tmp_path, book):
+    from targetbook.write.consolidation import write_consolidation
+
+    c = cons(FOUR)
+    consolidated = write_consolidation(c, tmp_path / "汇总.xlsx", year=2022)
+    rules_path = book(
+        "考核细则.xlsx",
+        {
+            "考核项目": [["类别", "项目", "分值", "方法"], ["", "党建", 100, "直接打分"]],
+            "等次": [["等次", "名额"], ["优秀", 1], ["合格", None]],
+            "奖项": [["奖项", "类别", "名额"], ["综合优胜奖", "村", 1]],
+        },
+    )
+    scores_path = book(
+        "打分.xlsx",
+        {
+            "考核打分": [
+                ["单位", "项目", "得分"],
+                ["甲村", "党建", 90],
+                ["乙村", "党建", 95],
+                ["丙村", "党建", 80],
+            ]
+        },
+    )
+    first = rank_files(consolidated, rules_path, scores=scores_path, out=tmp_path / "2022.xlsx")
+    again = rank_files(
+        consolidated,
+        rules_path,
+        scores=scores_path,
+        previous=tmp_path / "2022.xlsx",
+        out=tmp_path / "2023.xlsx",
+    )
+    assert places(first) == {"乙村": 1, "甲村": 2, "丙村": 3, "丁村": None}
+    assert table(again, "进位")["乙村"] == (0,)
+    doc = again.to_dict()
+    assert doc["out"].endswith("2023.xlsx")
+    assert doc["ranks"][0] == {
+        "category": L.VILLAGE,
+        "unit": "乙村",
+        "total": 95,
+        "rank": 1,
+        "tie": False,
+        "grade": "优秀",
+        "awards": ["综合优胜奖"],
+        "veto": None,
+    }
+    assert [i["rule"] for i in doc["issues"]] == ["unit_no_scores"]
