@@ -55,7 +55,6 @@ class DemoResult:
         errors = sum(1 for i in check.issues if i.severity == ERROR)
         lines = [
             f"演示：{TOWN}{YEAR}年度创先争优目标和亮点工作计划（{len(UNITS)} 个单位：{per}）",
-            f"活动文件夹：{self.out_dir}",
             f"第一轮回收：{len(self.returns)} 个文件，数据行 {check.rows} 行",
             f"校验：错误 {errors} 条，警告 {len(check.issues) - errors} 条；"
             f"未报送 {len(check.missing_units)} 个（{'、'.join(check.missing_units)}）；"
@@ -72,8 +71,10 @@ class DemoResult:
             f"未报送 {len(cons.missing_units)} 个，数据行 {cons.rows} 行"
         )
         lines.extend(self._ranking_lines())
-        lines.append("输出：")
-        lines.extend(f"  {label}：{path}" for label, path in self.outputs.items())
+        lines.append(f"输出（在 {self.out_dir} 中）：")
+        lines.extend(
+            f"  {label}：{path.relative_to(self.out_dir)}" for label, path in self.outputs.items()
+        )
         collect = self.out_dir / labels.FOLDER_COLLECT
         lines.append(f"试一试：targetbook validate {collect} --registry {self.registry}")
         return lines
