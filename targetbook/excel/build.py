@@ -48,7 +48,8 @@ GUIDE = (
     "2. 在“单位名录”表填写各单位（单位 | 类别 | 考核组 | 别名），类别为 部门、村 或 社区。",
     "3. 点“生成模板”，把“下发”文件夹里的表发给各单位；收回的表放进“回收”文件夹（文件名随意）。",
     "4. 点“校验”查看问题，逐条通知单位修改；再点“汇总”得到附件1–3。",
-    "5. 在“考核项目”“设置”“等次”“奖项”“加扣分”“否决”“考核打分”表填写考核细则和打分，点“计算排名”。",
+    "5. 在“考核项目”“设置”“等次”“奖项”“加扣分”“否决”“考核打分”“外部结果”表填写考核细则和打分，"
+    "点“计算排名”（参数“打分文件”“上年排名文件”可另给工作簿）。",
     "6. 点“生成通报”，在“成果”文件夹打开通报。",
     "",
     "说明",
@@ -87,6 +88,7 @@ RULE_SHEETS = (
     (L.RULES_ADJUSTMENTS, L.ADJUSTMENT_COLUMNS),
     (L.RULES_VETOES, L.VETO_COLUMNS),
     (L.SHEET_SCORING, L.SCORING_COLUMNS),
+    (L.SHEET_EXTERNAL, L.EXTERNAL_COLUMNS),
 )
 SETTINGS_DEFAULTS = {
     L.S_FULL_MARKS: 100,
@@ -100,7 +102,7 @@ SETTINGS_DEFAULTS = {
 # Rows of the hidden xlwings.conf sheet: xlwings' VBA reads A1 down to the first blank key.
 XLWINGS_CONF = (
     ("Interpreter_Win", "python"),
-    ("Interpreter_Mac", "python3"),
+    ("Interpreter_Mac", ""),
     ("PYTHONPATH", ""),
     ("Conda Path", ""),
     ("Conda Env", ""),
