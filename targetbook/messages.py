@@ -18,7 +18,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "file_encrypted": (E, "文件设置了打开密码，无法读取，请取消密码后重新报送"),
     "not_a_workbook": (E, "不是电子表格文件（{reason}），请报送 Excel/WPS 表格（.xlsx）"),
     "file_empty": (E, "文件为空（0 字节），请重新报送"),
-    "header_missing": (E, "{sheet}：前 {rows} 行内未找到表头（需含“单位”等列），请使用下发的模板填报"),
+    "header_missing": (
+        E,
+        "{sheet}：前 {rows} 行内未找到表头（需含“单位”等列），请使用下发的模板填报",
+    ),
     "sheet_skipped": (W, "{sheet}：未识别为附件表格（无表头），已忽略"),
     "column_missing": (E, "{loc}：表头缺少“{column}”列，请使用下发的模板填报"),
     "column_duplicate": (W, "{loc}：表头“{column}”重复出现，已使用第一列"),
