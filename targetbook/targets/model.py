@@ -23,12 +23,21 @@ COMPARATORS = (">=", "<=", "=", ">", "<")
 class Target:
     """One measurable target found in a 创先争优目标 phrase; `text` is the span it came from.
 
-    rank: guarantee/strive are the worst acceptable ranks (保2争1 → 2, 1; 第1 → 1, 1;
-    力争前三 → None, 3); value is the rank that must be reached (guarantee, else strive).
-    rank_change: guarantee/strive are places gained (进位1-2名 → 1, 2).
-    grade: value/guarantee/strive are levels (1 = 优秀 or 一等奖), unit 等次 or 等奖.
-    count: a range (1-2个) gives guarantee = low, strive = high, value = low.
-    manual: only `text` is set (需人工认定).
+    rank: guarantee / strive are the worst acceptable ranks and comparator is always "<="
+    (第1 is rank <= 1, the same as = 1): 保2争1 → 2, 1; 第1 / 前三 / 确保前三 → n, n (a
+    firm target); 力争前三 / 争第一 → None, n (only strived for); value is the rank that
+    must be reached (guarantee, else strive). 以内 / 以上 include the number, 超过 excludes
+    it (超过第5名 → 4). scope is the words as written (区考核组, 全区镇街, 十个镇(街));
+    `社区排名全镇` is scope 全镇 (the category ranking already is among communities).
+    rank_change: places gained, comparator ">=" (进位1-2名 → 1, 2; 力争进位2个名次 → None, 2).
+    grade: levels, 1 = best, comparator "<=": unit 等次 (优秀 1, 良好 2, 合格 3 …) or 等奖
+    (一等奖 1 …; 一类单位 goes into scope).
+    rate / count / amount: value in base units (%, the measure word, 元: 5万元 → 50000);
+    a count range (1-2个) gives guarantee = low, strive = high, value = low.
+    zero: comparator "=", value 0. honour: scope only (pass/fail, a person confirms).
+    manual: only `text` is set (需人工认定): vague tiers (前列, 第一方阵, 全区最低) and
+    anything no pattern explains. subject: the words before the target (modifiers such as
+    确保 / 力争 and 考核 / 排名 dropped); empty → the previous target's of the same sentence.
     """
 
     text: str
