@@ -2,7 +2,7 @@
 
     python3 docs/make_images.py
 
-Runs the demo in a temporary folder, renders both documents as .docx, converts them with
+Runs the demo in a temporary folder (it writes both documents as .docx), converts them with
 LibreOffice (private profile) to PDF and rasterises page 1 with pdftoppm at 60 dpi. The
 公文 fonts (方正小标宋简体, 仿宋_GB2312, 黑体, 楷体_GB2312) are rarely installed on Linux; a
 private fontconfig file maps them to Noto CJK so the picture shows what Word would.
@@ -19,20 +19,9 @@ from pathlib import Path
 
 from targetbook import labels as L
 from targetbook.demo import run_demo
-from targetbook.demo.seed import NOTICE_DATE, REMARK, TOWN
-from targetbook.report import render_report
 
 HERE = Path(__file__).resolve().parent
 IMAGES = HERE / "images"
-# Seed 000's masthead data: the demo campaign is seed 000, its 参数 sheet holds only 年度.
-SEED_PARAMS = {
-    L.PARAM_TOWN: TOWN,
-    L.PARAM_OFFICE: f"{TOWN}党政办公室",
-    L.PARAM_SIGNATURE: f"{TOWN}党政办",
-    L.PARAM_DOC_NUMBER: "南桐党政办发〔2022〕14号",
-    L.PARAM_DATE: NOTICE_DATE,
-    L.PARAM_REMARK: REMARK.removeprefix("备注："),
-}
 FONT_ALIASES = {
     "方正小标宋简体": ("Noto Serif CJK SC", "bold"),
     "仿宋_GB2312": ("Noto Serif CJK SC", None),
@@ -98,22 +87,16 @@ def first_page_png(docx: Path, png: Path, work: Path) -> Path:
 
 
 def main() -> list[Path]:
-    """Render the demo's documents and write docs/images/notice.png and bulletin.png."""
+    """Run the demo and write docs/images/notice.png and bulletin.png from its 成果 folder."""
     IMAGES.mkdir(parents=True, exist_ok=True)
     written = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        demo = run_demo(work / "demo")
-        results = demo.out_dir / L.FOLDER_RESULTS
-        ranked = results / L.RANKED_FILE
-        consolidated = results / L.CONSOLIDATED_FILE
-        jobs = [(L.REPORT_NOTICE, ranked if ranked.exists() else consolidated, "notice.png")]
-        if ranked.exists():
-            jobs.append((L.REPORT_BULLETIN, ranked, "bulletin.png"))
-        else:
-            print(f"演示尚未生成 {L.RANKED_FILE}：暂只生成通知的图片", file=sys.stderr)
-        for kind, source, name in jobs:
-            docx = render_report(source, work / f"{kind}.docx", kind, params=SEED_PARAMS)
+        results = run_demo(work / "demo").out_dir / L.FOLDER_RESULTS
+        for kind, name in ((L.REPORT_NOTICE, "notice.png"), (L.REPORT_BULLETIN, "bulletin.png")):
+            docx = results / f"{kind}.docx"
+            if not docx.is_file():
+                sys.exit(f"演示没有生成 {docx}")
             written.append(first_page_png(docx, IMAGES / name, work))
     return written
 

@@ -179,6 +179,33 @@ def test_context_ranks_ties_moves_vetoes_awards_missing():
     assert [b.veto for b in bars].count(True) == 1
 
 
+def test_context_keeps_awards_with_inner_separators_and_one_remark_prefix():
+    ranks = pd.DataFrame(
+        [
+            (
+                "部门",
+                "",
+                "经发办",
+                90.0,
+                1,
+                "",
+                "",
+                1,
+                None,
+                "优秀",
+                "优胜奖、单项奖（党建、安全）",
+                "",
+                "",
+            )
+        ],
+        columns=list(L.RANK_COLUMNS),
+    )
+    ctx = build_context(ranks, params={L.PARAM_REMARK: "备注：区考核组指万东镇。"})
+    assert [a.name for a in ctx.awards] == ["优胜奖", "单项奖（党建、安全）"]
+    assert ctx.remark == "区考核组指万东镇。"
+    assert ctx.categories[0].rows[0].move == "—" and ctx.categories[0].rows[0].tie is False
+
+
 def test_context_defaults_without_params():
     import datetime as dt
 
@@ -424,6 +451,28 @@ def test_demo_notice_prints_every_seed_unit_in_both_formats(demo_results, tmp_pa
             assert unit in body and target.split("\n")[0] in body
     rows = [r for t in docx.Document(str(docx_out)).tables for r in t.rows[1:]]
     assert len(rows) == len(UNITS)
+
+
+def test_demo_bulletin_prints_every_ranked_unit_rank_and_veto(demo_results, tmp_path):
+    from targetbook.write.ranking import load_ranking
+
+    ranked = demo_results / L.RANKED_FILE
+    ranks = load_ranking(ranked).ranks
+    vetoed = ranks.loc[ranks["否决"] != "", [L.UNIT, "否决事由"]].values.tolist()
+    assert vetoed, "the demo plants a veto"
+    docx_out = render_report(ranked, tmp_path / "通报.docx")
+    html_out = render_report(ranked, tmp_path / "通报.html")
+    text = docx_text(docx_out)
+    page, tags = html_text(html_out.read_text(encoding="utf-8"))
+    for body in (text, page):
+        assert "年度创先争优目标考核结果的通报" in body
+        for unit, reason in vetoed:
+            assert f"{unit}" in body and reason in body
+    for r in ranks.to_dict("records"):
+        tie = "并列" if r["并列"] == L.YES else ""
+        assert f"{tie}第{int(r['名次'])}名|{r[L.UNIT]}|{r['总分']:.2f}|" in text
+        assert r[L.UNIT] in page
+    assert tags.count("svg") == len(set(ranks[L.CATEGORY]))
 
 
 # --- LibreOffice -------------------------------------------------------------------------------

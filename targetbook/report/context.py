@@ -31,7 +31,8 @@ _TEXT_WIDTH_PT = 442
 # XML 1.0 forbids most C0 controls; \f and \a would also be turned into page/paragraph
 # breaks by docxtpl. Tabs and line breaks are kept.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_AWARD_SPLIT = re.compile(r"[、；;,，\n]+")
+# Award lists are joined by 、 (rank stage); 、 inside （…） belongs to the award's name.
+_AWARD_SPLIT = re.compile(r"[、；;,，\n]+(?![^（(]*[）)])")
 _FALSE_WORDS = {"", "否", "无", "false", "0", "no", "n", "nan", "none", "×"}
 
 
@@ -133,7 +134,8 @@ def _params(params: dict | None, year: int | str | None, today: dt.date | None) 
         "doc_number": p.get(L.PARAM_DOC_NUMBER) or f"{short}党政办发〔{yr}〕  号",
         "date": p.get(L.PARAM_DATE) or format_date(today or dt.date.today()),
         "recipients": p.get(L.PARAM_RECIPIENTS) or "各村、社区，机关各部门：",
-        "remark": p.get(L.PARAM_REMARK, ""),
+        # The template prints `备注：`; a 参数 value that already starts with it keeps one.
+        "remark": re.sub(r"^备注\s*[：:]\s*", "", p.get(L.PARAM_REMARK, "")),
     }
 
 
