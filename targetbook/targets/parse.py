@@ -41,6 +41,8 @@ def target_spans(text: str) -> tuple[Span, ...]:
     """The targets of `text` with their (start, end) positions in it; text[start:end] == .text."""
     norm = fold_chars(text)
     out: list[Span] = []
+    if norm.strip(" \t\r\n\u3000。.") in P.NONE_WORDS:
+        return ()  # `无`: the unit states it has no target (what the blank-cell message asks)
     for s_start, s_end in _pieces(P.SENTENCE_RX, norm, 0, len(norm)):
         # an empty subject (`、区考核组排名第1`) takes the previous one of the same sentence
         subject: str | None = None

@@ -144,6 +144,7 @@ SENTENCE_RX = re.compile(r"[\n;。!?]")
 CLAUSE_RX = re.compile(r"[,:](?!\d)")
 # item numbers at the start of a clause: 1. / 1、 / (1) / ①; not 1.5万亩
 MARKER_RX = re.compile(r"\s*(?:\d+[.、](?!\d)|\(\d+\)|[①-⑳])\s*")
+NONE_WORDS = frozenset({"无", "暂无", "无目标", "没有"})
 SEPARATORS = frozenset(" \t\r\n\u3000、,;。.:!?")
 
 LEADING_RX = re.compile(
