@@ -91,3 +91,32 @@ def test_vba_project_modules_extracted_by_olevba(tmp_path):
     assert ole.openstream("VBA/_VBA_PROJECT").read() == b"\xcc\x61\xff\xff\x00\x01\x00"
     project = ole.openstream("PROJECT").read().decode("ascii")
     assert "Document=ThisWorkbook/&H00000000" in project and "Module=M" in project
+
+
+def _check_red_black(ole, sid, lower=None) -> int:
+    """Black height of the sibling tree at `sid`; asserts CFB order and red-black rules."""
+    if sid == cfb.NOSTREAM:
+        return 1
+    entry = ole.direntries[sid]
+    key = cfb._key(entry.name)
+    if lower is not None:
+        assert (key < lower[0]) if lower[1] == "left" else (key > lower[0])
+    if entry.color == 0:  # red: both children black
+        for child in (entry.sid_left, entry.sid_right):
+            assert child == cfb.NOSTREAM or ole.direntries[child].color == 1
+    left = _check_red_black(ole, entry.sid_left, (key, "left"))
+    right = _check_red_black(ole, entry.sid_right, (key, "right"))
+    assert left == right
+    return left + (entry.color == 1)
+
+
+def test_cfb_directory_trees_are_red_black(tmp_path):
+    for n in (1, 2, 3, 5, 7, 8, 12, 15, 16, 31):
+        streams = {f"D/s{i:03d}{'x' * (i % 4)}": b"1" for i in range(n)}
+        path = tmp_path / f"rb{n}.bin"
+        path.write_bytes(cfb.write_cfb(streams))
+        ole = olefile.OleFileIO(str(path))
+        storage = ole.direntries[ole.root.sid_child]
+        assert storage.color == 1
+        _check_red_black(ole, storage.sid_child)
+        assert ole.direntries[storage.sid_child].color == 1  # a tree's root is black

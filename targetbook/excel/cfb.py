@@ -14,7 +14,7 @@ MINI_CUTOFF = 4096
 FREESECT, ENDOFCHAIN, FATSECT = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
 NOSTREAM = 0xFFFFFFFF
 _STORAGE, _STREAM, _ROOT = 1, 2, 5
-_BLACK = 1
+_RED, _BLACK = 0, 1
 
 
 class _Entry:
@@ -24,6 +24,8 @@ class _Entry:
         self.left = self.right = self.child = NOSTREAM
         self.start, self.size = ENDOFCHAIN, 0
         self.sid = 0
+        self.depth = 0
+        self.colour = _BLACK
 
 
 def _key(name: str) -> tuple[int, str]:
@@ -31,15 +33,27 @@ def _key(name: str) -> tuple[int, str]:
     return len(name.encode("utf-16-le")), name.upper()
 
 
-def _balanced(entries: list[_Entry]) -> int:
+def _balanced(entries: list[_Entry], depth: int = 0) -> int:
     """Link sorted siblings into a balanced binary search tree; return the root's id."""
     if not entries:
         return NOSTREAM
     mid = len(entries) // 2
     node = entries[mid]
-    node.left = _balanced(entries[:mid])
-    node.right = _balanced(entries[mid + 1 :])
+    node.depth = depth
+    node.left = _balanced(entries[:mid], depth + 1)
+    node.right = _balanced(entries[mid + 1 :], depth + 1)
     return node.sid
+
+
+def _colour(siblings: list[_Entry]) -> None:
+    # Halving splits leave every level full but the deepest; colouring that level red (when
+    # it is not full) makes a valid red-black tree: equal black height, no red under red.
+    if not siblings:
+        return
+    deepest = max(e.depth for e in siblings)
+    full = len(siblings) == 2 ** (deepest + 1) - 1
+    for e in siblings:
+        e.colour = _RED if e.depth == deepest and not full else _BLACK
 
 
 def _chain(fat: list[int], first: int, count: int) -> None:
@@ -71,7 +85,9 @@ def write_cfb(streams: dict[str, bytes]) -> bytes:
 
     number(root)
     for node in entries:
-        node.child = _balanced(sorted(node.children.values(), key=lambda e: _key(e.name)))
+        siblings = sorted(node.children.values(), key=lambda e: _key(e.name))
+        node.child = _balanced(siblings)
+        _colour(siblings)
 
     # Small streams live in the mini stream (64-byte sectors) held by the root entry.
     small = [e for e in entries if e.kind == _STREAM and 0 < len(e.data) < MINI_CUTOFF]
@@ -132,7 +148,7 @@ def write_cfb(streams: dict[str, bytes]) -> bytes:
         raw = e.name.encode("utf-16-le") + b"\x00\x00"
         rec = bytearray(128)
         rec[0 : len(raw)] = raw
-        struct.pack_into("<HBBIII", rec, 64, len(raw), e.kind, _BLACK, e.left, e.right, e.child)
+        struct.pack_into("<HBBIII", rec, 64, len(raw), e.kind, e.colour, e.left, e.right, e.child)
         struct.pack_into("<IQ", rec, 116, e.start, e.size)
         directory += rec
     while len(directory) % SECTOR:
