@@ -261,8 +261,8 @@ def _per_file(sources: list[Source], prepared: dict[str, pd.DataFrame]) -> tuple
     units: dict[str, list[str]] = {s.file: [] for s in sources}
     rows = {s.file: sum(len(t.frame) for t in s.tables) for s in sources}
     for df in prepared.values():
-        ok = df[df[_MATCHED]]
-        for file, unit in zip(ok[L.SRC_FILE], ok[L.UNIT], strict=True):
+        ok = df.loc[df[_MATCHED], [L.SRC_FILE, L.UNIT]].drop_duplicates()
+        for file, unit in zip(ok[L.SRC_FILE].tolist(), ok[L.UNIT].tolist(), strict=True):
             seen = units.setdefault(file, [])
             if unit not in seen:
                 seen.append(unit)

@@ -200,3 +200,23 @@ def test_libreoffice_prints_the_annex_on_landscape_pages(written, tmp_path):
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "部门2022年度创先争优目标和亮点工作计划" in text
     assert "来源文件" not in text.split("村2022年度")[0]  # provenance is outside the print area
+
+
+def test_streamed_mode_writes_the_same_cells(written, tmp_path, monkeypatch):
+    cons, in_memory = written
+    monkeypatch.setattr(writer, "IN_MEMORY_CELLS", 0)  # force constant_memory
+    streamed = write_consolidation(cons, tmp_path / "streamed.xlsx")
+
+    def cells(path):
+        wb = openpyxl.load_workbook(path)
+        return {
+            (ws.title, c.coordinate): (c.value, c.data_type)
+            for ws in wb
+            for row in ws.iter_rows()
+            for c in row
+            if c.value is not None
+        }
+
+    assert cells(streamed) == cells(in_memory)
+    back = load_consolidation(streamed)
+    assert back.issues == cons.issues and back.rows == cons.rows
