@@ -1,0 +1,227 @@
+"""Benchmark: `targetbook consolidate` against the naive pandas script and the calamine floor.
+
+    python3 benchmarks/bench_consolidate.py            # N=1000 returns
+    python3 benchmarks/bench_consolidate.py -n 200     # a quicker look
+
+Generates N returns (XlsxWriter, shared strings, like Excel saves them), each with a
+目标计划 sheet and a 指标进度 sheet of 20 rows, into benchmarks/_work/ (reused when
+present), then times IN ONE RUN, each as a child process (interpreter start and imports
+count, as they do for a user):
+
+- targetbook:  `python -m targetbook consolidate DIR --registry R --out X --json`
+- (a) naive:   pandas.read_excel(engine="openpyxl") per file + concat + to_excel
+- (b) floor:   a bare python-calamine loop into one pandas frame per sheet
+
+Peak memory is the largest sum of RSS over the child's process tree (sampled every
+20 ms, so reader workers count), and ru_maxrss of the largest single process (wait4).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import xlsxwriter
+
+from targetbook import labels
+from targetbook.demo.seed import UNITS
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / "_work"
+ROWS = 20
+TARGET = {"vs_a": 10.0, "vs_b": 3.0, "peak_mb": 500.0}  # issue 2's target at N=1000
+
+NAIVE = """
+import sys
+from pathlib import Path
+import pandas as pd
+files = sorted(Path(sys.argv[1]).glob("*.xlsx"))
+plans, progress = [], []
+for f in files:
+    sheets = pd.read_excel(f, sheet_name=None, engine="openpyxl", header=1)
+    plans.append(sheets["目标计划"])
+    progress.append(sheets["指标进度"])
+with pd.ExcelWriter(sys.argv[2]) as xw:
+    pd.concat(plans).to_excel(xw, sheet_name="目标计划", index=False)
+    pd.concat(progress).to_excel(xw, sheet_name="指标进度", index=False)
+"""
+
+FLOOR = """
+import sys
+from pathlib import Path
+import pandas as pd
+from python_calamine import CalamineWorkbook
+rows = {}
+for f in sorted(Path(sys.argv[1]).glob("*.xlsx")):
+    wb = CalamineWorkbook.from_path(str(f))
+    for name in wb.sheet_names:
+        rows.setdefault(name, []).extend(wb.get_sheet_by_name(name).to_python()[2:])
+frames = {name: pd.DataFrame(r) for name, r in rows.items()}
+"""
+
+PROGRESS_VALUES = [
+    ("税收收入", "万元", "2901.4万元", "2819.91万元", "97.19%"),
+    ("规上工业产值", "亿元", "5.8亿元", "0.77亿", "13.28%"),
+    ("居民医保参保率", "%", "98%", "96.5%", "98.47%"),
+    ("新增市场主体", "户", "１２", "三", "25%"),
+    ("村集体经济收入", "万元", "25万元", "18.6万元", "74.4%"),
+]
+
+
+def unit_name(f: int, k: int) -> tuple[str, str]:
+    """(name, category) of the k-th unit of return f: 20 distinct units per return."""
+    category = labels.CATEGORIES[k % 3]
+    suffix = {labels.DEPARTMENT: "办", labels.VILLAGE: "村", labels.COMMUNITY: "社区"}[category]
+    return f"样本{f:04d}{k:02d}{suffix}", category
+
+
+def generate(folder: Path, n: int) -> Path:
+    """Write n returns and the registry of their 20·n units; reuse them when already there."""
+    stamp = folder / "done.json"
+    if stamp.exists() and json.loads(stamp.read_text())["n"] == n:
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    returns = folder / "returns"
+    returns.mkdir(parents=True)
+    rnd = random.Random(20220628)
+    reg = xlsxwriter.Workbook(str(folder / "registry.xlsx"))
+    rs = reg.add_worksheet(labels.SHEET_REGISTRY)
+    rs.write_row(0, 0, labels.REGISTRY_COLUMNS)
+    for f in range(n):
+        wb = xlsxwriter.Workbook(str(returns / f"return_{f:04d}.xlsx"))
+        plan = wb.add_worksheet("目标计划")
+        plan.write_string(0, 0, labels.annex_title(labels.VILLAGE, 2022))
+        plan.write_row(1, 0, labels.KIND_COLUMNS[labels.PLAN_KIND])
+        progress = wb.add_worksheet("指标进度")
+        progress.write_string(0, 0, f"{labels.SHEET_PROGRESS}（{labels.EXAMPLE_DATA}）")
+        progress.write_row(1, 0, labels.KIND_COLUMNS[labels.PROGRESS_KIND])
+        for k in range(ROWS):
+            name, category = unit_name(f, k)
+            rs.write_row(f * ROWS + k + 1, 0, (name, category, "", ""))
+            _, _, target, text = rnd.choice(UNITS)
+            plan.write_number(k + 2, 0, k + 1)
+            for col, value in enumerate((name, target or "无", text), start=1):
+                plan.write_string(k + 2, col, value)
+            indicator, measure, goal, actual, rate = rnd.choice(PROGRESS_VALUES)
+            row = (
+                name,
+                indicator,
+                measure,
+                goal,
+                actual,
+                rate,
+                "按序时推进",
+                "无",
+                "加快进度",
+                labels.EXAMPLE_DATA,
+            )
+            for col, value in enumerate(row):
+                progress.write_string(k + 2, col, value)
+        wb.close()
+    reg.close()
+    stamp.write_text(json.dumps({"n": n}))
+    return folder
+
+
+def _tree_rss(root: int) -> int:
+    """Sum of RSS (bytes) of `root` and its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry))
+    total, stack, page = 0, [root], os.sysconf("SC_PAGE_SIZE")
+    while stack:
+        pid = stack.pop()
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page
+        except (OSError, IndexError):
+            pass
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def measure(cmd: list[str]) -> dict:
+    """Run cmd; wall seconds, peak tree RSS and largest single-process ru_maxrss (MB)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        peak = max(peak, _tree_rss(proc.pid))
+        time.sleep(0.02)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode("utf-8", "replace")
+    if proc.returncode not in (0, 1):  # consolidate exits 1 when the data has errors
+        raise SystemExit(f"{cmd[:4]} failed ({proc.returncode}):\n{err[-2000:]}")
+    return {"seconds": seconds, "peak_mb": peak / 2**20, "maxrss_mb": usage.ru_maxrss / 1024}
+
+
+def main() -> None:
+    """Generate, time the three approaches, print the table and whether the target is met."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-n", type=int, default=1000, help="number of returns (default 1000)")
+    ap.add_argument("--skip-naive", action="store_true", help="skip (a), the slow one")
+    args = ap.parse_args()
+    folder = generate(WORK / f"n{args.n}", args.n)
+    returns = folder / "returns"
+    for f in returns.iterdir():  # warm the page cache so the first contender is not penalised
+        f.read_bytes()
+    py = sys.executable
+    runs = {
+        "targetbook consolidate": [
+            py,
+            "-m",
+            "targetbook",
+            "consolidate",
+            str(returns),
+            "--registry",
+            str(folder / "registry.xlsx"),
+            "--out",
+            str(folder / "汇总.xlsx"),
+            "--json",
+        ],
+        "(b) calamine floor": [py, "-c", FLOOR, str(returns)],
+    }
+    if not args.skip_naive:
+        runs["(a) naive pandas+openpyxl"] = [py, "-c", NAIVE, str(returns), str(folder / "a.xlsx")]
+    results = {name: measure(cmd) for name, cmd in runs.items()}
+    a = results.get("(a) naive pandas+openpyxl", {}).get("seconds")
+    b = results["(b) calamine floor"]["seconds"]
+    print(
+        f"N={args.n} returns × 2 sheets × {ROWS} rows ({2 * ROWS * args.n} rows), "
+        f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
+    )
+    print(f"{'approach':28} {'seconds':>8} {'(a)/t':>7} {'t/(b)':>7} {'peak MB':>8} {'maxrss':>7}")
+    for name, r in results.items():
+        vs_a = f"{a / r['seconds']:.1f}×" if a else "-"
+        print(
+            f"{name:28} {r['seconds']:8.2f} {vs_a:>7} {r['seconds'] / b:6.2f}× "
+            f"{r['peak_mb']:8.0f} {r['maxrss_mb']:7.0f}"
+        )
+    tb = results["targetbook consolidate"]
+    checks = {
+        f"≥{TARGET['vs_a']:.0f}× faster than (a)": a is None or a / tb["seconds"] >= TARGET["vs_a"],
+        f"≤{TARGET['vs_b']:.0f}× (b)": tb["seconds"] / b <= TARGET["vs_b"],
+        f"peak < {TARGET['peak_mb']:.0f} MB": tb["peak_mb"] < TARGET["peak_mb"],
+    }
+    print("target: " + "; ".join(f"{k} {'OK' if ok else 'MISSED'}" for k, ok in checks.items()))
+    (WORK / f"results_n{args.n}.json").write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()

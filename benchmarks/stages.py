@@ -1,0 +1,75 @@
+"""Where `targetbook consolidate` spends its time, stage by stage, on the benchmark's returns.
+
+    python3 benchmarks/bench_consolidate.py -n 1000 --skip-naive   # generates the returns
+    python3 benchmarks/stages.py -n 1000 [--profile write|read|consolidate|registry]
+
+Runs the CLI's steps in this process (imports, registry, read_returns, consolidate,
+write_consolidation) and prints seconds per stage; `--profile STAGE` adds the top
+functions of that stage by own time (cProfile; read_returns' workers are not profiled:
+use `--profile read` with `--workers 0`, which reads in this process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import time
+from pathlib import Path
+
+WORK = Path(__file__).resolve().parent / "_work"
+
+
+def main() -> None:
+    """Time each stage once; optionally profile one."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-n", type=int, default=1000)
+    ap.add_argument("--profile", choices=["registry", "read", "consolidate", "write"])
+    ap.add_argument("--workers", type=int, default=None, help="0: read in this process")
+    args = ap.parse_args()
+    folder = WORK / f"n{args.n}"
+    if not (folder / "done.json").exists():
+        raise SystemExit(f"run bench_consolidate.py -n {args.n} first")
+    times: dict[str, float] = {}
+    profiles: dict[str, str] = {}
+
+    def stage(name, fn, *a, **kw):
+        prof = cProfile.Profile() if args.profile == name else None
+        start = time.perf_counter()
+        if prof:
+            prof.enable()
+        result = fn(*a, **kw)
+        if prof:
+            prof.disable()
+            out = io.StringIO()
+            pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(25)
+            profiles[name] = out.getvalue()
+        times[name] = time.perf_counter() - start
+        return result
+
+    start = time.perf_counter()
+    from targetbook.consolidate import consolidate
+    from targetbook.read import find_returns, read_return, read_returns
+    from targetbook.registry import load_registry
+    from targetbook.write.consolidation import write_consolidation
+
+    times["imports"] = time.perf_counter() - start
+    registry, _ = stage("registry", load_registry, folder / "registry.xlsx")
+    returns = [folder / "returns"]
+    if args.workers == 0:
+        sources = stage("read", lambda: [read_return(p, d) for p, d in find_returns(returns)])
+    else:
+        sources = stage("read", read_returns, returns, workers=args.workers)
+    cons = stage("consolidate", consolidate, sources, registry)
+    stage("write", write_consolidation, cons, folder / "stages.xlsx", year=cons.year)
+    total = sum(times.values())
+    for name, seconds in times.items():
+        print(f"{name:12} {seconds:6.2f} s  {seconds / total:5.1%}")
+    print(f"{'total':12} {total:6.2f} s  ({cons.rows} rows, {len(cons.issues)} issues)")
+    for text in profiles.values():
+        print(text)
+
+
+if __name__ == "__main__":
+    main()
