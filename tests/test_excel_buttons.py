@@ -309,3 +309,16 @@ def test_bat_step_runs_on_the_campaign_folder(campaign, capsys):
     assert (campaign / L.FOLDER_RESULTS / L.CONSOLIDATED_FILE).is_file()
     assert main(["no_such_step"]) == 2
     assert main(["make_report", str(campaign)]) == 2  # 排名.xlsx not there yet
+
+
+def test_cell_values_keep_text_as_text():
+    from targetbook.excel.buttons import _cell
+
+    assert [_cell(v) for v in ("=A1", "+1", "-2", "@x", "001", "12.5%", "1e3")] == [
+        "'=A1", "'+1", "'-2", "'@x", "'001", "'12.5%", "'1e3",
+    ]  # fmt: skip
+    assert [_cell(v) for v in ("全镇第1", "2022年", float("nan"), None, 3.0)] == [
+        "全镇第1", "2022年", None, None, 3.0,
+    ]  # fmt: skip
+    assert _cell(dt.date(2022, 6, 28)) == dt.datetime(2022, 6, 28)
+    assert len(_cell("字" * 40000)) == 32767

@@ -57,7 +57,7 @@ GUIDE = (
     "日志），其他表不动。",
     "· 出错时会弹出提示，并在“日志”表记下原因。",
     "· 首次使用需安装 Python 和 targetbook（pip install targetbook[excel]），并启用宏；"
-    "详见 docs/excel.md。",
+    "详见使用说明“Excel 按钮”一节。",
     "· 运行哪个 Python 由隐藏表 xlwings.conf 的 Interpreter_Win 决定（默认 python）。",
     "· WPS 或不能启用宏时：双击活动文件夹里的 校验.bat、汇总.bat 等，效果相同。",
 )

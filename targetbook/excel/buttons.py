@@ -25,6 +25,7 @@ OWNED_SHEETS = (
     L.SHEET_SCORES, L.SHEET_RANKS, L.SHEET_ACHIEVEMENT, L.SHEET_WARNINGS, L.SHEET_RANK_ISSUES,
     L.SHEET_LOG,
 )  # fmt: skip
+_MAX_TEXT = 32767  # Excel refuses longer cell text
 # Excel would turn such text into a formula or a number when set as a value.
 _FORMULA_LIKE = re.compile(r"^[=+\-@]|^\s*[-+]?(\d[\d,]*\.?\d*|\.\d+)([eE][-+]?\d+)?%?\s*$")
 
@@ -53,11 +54,13 @@ def _cell(value: object) -> object:
         return None
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
-    if isinstance(value, bool | int | float | dt.datetime | dt.date):
+    if isinstance(value, bool | int | float | dt.datetime):
         return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
     if hasattr(value, "item"):  # numpy scalars
         return _cell(value.item())
-    text = str(value)
+    text = str(value)[:_MAX_TEXT]
     return "'" + text if _FORMULA_LIKE.match(text) else text
 
 
