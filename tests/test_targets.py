@@ -290,6 +290,12 @@ def test_what_is_left_after_a_target_is_a_manual_target():
         ("排名全区并列第1名", rank(G, 1, 1)),
         ("考核排名前三名以内", rank(None, 3, 3)),
         ("超过第1名", ("manual", None, None, None, None, None)),  # no rank is better than 1st
+        ("全区第1-2名", rank(G, 2, 1)),
+        ("确保第2", rank(None, 2, 2)),
+        ("区考核组保三", rank(R, 3, 3)),
+        ("力争80%以上", ("rate", None, None, None, ">=", 80)),  # not 争80
+        ("确保100%", ("rate", None, None, None, ">=", 100)),  # not 保100
+        ("排名全区前10%", ("manual", None, None, None, None, None)),  # a percentile: a person
     ],
 )
 def test_inclusive_and_exclusive_rank_words(text, expected):

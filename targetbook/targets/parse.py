@@ -205,6 +205,9 @@ def _rank(m: re.Match, region: str) -> dict | None:
     gd = m.groupdict()
     if gd["g"] is not None:
         g, s = _n(gd["g"]), _n(gd["s"])
+    elif gd["r1"] is not None:
+        low, high = sorted((_n(gd["r1"]), _n(gd["r2"])))
+        g, s = high, low
     elif gd["s2"] is not None:
         g, s = None, _n(gd["s2"])
     elif gd["g2"] is not None:

@@ -30,17 +30,19 @@ RANK_VERB = (
     r"(?:并列)?"
 )
 # the level must end the word: 第一 is a rank, 第一方阵 / 第三批 / 前三季度 are not
-END = r"(?=$|[^\w]|的|和|、)"
+# (and is no number: 力争80% is a rate, 前10% a percentile)
+END = r"(?=$|[^\w%.\-~]|的|和|、)"
 LEVEL = (
     rf"(?:保第?(?P<g>{NUM})[名位]?争第?(?P<s>{NUM})[名位]?"
+    rf"|第(?P<r1>{NUM}){RANGE}第?(?P<r2>{NUM})[名位]"  # 第1-2名: 保2争1
     rf"|前?(?P<w>{NUM})[名位]以内"
     rf"|第(?P<u>{NUM})[名位]?及?以上"  # 以上 / 以内 include the number
     rf"|(?:超过|高于|优于)第?(?P<x>{NUM})[名位]?"  # 超过 excludes it: 超过第5名 → ≤ 4
     rf"|(?:不低于|不差于|不落后于)第?(?P<y>{NUM})[名位]?"
     rf"|前(?P<f>{NUM})[名位强]?(?:以内)?"
     rf"|第(?P<o>{NUM})[名位]?"
-    rf"|争第?(?P<s2>{NUM})[名位]?"
-    rf"|保第?(?P<g2>{NUM})[名位]?"
+    rf"|(?<![力竞斗])争第?(?P<s2>{NUM})[名位]?"  # 争第一, not 力争 / 竞争
+    rf"|(?<![确力担环])保第?(?P<g2>{NUM})[名位]?"  # 保三, not 确保 / 力保 / 担保
     rf"|(?<=排名)(?P<b>{NUM})[名位]?)"  # 全市排名8
 )
 RANK_RX = re.compile(SCOPE_PREFIX + RANK_VERB + LEVEL + END)
@@ -79,7 +81,7 @@ ZERO_RX = re.compile(
 # Vague tiers are never guessed: they become manual targets (需人工认定).
 VAGUE_RX = re.compile(
     SCOPE_PREFIX + r"(?:排名|排位)?(?:位于|位居|居于|居|进入|走在|保持|达到|力争)?"
-    r"(?:前列|靠前|第一方阵|第一梯队|前茅|领先地位|领先|最低|最高|先进行列|争先进位)"
+    rf"(?:前列|靠前|第一方阵|第一梯队|前茅|领先地位|领先|最低|最高|先进行列|争先进位|前{NUMD}%)"
 )
 
 CMP_PRE = (
