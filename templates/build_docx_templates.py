@@ -286,9 +286,10 @@ def table(doc, columns: list[tuple[str, float, str]], loop: str, cells: list[str
     t.style = doc.styles["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    t._tbl.tblPr.append(layout)
+    # autofit=False writes a fixed w:tblLayout; the total width goes in w:tblW for Word.
+    tbl_w = t._tbl.tblPr.find(qn("w:tblW"))
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_w.set(qn("w:w"), str(round(sum(c[1] for c in columns) * 1440 / 25.4)))
     header, open_row, body, close_row = t.rows
     tr_pr = header._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")

@@ -308,7 +308,11 @@ def test_docx_notice_text_and_layout(tmp_path):
     body = document.styles["公文正文"]
     assert body.base_style.font.size.pt == 16
     assert len(document.tables) == 3
+    # Word rejects properties out of schema order: tblPr children in CT_TblPr sequence.
+    order = ["tblStyle", "tblW", "jc", "tblLayout", "tblLook"]
     for table in document.tables:
+        children = [c.tag.rsplit("}", 1)[1] for c in table._tbl.tblPr]
+        assert children == sorted(children, key=order.index), children
         assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
         assert [c.text for c in table.rows[0].cells] == list(L.KIND_COLUMNS[L.PLAN_KIND])
     fallback = document.part.part_related_by(
