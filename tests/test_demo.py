@@ -95,7 +95,9 @@ def test_cli_demo_runs_twice_in_the_same_folder(tmp_path):
         result = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path / "d")])
         assert result.exit_code == 0, result.output
         assert "unit_missing" in result.stdout  # the first round misses a unit every time
-    assert str(tmp_path / "d" / labels.FOLDER_RESULTS / labels.CONSOLIDATED_FILE) in result.stdout
+    assert str(tmp_path / "d") in result.stdout
+    assert str(Path(labels.FOLDER_RESULTS) / labels.CONSOLIDATED_FILE) in result.stdout
+    assert (tmp_path / "d" / labels.FOLDER_RESULTS / labels.CONSOLIDATED_FILE).is_file()
 
 
 def test_ranking_applies_the_veto_the_award_and_the_tie(demo):
