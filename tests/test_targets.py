@@ -263,6 +263,9 @@ def test_a_number_before_a_noun_and_another_target_only_quantifies():
         "街道在全区综合考核中实现争先进位",
         "有考核的争优秀",
         "高质量完成作风突出问题专项整治",
+        "前3个月完成征迁",  # a duration, not a count
+        "第5名以外",  # an ordinal, not 5 people
+        "2022年7月建成投用镇级养老服务中心",
     ],
 )
 def test_vague_tiers_are_manual_never_guessed(text):

@@ -88,6 +88,8 @@ def _matches(norm: str, start: int, end: int) -> list[tuple[str, re.Match]]:
                 continue
             if kind in P.QUALIFIABLE and P.QUALIFIER_RX.match(norm, m.end()):
                 continue  # `超过10万元的村`: a qualifier of the subject, not a target
+            if kind in P.QUALIFIABLE and norm[m.start() - 1 : m.start()] == P.ORDINAL:
+                continue  # 第1次, 第5名以外: an ordinal, not a quantity
             if kind == M.COUNT and m["num"] == "一" and m["unit"] not in P.ONE_UNITS:
                 continue  # 一家亲, 一张网, 一条街: idioms, not counts
             found.append((m.start(), m.start() - m.end(), priority, kind, m))

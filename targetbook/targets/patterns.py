@@ -96,7 +96,8 @@ COUNT_UNITS = (
 )
 COUNT_RX = re.compile(
     rf"{CMP_PRE}?(?P<num>{NUMD})(?:{RANGE}(?P<hi>{NUMD}))?(?P<mult>万|千)?"
-    rf"(?P<unit>{COUNT_UNITS}){CMP_POST}?"
+    rf"(?P<unit>{COUNT_UNITS})(?!月|工作日|小时|季度)"  # 3个月 is a duration
+    rf"{CMP_POST}?"
 )
 AMOUNT_RX = re.compile(
     rf"{CMP_PRE}?(?P<num>{NUMD})(?:(?P<mult>千万|百万|万|亿)个?元|个?(?P<yi>亿)|元)"
@@ -123,6 +124,7 @@ PATTERNS = (
 # Kinds whose number may qualify a noun (`超过10万元的村`): followed by 的, not a target.
 QUALIFIABLE = frozenset({M.RATE, M.COUNT, M.AMOUNT})
 QUALIFIER_RX = re.compile(r"的(?!目标|任务)")
+ORDINAL = "第"
 # Kinds that quantify a noun when another target follows in the clause (`一个示范点进入前10名`,
 # `5亿元企业5家`); 和 / 及 / 与 join two targets instead.
 QUANTIFYING = frozenset({M.COUNT, M.AMOUNT})
