@@ -322,3 +322,15 @@ def test_cell_values_keep_text_as_text():
     ]  # fmt: skip
     assert _cell(dt.date(2022, 6, 28)) == dt.datetime(2022, 6, 28)
     assert len(_cell("字" * 40000)) == 32767
+
+
+def test_empty_registry_sheet_falls_back_to_the_campaign_registry_file(campaign):
+    _returns(campaign)
+    wb = openpyxl.Workbook()
+    wb.active.title = L.SHEET_REGISTRY
+    for row in [list(L.REGISTRY_COLUMNS), *UNITS]:
+        wb.active.append(row)
+    wb.save(campaign / L.REGISTRY_FILE)  # what `targetbook init --registry` copies in
+    book = _book(_params())
+    t.validate_returns(book)
+    assert [r[1] for r in _values(book, L.SHEET_MISSING)[1:]] == ["八〇一社区"]

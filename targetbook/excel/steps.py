@@ -104,12 +104,26 @@ def folder(inputs: Inputs, key: str, default: str, *, must_exist: bool = False) 
     return path
 
 
+def _registry_file(inputs: Inputs) -> Path | None:
+    stem = Path(L.REGISTRY_FILE).stem
+    for suffix in (".xlsx", ".xls", ".ods", ".csv"):
+        path = inputs.base / f"{stem}{suffix}"
+        if path.is_file():
+            return path
+    return None
+
+
 def registry(inputs: Inputs):
-    """The 单位名录 sheet as a Registry (a fatal error when it lists no unit or has errors)."""
-    from targetbook.registry import registry_from_frame
+    """The 单位名录 sheet as a Registry; when the sheet is empty, the campaign's 单位名录 file
+    (what `targetbook init --registry` copies in). Fatal when no unit is listed or on errors."""
+    from targetbook.registry import load_registry, registry_from_frame
 
     frame = headed(inputs, L.SHEET_REGISTRY)
-    reg, issues = registry_from_frame(frame, file=inputs.file, sheet=L.SHEET_REGISTRY)
+    file = _registry_file(inputs) if frame.empty else None
+    if file is not None:
+        reg, issues = load_registry(file)
+    else:
+        reg, issues = registry_from_frame(frame, file=inputs.file, sheet=L.SHEET_REGISTRY)
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         raise TargetbookError("；".join(i.message for i in errors[:5]))
