@@ -41,6 +41,24 @@ def stray_far_cell(path: Path) -> Path:
     return path
 
 
+def prefixed_far_cell(path: Path, tmp: Path) -> Path:
+    # The same stray cell, written with a namespace prefix as the OpenXML SDK does.
+    base = stray_far_cell(tmp / "far.xlsx")
+    xml = zipfile.ZipFile(base).read("xl/worksheets/sheet1.xml")
+    xml = xml.replace(b"<c ", b"<x:c ").replace(b"</c>", b"</x:c>")
+    xml = xml.replace(b"<row ", b"<x:row ").replace(b"</row>", b"</x:row>")
+    ns = b'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns='
+    xml = xml.replace(b"xmlns=", ns, 1)
+    return rewrite(base, path, "xl/worksheets/sheet1.xml", xml)
+
+
+def html_spans(path: Path) -> Path:
+    # Thousands of cells each spanning 1000×1000 would build a grid of billions.
+    cells = '<td rowspan="1000" colspan="1000">单位</td>' * 5
+    path.write_text(f"<html><table><tr>{cells}</tr></table></html>", encoding="utf-8")
+    return path
+
+
 def rewrite(src: Path, dst: Path, member: str, content: bytes) -> Path:
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
@@ -112,6 +130,8 @@ def no_header(path: Path) -> Path:
 
 HOSTILE = {
     "stray_far_cell.xlsx": ("file_too_large", lambda p, t: stray_far_cell(p)),
+    "prefixed_far_cell.xlsx": ("file_too_large", prefixed_far_cell),
+    "html_spans.xls": ("file_too_large", lambda p, t: html_spans(p)),
     "zip_bomb.xlsx": ("file_too_large", zip_bomb),
     "entity_bomb.xlsx": ("file_unreadable", entity_bomb),
     "truncated.xlsx": ("file_unreadable", truncated),
@@ -198,3 +218,19 @@ def test_lying_zip_sizes_are_caught(tmp_path):
     (src,) = read_returns([bad], workers=1)
     assert src.status == "error"
     assert [i.rule for i in src.issues] == ["file_unreadable"]
+
+
+def test_far_merged_range_is_clipped(tmp_path):
+    # A merge reaching XFD1048576 is filled only as far as the cells go.
+    base = good(tmp_path / "base.xlsx")
+    xml = zipfile.ZipFile(base).read("xl/worksheets/sheet1.xml")
+    merge = b'</sheetData><mergeCells count="1"><mergeCell ref="B2:XFD1048576"/></mergeCells>'
+    path = rewrite(
+        base,
+        tmp_path / "merge.xlsx",
+        "xl/worksheets/sheet1.xml",
+        xml.replace(b"</sheetData>", merge),
+    )
+    (src,) = read_returns([path], workers=1)
+    assert (src.status, src.issues) == ("ok", [])
+    assert src.tables[0].frame["单位"].tolist() == ["温塘村"]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from xml.etree import ElementTree
 
-from targetbook.read._sniff import CSV, HTML, ODS, Sniffed
+from targetbook.read._sniff import CSV, HTML, MAX_SHEET_CELLS, ODS, Rejected, Sniffed
 
 # A merged range, 0-based and inclusive: (first row, first col, last row, last col).
 Merge = tuple[int, int, int, int]
@@ -28,6 +28,21 @@ class Grid:
 
 def load_grids(sniffed: Sniffed, data: bytes, stem: str) -> list[Grid]:
     """All sheets of the file; a CSV or HTML table is named after the file, as Excel does."""
+    grids = _load(sniffed, data, stem)
+    for grid in grids:
+        # A merge may reach far beyond the cells (A1:XFD1048576): clip it to the grid, so
+        # that filling it costs no more than the grid itself.
+        height = len(grid.rows)
+        width = max((len(r) for r in grid.rows), default=0)
+        grid.merges = [
+            (r0, c0, min(r1, height - 1), min(c1, width - 1))
+            for r0, c0, r1, c1 in grid.merges
+            if r0 < height and c0 < width and (r1 > r0 or c1 > c0)
+        ]
+    return grids
+
+
+def _load(sniffed: Sniffed, data: bytes, stem: str) -> list[Grid]:
     if sniffed.kind == CSV:
         return [Grid(stem, _csv_rows(sniffed.text or ""))]
     if sniffed.kind == HTML:
@@ -177,12 +192,16 @@ def _html_tables(text: str) -> list[tuple[list[list[object]], list[Merge]]]:
     parser.close()
     parser._end_cell()
     out = []
+    area = 0
     for table in parser.tables:
         occupied: dict[tuple[int, int], object] = {}
         merges: list[Merge] = []
         for r, cells in enumerate(table):
             c = 0
             for value, rowspan, colspan in cells:
+                area += rowspan * colspan
+                if area > MAX_SHEET_CELLS:
+                    raise Rejected("file_too_large", "HTML 表格单元格过多")
                 while (r, c) in occupied:
                     c += 1
                 occupied[(r, c)] = value or None
@@ -197,6 +216,8 @@ def _html_tables(text: str) -> list[tuple[list[list[object]], list[Merge]]]:
             continue
         height = max(r for r, _ in occupied) + 1
         width = max(c for _, c in occupied) + 1
+        if height * width > MAX_SHEET_CELLS:
+            raise Rejected("file_too_large", "HTML 表格范围过大")
         rows = [[occupied.get((r, c)) for c in range(width)] for r in range(height)]
         out.append((rows, merges))
     return out

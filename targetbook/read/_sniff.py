@@ -24,8 +24,10 @@ MAX_SHEET_ROWS = 1_048_576
 XLSX, XLSB, XLS, ODS, CSV, HTML = "xlsx", "xlsb", "xls", "ods", "csv", "html"
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_CELL_COL = re.compile(rb"<c\s[^>]*?\br=\"([A-Z]{1,4})")
-_ROW_NUM = re.compile(rb"<row\s[^>]*?\br=\"([0-9]{1,8})\"")
+# Elements may carry a namespace prefix (`<x:c r="A1">`, as the OpenXML SDK writes them).
+_CELL_COL = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,4})")
+_ROW_NUM = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"([0-9]{1,8})\"")
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
 _MODIFIED = re.compile(rb"<dcterms:modified[^>]*>([^<]{10,40})<")
 _ODS_DATE = re.compile(rb"<dc:date>([^<]{10,40})<")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -135,7 +137,7 @@ def _check_sheet(name: str, xml: bytes) -> None:
     if not cols and not rows:
         return
     col_nums = [_col_number(c) for c in cols] or [1]
-    height = (max(rows) - min(rows) + 1) if rows else xml.count(b"<row")
+    height = (max(rows) - min(rows) + 1) if rows else len(_ROW_TAG.findall(xml))
     width = max(col_nums) - min(col_nums) + 1
     if height * width > MAX_SHEET_CELLS or (rows and max(rows) > MAX_SHEET_ROWS):
         span = f"{_col_letter(min(col_nums))}{min(rows or [1])}:{_col_letter(max(col_nums))}"
