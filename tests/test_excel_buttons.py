@@ -334,3 +334,28 @@ def test_empty_registry_sheet_falls_back_to_the_campaign_registry_file(campaign)
     book = _book(_params())
     t.validate_returns(book)
     assert [r[1] for r in _values(book, L.SHEET_MISSING)[1:]] == ["八〇一社区"]
+
+
+def test_demo_returns_every_planted_fault_reaches_the_issue_sheet(campaign):
+    from targetbook.demo.returns import write_registry, write_returns
+
+    write_registry(campaign / L.REGISTRY_FILE)
+    _, faults = write_returns(campaign / L.FOLDER_COLLECT)
+    book = _book(_params())
+    t.validate_returns(book)
+    issues = _values(book, L.SHEET_ISSUES)
+    found = {(r[0], r[1], r[2], r[3]) for r in issues[1:]}
+    for fault in faults:
+        assert (fault.file, fault.sheet, fault.cell, fault.rule) in found, fault
+
+
+def test_progress_reported_once_per_return(campaign):
+    from targetbook.excel import steps
+    from targetbook.excel.buttons import read_inputs
+
+    _returns(campaign)
+    calls: list[str] = []
+    inputs = read_inputs(_book(_filled()))
+    inputs.progress = calls.append
+    steps.validate_returns(inputs)
+    assert len(calls) == 3 and "3/3" in calls[-1]

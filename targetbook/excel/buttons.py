@@ -77,7 +77,8 @@ def read_inputs(book) -> steps.Inputs:
 
     skip = {*OWNED_SHEETS, L.SHEET_XLWINGS_CONF}
     frames = {s.name: _grid(s) for s in book.sheets if s.name not in skip}
-    return steps.Inputs(frames=frames, base=Path(book.fullname).resolve().parent, file=book.name)
+    base = Path(book.fullname).resolve().parent
+    return steps.Inputs(frames, base, book.name, progress=lambda text: _status(book, text))
 
 
 def _target_sheet(book, name: str):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,7 @@ class Inputs:
     frames: dict[str, pd.DataFrame]
     base: Path
     file: str = L.CONTROL_WORKBOOK
+    progress: Callable[[str], None] = print  # shows a Chinese progress line (status bar, console)
 
 
 @dataclass
@@ -161,7 +163,11 @@ def _consolidated(inputs: Inputs):
     found = find_returns([collect])
     if not found:
         raise fail("excel_no_returns", path=collect)
-    sources = read_returns([collect])
+
+    def tick(done: int, total: int) -> None:
+        inputs.progress(f"正在读取回收表 {done}/{total}……")
+
+    sources = read_returns([collect], progress=tick)
     cons = consolidate(sources, reg, year=year(inputs))
     cons.issues = [*reg_issues, *cons.issues]
     return cons
@@ -312,11 +318,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"用法：python -m targetbook.excel.steps {{{'|'.join(STEPS)}}} [活动文件夹]")
         return 2
     try:
-        outcome = STEPS[args[0]](read_control_workbook(args[1] if len(args) > 1 else "."))
+        inputs = read_control_workbook(args[1] if len(args) > 1 else ".")
+        inputs.progress = lambda text: print("\r" + text, end="", flush=True)
+        outcome = STEPS[args[0]](inputs)
     except TargetbookError as exc:
-        print(f"错误：{exc.message}")
+        print(f"\n错误：{exc.message}")
         return 2
-    print(outcome.summary)
+    print("\n" + outcome.summary)
     for i in outcome.issues[:50]:
         where = "!".join(p for p in (i.sheet, i.cell) if p)
         print(f"  [{L.SEVERITY_NAMES.get(i.severity, i.severity)}] {i.file} {where} {i.message}")
