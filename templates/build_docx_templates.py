@@ -447,7 +447,7 @@ def build_bulletin(path: Path) -> None:
             "{{ r.total }}",
             "{{ r.grade }}",
             "{{ r.move }}",
-            "{{ r.awards }}{% if r.veto %}{% if r.awards %}；{% endif %}一票否决{% endif %}",
+            "{{ r.note }}",
         ],
     )
     para(doc, "{%p if c.missing %}", "表注")

@@ -164,6 +164,7 @@ def test_context_ranks_ties_moves_vetoes_awards_missing():
     assert [r.move for r in dept.rows[:3]] == ["进2位", "进1位", "持平"]
     assert dept.rows[0].total == "96.50"
     assert [(v.unit, v.item, v.reason) for v in ctx.vetoes] == [VETOED]
+    assert [r.note for r in dept.rows if r.veto] == ["一票否决"]
     assert [(a.name, len(a.units)) for a in ctx.awards] == [
         ("综合工作目标优胜奖", 3),
         ("单项工作先进奖", 3),
@@ -184,12 +185,12 @@ def test_context_keeps_awards_with_inner_separators_and_one_remark_prefix():
         [
             (
                 "部门",
-                "",
+                "一组",
                 "经发办",
                 90.0,
                 1,
                 "",
-                "",
+                1,
                 1,
                 None,
                 "优秀",
@@ -204,6 +205,7 @@ def test_context_keeps_awards_with_inner_separators_and_one_remark_prefix():
     assert [a.name for a in ctx.awards] == ["优胜奖", "单项奖（党建、安全）"]
     assert ctx.remark == "区考核组指万东镇。"
     assert ctx.categories[0].rows[0].move == "—" and ctx.categories[0].rows[0].tie is False
+    assert ctx.categories[0].rows[0].note == "优胜奖、单项奖（党建、安全）；一组第1名"
 
 
 def test_context_defaults_without_params():

@@ -167,22 +167,27 @@ def _rank_row(r: pd.Series) -> RankRow:
     if isinstance(veto_flag, bool | int | float) or item.lower() in {"是", "true", "1", "√", "yes"}:
         item = ""
     total = _number(_col(r, "总分"))
+    group, group_rank = clean_text(_col(r, L.GROUP)), clean_text(_col(r, "组内名次"))
+    awards = clean_text(_col(r, "奖项"))
+    in_group = f"{group}第{group_rank}名" if group and group_rank else ""
+    notes = [awards, in_group, "一票否决" if veto else ""]
     return RankRow(
         category=clean_text(_col(r, L.CATEGORY)),
-        group=clean_text(_col(r, L.GROUP)),
+        group=group,
         unit=clean_text(_col(r, L.UNIT)),
         total="" if total is None else f"{total:.2f}",
         rank=rank,
         rank_text="—" if rank is None else f"{'并列' if tie else ''}第{rank}名",
         tie=tie,
-        group_rank=clean_text(_col(r, "组内名次")),
+        group_rank=group_rank,
         previous=clean_text(_col(r, "上年名次")),
         move=_move_text(_col(r, "进位")),
         grade=clean_text(_col(r, "等次")),
-        awards=clean_text(_col(r, "奖项")),
+        awards=awards,
         veto=veto,
         veto_item=item,
         veto_reason=clean_text(_col(r, "否决事由")),
+        note="；".join(n for n in notes if n),
     )
 
 

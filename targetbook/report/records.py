@@ -44,6 +44,7 @@ class RankRow:
     veto: bool
     veto_item: str
     veto_reason: str
+    note: str = ""  # 奖项及备注: awards, 考核组 rank, 一票否决
 
 
 @dataclass
