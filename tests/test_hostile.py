@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import docx
+import openpyxl
 import pytest
 import xlsxwriter
 from msoffcrypto.format.ooxml import OOXMLFile
@@ -32,12 +33,14 @@ def good(path: Path, unit: str = "温塘村") -> Path:
 
 def stray_far_cell(path: Path) -> Path:
     # calamine allocates A1:XFD1048576 and aborts the process (tafia/calamine#693).
-    wb = xlsxwriter.Workbook(path)
-    ws = wb.add_worksheet("附件2")
-    ws.write_row(0, 0, PLAN)
-    ws.write_row(1, 0, [1, "温塘村", "目标", "计划"])
-    ws.write(1048575, 16383, "x")
-    wb.close()
+    # (openpyxl, not XlsxWriter: XlsxWriter walks every row up to the last one.)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "附件2"
+    ws.append(PLAN)
+    ws.append([1, "温塘村", "目标", "计划"])
+    ws["XFD1048576"] = "x"
+    wb.save(path)
     return path
 
 
@@ -53,9 +56,9 @@ def prefixed_far_cell(path: Path, tmp: Path) -> Path:
 
 
 def html_spans(path: Path) -> Path:
-    # Thousands of cells each spanning 1000×1000 would build a grid of billions.
-    cells = '<td rowspan="1000" colspan="1000">单位</td>' * 5
-    path.write_text(f"<html><table><tr>{cells}</tr></table></html>", encoding="utf-8")
+    # Thousands of cells each spanning 1000 columns would build a grid of billions.
+    rows = '<tr><td colspan="1000">单位</td><td colspan="1000">指标</td></tr>' * 3000
+    path.write_text(f"<html><table>{rows}</table></html>", encoding="utf-8")
     return path
 
 
@@ -68,7 +71,7 @@ def rewrite(src: Path, dst: Path, member: str, content: bytes) -> Path:
 
 
 def zip_bomb(path: Path, tmp: Path) -> Path:
-    # 64 MB of blanks inside the sheet XML compress ~1000:1.
+    # 32 MB of blanks inside the sheet XML compress ~1000:1.
     base = good(tmp / "bomb_base.xlsx")
     with zipfile.ZipFile(base) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
@@ -78,7 +81,7 @@ def zip_bomb(path: Path, tmp: Path) -> Path:
                 with zout.open(info.filename, "w", force_zip64=True) as f:
                     f.write(head + b"<sheetData>")
                     chunk = b" " * (1 << 20)
-                    for _ in range(64):
+                    for _ in range(32):
                         f.write(chunk)
                     f.write(tail)
             else:

@@ -194,14 +194,20 @@ def _html_tables(text: str) -> list[tuple[list[list[object]], list[Merge]]]:
     out = []
     area = 0
     for table in parser.tables:
+        # A rowspan cannot reach below the table (browsers clip it too); the cells a table
+        # spans are counted before any is laid out, so a span bomb costs nothing.
+        spans = [
+            [(value, min(rowspan, len(table) - r), colspan) for value, rowspan, colspan in cells]
+            for r, cells in enumerate(table)
+        ]
+        area += sum(rs * cs for cells in spans for _, rs, cs in cells)
+        if area > MAX_SHEET_CELLS:
+            raise Rejected("file_too_large", "HTML 表格单元格过多")
         occupied: dict[tuple[int, int], object] = {}
         merges: list[Merge] = []
-        for r, cells in enumerate(table):
+        for r, cells in enumerate(spans):
             c = 0
             for value, rowspan, colspan in cells:
-                area += rowspan * colspan
-                if area > MAX_SHEET_CELLS:
-                    raise Rejected("file_too_large", "HTML 表格单元格过多")
                 while (r, c) in occupied:
                     c += 1
                 occupied[(r, c)] = value or None
