@@ -295,7 +295,7 @@ def test_log_appends_below_existing_rows(campaign):
 
 
 def test_bat_step_runs_on_the_campaign_folder(campaign, capsys):
-    from targetbook.excel.steps import main
+    from targetbook.excel.bat import main
 
     _returns(campaign)
     wb = openpyxl.load_workbook(campaign / L.CONTROL_WORKBOOK, keep_vba=True)

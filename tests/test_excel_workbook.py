@@ -101,5 +101,5 @@ def test_copy_control_workbook_writes_workbook_and_bat_files(tmp_path):
         raw = (tmp_path / "活动" / f"{stem}.bat").read_bytes()
         raw.decode("ascii")
         assert b"\n" not in raw.replace(b"\r\n", b"")
-        assert f"-m targetbook.excel.steps {step} .".encode() in raw
+        assert f"-m targetbook.excel.bat {step} .".encode() in raw
         assert raw.startswith(b"@echo off\r\n") and b"chcp 65001" in raw

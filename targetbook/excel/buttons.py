@@ -112,6 +112,14 @@ def _log(book, caption: str, result: str, text: str) -> None:
         sheet.range("A1").value = [list(L.LOG_COLUMNS), line]
 
 
+def _log_failure(book, caption: str, text: str) -> None:
+    # The step's own error is what xlwings must show: a failing 日志 write may not replace it.
+    try:
+        _log(book, caption, "失败", text)
+    except Exception:  # noqa: BLE001
+        pass
+
+
 def run(step: str, caption: str, book=None) -> steps.Outcome:
     """Run one step for the calling workbook; on failure log a Chinese message and raise."""
     book = _caller(book)
@@ -124,12 +132,12 @@ def run(step: str, caption: str, book=None) -> steps.Outcome:
         _log(book, caption, "完成", outcome.summary)
         return outcome
     except TargetbookError as exc:
-        _log(book, caption, "失败", exc.message)
+        _log_failure(book, caption, exc.message)
         raise
     except Exception as exc:
         where = traceback.extract_tb(exc.__traceback__)[-1]
         reason = f"{type(exc).__name__}: {exc} @ {where.name}"
-        _log(book, caption, "失败", render("excel_unexpected", reason=reason))
+        _log_failure(book, caption, render("excel_unexpected", reason=reason))
         raise
     finally:
         _status(book, False)

@@ -3,13 +3,12 @@
 A step takes `Inputs` (the control workbook's sheets as raw grids, and its folder) and returns
 an `Outcome` (result sheets as frames, files written, a one-line summary). It only calls the
 library; the Excel door (buttons.py) moves sheets in and out of the open workbook, and
-`python -m targetbook.excel.steps STEP DIR` (the .bat files) reads DIR/控制台.xlsm from disk.
+`python -m targetbook.excel.bat STEP DIR` (the .bat files) reads DIR/控制台.xlsm from disk.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -307,31 +306,3 @@ def read_control_workbook(directory: str | Path) -> Inputs:
         raise fail("excel_workbook_missing", path=path)
     frames = pd.read_excel(path, sheet_name=None, header=None, engine="calamine", dtype=object)
     return Inputs(frames=frames, base=base)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m targetbook.excel.steps STEP [DIR]`: run one step on a campaign folder."""
-    args = sys.argv[1:] if argv is None else argv
-    if sys.stdout.encoding and sys.stdout.encoding.lower() not in ("utf-8", "utf8"):
-        sys.stdout.reconfigure(encoding="utf-8")
-    if not args or args[0] not in STEPS:
-        print(f"用法：python -m targetbook.excel.steps {{{'|'.join(STEPS)}}} [活动文件夹]")
-        return 2
-    try:
-        inputs = read_control_workbook(args[1] if len(args) > 1 else ".")
-        inputs.progress = lambda text: print("\r" + text, end="", flush=True)
-        outcome = STEPS[args[0]](inputs)
-    except TargetbookError as exc:
-        print(f"\n错误：{exc.message}")
-        return 2
-    print("\n" + outcome.summary)
-    for i in outcome.issues[:50]:
-        where = "!".join(p for p in (i.sheet, i.cell) if p)
-        print(f"  [{L.SEVERITY_NAMES.get(i.severity, i.severity)}] {i.file} {where} {i.message}")
-    if len(outcome.issues) > 50:
-        print(f"  ……共 {len(outcome.issues)} 条，完整列表见控制台的“校验问题”表或 成果/汇总.xlsx")
-    return 1 if outcome.problems else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
