@@ -39,12 +39,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "formula_text": (W, "{loc}：内容“{value}”以“=”开头，已按文本保存，不作公式计算"),
     "duplicate_unit": (W, "单位“{unit}”在多个文件中报送：{files}，已保留最新的 {kept}"),
     "duplicate_row": (W, "{loc}：与第 {other} 行重复，已合并为一行"),
-    "category_mismatch": (W, "{loc}：单位“{unit}”属于“{expected}”，却填在“{actual}”表中，已按名录归类"),
+    "category_mismatch": (
+        W,
+        "{loc}：单位“{unit}”属于“{expected}”，却填在“{actual}”表中，已按名录归类",
+    ),
     "unit_missing": (W, "单位“{unit}”（{category}）未报送"),
     # --- registry.py -------------------------------------------------------------------
     "registry_column_missing": (E, "单位名录缺少“{column}”列，请按 单位|类别|考核组|别名 填写"),
     "registry_category_invalid": (E, "{loc}：类别“{value}”无效，应为 部门、村 或 社区"),
-    "registry_duplicate": (E, "{loc}：单位或别名“{value}”在名录中重复（已有“{unit}”），请删除重复项"),
+    "registry_duplicate": (
+        E,
+        "{loc}：单位或别名“{value}”在名录中重复（已有“{unit}”），请删除重复项",
+    ),
     "registry_blank_name": (W, "{loc}：单位名称为空，已跳过该行"),
     # --- rules.py / score.py / rank.py / targets.py -----------------------------------
     # (owned by the rank stage; add ids here)
@@ -59,10 +65,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rule_param_missing": (E, "{loc}：“{method}”方法需要填写“{column}”"),
     "rule_item_duplicate": (E, "{loc}：类别“{category}”的考核项目“{value}”重复，请删除重复行"),
     "rule_category_invalid": (
-        E, "{loc}：类别“{value}”无效，应为 部门、村、社区 或留空（适用全部）"
+        E,
+        "{loc}：类别“{value}”无效，应为 部门、村、社区 或留空（适用全部）",
     ),
     "rule_points_total": (
-        E, "{loc}：类别“{category}”各考核项目分值合计 {total} 分，与满分 {expected} 分不符，请核对"
+        E,
+        "{loc}：类别“{category}”各考核项目分值合计 {total} 分，与满分 {expected} 分不符，请核对",
     ),
     "rule_quota_invalid": (E, "{loc}：{column}“{value}”无效（{reason}），请核对"),
     "rule_quota_total": (E, "{loc}：类别“{category}”各等次比例合计 {total}%，超过 100%，请核对"),
@@ -78,10 +86,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "score_input_missing": (W, "单位“{unit}”缺少项目“{item}”的考核数据，该项计 0 分，请补充"),
     "score_duplicate": (W, "{loc}：单位“{unit}”项目“{item}”（{period}）重复打分，已使用最后一条"),
     "adjustment_capped": (
-        W, "单位“{unit}”的{item}合计 {total} 分，超过上限 {cap} 分，按 {cap} 分计"
+        W,
+        "单位“{unit}”的{item}合计 {total} 分，超过上限 {cap} 分，按 {cap} 分计",
     ),
     "veto_item_unknown": (
-        W, "{loc}：否决项目“{value}”不在设置的一票否决项目中，仍按否决处理，请核对"
+        W,
+        "{loc}：否决项目“{value}”不在设置的一票否决项目中，仍按否决处理，请核对",
     ),
     "unit_no_scores": (W, "单位“{unit}”（{category}）没有任何考核数据，未参加排名，请核对是否漏报"),
     "quota_tie": (

@@ -1,4 +1,4 @@
-"""Shared test factories. Most inputs are built in the test; tests/data holds real-world quirk files."""
+"""Shared test factories: most inputs are built in the test; tests/data holds quirk files."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ import openpyxl
 import pytest
 
 
-def make_book(path: Path, sheets: dict[str, list[list[object]]], merges: dict | None = None) -> Path:
+def make_book(
+    path: Path, sheets: dict[str, list[list[object]]], merges: dict | None = None
+) -> Path:
     """Write an .xlsx with openpyxl: {sheet name: rows}; merges: {sheet: ["A1:A2", …]}."""
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
@@ -32,9 +34,19 @@ def soffice_convert(src: Path, fmt: str, outdir: Path) -> Path:
     outdir.mkdir(parents=True, exist_ok=True)
     profile = outdir / ".lo-profile"
     subprocess.run(
-        [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt,
-         "--outdir", str(outdir), str(src)],
-        check=True, capture_output=True, timeout=180,
+        [
+            exe,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(outdir),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     out = outdir / (src.stem + "." + fmt.split(":")[0])
     assert out.exists(), f"LibreOffice did not write {out}"
