@@ -238,6 +238,22 @@ def test_chart_shortens_long_labels_and_scales_to_the_best_total():
     assert chart.scale_max == 120 and chart.bars[1].width == 0 and chart.bars[1].value == "—"
 
 
+def test_context_from_ranking_and_consolidation_objects():
+    from targetbook.consolidate import Consolidation
+    from targetbook.rank import Ranking
+    from targetbook.registry import Registry, Unit
+    from targetbook.report import context_from_ranking
+
+    f = frames()
+    units = [Unit(u, c) for c, u, _, _ in seed_units()]
+    cons = Consolidation(Registry(units), year=2022, annexes=f["annexes"], missing_units=[MISSING])
+    ranking = Ranking(pd.DataFrame(), f["ranks"], f["achievement"], pd.DataFrame(), year=2022)
+    ctx = context_from_ranking(ranking, cons, params={L.PARAM_TOWN: "南桐镇"})
+    assert ctx.plan_title == "南桐镇2022年度创先争优目标和亮点工作计划"
+    assert [len(c.rows) for c in ctx.categories] == [16, 10, 7]
+    assert ctx.categories[2].missing == [MISSING] and len(ctx.annexes) == 3
+
+
 # --- HTML -------------------------------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "ReportContext",
     "build_context",
     "context_from_book",
+    "context_from_ranking",
     "read_ranked",
     "render_docx",
     "render_html",
@@ -49,6 +50,20 @@ def context_from_book(book: RankedBook, *, params: dict | None = None, **kwargs)
         missing=book.missing,
         registry=book.registry,
         params={**book.params, **_given(params)},
+        **kwargs,
+    )
+
+
+def context_from_ranking(ranking, consolidation=None, **kwargs) -> ReportContext:
+    """Pure: a rank.Ranking (and the consolidate.Consolidation it came from) → context."""
+    cons = consolidation
+    return build_context(
+        ranking.ranks,
+        annexes=getattr(cons, "annexes", None),
+        achievement=ranking.achievement,
+        missing=list(getattr(cons, "missing_units", None) or []),
+        registry=getattr(cons, "registry", None),
+        year=kwargs.pop("year", None) or ranking.year or getattr(cons, "year", None),
         **kwargs,
     )
 

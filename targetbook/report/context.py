@@ -264,7 +264,7 @@ def build_context(
     annexes: dict[str, pd.DataFrame] | None = None,
     achievement: pd.DataFrame | None = None,
     missing: list[str] | pd.DataFrame | None = None,
-    registry: pd.DataFrame | None = None,
+    registry: pd.DataFrame | object | None = None,
     params: dict | None = None,
     year: int | str | None = None,
     today: dt.date | None = None,
@@ -321,6 +321,8 @@ def _missing_units(missing: list[str] | pd.DataFrame | None) -> list[str]:
 
 
 def _unit_categories(registry: object) -> dict[str, str]:
+    if hasattr(registry, "units"):  # a registry.Registry
+        return {u.name: u.category for u in registry.units}
     if not isinstance(registry, pd.DataFrame) or registry.empty:
         return {}
     if L.REG_CATEGORY not in registry.columns or L.REG_UNIT not in registry.columns:
