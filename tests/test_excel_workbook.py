@@ -103,3 +103,19 @@ def test_copy_control_workbook_writes_workbook_and_bat_files(tmp_path):
         assert b"\n" not in raw.replace(b"\r\n", b"")
         assert f"-m targetbook.excel.bat {step} .".encode() in raw
         assert raw.startswith(b"@echo off\r\n") and b"chcp 65001" in raw
+
+
+def test_rule_sheets_are_a_rules_workbook_for_the_cli(tmp_path):
+    from targetbook.rules import load_rules
+
+    wb = openpyxl.load_workbook(COMMITTED, keep_vba=True)
+    for sheet in L.RULES_SHEETS:
+        assert wb[sheet].max_row >= 1, sheet
+    assert tuple(c.value for c in wb[L.RULES_ITEMS][1]) == L.ITEM_COLUMNS
+    assert tuple(c.value for c in wb[L.SHEET_SCORING][1]) == L.SCORING_COLUMNS
+    wb[L.RULES_ITEMS].append(["", "综合工作", 100, L.M_DIRECT])
+    path = tmp_path / L.CONTROL_WORKBOOK
+    wb.save(path)
+    rules, issues = load_rules(path)  # `targetbook rank … --rules 控制台.xlsm`
+    assert [i.name for i in rules.items] == ["综合工作"]
+    assert [i.rule for i in issues if i.severity == "error"] == []
