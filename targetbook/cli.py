@@ -139,7 +139,11 @@ def _summary(doc: dict) -> list[str]:
 def _load_registry(path: Path | None):
     if path is None:
         return None, []
-    return _stage("registry", "load_registry")(path)
+    registry, issues = _stage("registry", "load_registry")(path)
+    if not registry.units:  # every unit would be "unknown": nothing sensible can follow
+        reason = issues[0].message if issues else "没有任何单位"
+        raise TargetbookError(f"单位名录 {path} 无法使用：{reason}")
+    return registry, issues
 
 
 def _consolidate(paths: tuple[Path, ...], registry_path: Path | None, label: str):
@@ -291,9 +295,11 @@ def rank(
     else:
         issues = doc.get("issues", [])
         errors = sum(1 for i in issues if i.get("severity") == "error")
-        click.echo(f"错误：{errors} 条  警告：{len(issues) - errors} 条")
-        click.echo("\n".join(_issue_line(i) for i in issues[:SHOW_ISSUES]))
-        click.echo(f"输出：{doc['out']}")
+        lines = [f"排名：{doc.get('units', 0)} 个单位"]
+        lines.append(f"错误：{errors} 条  警告：{len(issues) - errors} 条")
+        lines.extend(_issue_line(i) for i in issues[:SHOW_ISSUES])
+        lines.append(f"输出：{doc['out']}")
+        click.echo("\n".join(lines))
     sys.exit(EXIT_PROBLEMS if _has_errors(doc) else EXIT_OK)
 
 

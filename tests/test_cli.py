@@ -117,6 +117,10 @@ def test_usage_and_fatal_errors_exit_2(tmp_path, registry):
     result = run("validate", empty, "--registry", registry)
     assert result.exit_code == 2 and "错误" in result.stderr
     assert result.stdout == ""
+    unusable = tmp_path / "名录.csv"  # no 单位/类别 columns: every unit would be unknown
+    unusable.write_text("名称,备注\n温塘村,\n", encoding="utf-8")
+    result = run("validate", registry, "--registry", unusable, "--json")
+    assert result.exit_code == 2 and result.stdout == ""
 
 
 def test_a_stage_not_built_is_a_fatal_error():

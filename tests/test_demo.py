@@ -115,3 +115,30 @@ def test_reports_are_written_for_every_unit(demo):
         assert demo.outputs[f"{kind}.docx"].stat().st_size > 0
         page = demo.outputs[f"{kind}.html"].read_text(encoding="utf-8")
         assert all(name in page for _, name, _, _ in SEED_UNITS)
+
+
+def test_cli_rank_and_report_on_the_demo_campaign(demo, tmp_path):
+    root = demo.out_dir
+    ranked = tmp_path / "排名.xlsx"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "rank",
+            str(demo.outputs["汇总"]),
+            "--rules",
+            str(root / labels.RULES_FILE),
+            "--scores",
+            str(root / "考核打分.xlsx"),
+            "--out",
+            str(ranked),
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["out"] == str(ranked) and len(doc["ranks"]) == 34
+    assert next(r for r in doc["ranks"] if r["unit"] == "麒麟村")["veto"] == "安全生产"
+    html = tmp_path / "通报.html"
+    result = CliRunner().invoke(cli, ["report", str(ranked), "--out", str(html)])
+    assert result.exit_code == 0, result.output
+    assert "麒麟村" in html.read_text(encoding="utf-8")
