@@ -318,3 +318,42 @@ def test_sources_survive_pickling(book):
 def test_missing_file_is_unreadable(tmp_path, workers):
     (src,) = read_returns([tmp_path / "nope.xlsx"], workers=workers)
     assert (src.status, [i.rule for i in src.issues]) == ("error", ["file_unreadable"])
+
+
+def test_excel_2003_xml_spreadsheet(tmp_path):
+    # SpreadsheetML (“XML 表格”), as web systems export it: GB2312, ss:Index, MergeDown.
+    xml = """<?xml version="1.0" encoding="gb2312"?>
+<?mso-application progid="Excel.Sheet"?>
+<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"
+ xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">
+ <Worksheet ss:Name="进度"><Table>
+  <Row><Cell><Data ss:Type="String">指标进度</Data></Cell></Row>
+  <Row ss:Index="3"><Cell><Data ss:Type="String">单位</Data></Cell>
+   <Cell><Data ss:Type="String">指标</Data></Cell>
+   <Cell ss:Index="4"><Data ss:Type="String">完成值</Data></Cell></Row>
+  <Row><Cell ss:MergeDown="1"><Data ss:Type="String">经发办</Data></Cell>
+   <Cell><Data ss:Type="String">产值</Data></Cell>
+   <Cell ss:Index="4"><Data ss:Type="Number">12</Data></Cell></Row>
+  <Row><Cell ss:Index="2"><Data ss:Type="String">投资</Data></Cell>
+   <Cell ss:Index="4"><Data ss:Type="String">0.77亿</Data></Cell></Row>
+ </Table></Worksheet></Workbook>"""
+    path = tmp_path / "export.xls"
+    path.write_bytes(xml.encode("gb18030"))
+    src = read_return(path)
+    (t,) = src.tables
+    assert (t.sheet, t.kind, t.header_row) == ("进度", labels.PROGRESS_KIND, 3)
+    assert t.columns == {"单位": "A", "指标": "B", "完成值": "D"}
+    assert t.frame.index.tolist() == [4, 5]
+    assert t.frame["单位"].tolist() == ["经发办", "经发办"]
+    assert t.frame["完成值"].tolist() == [12, "0.77亿"]
+
+
+def test_excel_2003_xml_with_entities_is_refused(tmp_path):
+    xml = (
+        '<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaa">]>'
+        '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet/></Workbook>'
+    )
+    path = tmp_path / "x.xls"
+    path.write_text(xml, encoding="utf-8")
+    src = read_return(path)
+    assert [i.rule for i in src.issues] == ["file_unreadable"]

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from xml.etree import ElementTree
 
-from targetbook.read._sniff import CSV, HTML, MAX_SHEET_CELLS, ODS, Rejected, Sniffed
+from targetbook.read._sniff import CSV, HTML, MAX_SHEET_CELLS, ODS, XML2003, Rejected, Sniffed
+from targetbook.read._xml2003 import xml2003_sheets
 
 # A merged range, 0-based and inclusive: (first row, first col, last row, last col).
 Merge = tuple[int, int, int, int]
@@ -45,6 +46,8 @@ def load_grids(sniffed: Sniffed, data: bytes, stem: str) -> list[Grid]:
 def _load(sniffed: Sniffed, data: bytes, stem: str) -> list[Grid]:
     if sniffed.kind == CSV:
         return [Grid(stem, _csv_rows(sniffed.text or ""))]
+    if sniffed.kind == XML2003:
+        return [Grid(*sheet) for sheet in xml2003_sheets(sniffed.text or "")]
     if sniffed.kind == HTML:
         tables = _html_tables(sniffed.text or "")
         return [
@@ -95,7 +98,8 @@ def _calamine_grids(data: bytes) -> list[Grid]:
             if meta.typ not in (SheetTypeEnum.WorkSheet,):
                 continue
             sheet = wb.get_sheet_by_name(meta.name)
-            merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ()]
+            ranges = getattr(sheet, "merged_cell_ranges", None) or ()  # python-calamine ≥ 0.4
+            merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges]
             rows = [_clean_row(row) for row in sheet.to_python(skip_empty_area=False)]
             grids.append(Grid(meta.name, rows, merges, meta.visible != SheetVisibleEnum.Visible))
     return grids

@@ -21,7 +21,7 @@ MAX_MEMBER_RATIO = 200  # compression ratio of one member larger than 1 MiB
 MAX_SHEET_CELLS = 2_000_000  # rows × columns of a sheet's used area (calamine allocates it)
 MAX_SHEET_ROWS = 1_048_576
 
-XLSX, XLSB, XLS, ODS, CSV, HTML = "xlsx", "xlsb", "xls", "ods", "csv", "html"
+XLSX, XLSB, XLS, ODS, CSV, HTML, XML2003 = "xlsx", "xlsb", "xls", "ods", "csv", "html", "xml2003"
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Elements may carry a namespace prefix (`<x:c r="A1">`, as the OpenXML SDK writes them).
@@ -46,7 +46,7 @@ class Rejected(Exception):
 class Sniffed:
     """What a file really is, and what the pre-check learnt on the way."""
 
-    kind: str  # XLSX | XLSB | XLS | ODS | CSV | HTML
+    kind: str  # XLSX | XLSB | XLS | ODS | CSV | HTML | XML2003
     modified: datetime | None = None  # the workbook's own saved time (naive UTC)
     text: str | None = None  # decoded text for CSV / HTML
 
@@ -173,7 +173,7 @@ def _sniff_text(data: bytes) -> Sniffed:
         raise Rejected("not_a_workbook", "无法识别的文件内容")
     head = text[:4096].lstrip().lower()
     if head.startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in head:
-        raise Rejected("file_unreadable", "Excel 2003 XML 格式")
+        return Sniffed(XML2003, text=text)
     if head.startswith("<") and ("<table" in text[: 1 << 20].lower() or "<html" in head):
         return Sniffed(HTML, text=text)
     return Sniffed(CSV, text=text)
