@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import random
+import sys
 import zipfile
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pytest
 import xlsxwriter
 from msoffcrypto.format.ooxml import OOXMLFile
 
-from targetbook.read import read_returns
+from targetbook.read import read_return, read_returns
 
 PLAN = ["序号", "单位", "创先争优目标", "亮点工作计划"]
 
@@ -237,3 +238,12 @@ def test_far_merged_range_is_clipped(tmp_path):
     (src,) = read_returns([path], workers=1)
     assert (src.status, src.issues) == ("ok", [])
     assert src.tables[0].frame["单位"].tolist() == ["温塘村"]
+
+
+def test_ole_files_without_olefile(tmp_path, monkeypatch):
+    # olefile is optional: the stream names in the OLE directory still tell the kinds apart.
+    monkeypatch.setitem(sys.modules, "olefile", None)
+    enc = build(tmp_path, "encrypted.xlsx")
+    assert [i.rule for i in read_return(enc).issues] == ["file_encrypted"]
+    xls = read_return(Path(__file__).parent / "data" / "seed000_annex.xls")
+    assert xls.status == "ok" and len(xls.tables) == 1

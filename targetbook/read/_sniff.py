@@ -146,25 +146,39 @@ def _check_sheet(name: str, xml: bytes) -> None:
 
 
 def _sniff_ole(data: bytes) -> Sniffed:
-    import olefile  # noqa: PLC0415 - only OLE2 files need it
-
+    try:
+        import olefile
+    except ImportError:  # olefile is optional: fall back to the directory's stream names
+        return _sniff_ole_names(data)
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))
     except Exception as exc:  # olefile raises bare OSError/struct errors on broken files
         raise Rejected("file_unreadable", f"OLE 文件已损坏：{exc}") from None
     with ole:
-        # An encrypted .xlsx is an OLE2 container holding the encrypted zip.
-        if ole.exists("EncryptedPackage"):
-            raise Rejected("file_encrypted")
-        if ole.exists("WordDocument"):
-            raise Rejected("not_a_workbook", "Word 文档")
-        if not (ole.exists("Workbook") or ole.exists("Book")):
-            raise Rejected("not_a_workbook", "未知的 OLE 文件")
+        streams = {"/".join(entry) for entry in ole.listdir()}
+        _ole_kind(streams)
         try:
             saved = ole.get_metadata().last_saved_time
         except Exception:  # metadata is optional and often malformed; mtime is the fallback
             saved = None
     return Sniffed(XLS, saved if isinstance(saved, datetime) else None)
+
+
+def _sniff_ole_names(data: bytes) -> Sniffed:
+    # Directory entries hold UTF-16LE stream names; good enough to tell the kinds apart.
+    names = ("EncryptedPackage", "WordDocument", "Workbook", "Book")
+    _ole_kind({n for n in names if n.encode("utf-16-le") + b"\0\0" in data})
+    return Sniffed(XLS)
+
+
+def _ole_kind(streams: set[str]) -> None:
+    # An encrypted .xlsx is an OLE2 container holding the encrypted zip.
+    if "EncryptedPackage" in streams:
+        raise Rejected("file_encrypted")
+    if "WordDocument" in streams:
+        raise Rejected("not_a_workbook", "Word 文档")
+    if not streams & {"Workbook", "Book"}:
+        raise Rejected("not_a_workbook", "未知的 OLE 文件")
 
 
 def _sniff_text(data: bytes) -> Sniffed:
