@@ -202,6 +202,7 @@ PARAM_DOC_NUMBER = "文号"  # 南桐党政办发〔2022〕14号
 PARAM_DATE = "日期"  # 2022年6月28日 (or a date cell)
 PARAM_RECIPIENTS = "主送"  # 各村、社区，机关各部门：
 PARAM_REMARK = "备注"  # printed under the notice's annex tables
+PARAM_ANNOTATION = "附注"  # 此件公开发布: printed in parentheses under the date
 REPORT_PARAM_COLUMNS = ("项目", "值")
 REPORT_BULLETIN = "通报"  # the results bulletin (default)
 REPORT_NOTICE = "通知"  # the notice publishing annexes 1–3 (seed 000)

@@ -317,6 +317,9 @@ def signature(doc) -> None:
     p.paragraph_format.right_indent = CHAR * 2
     p = para(doc, "{{ date }}", "落款")
     p.paragraph_format.right_indent = CHAR * 2
+    para(doc, "{%p if annotation %}")
+    para(doc, "（{{ annotation }}）")
+    para(doc, "{%p endif %}")
 
 
 def colophon(doc) -> None:

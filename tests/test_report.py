@@ -32,6 +32,7 @@ PARAMS = {
     L.PARAM_DOC_NUMBER: "南桐党政办发〔2022〕14号",
     L.PARAM_DATE: "2022年6月28日",
     L.PARAM_REMARK: "区考核组指万东镇、南桐镇、关坝镇、青年镇。",
+    L.PARAM_ANNOTATION: "此件公开发布",
 }
 
 
@@ -281,6 +282,7 @@ def test_html_notice_has_annexes_with_every_seed_unit():
     for _, unit, target, _ in seed_units():
         assert unit in text and target.split("\n")[0] in text
     assert "备注：区考核组" in text and tags.count("table") == 3
+    assert "（此件公开发布）" in text
 
 
 def test_html_escapes_return_text_and_never_runs_it():
@@ -314,6 +316,7 @@ def test_docx_notice_text_and_layout(tmp_path):
     out = render_docx(ctx, L.REPORT_NOTICE, tmp_path / "通知.docx")
     text = docx_text(out)
     assert ctx.notice_title in text and "附件：1. 部门2022年度创先争优目标和亮点工作计划" in text
+    assert "2022年6月28日\n（此件公开发布）" in text
     for _, unit, target, plan in seed_units():
         assert f"|{unit}|{target}|{plan}" in text
     document = docx.Document(str(out))

@@ -135,6 +135,7 @@ def _params(params: dict | None, year: int | str | None, today: dt.date | None) 
         "date": p.get(L.PARAM_DATE) or format_date(today or dt.date.today()),
         "recipients": p.get(L.PARAM_RECIPIENTS) or "各村、社区，机关各部门：",
         # The template prints `备注：`; a 参数 value that already starts with it keeps one.
+        "annotation": p.get(L.PARAM_ANNOTATION, "").strip("（）()"),
         "remark": re.sub(r"^备注\s*[：:]\s*", "", p.get(L.PARAM_REMARK, "")),
     }
 

@@ -134,6 +134,7 @@ class ReportContext:
     year: str
     recipients: str
     remark: str
+    annotation: str
     masthead: str
     masthead_half_points: int
     plan_title: str
