@@ -44,27 +44,33 @@ def build(n_units: int, n_items: int, seed: int = 1):
         awards=[Award("综合优胜奖", "", "", 3), Award("单项先进", "", "各项", 1)],
         settings=Settings(full_marks=None, tie_break=(items[0].name,)),
     )
-    previous = pd.DataFrame({L.UNIT: [u.name for u in units[::2]],
-                             "名次": rng.integers(1, n_units // 3, len(units[::2]))})
+    previous = pd.DataFrame(
+        {
+            L.UNIT: [u.name for u in units[::2]],
+            "名次": rng.integers(1, n_units // 3, len(units[::2])),
+        }
+    )
     cons = Consolidation(registry=Registry(units))
     return cons, rules, Records(scoring=frame), previous
 
 
 def main(n_units: int = 10_000, n_items: int = 20) -> float:
-    """Time score + rank; print the figures; return the total seconds."""
+    """Time score + rank; print the figures; return the CPU seconds of rank (score included)."""
     cons, rules, records, previous = build(n_units, n_items)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     scored = score(cons, rules, records)
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     result = rank(cons, rules, scores=records, previous=previous)
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), time.process_time()
     ranked = result.ranks["名次"].notna().sum()
     print(f"units={n_units} items={n_items} score rows={len(scored.rows):,} ranked={ranked:,}")
-    print(f"score only: {t1 - t0:.2f} s   rank (score included): {t2 - t1:.2f} s")
-    return t2 - t1
+    # CPU time as well: on a busy machine the wall clock measures the neighbours too.
+    print(f"score only: {t1 - t0:.2f} s wall, {c1 - c0:.2f} s CPU")
+    print(f"rank (score included): {t2 - t1:.2f} s wall, {c2 - c1:.2f} s CPU")
+    return c2 - c1
 
 
 if __name__ == "__main__":
     args = [int(a) for a in sys.argv[1:3]]
     seconds = main(*args)
-    print("OK: under 2 s" if seconds < 2 else "SLOW: 2 s or more")
+    print("OK: under 2 s CPU" if seconds < 2 else "SLOW: 2 s CPU or more")

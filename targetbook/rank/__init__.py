@@ -120,11 +120,17 @@ def rank(
     frame["_cat"] = frame[L.CATEGORY].map({c: n for n, c in enumerate(L.CATEGORIES)})
     frame = frame.sort_values(["_cat", "名次"], na_position="last", kind="stable")
     ranks = frame[list(L.RANK_COLUMNS)].reset_index(drop=True)
-    own = {"ranks": {r[L.UNIT]: r for r in ranks.to_dict("records")}, "items": _item_ranks(rows)}
+    annexes = getattr(consolidation, "annexes", None) or {}
+    named = {u for f in annexes.values() if L.UNIT in f for u in f[L.UNIT]}
+    mine = ranks[ranks[L.UNIT].isin(named)]
+    own = {
+        "ranks": {r[L.UNIT]: r for r in mine.to_dict("records")},
+        "items": _item_ranks(rows, named),
+    }
     records = rules.records + _records(scores)
     from targetbook.rank.achieve import achievement
 
-    achieved = achievement(getattr(consolidation, "annexes", {}), records, own)
+    achieved = achievement(annexes, records, own)
     year = getattr(consolidation, "year", None)
     cats = {u.name: u.category for u in sc.units}
     progress = (getattr(consolidation, "others", None) or {}).get(L.PROGRESS_KIND)
@@ -204,6 +210,7 @@ def _grade(frame: pd.DataFrame, rules: Rules, issues: list[Issue]) -> None:
 def _award(frame: pd.DataFrame, rows: pd.DataFrame, rules: Rules, issues: list[Issue]) -> None:
     s = rules.settings
     got: dict[str, list[str]] = {}
+    sums = None  # per item and unit, computed once when an item award needs it
     eligible = frame[(frame["否决"] == "") & frame["名次"].notna()]
     for award in rules.awards:
         for cat in L.CATEGORIES if award.category == "" else (award.category,):
@@ -220,9 +227,13 @@ def _award(frame: pd.DataFrame, rows: pd.DataFrame, rules: Rules, issues: list[I
                 else [award.item]
             )
             for item in items:
-                per = rows[(rows[L.ITEM] == item) & rows[L.UNIT].isin(cands[L.UNIT])]
-                per = per.groupby(L.UNIT, sort=False)["得分"].sum()
-                per = per[per > 0].rename("分").reset_index()
+                if sums is None:
+                    sums = rows.groupby([L.ITEM, L.UNIT], sort=False)["得分"].sum()
+                    scored_items = set(sums.index.get_level_values(0))
+                if item not in scored_items:
+                    continue
+                per = sums.xs(item, level=0)
+                per = per[per.index.isin(cands[L.UNIT]) & (per > 0)].rename("分").reset_index()
                 if per.empty:
                     continue
                 per["名次"] = competition_rank(per.assign(c=0), ["c"], ["分"])
@@ -232,12 +243,16 @@ def _award(frame: pd.DataFrame, rows: pd.DataFrame, rules: Rules, issues: list[I
     frame["奖项"] = frame[L.UNIT].map(lambda u: "、".join(got.get(u, [])))
 
 
-def _item_ranks(rows: pd.DataFrame) -> dict[str, dict[str, float]]:
-    """{item: {unit: rank of its item score within its category}} (for 目标达成)."""
+def _item_ranks(rows: pd.DataFrame, named: set[str]) -> dict[str, dict[str, float]]:
+    """{item: {unit: rank of its item score within its category}} for the units `named` in
+    the annexes (for 目标达成); the ranks are taken among all units of the category."""
+    if not named:
+        return {}
     scored = rows[~rows["方法"].astype(str).str.startswith((L.M_BONUS, L.M_PENALTY, VETO_ROW))]
     per = scored.groupby([L.ITEM, L.CATEGORY, L.UNIT], sort=False)["得分"].sum().reset_index()
     per["名次"] = per.groupby([L.ITEM, L.CATEGORY])["得分"].rank(method="min", ascending=False)
     out: dict[str, dict[str, float]] = {}
+    per = per[per[L.UNIT].isin(named)]
     for item, unit, place in zip(per[L.ITEM], per[L.UNIT], per["名次"], strict=True):
         out.setdefault(item, {})[unit] = place
     return out

@@ -127,7 +127,10 @@ def tie_groups(frame: pd.DataFrame, rank: str, score: str) -> list[tuple[float, 
     ranked = frame[frame[rank].notna()].sort_values(rank, kind="stable")
     out: list[tuple[float, list[str]]] = []
     last = None
-    for unit, r, s in zip(ranked[L.UNIT], ranked[rank], ranked[score], strict=True):
+    units = ranked[L.UNIT].to_numpy(dtype=object)
+    ranks = ranked[rank].to_numpy(dtype=float)
+    scores = ranked[score].to_numpy(dtype=float)
+    for unit, r, s in zip(units, ranks, scores, strict=True):
         if r == last:
             out[-1][1].append(unit)
         else:

@@ -47,17 +47,20 @@ def previous_ranks(previous) -> dict[str, float]:
     frame = getattr(previous, "ranks", previous)
     if frame is None or len(frame) == 0 or L.UNIT not in frame or "名次" not in frame:
         return {}
-    out: dict[str, float] = {}
-    for unit, place in zip(frame[L.UNIT], frame["名次"], strict=True):
-        value = pd.to_numeric(pd.Series([place]), errors="coerce").iloc[0]
-        if text(unit) and pd.notna(value):
-            out[key(unit)] = float(value)
-    return out
+    places = pd.to_numeric(frame["名次"], errors="coerce").to_numpy(dtype=float)
+    names = frame[L.UNIT].to_numpy(dtype=object)
+    return {
+        key(u): float(p) for u, p in zip(names, places, strict=True) if not np.isnan(p) and text(u)
+    }
 
 
 def progress_places(frame: pd.DataFrame, previous) -> tuple[pd.Series, pd.Series]:
     """(上年名次, 进位 = 上年名次 − 名次); blank for units new this year or unranked."""
     last = previous_ranks(previous)
-    before = frame[L.UNIT].map(lambda u: last.get(key(u), np.nan)).astype(float)
+    before = pd.Series(
+        [last.get(key(u), np.nan) for u in frame[L.UNIT].to_numpy(dtype=object)],
+        index=frame.index,
+        dtype=float,
+    )
     moved = before - frame["名次"].astype(float)
     return before, moved

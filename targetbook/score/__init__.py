@@ -20,7 +20,7 @@ from targetbook.rules.model import Records, Rules
 from targetbook.rules.settings import period_group
 from targetbook.score.adjust import VETO_FRAME_COLUMNS, adjustments, vetoes
 from targetbook.score.inputs import Resolver, build_inputs
-from targetbook.score.methods import METHOD_FUNCS, fmt, max_points
+from targetbook.score.methods import METHOD_FUNCS, fmt, fmt_many, max_points
 
 # The 得分 sheet: labels.SCORE_COLUMNS plus 期间 (blank unless periods are weighted).
 SCORE_FRAME_COLUMNS = (*L.SCORE_COLUMNS, L.PERIOD)
@@ -62,25 +62,28 @@ def score(consolidation, rules: Rules, records: Records | None = None) -> Scores
 
 def _score_items(inputs: pd.DataFrame, rules: Rules, issues: list[Issue]) -> pd.DataFrame:
     out = []
+    groups = inputs.groupby(["category", "item"], sort=False).indices if len(inputs) else {}
     for cat in L.CATEGORIES:
-        of_cat = inputs[inputs["category"] == cat]
-        if of_cat.empty:
-            continue
         for item in rules.items_for(cat):
-            if item.is_adjustment:
+            where = groups.get((cat, item.name))
+            if item.is_adjustment or where is None:
                 continue
-            rows = of_cat[of_cat["item"] == item.name]
+            rows = inputs.iloc[where]
             if item.period:
                 rows = rows[rows["period"].map(period_group) == period_group(item.period)]
             if rows.empty:
                 continue
             scores, notes = METHOD_FUNCS[item.method](item, rows)
+            scores = np.asarray(scores, dtype=float)
             entered = pd.to_numeric(rows["entered"], errors="coerce").to_numpy(dtype=float)
-            top = max_points(item)
-            for n in np.flatnonzero(~np.isnan(entered)):
-                value = entered[n]
-                note = f"考核打分录入 {fmt(value)} 分"
-                if value > top:
+            given = ~np.isnan(entered)
+            notes = np.asarray(notes, dtype=object)
+            if given.any():
+                top = max_points(item)
+                over = given & (entered > top)
+                shown = fmt_many(entered[given])
+                notes[given] = "考核打分录入 " + shown + " 分"
+                for n in np.flatnonzero(over):
                     r = rows.iloc[n]
                     issues.append(
                         issue(
@@ -88,16 +91,16 @@ def _score_items(inputs: pd.DataFrame, rules: Rules, issues: list[Issue]) -> pd.
                             file=r["src_file"],
                             sheet=r["src_sheet"],
                             cell=r["src_cell"],
-                            value=fmt(value),
+                            value=fmt(entered[n]),
                             points=fmt(top),
                         )
                     )
-                    note += f"，超过满分按 {fmt(top)} 分计"
-                    value = top
-                scores[n] = value
-                notes[n] = note
-            basis = rows["basis"].fillna("").astype(str).to_numpy()
-            notes = [f"{n}（{b}）" if b else n for n, b in zip(notes, basis, strict=True)]
+                    notes[n] += f"，超过满分按 {fmt(top)} 分计"
+                scores[given] = np.minimum(entered[given], top)
+            basis = rows["basis"].to_numpy(dtype=object)
+            has = basis != ""
+            if has.any():
+                notes[has] = notes[has] + "（" + basis[has] + "）"
             out.append(
                 pd.DataFrame(
                     {
@@ -120,29 +123,40 @@ def _score_items(inputs: pd.DataFrame, rules: Rules, issues: list[Issue]) -> pd.
 
 def _missing(units, with_data, inputs, rules, issues) -> pd.DataFrame:
     """A 0 row (and a warning) for each item without data of a unit that has other data."""
-    have = set(zip(inputs["unit"], inputs["item"], strict=True))
-    rows = []
-    for u in units:
-        if u.name not in with_data:
-            continue  # a unit without any data is reported once by rank (unit_no_scores)
-        for item in rules.items_for(u.category):
-            if item.is_adjustment or (u.name, item.name) in have:
-                continue
-            issues.append(issue("score_input_missing", unit=u.name, item=item.name))
-            rows.append(
-                {
-                    L.CATEGORY: u.category,
-                    L.UNIT: u.name,
-                    L.ITEM: item.name,
-                    "方法": item.method,
-                    "满分": item.points,
-                    "得分": 0.0,
-                    "计算依据": "无考核数据，计0分",
-                    "来源": "",
-                    L.PERIOD: "",
-                }
-            )
-    return pd.DataFrame(rows, columns=list(SCORE_FRAME_COLUMNS))
+    expected = pd.DataFrame(
+        [(u.name, u.category) for u in units if u.name in with_data], columns=["unit", "cat"]
+    )
+    catalogue = pd.DataFrame(
+        [
+            (c, i.name, i.method, i.points)
+            for c in L.CATEGORIES
+            for i in rules.items_for(c)
+            if not i.is_adjustment
+        ],
+        columns=["cat", "item", "method", "points"],
+    )
+    if expected.empty or catalogue.empty:
+        return pd.DataFrame(columns=list(SCORE_FRAME_COLUMNS))
+    cross = expected.merge(catalogue, on="cat", sort=False)
+    have = inputs[["unit", "item"]].drop_duplicates().assign(_have=True)
+    cross = cross.merge(have, on=["unit", "item"], how="left", sort=False)
+    gaps = cross[cross["_have"].isna()]
+    for u, i in zip(gaps["unit"], gaps["item"], strict=True):
+        issues.append(issue("score_input_missing", unit=u, item=i))
+    return pd.DataFrame(
+        {
+            L.CATEGORY: gaps["cat"].to_numpy(),
+            L.UNIT: gaps["unit"].to_numpy(),
+            L.ITEM: gaps["item"].to_numpy(),
+            "方法": gaps["method"].to_numpy(),
+            "满分": gaps["points"].to_numpy(dtype=float),
+            "得分": 0.0,
+            "计算依据": "无考核数据，计0分",
+            "来源": "",
+            L.PERIOD: "",
+        },
+        columns=list(SCORE_FRAME_COLUMNS),
+    )
 
 
 def _order(rows: pd.DataFrame, units: list[Unit], rules: Rules) -> pd.DataFrame:

@@ -19,6 +19,16 @@ def fmt(x: object) -> str:
     return "0" if s == "-0" else s
 
 
+def fmt_many(values: np.ndarray) -> np.ndarray:
+    """`fmt` of many numbers at once (the 200,000 entered scores of a large run)."""
+    rounded = np.round(np.asarray(values, dtype=float), 4)
+    whole = rounded == np.round(rounded)
+    out = np.where(
+        whole, np.char.mod("%d", np.nan_to_num(rounded).astype(np.int64)), rounded.astype(str)
+    ).astype(object)
+    return out
+
+
 def max_points(item: Item) -> float:
     """The most an item can earn (完成率 bonuses included)."""
     if item.method == L.M_RATE and item.bonus_per_pct:
@@ -205,9 +215,9 @@ def by_pass(item: Item, rows: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     return scores, notes
 
 
-def by_direct(item: Item, rows: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+def by_direct(item: Item, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """直接打分: the office's score (entered rows are handled by the caller)."""
-    return np.zeros(len(rows)), ["未录入得分，计0分"] * len(rows)
+    return np.zeros(len(rows)), np.full(len(rows), "未录入得分，计0分", dtype=object)
 
 
 METHOD_FUNCS = {
