@@ -309,15 +309,16 @@ def rank(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="通报文件（.docx 或 .html）。",
+    help="输出文件（.docx 或 .html）；文件名含“通知”时生成通知（附件1–3），否则生成通报。",
 )
 @_guarded
 def report(ranked: Path, out: Path) -> None:
-    """由排名工作簿生成通报（.docx 或 .html）。"""
-    if out.suffix.lower() not in (".docx", ".html"):
-        raise click.BadParameter("输出文件须为 .docx 或 .html", param_hint="--out")
-    _stage("report", "render_report")(ranked, out)
-    click.echo(f"输出：{out}")
+    """由排名工作簿生成通报（或通知），.docx 或 .html。"""
+    from targetbook import labels
+
+    kind = labels.REPORT_NOTICE if labels.REPORT_NOTICE in out.stem else labels.REPORT_BULLETIN
+    written = _stage("report", "render_report")(ranked, out, kind=kind)
+    click.echo(f"输出：{written}")
 
 
 @cli.command("parse-target")

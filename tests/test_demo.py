@@ -142,3 +142,8 @@ def test_cli_rank_and_report_on_the_demo_campaign(demo, tmp_path):
     result = CliRunner().invoke(cli, ["report", str(ranked), "--out", str(html)])
     assert result.exit_code == 0, result.output
     assert "麒麟村" in html.read_text(encoding="utf-8")
+    notice = tmp_path / "通知.html"  # the file name picks the notice with annexes 1–3
+    result = CliRunner().invoke(cli, ["report", str(ranked), "--out", str(notice)])
+    assert result.exit_code == 0, result.output
+    page = notice.read_text(encoding="utf-8")
+    assert all(a["title"] in page for a in SEED["annexes"])
