@@ -408,6 +408,26 @@ def test_render_report_reads_the_ranked_workbook(tmp_path):
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["通报.html", "通知.docx"]
 
 
+def test_notice_from_a_workbook_with_headerless_params_and_a_date_cell(tmp_path):
+    import datetime as dt
+
+    book = make_book(
+        tmp_path / "汇总.xlsx",
+        {
+            L.annex_sheet(L.VILLAGE): [
+                list(L.KIND_COLUMNS[L.PLAN_KIND]),
+                [1, "温塘村", "目标", "计划"],
+                ["备注：仅示例"],
+            ],
+            L.SHEET_PARAMS: [["乡镇", "关坝镇"], ["日期", dt.datetime(2023, 3, 5)], ["年度", 2023]],
+        },
+    )
+    text, _ = html_text(render_report(book, tmp_path / "通知.html", "notice").read_text("utf-8"))
+    assert "关坝镇党政办公室文件" in text and "2023年3月5日印发" in text
+    assert "附件：2. 村2023年度创先争优目标和亮点工作计划" in text and "温塘村" in text
+    assert "仅示例" not in text and "附件1" not in text
+
+
 def test_render_report_reads_what_write_ranking_writes(tmp_path):
     from targetbook.rank import Ranking
     from targetbook.score import SCORE_FRAME_COLUMNS

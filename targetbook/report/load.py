@@ -53,8 +53,10 @@ def frame_below_header(grid: pd.DataFrame, required: tuple[str, ...]) -> pd.Data
 
 def _params(grid: pd.DataFrame) -> dict[str, object]:
     table = frame_below_header(grid, L.REPORT_PARAM_COLUMNS)
-    if table is None:
-        table = grid.iloc[:, :2]
+    if table is None:  # no 项目|值 header: the first two columns are key and value
+        if grid.shape[1] < 2:
+            return {}
+        table = grid.iloc[:, :2].copy()
         table.columns = list(L.REPORT_PARAM_COLUMNS)
     key, value = L.REPORT_PARAM_COLUMNS
     out: dict[str, object] = {}
@@ -85,8 +87,8 @@ def read_ranked(path: str | Path) -> RankedBook:
             table = frame_below_header(grid, (L.UNIT, L.TARGET))
             if table is not None:
                 # A remark line (备注：…) under the table is not a unit.
-                first = table.iloc[:, 0].map(_key) if len(table.columns) else table
-                table = table.loc[~first.str.startswith(L.NON_DATA_MARKERS)]
+                first = [_key(v) for v in table.iloc[:, 0]]
+                table = table.loc[[not v.startswith(L.NON_DATA_MARKERS) for v in first]]
                 book.annexes[category] = table.reset_index(drop=True)
     if L.SHEET_MISSING in grids:
         book.missing = frame_below_header(grids[L.SHEET_MISSING], (L.UNIT,))
