@@ -105,8 +105,8 @@ def _rows(frame: pd.DataFrame | None) -> list[pd.Series]:
     return [row for _, row in frame.iterrows()]
 
 
-def _categories(*frames: pd.DataFrame | None, extra: list[str] = ()) -> list[str]:
-    seen = [c for c in L.CATEGORIES]
+def _categories(*frames: pd.DataFrame | None, extra: tuple[str, ...] = ()) -> list[str]:
+    seen = list(L.CATEGORIES)
     for frame in frames:
         if frame is not None and L.CATEGORY in frame.columns:
             for c in frame[L.CATEGORY].map(clean_text):
@@ -117,10 +117,8 @@ def _categories(*frames: pd.DataFrame | None, extra: list[str] = ()) -> list[str
 
 
 def _params(params: dict | None, year: int | str | None, today: dt.date | None) -> dict:
+    # clean_text prints a date cell the 公文 way, so 日期 may be text or a date.
     p = {k: clean_text(v) for k, v in (params or {}).items()}
-    raw_date = (params or {}).get(L.PARAM_DATE)
-    if raw_date is not None and not isinstance(raw_date, str) and clean_text(raw_date):
-        p[L.PARAM_DATE] = format_date(raw_date)
     yr = clean_text(year) or p.get(L.PARAM_YEAR) or str((today or dt.date.today()).year)
     town = p.get(L.PARAM_TOWN) or "本镇"
     office = p.get(L.PARAM_OFFICE) or f"{town}党政办公室"
@@ -134,8 +132,8 @@ def _params(params: dict | None, year: int | str | None, today: dt.date | None) 
         "doc_number": p.get(L.PARAM_DOC_NUMBER) or f"{short}党政办发〔{yr}〕  号",
         "date": p.get(L.PARAM_DATE) or format_date(today or dt.date.today()),
         "recipients": p.get(L.PARAM_RECIPIENTS) or "各村、社区，机关各部门：",
-        # The template prints `备注：`; a 参数 value that already starts with it keeps one.
         "annotation": p.get(L.PARAM_ANNOTATION, "").strip("（）()"),
+        # The template prints `备注：`; a 参数 value that already starts with it keeps one.
         "remark": re.sub(r"^备注\s*[：:]\s*", "", p.get(L.PARAM_REMARK, "")),
     }
 
@@ -274,7 +272,7 @@ def build_context(
     p = _params(params, year, today)
     missing_units = _missing_units(missing)
     unit_category = _unit_categories(registry) | _unit_categories(missing)
-    cats = _categories(ranks, achievement, extra=list((annexes or {}).keys()))
+    cats = _categories(ranks, achievement, extra=tuple(annexes or {}))
     all_rows = [_rank_row(r) for r in _rows(ranks)]
     results = []
     for category in cats:
