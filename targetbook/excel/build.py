@@ -246,8 +246,7 @@ def copy_control_workbook(dest_dir: str | Path) -> Path:
 def main(argv: list[str] | None = None) -> None:
     """`python -m targetbook.excel.build [OUT]`: rebuild the control workbook."""
     args = sys.argv[1:] if argv is None else argv
-    default = Path(__file__).resolve().parents[2] / "workbooks" / L.CONTROL_WORKBOOK
-    out = Path(args[0]) if args else default
+    out = Path(args[0]) if args else control_workbook()
     print(build_workbook(out))
 
 
