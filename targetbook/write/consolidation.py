@@ -106,19 +106,25 @@ def _annex(wb, fmts: Formats, category: str, year: object, frame: pd.DataFrame |
         ws.set_column(col, col, width)
         put_text(ws, header, col, label, fmts.side_header)
     frame = frame if frame is not None else pd.DataFrame(columns=[*L.KIND_COLUMNS[L.PLAN_KIND]])
-    columns = [*L.KIND_COLUMNS[L.PLAN_KIND], *L.PROVENANCE]
-    values = [_column(frame, c) for c in columns]
+    units, targets, plans, files, sheets = (
+        _cells(frame, c, False) for c in (L.UNIT, L.TARGET, L.PLAN, L.SRC_FILE, L.SRC_SHEET)
+    )
+    rows = _cells(frame, L.SRC_ROW, True)
     row = header
-    for row, cells in enumerate(zip(*values, strict=True), header + 1):
-        ws.set_row(row, row_height([_text(v) for v in cells[1:4]], ANNEX_WIDTHS[1:]))
-        ws.write_number(row, 0, row - header, fmts.center)  # 序号 renumbered 1…n
-        put_text(ws, row, 1, _text(cells[1]), fmts.center)
-        put_text(ws, row, 2, _text(cells[2]), fmts.cell)
-        put_text(ws, row, 3, _text(cells[3]), fmts.cell)
-        put_text(ws, row, 4, _text(cells[4]), fmts.side)
-        put_text(ws, row, 5, _text(cells[5]), fmts.side)
-        if _finite(cells[6]):
-            ws.write_number(row, 6, int(cells[6]), fmts.side)
+    for i, (unit, target, plan) in enumerate(zip(units, targets, plans, strict=True)):
+        row = header + 1 + i
+        ws.set_row(row, row_height((unit or "", target or "", plan or ""), ANNEX_WIDTHS[1:]))
+        ws.write_number(row, 0, i + 1, fmts.center)  # 序号 renumbered 1…n
+        for col, value, fmt in (
+            (1, unit, fmts.center), (2, target, fmts.cell), (3, plan, fmts.cell),
+            (4, files[i], fmts.side), (5, sheets[i], fmts.side), (6, rows[i], fmts.side),
+        ):  # fmt: skip
+            if value.__class__ is str:
+                ws.write_string(row, col, value, fmt)
+            elif value is not None:
+                ws.write_number(row, col, value, fmt)
+            elif col < 4:
+                ws.write_blank(row, col, None, fmt)  # keep the printed borders
     print_setup(ws, header, row, 3)
 
 
@@ -128,24 +134,32 @@ def _table(ws, fmts: Formats, frame: pd.DataFrame, columns: Sequence[str]) -> No
         put_text(ws, 0, col, label, fmts.header)
         width = 40 if label in WIDE else 10 if label in NUMERIC else 16
         ws.set_column(col, col, width, fmts.side if label in L.PROVENANCE else None)
-    numeric = [label in NUMERIC for label in columns]
     write_string, write_number = ws.write_string, ws.write_number
-    values = [_column(frame, c) for c in columns]
+    values = [_cells(frame, c, c in NUMERIC) for c in columns]
     for row, cells in enumerate(zip(*values, strict=True), 1):
         for col, value in enumerate(cells):
-            if numeric[col] and not isinstance(value, str):
-                if _finite(value):
-                    write_number(row, col, float(value))
-            else:
-                text = _text(value)
-                if text:
-                    write_string(row, col, text[:MAX_TEXT])
+            if value.__class__ is str:
+                write_string(row, col, value)
+            elif value is not None:
+                write_number(row, col, value)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(frame), 1), len(columns) - 1)
 
 
-def _column(frame: pd.DataFrame, label: str) -> list:
-    return frame[label].tolist() if label in frame.columns else [None] * len(frame)
+def _cells(frame: pd.DataFrame, label: str, numeric: bool) -> list[str | float | None]:
+    """A column as cells to write: text (cut to Excel's limit), a finite number, or None."""
+    if label not in frame.columns:
+        return [None] * len(frame)
+    out: list[str | float | None] = []
+    for value in frame[label].tolist():
+        if value.__class__ is str:
+            out.append(value[:MAX_TEXT] if value else None)
+        elif numeric and _finite(value):
+            out.append(float(value))
+        else:
+            text = _text(value)
+            out.append(text[:MAX_TEXT] if text and not numeric else None)
+    return out
 
 
 def _text(value: object) -> str:
