@@ -22,6 +22,7 @@ from targetbook.rank.grades import assign_grades, lower_one, pick, tie_groups
 from targetbook.rank.order import competition_rank, progress_places, tie_flags
 from targetbook.rank.progress import schedule, warnings
 from targetbook.rules.model import Records, Rules
+from targetbook.rules.sheets import key
 from targetbook.score import SCORE_FRAME_COLUMNS, VETO_FRAME_COLUMNS, Scores, score
 
 VETO_ROW = "一票否决"
@@ -121,10 +122,10 @@ def rank(
     frame = frame.sort_values(["_cat", "名次"], na_position="last", kind="stable")
     ranks = frame[list(L.RANK_COLUMNS)].reset_index(drop=True)
     annexes = getattr(consolidation, "annexes", None) or {}
-    named = {u for f in annexes.values() if L.UNIT in f for u in f[L.UNIT]}
-    mine = ranks[ranks[L.UNIT].isin(named)]
+    named = {key(u) for f in annexes.values() if L.UNIT in f for u in f[L.UNIT]}
+    mine = ranks[ranks[L.UNIT].map(key).isin(named)]
     own = {
-        "ranks": {r[L.UNIT]: r for r in mine.to_dict("records")},
+        "ranks": {key(r[L.UNIT]): r for r in mine.to_dict("records")},
         "items": _item_ranks(rows, named),
     }
     records = rules.records + _records(scores)
@@ -252,9 +253,9 @@ def _item_ranks(rows: pd.DataFrame, named: set[str]) -> dict[str, dict[str, floa
     per = scored.groupby([L.ITEM, L.CATEGORY, L.UNIT], sort=False)["得分"].sum().reset_index()
     per["名次"] = per.groupby([L.ITEM, L.CATEGORY])["得分"].rank(method="min", ascending=False)
     out: dict[str, dict[str, float]] = {}
-    per = per[per[L.UNIT].isin(named)]
+    per = per[per[L.UNIT].map(key).isin(named)]
     for item, unit, place in zip(per[L.ITEM], per[L.UNIT], per["名次"], strict=True):
-        out.setdefault(item, {})[unit] = place
+        out.setdefault(item, {})[key(unit)] = place
     return out
 
 

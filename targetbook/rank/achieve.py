@@ -73,13 +73,13 @@ def _overall(subject) -> bool:
 
 def _own(target: dict, unit: str, own: dict) -> dict | None:
     kind, subject, scope = target["kind"], text(target["subject"]), key(target["scope"])
-    row = own["ranks"].get(unit)
+    row = own["ranks"].get(key(unit))
     if row is None:
         return None
     if kind == "rank" and scope in OWN_SCOPES:
         item = _item_of(subject, own["items"])
         if item is not None:
-            place = own["items"][item].get(unit)
+            place = own["items"][item].get(key(unit))
             return None if place is None else {"rank": int(place)}
         if _overall(subject) and not math.isnan(row["名次"]):
             return {"rank": int(row["名次"])}

@@ -31,7 +31,7 @@ def text(value: object) -> str:
             return ""
         if value.is_integer():
             return str(int(value))
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return str(value).strip()  # names keep their own width: key() is for matching
 
 
 def letter(position: int) -> str:
@@ -63,7 +63,7 @@ def number(value: object, *, percent: bool = False) -> float | None:
             return None
         v = float(value)
         return v * 100 if percent and 0 < abs(v) <= 1 else v
-    s = text(value).replace(",", "")
+    s = unicodedata.normalize("NFKC", text(value)).replace(",", "")
     if not s:
         return None
     m = _NUM.match(s)
