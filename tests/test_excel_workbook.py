@@ -87,8 +87,9 @@ def test_libreoffice_opens_workbook_and_binds_buttons(tmp_path):
     text = fods.read_text(encoding="utf-8")
     bound = re.findall(r"vnd\.sun\.star\.script:VBAProject\.(\w+)\.(\w+)\?language=Basic", text)
     assert bound == [("Buttons", sub) for _, sub, _, _ in build.BUTTONS]
-    # LibreOffice decompressed the module sources too.
+    # LibreOffice decompressed the module sources too, to the last chunk.
     assert f"XLWINGS_VERSION As String = &quot;{xlwings.__version__}&quot;" in text
+    assert "GetFullName = found_path" in text  # near the end of xlwings.bas (46 KB)
     labels = re.findall(r'<form:button [^>]*form:label="([^"]+)"', text)
     assert labels == [caption for caption, _, _, _ in build.BUTTONS]
 
