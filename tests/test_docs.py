@@ -79,3 +79,15 @@ def test_every_command_and_option_has_help(name):
     result = CliRunner().invoke(cli, [name, "--help"])
     assert result.exit_code == 0
     assert command.help.strip().splitlines()[0] in result.output
+
+
+def test_readme_first_screen_has_the_two_commands_that_ci_runs():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_block = readme.split("```bash\n", 1)[1].split("```", 1)[0]
+    demo, tests = first_block.strip().splitlines()
+    assert demo.endswith("python3 -m targetbook demo") and "pip install" in demo
+    assert tests.endswith("python3 -m pytest") and '".[test]"' in tests
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert tests in ci.splitlines()  # verbatim, as its own line
+    for name in DESIGN_COMMANDS:
+        assert f"targetbook {name}" in readme, name
