@@ -74,8 +74,16 @@ KIND_NAMES = {
 KIND_COLUMNS: dict[str, tuple[str, ...]] = {
     PLAN_KIND: (SEQ, UNIT, TARGET, PLAN),
     PROGRESS_KIND: (
-        UNIT, INDICATOR, MEASURE, TARGET_VALUE, ACTUAL_VALUE, RATE,
-        PROGRESS_TEXT, PROBLEMS, NEXT_STEPS, EVIDENCE,
+        UNIT,
+        INDICATOR,
+        MEASURE,
+        TARGET_VALUE,
+        ACTUAL_VALUE,
+        RATE,
+        PROGRESS_TEXT,
+        PROBLEMS,
+        NEXT_STEPS,
+        EVIDENCE,
     ),
     BENCHMARK_KIND: (UNIT, PEER, PEER_ITEM, PEER_STANDARD),
     FEATURE_KIND: (UNIT, FEATURE_ITEM, FEATURE_CONTENT),
@@ -177,15 +185,44 @@ SHEET_SCORING = "考核打分"
 CATEGORY = "类别"
 GROUP = "考核组"
 RANK_COLUMNS = (
-    CATEGORY, GROUP, UNIT, "总分", "名次", "并列", "组内名次", "上年名次", "进位",
-    "等次", "奖项", "否决", "否决事由",
+    CATEGORY,
+    GROUP,
+    UNIT,
+    "总分",
+    "名次",
+    "并列",
+    "组内名次",
+    "上年名次",
+    "进位",
+    "等次",
+    "奖项",
+    "否决",
+    "否决事由",
 )
 SCORE_COLUMNS = (CATEGORY, UNIT, "项目", "方法", "满分", "得分", "计算依据", "来源")
 ACHIEVEMENT_COLUMNS = (
-    CATEGORY, UNIT, "目标原文", "类型", "范围", "保", "争", "实际", "判定", "来源",
+    CATEGORY,
+    UNIT,
+    "目标原文",
+    "类型",
+    "范围",
+    "保",
+    "争",
+    "实际",
+    "判定",
+    "来源",
 )
 WARNING_COLUMNS = (
-    CATEGORY, UNIT, INDICATOR, TARGET_VALUE, ACTUAL_VALUE, RATE, "序时进度", "差距", "预警", "来源",
+    CATEGORY,
+    UNIT,
+    INDICATOR,
+    TARGET_VALUE,
+    ACTUAL_VALUE,
+    RATE,
+    "序时进度",
+    "差距",
+    "预警",
+    "来源",
 )
 
 
@@ -216,7 +253,12 @@ RULES_GRADES = "等次"
 RULES_AWARDS = "奖项"
 RULES_SETTINGS = "设置"
 RULES_SHEETS = (
-    RULES_ITEMS, RULES_ADJUSTMENTS, RULES_VETOES, RULES_GRADES, RULES_AWARDS, RULES_SETTINGS,
+    RULES_ITEMS,
+    RULES_ADJUSTMENTS,
+    RULES_VETOES,
+    RULES_GRADES,
+    RULES_AWARDS,
+    RULES_SETTINGS,
 )
 
 ITEM = "项目"
@@ -238,8 +280,24 @@ UNACCEPTABLE = "不允许值"
 DIRECTION = "方向"
 NOTE = "说明"
 ITEM_COLUMNS = (
-    CATEGORY, ITEM, POINTS, METHOD, INDICATOR, BONUS_PER_PCT, BONUS_CAP, SHORT_PER_PCT, FLOOR,
-    THRESHOLD, STEP, STEP_POINTS, RANK_POINTS, SATISFIED, UNACCEPTABLE, DIRECTION, PERIOD, NOTE,
+    CATEGORY,
+    ITEM,
+    POINTS,
+    METHOD,
+    INDICATOR,
+    BONUS_PER_PCT,
+    BONUS_CAP,
+    SHORT_PER_PCT,
+    FLOOR,
+    THRESHOLD,
+    STEP,
+    STEP_POINTS,
+    RANK_POINTS,
+    SATISFIED,
+    UNACCEPTABLE,
+    DIRECTION,
+    PERIOD,
+    NOTE,
 )
 # methods
 M_RATE = "完成率"
@@ -284,8 +342,19 @@ S_YELLOW = "黄灯差距"
 S_RED = "红灯差距"
 S_SCHEDULE = "序时进度"
 SETTING_KEYS = (
-    S_FULL_MARKS, S_VETO_ITEMS, S_VETO_EFFECT, S_TIE_BREAK, S_QUOTA_ROUNDING, S_QUOTA_TIE,
-    S_PERIOD_WEIGHTS, S_BONUS_CAP, S_PENALTY_CAP, S_DECIMALS, S_YELLOW, S_RED, S_SCHEDULE,
+    S_FULL_MARKS,
+    S_VETO_ITEMS,
+    S_VETO_EFFECT,
+    S_TIE_BREAK,
+    S_QUOTA_ROUNDING,
+    S_QUOTA_TIE,
+    S_PERIOD_WEIGHTS,
+    S_BONUS_CAP,
+    S_PENALTY_CAP,
+    S_DECIMALS,
+    S_YELLOW,
+    S_RED,
+    S_SCHEDULE,
 )
 # veto effects
 V_FAIL = "不合格"
@@ -358,6 +427,7 @@ PARAM_RESULTS_DIR = "成果文件夹"
 PARAM_PREVIOUS = "上年排名文件"  # optional: last year's 排名.xlsx (进位)
 PARAM_SCORES = "打分文件"  # optional: offices' 考核打分 workbook
 LOG_COLUMNS = ("时间", "按钮", "结果", "说明")
+SCORING_FILE = "考核打分.xlsx"  # offices' scores beside the control workbook (optional)
 
 # --- validate.py: message fragments --------------------------------------------------------
 UNIT_HINT = "，是否为“{}”？"  # appended to unit_unknown when a close registry name exists
@@ -387,6 +457,8 @@ TARGET_KIND_NAMES = {
 # --- write.templates (consolidation area, continued) ---------------------------------------
 TEMPLATE_KIND_TITLE = "{category}{year}年度{name}"  # 村2022年度指标进度 (template sheet titles)
 SOURCE_UNITS = "报送单位"  # 来源: units each file reported (after SOURCE_COLUMNS)
+CONSOLIDATED_UNREADABLE = "汇总文件 {path} 无法读取（{reason}），请重新运行“汇总”"
+NOT_CONSOLIDATED = "{path} 不是汇总文件（缺少“{sheet}”等工作表），请选择“汇总”生成的 汇总.xlsx"
 
 # --- rank stage (rules/score/rank): 外部结果 sheet (results from outside, for 目标达成) -------
 SCOPE = "范围"

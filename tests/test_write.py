@@ -15,7 +15,7 @@ from test_consolidate import T0, kind_table, make_registry, plan_table, source
 
 from targetbook import labels as L
 from targetbook.consolidate import consolidate, load_consolidation
-from targetbook.errors import issue
+from targetbook.errors import TargetbookError, issue
 from targetbook.write import consolidation as writer
 from targetbook.write import write_consolidation
 
@@ -220,3 +220,15 @@ def test_streamed_mode_writes_the_same_cells(written, tmp_path, monkeypatch):
     assert cells(streamed) == cells(in_memory)
     back = load_consolidation(streamed)
     assert back.issues == cons.issues and back.rows == cons.rows
+
+
+def test_load_consolidation_refuses_other_files(tmp_path, book):
+    other = book("returns.xlsx", {"附件2": [["序号", "单位", "创先争优目标"]]})
+    with pytest.raises(TargetbookError):
+        load_consolidation(other)
+    with pytest.raises(TargetbookError):
+        load_consolidation(tmp_path / "missing.xlsx")
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(TargetbookError):
+        load_consolidation(broken)

@@ -14,7 +14,7 @@ from python_calamine import CalamineWorkbook
 
 from targetbook import labels as L
 from targetbook.consolidate import UNMATCHED_COLUMNS, Consolidation, Duplicate
-from targetbook.errors import Issue
+from targetbook.errors import Issue, TargetbookError
 from targetbook.read import Source
 from targetbook.registry import Registry, Unit
 from targetbook.write._common import atomic_path
@@ -234,8 +234,14 @@ def _registry_frame(cons: Consolidation) -> pd.DataFrame:
 
 def load_consolidation(path: str | Path) -> Consolidation:
     """Read back a 汇总.xlsx written by write_consolidation (the rank stage's input)."""
-    book = CalamineWorkbook.from_path(str(path))
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types as well as OSError
+        raise TargetbookError(L.CONSOLIDATED_UNREADABLE.format(path=path, reason=exc)) from exc
     sheets = set(book.sheet_names)
+    if not {L.annex_sheet(c) for c in L.CATEGORIES} <= sheets:
+        first = L.annex_sheet(L.DEPARTMENT)
+        raise TargetbookError(L.NOT_CONSOLIDATED.format(path=path, sheet=first))
 
     def rows(name: str) -> list[list]:
         return book.get_sheet_by_name(name).to_python() if name in sheets else []
