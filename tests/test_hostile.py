@@ -184,24 +184,22 @@ def test_hostile_files_among_good_ones(tmp_path):
 
 
 def test_worker_killed_by_calamine_costs_one_file(tmp_path, monkeypatch):
-    # Without the pre-check calamine really aborts the worker; the pool replaces it.
+    # Without the pre-check calamine really aborts the worker mid-batch; the files of that
+    # batch are read again one by one, and only the culprit fails.
     import targetbook.read._sniff as sniff
 
     monkeypatch.setattr(sniff, "_check_sheet", lambda name, xml: None)
-    paths = [
-        good(tmp_path / "a.xlsx", "温塘村"),
-        stray_far_cell(tmp_path / "b.xlsx"),
-        good(tmp_path / "c.xlsx", "营寨村"),
-        good(tmp_path / "d.xlsx", "石桥村"),
-    ]
-    sources = read_returns(paths, workers=1)
-    assert [s.status for s in sources] == ["ok", "error", "ok", "ok"]
-    assert [i.rule for i in sources[1].issues] == ["file_unreadable"]
-    assert [s.tables[0].frame["单位"].iloc[0] for s in sources if s.tables] == [
-        "温塘村",
-        "营寨村",
-        "石桥村",
-    ]
+    units = [f"单位{i}" for i in range(12)]
+    paths = [good(tmp_path / f"{i:02d}.xlsx", u) for i, u in enumerate(units)]
+    paths.insert(7, stray_far_cell(tmp_path / "07b.xlsx"))
+    sources = read_returns(paths, workers=1)  # batches of three files
+    assert [s.file for s in sources] == [str(p) for p in paths]
+    assert [s.status for s in sources].count("ok") == 12
+    assert (sources[7].status, [i.rule for i in sources[7].issues]) == (
+        "error",
+        ["file_unreadable"],
+    )
+    assert [s.tables[0].frame["单位"].iloc[0] for s in sources if s.tables] == units
 
 
 def test_lying_zip_sizes_are_caught(tmp_path):

@@ -1,9 +1,11 @@
 """Read many returns in worker processes that a hostile file can crash without harm.
 
-A small hand-rolled pool (not concurrent.futures): the parent always knows which file a
-worker is on, so a worker that dies (calamine aborts, the memory limit hits) or hangs
-costs exactly that file, which becomes an Issue; the worker is replaced and the rest of
-its batch is read by the others.
+A small hand-rolled pool (not concurrent.futures, whose pool breaks as a whole when one
+worker dies). Workers take batches of files and send results back a few at a time, so a
+thousand small returns cost a few dozen pipe messages. When a worker dies (calamine
+aborts, the memory limit hits) or hangs, the files of its batch not yet sent back are read
+again one by one in fresh workers: the file that fails alone is the culprit and becomes an
+Issue; every other file is still read.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from targetbook.read._one import read_return
 DEFAULT_TIMEOUT = 60.0  # seconds per file; a real return reads in milliseconds
 DEFAULT_MEMORY = 3 << 30  # address-space limit per worker (Linux)
 _BATCH_MAX = 32
+_FLUSH_SECONDS = 0.2  # a worker sends what it has at least this often (progress, timeouts)
 
 Item = tuple[int, str, str]  # (position, path, display)
 
@@ -49,6 +52,8 @@ def _worker(conn: Connection, memory_limit: int | None) -> None:
             return
         if batch is None:
             return
+        ready: list[tuple[int, Source]] = []
+        flushed = time.monotonic()
         for pos, path, display in batch:
             try:
                 src = read_return(path, display)
@@ -56,8 +61,11 @@ def _worker(conn: Connection, memory_limit: int | None) -> None:
                 src = _failed(path, display, "file_too_large", "内存不足")
             except Exception as exc:  # a bug must cost one file, not the run
                 src = _failed(path, display, "file_unreadable", f"{type(exc).__name__}: {exc}")
-            conn.send((pos, src))
-        conn.send(None)
+            ready.append((pos, src))
+            if time.monotonic() - flushed > _FLUSH_SECONDS:
+                conn.send(ready)
+                ready, flushed = [], time.monotonic()
+        conn.send(ready)
 
 
 def _failed(path: str, display: str, rule: str, reason: str = "", **params: object) -> Source:
@@ -80,6 +88,15 @@ class _Slot:
         child.close()
         self.batch: deque[Item] = deque()
         self.since = time.monotonic()
+
+    def give(self, batch: list[Item]) -> None:
+        """Hand a batch to the worker (a worker that died idle fails at its next read)."""
+        self.batch = deque(batch)
+        self.since = time.monotonic()
+        try:
+            self.conn.send(batch)
+        except OSError:
+            pass  # its sentinel is ready: the batch is retried file by file
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -125,54 +142,41 @@ def read_returns(
             progress(done, total)
 
     def lose(slot: _Slot, rule: str, **params: object) -> None:
-        """The worker is gone: its current file failed, the rest of its batch goes back."""
-        if slot.batch:
-            pos, path, display = slot.batch.popleft()
-            finish(pos, _failed(path, display, rule, **params))
-        if slot.batch:
-            todo.appendleft(list(slot.batch))
+        """The worker is gone. Alone with one file, that file failed; else retry one by one."""
         slots.remove(slot)
         slot.stop(kill=True)
+        if len(slot.batch) == 1:
+            pos, path, display = slot.batch[0]
+            finish(pos, _failed(path, display, rule, **params))
+        else:
+            todo.extendleft([item] for item in reversed(slot.batch))
 
     try:
         while done < total:
-            for slot in list(slots):
-                if not slot.batch and todo:
-                    batch = todo.popleft()
-                    try:
-                        slot.conn.send(batch)
-                    except OSError:  # died while idle: nothing of the batch was read
-                        todo.appendleft(batch)
-                        slots.remove(slot)
-                        slot.stop(kill=True)
-                        continue
-                    slot.batch = deque(batch)
-                    slot.since = time.monotonic()
+            for slot in [s for s in slots if not s.batch]:
+                if todo:
+                    slot.give(todo.popleft())
+                else:
+                    slots.remove(slot)
+                    slot.stop()
             while todo and len(slots) < n_workers:
                 slot = _Slot(ctx, memory_limit)
                 slots.append(slot)
-                slot.batch = deque(todo.popleft())
-                slot.conn.send(list(slot.batch))
+                slot.give(todo.popleft())
             busy = [s for s in slots if s.batch]
-            now = time.monotonic()
-            wait_for = max(0.0, min(s.since + timeout for s in busy) - now) if busy else 0.1
-            ready = set(
-                wait([s.conn for s in busy] + [s.proc.sentinel for s in busy], timeout=wait_for)
-            )
+            wait_for = max(0.0, min(s.since for s in busy) + timeout - time.monotonic())
+            ready = set(wait([s.conn for s in busy] + [s.proc.sentinel for s in busy], wait_for))
             for slot in busy:
-                if slot.conn in ready:
-                    try:
-                        while slot.conn.poll():
-                            msg = slot.conn.recv()
-                            if msg is not None:
-                                pos, src = msg
-                                slot.batch.popleft()
-                                finish(pos, src)
-                            slot.since = time.monotonic()
-                    except (EOFError, OSError):
-                        lose(slot, "file_unreadable", reason=_death(slot))
-                        continue
-                if slot.proc.sentinel in ready and not slot.conn.poll():
+                try:
+                    while slot.conn.poll():
+                        for pos, src in slot.conn.recv():
+                            slot.batch.popleft()
+                            finish(pos, src)
+                        slot.since = time.monotonic()
+                except (EOFError, OSError):
+                    lose(slot, "file_unreadable", reason=_death(slot))
+                    continue
+                if slot.proc.sentinel in ready and slot.batch:
                     lose(slot, "file_unreadable", reason=_death(slot))
                 elif slot.batch and time.monotonic() - slot.since > timeout:
                     lose(slot, "read_timeout", seconds=f"{timeout:g}")
