@@ -383,3 +383,33 @@ def test_rank_files_end_to_end(tmp_path, book):
         "veto": None,
     }
     assert [i["rule"] for i in doc["issues"]] == ["unit_no_scores"]
+
+
+def test_demo_rules_express_seed_003_with_marked_examples(tmp_path):
+    from targetbook.demo_rules import DEFAULT_UNITS, VETOED, demo_scores, write_demo_rules
+    from targetbook.rules import load_rules, load_scores
+
+    rules_obj, issues = load_rules(write_demo_rules(tmp_path / "考核细则.xlsx"))
+    assert issues == []
+    s = rules_obj.settings
+    assert s.veto_items == ("党风廉政建设", "社会治安综合治理", "计划生育", "安全生产")
+    assert {i.method for i in rules_obj.items} == set(L.METHODS)
+    assert [(a.name, a.category, a.quota) for a in rules_obj.awards][:2] == [
+        ("综合工作目标优胜奖", L.VILLAGE, 1),
+        ("综合工作目标优胜奖", L.DEPARTMENT, 1),
+    ]
+    records, issues = load_scores(demo_scores(tmp_path / "打分.xlsx"))
+    assert issues == []
+    assert set(records.scoring[L.BASIS]) == {L.EXAMPLE_MARK}
+    assert all(L.EXAMPLE_MARK in r for r in records.vetoes[L.REASON])
+    unit_list = [Unit(n, c) for c, n in DEFAULT_UNITS]
+    assert len(unit_list) == 34
+    result = rank(cons(unit_list), rules_obj, scores=records)
+    assert [i.rule for i in result.issues] == ["adjustment_capped"]
+    villages = result.ranks[result.ranks[L.CATEGORY] == L.VILLAGE]
+    first, second = villages.iloc[0], villages.iloc[1]
+    assert (first[L.UNIT], first["名次"], first["奖项"]) == (VETOED, 1, "")
+    assert first["否决"] == "党风廉政建设"
+    assert "综合工作目标优胜奖" in second["奖项"]
+    departments = result.ranks[result.ranks[L.CATEGORY] == L.DEPARTMENT]
+    assert "综合工作目标优胜奖" in departments.iloc[0]["奖项"]

@@ -182,7 +182,7 @@ def _order(rows: pd.DataFrame, units: list[Unit], rules: Rules) -> pd.DataFrame:
 def _totals(rows: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, pd.Series]:
     """Σ 得分 per unit; with 期间权重, Σ over groups of weight × mean of the periods' sums."""
     s = rules.settings
-    rows = rows.assign(得分=pd.to_numeric(rows["得分"], errors="coerce").fillna(0.0))
+    rows = rows.assign(得分=pd.to_numeric(rows["得分"], errors="coerce").fillna(0.0).round(4))
     if rows.empty:
         return rows, pd.Series(dtype=float)
     weights = s.period_weights

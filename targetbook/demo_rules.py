@@ -1,0 +1,351 @@
+"""Seed 003's scheme as a 考核细则, with example scores for the demo's 34 units (示例数据).
+
+Seed 003 (争先进位目标管理实施方案): 常规工作 党风廉政建设、社会治安综合治理、计划生育、
+信访工作、安全生产; 中心工作 "三农"、新农村建设、招商引资、财政; 综合工作目标优胜奖 for one
+行政村 and one 机关站所; 单项工作先进奖; 党风廉政建设、社会治安综合治理、计划生育、安全生产
+一票否决 for the award. The points, parameters and every score are invented for the demo —
+one item per method, so the demo shows each formula — and are marked 示例数据 wherever
+they are written.
+
+    write_demo_rules(path)            the 考核细则 workbook
+    demo_scores(path, units=None)     考核打分 / 加扣分 / 否决 / 外部结果 (a --scores file)
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+import xlsxwriter
+
+from targetbook import labels as L
+from targetbook.write._common import atomic_path
+
+YEAR = 2022
+VETO_ITEMS = ("党风廉政建设", "社会治安综合治理", "计划生育", "安全生产")
+TIE_BREAK = "创先争优目标"
+BONUS, PENALTY = "创新与特色加分", "通报批评扣分"
+# 类别 | 项目 | 分值 | 方法 | 指标 | 超额每1%加 | 加分上限 | 短缺每1%扣 | 最低分 | 起评线 | 每低 |
+# 每档扣 | 名次分 | 满意值 | 不允许值 | 方向 | 期间 | 说明
+ITEMS = (
+    ("", "党风廉政建设", 10, L.M_DIRECT, *[None] * 13, "纪委打分；一票否决项"),
+    ("", "社会治安综合治理", 10, L.M_DIRECT, *[None] * 13, "平安办打分；一票否决项"),
+    (
+        "",
+        "计划生育",
+        10,
+        L.M_RATE,
+        "计划生育率",
+        None,
+        None,
+        0.5,
+        0,
+        80,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "每低1个百分点扣0.5分，低于80%不计分；一票否决项",
+    ),
+    (
+        "",
+        "信访工作",
+        10,
+        L.M_EFFICACY,
+        "越级访次数",
+        *[None] * 8,
+        0,
+        5,
+        L.LOWER_IS_BETTER,
+        None,
+        "功效系数法：0次满分，5次及以上0分",
+    ),
+    ("", "安全生产", 10, L.M_PASS, "安全事故零伤亡", *[None] * 12, "达标得满分；一票否决项"),
+    (
+        "",
+        "三农工作",
+        15,
+        L.M_RATE,
+        "山药种植面积",
+        0.1,
+        1.5,
+        0.3,
+        0,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "超额每1%加0.1分，封顶1.5分；每低1%扣0.3分",
+    ),
+    (
+        "",
+        "招商引资",
+        10,
+        L.M_RATE,
+        "招商引资到位资金",
+        None,
+        None,
+        None,
+        0,
+        85,
+        3,
+        0.5,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "低于目标任务数85%不记分，每低3个百分点扣0.5分",
+    ),
+    (
+        "",
+        "财政工作",
+        15,
+        L.M_RANK,
+        "税收完成率",
+        None,
+        None,
+        None,
+        10,
+        None,
+        None,
+        None,
+        "15、14、13、12、11、10",
+        None,
+        None,
+        None,
+        None,
+        "按完成率排名赋分，第7名起10分",
+    ),
+    ("", TIE_BREAK, 10, L.M_DIRECT, *[None] * 13, "督查办对照年初目标打分；并列时比较此项"),
+    ("", BONUS, 5, L.M_BONUS, *[None] * 13, "累计不超过5分"),
+    ("", PENALTY, 5, L.M_PENALTY, *[None] * 13, "累计不超过5分"),
+)
+SETTINGS = (
+    (L.S_FULL_MARKS, 100),
+    (L.S_VETO_ITEMS, "、".join(VETO_ITEMS)),
+    (L.S_VETO_EFFECT, L.V_NO_HONOURS),  # seed 003: the veto bars the 综合优胜奖
+    (L.S_TIE_BREAK, TIE_BREAK),
+    (L.S_QUOTA_ROUNDING, L.ROUND_DOWN),
+    (L.S_QUOTA_TIE, L.TIE_STRICT),
+    (L.S_DECIMALS, 2),
+    (L.S_YELLOW, 10),
+    (L.S_RED, 30),
+)
+GRADES = (
+    ("优秀", "", 90, None, "30%"),
+    ("良好", "", 80, None, None),
+    ("合格", "", 60, None, None),
+    ("不合格", "", None, None, None),
+)
+# 单项工作先进奖 on two 中心工作 items (continuous figures; `各项` would award every item,
+# and items most units max out would end in ties).
+AWARDS = (
+    ("综合工作目标优胜奖", L.VILLAGE, "", 1, None),
+    ("综合工作目标优胜奖", L.DEPARTMENT, "", 1, None),
+    *(("单项工作先进奖", "", item, 1, None) for item in ("三农工作", "财政工作")),
+)
+# The best example scores, then a veto record from 纪委 (arriving after the scores, as they
+# do): the 综合优胜奖 passes to the next village.
+VETOED = "麒麟村"
+VETOES = ((VETOED, "党风廉政建设", "村干部违纪被立案查处（示例数据）", date(YEAR, 11, 2)),)
+UNSAFE = "营寨村"  # 安全生产 不达标 (the 达标 method's other outcome)
+ADJUSTMENTS = (  # 麒麟村's two bonuses exceed the item's cap of 5 (封顶)
+    ("温塘村", BONUS, 2, "获评区级文明村（示例数据）", "区文明委通报"),
+    ("麒麟村", BONUS, 3, "乡村振兴示范村获市级表彰（示例数据）", "市委办通报"),
+    ("麒麟村", BONUS, 3, "创新工作被市级推广（示例数据）", "市委办简报"),
+    ("平安办", PENALTY, -1, "信息报送迟报被通报（示例数据）", "镇党政办通报"),
+)
+# 外部结果: results from outside the town (district rankings, awards) for 目标达成.
+EXTERNAL = (
+    ("党政办  （党群办、人大办）", "政务信息工作", "全区镇街", 2, None, None, None),
+    ("经发办", "规上工业产值", "区考核组", 1, None, None, None),
+    ("民政社事办", "社区养老服务社会化运营率", "", None, 45, None, None),
+    ("应急办", "安全生产和自然灾害防治工作", "全区一类单位", None, None, "一等奖", None),
+    ("农服中心", "农村人居环境整治成效", "全区", None, None, None, "是"),
+    ("麒麟村", "违建", "", None, 0, None, None),
+)
+DEFAULT_UNITS = (  # seed 000's 34 units (类别, 单位) when the caller passes none
+    *(
+        (L.DEPARTMENT, n)
+        for n in (
+            "党政办  （党群办、人大办）",
+            "经发办",
+            "民政社事办",
+            "规建环保办",
+            "平安办",
+            "应急办",
+            "财政办",
+            "农服中心",
+            "文化服务中心",
+            "劳动社保所",
+            "退役军人服务站",
+            "执法队",
+            "村镇中心",
+            "产业中心",
+            "执法办  （督查办）",
+            "纪委",
+        )
+    ),
+    *(
+        (L.VILLAGE, n)
+        for n in (
+            "温塘村",
+            "营寨村",
+            "王家坝村",
+            "民权村",
+            "石桥村",
+            "南桐村",
+            "麒麟村",
+            "沙坝村",
+            "金龙村",
+            "岩门村",
+        )
+    ),
+    *(
+        (L.COMMUNITY, n)
+        for n in (
+            "南桐社区",
+            "后湾社区",
+            "八〇一社区",
+            "新工村社区",
+            "支路社区",
+            "平山社区",
+            "皂角井社区",
+            "二郎峡社区",
+        )
+    ),
+)
+
+
+def _sheet(wb, name: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+    """A titled sheet (`name（示例数据）`), the header, then rows; text via write_string."""
+    ws = wb.add_worksheet(name)
+    bold = wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
+    red = wb.add_format({"bold": True, "font_color": "#C00000"})
+    day = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws.write_string(0, 0, f"{name}（{L.EXAMPLE_MARK}：分值、参数和得分均为演示虚构）", red)
+    for col, label in enumerate(columns):
+        ws.write_string(1, col, label, bold)
+    for r, row in enumerate(rows, start=2):
+        for col, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            if isinstance(value, date):
+                ws.write_datetime(r, col, value, day)
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                ws.write_number(r, col, value)
+            else:
+                ws.write_string(r, col, str(value))
+    ws.set_column(0, len(columns) - 1, 12)
+    ws.freeze_panes(2, 0)
+
+
+def write_demo_rules(path: str | Path) -> Path:
+    """Write seed 003's 考核细则 (考核项目, 设置, 等次, 奖项), marked 示例数据, atomically."""
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False})
+        _sheet(wb, L.RULES_ITEMS, L.ITEM_COLUMNS, ITEMS)
+        _sheet(wb, L.RULES_SETTINGS, (L.KEY, L.VALUE), SETTINGS)
+        _sheet(wb, L.RULES_GRADES, L.GRADE_COLUMNS, GRADES)
+        _sheet(wb, L.RULES_AWARDS, L.AWARD_COLUMNS, AWARDS)
+        wb.close()
+    return target
+
+
+def example_scores(units: Iterable[tuple[str, str]] | None = None) -> list[tuple]:
+    """考核打分 rows (单位 项目 得分 完成值 目标值 名次 期间 依据): invented, reproducible."""
+    rnd = random.Random(YEAR)
+    rows: list[tuple] = []
+    for _, name in units or DEFAULT_UNITS:
+        level = 1.0 if name == VETOED else rnd.uniform(0.8, 0.97)
+
+        def pts(points: float, level=level) -> float:
+            return round(points * min(1.0, level + rnd.uniform(-0.04, 0.04)) * 2) / 2
+
+        mark = L.EXAMPLE_MARK
+        rows += [
+            (name, "党风廉政建设", pts(10), None, None, None, L.PERIOD_YEAR, mark),
+            (name, "社会治安综合治理", pts(10), None, None, None, L.PERIOD_YEAR, mark),
+            (name, "计划生育", None, round(85 * (level + 0.05), 1), 85, None, L.PERIOD_YEAR, mark),
+            (
+                name,
+                "信访工作",
+                None,
+                rnd.choice((0, 0, 1, 2, 3)) if name != VETOED else 0,
+                None,
+                None,
+                L.PERIOD_YEAR,
+                mark,
+            ),
+            (
+                name,
+                "安全生产",
+                "不达标" if name == UNSAFE else "达标",
+                None,
+                None,
+                None,
+                L.PERIOD_YEAR,
+                mark,
+            ),
+            (
+                name,
+                "三农工作",
+                None,
+                round(1000 * (level + rnd.uniform(0.02, 0.2))),
+                1000,
+                None,
+                L.PERIOD_YEAR,
+                mark,
+            ),
+            (
+                name,
+                "招商引资",
+                None,
+                round(1000 * (level + rnd.uniform(-0.1, 0.12))),
+                1000,
+                None,
+                L.PERIOD_YEAR,
+                mark,
+            ),
+            (
+                name,
+                "财政工作",
+                None,
+                round(100 * (level + rnd.uniform(-0.05, 0.1)), 2),
+                None,
+                None,
+                L.PERIOD_YEAR,
+                mark,
+            ),
+            (name, TIE_BREAK, pts(10), None, None, None, L.PERIOD_YEAR, mark),
+        ]
+    return rows
+
+
+def demo_scores(path: str | Path, units: Iterable[tuple[str, str]] | None = None) -> Path:
+    """Write the offices' example entries (考核打分, 加扣分, 否决, 外部结果) for `units`
+    ((类别, 单位) pairs; default seed 000's 34), marked 示例数据; a `--scores` file."""
+    target = Path(path)
+    units = list(units or DEFAULT_UNITS)
+    names = {n for _, n in units}
+    with atomic_path(target) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False})
+        _sheet(wb, L.SHEET_SCORING, L.SCORING_COLUMNS, example_scores(units))
+        _sheet(
+            wb, L.RULES_ADJUSTMENTS, L.ADJUSTMENT_COLUMNS, [r for r in ADJUSTMENTS if r[0] in names]
+        )
+        _sheet(wb, L.RULES_VETOES, L.VETO_COLUMNS, [r for r in VETOES if r[0] in names])
+        _sheet(wb, L.SHEET_EXTERNAL, L.EXTERNAL_COLUMNS, [r for r in EXTERNAL if r[0] in names])
+        wb.close()
+    return target
