@@ -459,6 +459,8 @@ TEMPLATE_KIND_TITLE = "{category}{year}年度{name}"  # 村2022年度指标进�
 SOURCE_UNITS = "报送单位"  # 来源: units each file reported (after SOURCE_COLUMNS)
 CONSOLIDATED_UNREADABLE = "汇总文件 {path} 无法读取（{reason}），请重新运行“汇总”"
 NOT_CONSOLIDATED = "{path} 不是汇总文件（缺少“{sheet}”等工作表），请选择“汇总”生成的 汇总.xlsx"
+FONT_BODY = "宋体"  # workbook fonts (as in the seed notice's annex tables)
+FONT_HEADING = "黑体"
 
 # --- rank stage (rules/score/rank): 外部结果 sheet (results from outside, for 目标达成) -------
 SCOPE = "范围"

@@ -7,8 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from targetbook import labels as L
 
-FONT = "宋体"
-LINE_HEIGHT = 14.5  # points per wrapped line of 11pt 宋体
+LINE_HEIGHT = 14.5  # points per wrapped line of the 11pt body font
 # Column widths (Excel character units) for the seed-000 annex: 序号 | 单位 | 目标 | 计划.
 ANNEX_WIDTHS = (6, 20, 50, 58)
 PROVENANCE_WIDTHS = (30, 14, 8)
@@ -20,9 +19,9 @@ class Formats:
     """The workbook's formats, created once (XlsxWriter slows down with one per cell)."""
 
     def __init__(self, wb) -> None:
-        base = {"font_name": FONT, "font_size": 11, "valign": "vcenter"}
+        base = {"font_name": L.FONT_BODY, "font_size": 11, "valign": "vcenter"}
         boxed = {**base, "border": 1, "text_wrap": True}
-        self.annex_no = wb.add_format({**base, "font_name": "黑体", "font_size": 14})
+        self.annex_no = wb.add_format({**base, "font_name": L.FONT_HEADING, "font_size": 14})
         self.title = wb.add_format(
             {**base, "bold": True, "font_size": 18, "align": "center", "text_wrap": True}
         )

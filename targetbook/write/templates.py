@@ -44,7 +44,7 @@ def write_templates(registry: Registry, out_dir: str | Path, *, year: int | str)
 
 def _safe(name: str) -> str:
     """A unit name usable as a file name on Windows (no \\ / : * ? " < > | or spaces)."""
-    return _UNSAFE.sub("_", name).strip("._") or "单位"
+    return _UNSAFE.sub("_", name).strip("._") or L.UNIT
 
 
 def _write_return(
