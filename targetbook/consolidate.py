@@ -85,7 +85,17 @@ class Consolidation:
 def consolidate(
     sources: list[Source], registry: Registry | None, *, year: int | None = None
 ) -> Consolidation:
-    """Pure: validated tables of many sources → one Consolidation (dedup, 未报送, order)."""
+    """Pure: validated tables of many sources → one Consolidation (dedup, 未报送, order).
+
+    Policies (every input row ends in an output frame or in an Issue):
+    - one unit twice in one file's plan rows: merged into the first row (distinct texts
+      joined by a line break), `duplicate_row` at the second row;
+    - one unit's rows of a kind in several files: the newest file's rows are kept (saved
+      time, unknown oldest, ties → later in the input), `duplicate_unit` at each dropped
+      row and one Duplicate record;
+    - plan rows whose unit is blank or unknown go to `unmatched` (never printed in the
+      annexes); other kinds keep such rows at the end with an empty 类别.
+    """
     tables = [t for s in sources for t in s.tables]
     frames, found = validate_tables(tables, registry) if tables else ({}, [])
     cells = {(t.file, t.sheet): t for t in tables}
