@@ -195,9 +195,9 @@ def _short(name: str, limit: int = 10) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
-def build_chart(rows: list[RankRow], *, width: int = 640, bar_height: int = 18) -> Chart:
+def build_chart(rows: list[RankRow], *, width: int = 640, bar_height: int = 14) -> Chart:
     """Bar geometry for the totals of one category (vetoed units flagged)."""
-    label_width, gap, value_room = 130, 6, 56
+    label_width, gap, value_room = 130, 5, 56
     values = [_number(r.total) or 0.0 for r in rows]
     top = max(values, default=0.0)
     scale_max = max(10.0, math.ceil(top / 10.0) * 10.0)
