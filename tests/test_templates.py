@@ -84,12 +84,16 @@ def test_annex_template_prefills_all_units_of_the_category(tmp_path):
 def test_long_unit_lists_and_odd_names(tmp_path):
     units = [Unit(f"很长的单位名称第{i:03d}号", L.VILLAGE) for i in range(40)]
     units.append(Unit("a/b:c 村", L.VILLAGE))
+    units.append(Unit('引号"村', L.COMMUNITY))
     paths = write_templates(Registry(units), tmp_path, year=2022)
     assert paths[-3].name == "附件1-部门.xlsx" and paths[40].name == "村-a_b_c_村.xlsx"
     ws = openpyxl.load_workbook(paths[-2])["附件2 村"]
     # more than Excel's 255 characters: units stay pre-filled, without a dropdown
     assert validations(ws) == {}
     assert ws.cell(PLAN_FIRST_ROW + 40, 2).value == "a/b:c 村"
+    quoted = openpyxl.load_workbook(paths[-1])["附件3 社区"]
+    assert validations(quoted) == {} and quoted.cell(PLAN_FIRST_ROW, 2).value == '引号"村'
+    assert paths[41].name == "社区-引号_村.xlsx"
 
 
 def test_filled_template_reads_back_clean(tmp_path):

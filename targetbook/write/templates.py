@@ -120,7 +120,8 @@ def _rows_sheet(
 
 def _unit_list(ws, first: int, last: int, col: int, names: list[str]) -> None:
     """Restrict 单位 to the template's units (when the list fits Excel's 255-character rule)."""
-    if names and len(",".join(names)) <= LIST_LIMIT and not any("," in n for n in names):
+    typed = ",".join(names)  # Excel keeps a typed list as one quoted, comma-separated string
+    if names and len(typed) <= LIST_LIMIT and not any("," in n or '"' in n for n in names):
         ws.data_validation(
             first,
             col,
