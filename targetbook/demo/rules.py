@@ -17,6 +17,7 @@ from targetbook import labels as L
 from targetbook.demo.seed import UNITS, YEAR
 
 SCORES_FILE = "考核打分.xlsx"
+VETO_EFFECT = L.V_NO_HONOURS  # seed 003: the veto applies to the award
 VETO_ITEMS = ("党风廉政建设", "社会治安综合治理", "计划生育", "安全生产")
 BONUS_ITEM = "创新与特色加分"
 PENALTY_ITEM = "通报批评扣分"
@@ -34,7 +35,7 @@ ITEMS = (
 SETTINGS = (
     (L.S_FULL_MARKS, "100"),
     (L.S_VETO_ITEMS, "、".join(VETO_ITEMS)),
-    (L.S_VETO_EFFECT, L.V_NO_HONOURS),  # seed 003: the veto applies to the award
+    (L.S_VETO_EFFECT, VETO_EFFECT),
     (L.S_TIE_BREAK, TIE_BREAK_ITEM),
     (L.S_QUOTA_TIE, L.TIE_STRICT),
     (L.S_DECIMALS, "2"),

@@ -83,6 +83,8 @@ class DemoResult:
         ranks = getattr(self.ranking, "ranks", None)
         if ranks is None or ranks.empty:
             return []
+        # Blank cells may come back as NaN (object dtype on pandas 2) or "" (str dtype on 3).
+        ranks = ranks.fillna({"奖项": "", "否决": "", "否决事由": ""})
         lines = ["排名（示例打分）："]
         for category in labels.CATEGORIES:
             rows = ranks[ranks[labels.CATEGORY] == category]
@@ -90,10 +92,9 @@ class DemoResult:
             pairs = zip(rows[labels.UNIT], rows["奖项"], strict=True)
             awarded = "、".join(f"{u}（{a}）" for u, a in pairs if a)
             lines.append(f"  {category}：第1名 {first}；奖项 {awarded or '无'}")
-        for unit, item, reason in ranks[ranks["否决"] != ""][
-            [labels.UNIT, "否决", "否决事由"]
-        ].values:
-            lines.append(f"  一票否决：{unit}（{item}：{reason}），不得评先")
+        vetoed = ranks[ranks["否决"] != ""]
+        for unit, item, reason in vetoed[[labels.UNIT, "否决", "否决事由"]].values:
+            lines.append(f"  一票否决：{unit}（{item}：{reason}），{demo_rules.VETO_EFFECT}")
         return lines
 
 
