@@ -79,7 +79,7 @@ def _failed(path: str, display: str, rule: str, reason: str = "", **params: obje
 
 
 class _Slot:
-    """One worker process and the batch it is reading."""
+    """One worker process and the files it has been given, in order."""
 
     def __init__(self, ctx, memory_limit: int | None) -> None:
         self.conn, child = ctx.Pipe()
@@ -90,9 +90,10 @@ class _Slot:
         self.since = time.monotonic()
 
     def give(self, batch: list[Item]) -> None:
-        """Hand a batch to the worker (a worker that died idle fails at its next read)."""
-        self.batch = deque(batch)
-        self.since = time.monotonic()
+        """Queue a batch for the worker (a worker that died idle fails at its next read)."""
+        if not self.batch:
+            self.since = time.monotonic()
+        self.batch.extend(batch)
         try:
             self.conn.send(batch)
         except OSError:
@@ -153,10 +154,11 @@ def read_returns(
 
     try:
         while done < total:
-            for slot in [s for s in slots if not s.batch]:
-                if todo:
+            for slot in list(slots):
+                # Keep a second batch queued in the pipe so a worker never waits for us.
+                if todo and len(slot.batch) <= size:
                     slot.give(todo.popleft())
-                else:
+                elif not slot.batch:
                     slots.remove(slot)
                     slot.stop()
             while todo and len(slots) < n_workers:
