@@ -413,3 +413,23 @@ def test_demo_rules_express_seed_003_with_marked_examples(tmp_path):
     assert "综合工作目标优胜奖" in second["奖项"]
     departments = result.ranks[result.ranks[L.CATEGORY] == L.DEPARTMENT]
     assert "综合工作目标优胜奖" in departments.iloc[0]["奖项"]
+
+
+def test_hand_made_previous_ranking_with_a_title_and_place_texts(book):
+    path = book(
+        "2021年排名.xlsx",
+        {
+            L.SHEET_RANKS: [
+                ["2021年度村考核排名"],
+                [L.UNIT, "总分", "名次"],
+                ["甲村", 90, "并列第1名"],
+                ["乙村", 90, "并列第1名"],
+                ["丙村", 80, "第三名"],
+            ],
+        },
+    )
+    previous = load_ranking(path)
+    sc = {"甲村": (50, 40), "乙村": (55, 40), "丙村": (60, 40), "丁村": (40, 30)}
+    result = rank(cons(FOUR), rules(), scores=records(sc), previous=previous)
+    got = {u: v for u, v in table(result, "上年名次", "进位").items() if not np.isnan(v[0])}
+    assert got == {"丙村": (3, 2), "乙村": (1, -1), "甲村": (1, -2)}

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import numpy as np
 import pandas as pd
 
 from targetbook import labels as L
 from targetbook.rules.sheets import key, text
+
+_CN = {c: float(n) for n, c in enumerate("一二三四五六七八九十", start=1)}
+_PLACE = re.compile(r"第?\s*(\d+|[一二三四五六七八九十])\s*名?")
 
 
 def competition_rank(frame: pd.DataFrame, by: list[str], keys: list[str]) -> pd.Series:
@@ -47,11 +53,23 @@ def previous_ranks(previous) -> dict[str, float]:
     frame = getattr(previous, "ranks", previous)
     if frame is None or len(frame) == 0 or L.UNIT not in frame or "名次" not in frame:
         return {}
-    places = pd.to_numeric(frame["名次"], errors="coerce").to_numpy(dtype=float)
+    places = place_numbers(frame["名次"])
     names = frame[L.UNIT].to_numpy(dtype=object)
     return {
         key(u): float(p) for u, p in zip(names, places, strict=True) if not np.isnan(p) and text(u)
     }
+
+
+def place_numbers(values: pd.Series) -> np.ndarray:
+    """名次 cells → numbers; a hand-made ranking may say 第3名 / 并列第1名 / 第一名."""
+    places = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, copy=True)
+    raw = values.to_numpy(dtype=object)
+    for n in np.flatnonzero(np.isnan(places)):
+        found = _PLACE.search(unicodedata.normalize("NFKC", text(raw[n])))
+        if found:
+            digits = found.group(1)
+            places[n] = float(digits) if digits.isdigit() else _CN.get(digits, np.nan)
+    return places
 
 
 def progress_places(frame: pd.DataFrame, previous) -> tuple[pd.Series, pd.Series]:

@@ -15,7 +15,8 @@ typed `85%`, `85` or as an Excel percent cell (0.85).
 - **设置** — 项目 · 值: 满分 (100; blank = no check), 否决项目 (`党风廉政建设、安全生产`),
   否决效果, 并列规则 (item names, first decides), 名额取整 (向下/四舍五入/向上), 名额并列
   (从严/从宽), 期间权重 (`年度40%、月度60%`), 加分总上限, 扣分总上限, 保留小数 (2),
-  黄灯差距 (10), 红灯差距 (30), 序时进度 (blank = from the date of the run, else year end).
+  黄灯差距 (10), 红灯差距 (30), 序时进度 (blank = the share of the year elapsed on
+  the run's date when one is given (`as_of`), else 100: a year-end assessment).
 - **等次** — 等次 · 类别 · 下限 · 名额 · 比例, best first. A unit gets the first grade
   whose 下限 it reaches and whose 名额/比例 still has room; a row with neither is the
   catch-all.
@@ -27,6 +28,9 @@ typed `85%`, `85` or as an Excel percent cell (0.85).
 - **考核打分** — 单位 · 项目 · 得分 · 完成值 · 目标值 · 名次 · 期间 · 依据: offices' entries,
   a 得分 for 直接打分 items or the inputs (完成值/目标值/名次) of any other method; they may
   also come in a separate file (`--scores`), with 加扣分 and 否决 sheets.
+- **外部结果** — 单位 · 项目 · 范围 · 名次 · 数值 · 等次 · 达成: results from outside the town
+  (a district ranking, an award, a count) that 目标达成 judges targets against; 项目 is
+  matched to the target's subject, 范围 (blank = any) to its scope, 达成 is 是/否.
 
 Methods (方法), with P = 分值, r = 完成率 in % (完成值 ÷ 目标值 × 100, or the return's 完成率):
 - **完成率**: r below 起评线 → 0; r ≥ 100 → P + min((r − 100) × 超额每1%加, 加分上限);

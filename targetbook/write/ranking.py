@@ -18,6 +18,7 @@ import xlsxwriter
 from targetbook import labels as L
 from targetbook.errors import Issue, TargetbookError
 from targetbook.rank import Ranking
+from targetbook.rank.order import place_numbers
 from targetbook.score import SCORE_FRAME_COLUMNS
 from targetbook.write._common import atomic_path
 from targetbook.write._sheets import MAX_TEXT, Formats, put_text
@@ -40,6 +41,7 @@ NUMERIC = {
     L.SRC_ROW,
     *(L.parsed(c) for c in L.NUMERIC_COLUMNS),
 }
+PLACES = {"名次", "组内名次", "上年名次"}
 WIDE = {"计算依据", "来源", "奖项", "目标原文", "否决事由", "说明", L.TARGET, L.PLAN}
 RANK_SHEETS = (
     (L.SHEET_RANKS, L.RANK_COLUMNS, "ranks"),
@@ -197,17 +199,32 @@ def write_ranking(ranking: Ranking, path: str | Path, *, consolidation=None) -> 
     return target
 
 
+def _header_row(grid: pd.DataFrame, columns: Sequence[str] | None) -> int:
+    """The first of the top rows holding 单位 (or columns[0]): staff-made workbooks (a
+    previous year's ranking typed by hand) often have a title above the header."""
+    wanted = L.UNIT if columns is None or L.UNIT in columns else columns[0]
+    for r in range(min(10, len(grid))):
+        if any(str(v).strip() == wanted for v in grid.iloc[r] if not pd.isna(v)):
+            return r
+    return 0
+
+
 def _frame(grid: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:
-    """Rows under the first row (the header) → frame; numbers back in numeric columns."""
+    """Rows under the header row → frame; numbers back in numeric columns."""
     if grid.empty:
         return pd.DataFrame(columns=list(columns or []))
-    head = ["" if pd.isna(c) else str(c) for c in grid.iloc[0]]
-    body = grid.iloc[1:].set_axis(head, axis=1).reset_index(drop=True)
+    top = _header_row(grid, columns)
+    head = ["" if pd.isna(c) else str(c).strip() for c in grid.iloc[top]]
+    body = grid.iloc[top + 1 :].set_axis(head, axis=1).reset_index(drop=True)
+    body = body.loc[:, ~pd.Index(head).duplicated()]
+    head = list(body.columns)
     body = body.loc[:, [h != "" for h in head]]
     out = {}
     for label in columns or list(body.columns):
         values = body[label] if label in body.columns else pd.Series([None] * len(body))
-        if label in NUMERIC:
+        if label in PLACES:
+            out[label] = place_numbers(values)
+        elif label in NUMERIC:
             out[label] = pd.to_numeric(values, errors="coerce").astype(float).to_numpy()
         else:
             out[label] = ["" if pd.isna(v) else str(v) for v in values]
