@@ -359,3 +359,24 @@ def test_progress_reported_once_per_return(campaign):
     inputs.progress = calls.append
     steps.validate_returns(inputs)
     assert len(calls) == 3 and "3/3" in calls[-1]
+
+
+def test_bat_steps_run_the_demo_campaign_end_to_end(tmp_path, capsys):
+    from targetbook.demo import run_demo
+    from targetbook.excel.bat import main
+    from targetbook.write.ranking import load_ranking
+
+    demo = run_demo(tmp_path / "demo")
+    root, results = demo.out_dir, demo.out_dir / L.FOLDER_RESULTS
+    expected = demo.ranking.ranks[[L.UNIT, "总分", "名次", "等次"]]
+    for name in (L.CONSOLIDATED_FILE, L.RANKED_FILE, f"{L.BULLETIN_STEM}.html"):
+        (results / name).unlink()
+    # The control workbook's 单位名录 / 考核项目 sheets are empty: the campaign's files are used.
+    steps = ["validate_returns", "consolidate_returns", "rank_units", "make_report"]
+    assert [main([step, str(root)]) for step in steps] == [0, 0, 0, 0]
+    for name in (L.CONSOLIDATED_FILE, L.RANKED_FILE, f"{L.BULLETIN_STEM}.html"):
+        assert (results / name).is_file(), name
+    got = load_ranking(results / L.RANKED_FILE).ranks[[L.UNIT, "总分", "名次", "等次"]]
+    assert len(got) == len(demo.consolidation.registry.units) > 0
+    assert got.astype(str).values.tolist() == expected.astype(str).values.tolist()
+    capsys.readouterr()

@@ -232,10 +232,18 @@ def _optional_file(inputs: Inputs, key: str) -> Path | None:
     return path
 
 
+def _no_rows(inputs: Inputs, sheet: str) -> bool:
+    return sheet not in inputs.frames or headed(inputs, sheet).empty
+
+
 def rank_units(inputs: Inputs) -> Outcome:
-    """计算排名: score and rank 成果/汇总.xlsx by the 考核细则 sheets → 成果/排名.xlsx."""
+    """计算排名: score and rank 成果/汇总.xlsx by the 考核细则 sheets → 成果/排名.xlsx.
+
+    With an empty 考核项目 sheet the campaign's 考核细则.xlsx is used; with 参数 打分文件
+    blank, the campaign's 考核打分.xlsx when present.
+    """
     from targetbook.rank import rank
-    from targetbook.rules import Records, load_scores, rules_from_frames
+    from targetbook.rules import Records, load_rules, load_scores, rules_from_frames
     from targetbook.write.consolidation import load_consolidation
     from targetbook.write.ranking import load_ranking, write_ranking
 
@@ -244,9 +252,15 @@ def rank_units(inputs: Inputs) -> Outcome:
     if not consolidated.is_file():
         raise fail("excel_run_first", path=consolidated, button="汇总")
     cons = load_consolidation(consolidated)
-    rules, issues = rules_from_frames(inputs.frames, file=inputs.file)
+    rules_file = inputs.base / L.RULES_FILE
+    if _no_rows(inputs, L.RULES_ITEMS) and rules_file.is_file():
+        rules, issues = load_rules(rules_file, file=rules_file.name)  # e.g. the demo's
+    else:
+        rules, issues = rules_from_frames(inputs.frames, file=inputs.file)
     records = Records()
     scores_file = _optional_file(inputs, L.PARAM_SCORES)
+    if scores_file is None and (inputs.base / L.SCORING_FILE).is_file():
+        scores_file = inputs.base / L.SCORING_FILE
     if scores_file is not None:
         records, more = load_scores(scores_file)
         issues += more
