@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from targetbook import labels as L
 from targetbook.consolidate import UNMATCHED_COLUMNS, Consolidation, consolidate
 from targetbook.errors import Issue
-from targetbook.read import Source, Table
+from targetbook.read import Source, Table, read_return
 from targetbook.registry import Registry, Unit
 from targetbook.write import write_consolidation
 
@@ -160,3 +160,38 @@ def test_no_formula_is_ever_written_from_input_text(texts, names):
         plain = "".join(ch for ch in text if ch.isprintable() or ch == "\n")
         if plain == text and text:
             assert text in written
+
+
+plan_cell = st.one_of(st.none(), st.sampled_from(["", " ", "目标", "=A1", "1. 甲；\n2. 乙", "5"]))
+plan_row = st.one_of(
+    st.tuples(st.integers(1, 40), st.sampled_from(UNIT_NAMES), plan_cell, plan_cell).map(list),
+    st.just([None, None, None, None]),  # a blank line
+    st.just(["合计", None, None, None]),
+    st.just(["备注：区考核组指万东镇、南桐镇", None, None, None]),
+)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(plan_row, max_size=6), min_size=1, max_size=3))
+def test_every_row_of_a_real_return_file_ends_in_the_output_or_in_an_issue(books):
+    """The same property from files on disk: the reader's drops are issues too."""
+    with tempfile.TemporaryDirectory() as tmp:
+        srcs, inputs = [], set()
+        for i, rows in enumerate(books):
+            wb = openpyxl.Workbook()
+            ws = wb.active
+            ws.title = "附件2"
+            ws.append(["附件2"])
+            ws.append([L.annex_title(L.VILLAGE, 2022)])
+            ws.append(list(L.KIND_COLUMNS[L.PLAN_KIND]))
+            for r, row in enumerate(rows, 4):
+                ws.append(row)
+                if any(v is not None and str(v).strip() for v in row):
+                    inputs.add((f"{i}.xlsx", "附件2", r))
+            wb.save(Path(tmp) / f"{i}.xlsx")
+            srcs.append(read_return(Path(tmp) / f"{i}.xlsx", f"{i}.xlsx"))
+        cons = consolidate(srcs, REGISTRY, year=2022)
+    kept = kept_rows(cons)
+    named = {issue_row(i) for i in cons.issues}
+    assert len(kept) == len(set(kept))
+    assert inputs <= set(kept) | named
