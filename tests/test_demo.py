@@ -90,7 +90,10 @@ def test_example_progress_figures_are_parsed_and_marked(demo):
     assert set(progress[labels.EVIDENCE]) == {labels.EXAMPLE_DATA}
 
 
-def test_cli_demo_runs_twice_in_the_same_folder(tmp_path):
+def test_cli_demo_runs_twice_in_the_same_folder_and_keeps_other_files(tmp_path):
+    other = tmp_path / "d" / labels.FOLDER_COLLECT / "其他单位.xlsx"
+    other.parent.mkdir(parents=True)
+    other.write_bytes(b"not the demo's")
     for _ in range(2):
         result = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path / "d")])
         assert result.exit_code == 0, result.output
@@ -98,6 +101,7 @@ def test_cli_demo_runs_twice_in_the_same_folder(tmp_path):
     assert str(tmp_path / "d") in result.stdout
     assert str(Path(labels.FOLDER_RESULTS) / labels.CONSOLIDATED_FILE) in result.stdout
     assert (tmp_path / "d" / labels.FOLDER_RESULTS / labels.CONSOLIDATED_FILE).is_file()
+    assert other.read_bytes() == b"not the demo's"
 
 
 def test_ranking_applies_the_veto_the_award_and_the_tie(demo):

@@ -121,6 +121,19 @@ def short_name(name: str) -> str:
     return name.split("（")[0].split("(")[0].strip()
 
 
+def unit_file(category: str, name: str) -> str:
+    """File name of a one-unit demo return (departments carry their annex number)."""
+    prefix = f"附件{labels.ANNEX_NUMBER[category]}-" if category == labels.DEPARTMENT else ""
+    return f"{prefix}{short_name(name)}.xlsx"
+
+
+def file_names() -> set[str]:
+    """Every file name the demo writes into 回收/ (so a rerun removes exactly those)."""
+    names = {DRAFT_FILE, CORRECTED_FILE, COMMUNITY_FILE, LATE_FILE}
+    names |= {unit_file(c, n) for c, n, _, _ in UNITS if c != labels.COMMUNITY}
+    return names
+
+
 def write_registry(path: Path) -> Path:
     """The demo 单位名录: seed names (with their parenthetical aliases), 类别, 别名."""
     wb = xlsxwriter.Workbook(str(path))
@@ -217,8 +230,7 @@ def write_returns(folder: Path) -> tuple[list[Path], list[PlantedFault]]:
             os.utime(older, (stamp, stamp))
             written += [older, newer]
             continue
-        prefix = f"附件{labels.ANNEX_NUMBER[category]}-" if category == labels.DEPARTMENT else ""
-        path = folder / f"{prefix}{short_name(name)}.xlsx"
+        path = folder / unit_file(category, name)
         written.append(_write_book(path, category, [row], saved, _progress(name)))
     written.append(
         _write_book(
@@ -261,7 +273,7 @@ def _faults() -> list[PlantedFault]:
         PlantedFault(
             "unit_alias",
             ALIAS_UNIT,
-            shown(f"附件1-{short_name(ALIAS_UNIT)}.xlsx"),
+            shown(unit_file(labels.DEPARTMENT, ALIAS_UNIT)),
             dept,
             f"B{data}",
             f"单位名称填成了别名“{ALIAS_TYPED}”",
@@ -269,7 +281,7 @@ def _faults() -> list[PlantedFault]:
         PlantedFault(
             "cell_blank",
             BLANK_UNIT,
-            shown(f"附件1-{short_name(BLANK_UNIT)}.xlsx"),
+            shown(unit_file(labels.DEPARTMENT, BLANK_UNIT)),
             dept,
             f"C{data}",
             "创先争优目标为空（原文如此）",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -99,9 +98,9 @@ class DemoResult:
 
 
 def _clear_demo_files(collect: Path) -> None:
-    """Remove the returns an earlier demo run wrote, so the first round is missing a unit again."""
-    for path in collect.glob("*.xlsx"):
-        path.unlink()
+    """Remove the returns an earlier demo run wrote (only those), so a unit is missing again."""
+    for name in demo_returns.file_names():
+        (collect / name).unlink(missing_ok=True)
 
 
 def run_demo(out_dir: str | Path = DEFAULT_OUT) -> DemoResult:
@@ -110,8 +109,7 @@ def run_demo(out_dir: str | Path = DEFAULT_OUT) -> DemoResult:
     init_campaign(root)
     collect = root / labels.FOLDER_COLLECT
     results = root / labels.FOLDER_RESULTS
-    if collect.exists():
-        _clear_demo_files(collect)
+    _clear_demo_files(collect)
     registry_path = demo_returns.write_registry(root / labels.REGISTRY_FILE)
     registry, registry_issues = load_registry(registry_path)
     outputs: dict[str, Path] = {"单位名录": registry_path}
@@ -119,7 +117,6 @@ def run_demo(out_dir: str | Path = DEFAULT_OUT) -> DemoResult:
     write_templates = _optional("write.templates", "write_templates")
     if write_templates is not None:
         send = root / labels.FOLDER_SEND
-        shutil.rmtree(send, ignore_errors=True)
         write_templates(registry, send, year=YEAR)
         outputs["下发模板"] = send
 
