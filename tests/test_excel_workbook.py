@@ -47,6 +47,10 @@ def test_rebuild_equals_committed_file(tmp_path):
 def test_every_module_extracted(modules):
     sheets = {f"Sheet{i}" for i in range(1, len(build.sheet_names()) + 1)}
     assert set(modules) == {"ThisWorkbook", "Buttons", "xlwings", "Dictionary", *sheets}
+    wb = openpyxl.load_workbook(COMMITTED, keep_vba=True)
+    codes = [ws.sheet_properties.codeName for ws in wb.worksheets]
+    assert sorted(codes) == sorted(sheets)  # every sheet's code name has its document module
+    assert wb.code_name == "ThisWorkbook"
     committed = (build.vba_dir() / "Buttons.bas").read_text(encoding="ascii")
     assert modules["Buttons"].split() == committed.split()
 
