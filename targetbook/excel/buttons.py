@@ -11,6 +11,7 @@ import math
 import re
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 
@@ -73,8 +74,6 @@ def _grid(sheet) -> pd.DataFrame:
 
 def read_inputs(book) -> steps.Inputs:
     """The workbook's input sheets (all but the owned result sheets and xlwings.conf)."""
-    from pathlib import Path
-
     skip = {*OWNED_SHEETS, L.SHEET_XLWINGS_CONF}
     frames = {s.name: _grid(s) for s in book.sheets if s.name not in skip}
     base = Path(book.fullname).resolve().parent
