@@ -271,6 +271,8 @@ def test_html_bulletin_has_title_every_unit_ranks_vetoes_and_chart():
     assert f"{MISSING}未按时报送" in text
     assert tags.count("svg") == 3 and tags.count("rect") == 33
     assert "@page" in page and "A4" in page
+    # One self-contained file: no stylesheet, script or image fetched from elsewhere.
+    assert not {"link", "script", "img", "iframe"} & set(tags) and "url(" not in page
 
 
 def test_html_notice_has_annexes_with_every_seed_unit():
