@@ -24,10 +24,8 @@ MAX_SHEET_ROWS = 1_048_576
 XLSX, XLSB, XLS, ODS, CSV, HTML, XML2003 = "xlsx", "xlsb", "xls", "ods", "csv", "html", "xml2003"
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# Elements may carry a namespace prefix (`<x:c r="A1">`, as the OpenXML SDK writes them).
-_CELL_COL = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,4})")
-_ROW_NUM = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"([0-9]{1,8})\"")
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+# Cell references (`r="XFD1048576"`; row elements carry digits only, so they do not match).
+_CELL_REF = re.compile(rb"\sr=\"([A-Z]{1,4})([0-9]{1,8})\"")
 _MODIFIED = re.compile(rb"<dcterms:modified[^>]*>([^<]{10,40})<")
 _ODS_DATE = re.compile(rb"<dc:date>([^<]{10,40})<")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -132,16 +130,14 @@ def _check_xml(zf: zipfile.ZipFile, name: str) -> bytes:
 def _check_sheet(name: str, xml: bytes) -> None:
     # calamine allocates the whole rectangle spanned by the cells: one stray cell at
     # XFD1048576 asks for ~500 GB and aborts the process (tafia/calamine#693).
-    cols = set(_CELL_COL.findall(xml))
-    rows = [int(r) for r in _ROW_NUM.findall(xml)]
-    if not cols and not rows:
+    refs = _CELL_REF.findall(xml)
+    if not refs:
         return
-    col_nums = [_col_number(c) for c in cols] or [1]
-    height = (max(rows) - min(rows) + 1) if rows else len(_ROW_TAG.findall(xml))
-    width = max(col_nums) - min(col_nums) + 1
-    if height * width > MAX_SHEET_CELLS or (rows and max(rows) > MAX_SHEET_ROWS):
-        span = f"{_col_letter(min(col_nums))}{min(rows or [1])}:{_col_letter(max(col_nums))}"
-        span += str(max(rows or [height]))
+    cols = [_col_number(c) for c in {c for c, _ in refs}]
+    rows = [int(r) for _, r in refs]
+    top, bottom, left, right = min(rows), max(rows), min(cols), max(cols)
+    if (bottom - top + 1) * (right - left + 1) > MAX_SHEET_CELLS or bottom > MAX_SHEET_ROWS:
+        span = f"{_col_letter(left)}{top}:{_col_letter(right)}{bottom}"
         raise Rejected("file_too_large", f"{name.rsplit('/', 1)[-1]} 单元格范围 {span} 过大")
 
 

@@ -27,6 +27,7 @@ _LABELS: dict[str, str] = {header_key(k): v for k, v in labels.ALIASES.items()}
 for _columns in labels.KIND_COLUMNS.values():
     _LABELS.update({header_key(c): c for c in _columns})
 _MARKERS = tuple(header_key(m) for m in labels.NON_DATA_MARKERS)
+_MARKER_STARTS = frozenset(m[0] for m in (*_MARKERS, *_TOTALS))
 
 
 _SEEN: dict[str, str | None] = {}  # raw header text → label; headers repeat across files
@@ -214,9 +215,20 @@ def _data_frame(
     if data:
         block[:] = data
     frame = pd.DataFrame(
-        block, columns=names, index=np.array(index, dtype=np.int64), dtype=object, copy=False
+        block,
+        columns=_columns(tuple(names)),
+        index=np.array(index, dtype=np.int64),
+        dtype=object,
+        copy=False,
     )
     return frame, issues
+
+
+@lru_cache(maxsize=64)
+def _columns(names: tuple[str, ...]) -> pd.Index:
+    # Indexes are immutable: one per column set serves every table (pandas' own dtype
+    # inference for the labels costs more than building the frame).
+    return pd.Index(names, dtype=object)
 
 
 def _non_data(row: list[object]) -> tuple[int, str] | None:
@@ -230,11 +242,14 @@ def _non_data(row: list[object]) -> tuple[int, str] | None:
         if v is None:
             continue
         if isinstance(v, str):
-            if not v.strip():
+            head = v.lstrip()[:1]
+            if not head:
                 continue
-            k = _key(v)
-            if (seen == 0 and k.startswith(_MARKERS)) or k in _TOTALS:
-                return c, v.strip()
+            # Cheap test first: most cells do not even start like a marker.
+            if head in _MARKER_STARTS:
+                k = _key(v)
+                if (seen == 0 and k.startswith(_MARKERS)) or k in _TOTALS:
+                    return c, v.strip()
         seen += 1
         if seen == 2:
             return None
