@@ -314,7 +314,7 @@ def test_sources_survive_pickling(book):
     assert again.frame.equals(typed.frame)
 
 
-@pytest.mark.parametrize("workers", [1, 3])
+@pytest.mark.parametrize("workers", [0, 1, 3])
 def test_missing_file_is_unreadable(tmp_path, workers):
     (src,) = read_returns([tmp_path / "nope.xlsx"], workers=workers)
     assert (src.status, [i.rule for i in src.issues]) == ("error", ["file_unreadable"])

@@ -122,11 +122,21 @@ def read_returns(
     timeout: float = DEFAULT_TIMEOUT,
     memory_limit: int | None = DEFAULT_MEMORY,
 ) -> list[Source]:
-    """Read many returns in worker processes; a crashing or hostile file becomes an Issue."""
+    """Read many returns in worker processes; a crashing or hostile file becomes an Issue.
+
+    `workers=0` reads in this process, without isolation (for profiling and debugging).
+    """
     items = [(i, str(p), shown) for i, (p, shown) in enumerate(find_returns(paths))]
     total = len(items)
     if not total:
         return []
+    if workers == 0:
+        sources = []
+        for pos, path, shown in items:
+            sources.append(read_return(path, shown))
+            if progress is not None:
+                progress(pos + 1, total)
+        return sources
     n_workers = max(1, min(workers or os.cpu_count() or 1, total))
     size = max(1, min(_BATCH_MAX, total // (n_workers * 4)))
     todo: deque[list[Item]] = deque(items[i : i + size] for i in range(0, total, size))
