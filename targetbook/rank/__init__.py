@@ -4,6 +4,17 @@
 `rank()` is pure (a Consolidation and Rules in, a Ranking out); `rank_files()` loads the
 consolidated workbook, the rules, the offices' scores and last year's ranking, ranks and
 writes the ranked workbook.
+
+- 名次: within the category, on 总分 (rounded to 保留小数), descending; equal totals share
+  the best rank and the next is skipped (Excel RANK.EQ: 1, 1, 3). 并列规则 items, in order,
+  rank units with equal totals by their score on that item; 并列 = 是 when a rank is still
+  shared. 组内名次: the same within (类别, 考核组) for units with a 考核组.
+- 进位 = 上年名次 − 名次 (positive = moved up), matched by unit name; blank for units
+  new this year or unranked.
+- A unit without any score, 加扣分 or 否决 data is not ranked (`unit_no_scores`); it
+  takes no 名额 and the share-based quotas count only ranked units.
+- 否决 effects, 等次 quotas and the quota-inside-a-tie rule: see `targetbook.rules` and
+  `targetbook.rank.grades`.
 """
 
 from __future__ import annotations
