@@ -6,7 +6,9 @@ The files are generated here into tmp_path (bombs stay out of the repository).
 from __future__ import annotations
 
 import io
+import json
 import random
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -245,3 +247,43 @@ def test_ole_files_without_olefile(tmp_path, monkeypatch):
     assert [i.rule for i in read_return(enc).issues] == ["file_encrypted"]
     xls = read_return(Path(__file__).parent / "data" / "seed000_annex.xls")
     assert xls.status == "ok" and len(xls.tables) == 1
+
+
+def test_cli_validate_over_hostile_folder_exits_1(tmp_path):
+    # The whole door: a folder of hostile files and two good ones → exit 1, one JSON document.
+    folder = tmp_path / "回收"
+    folder.mkdir()
+    good(folder / "a_good.xlsx", "温塘村")
+    good(folder / "z_good.xlsx", "营寨村")
+    for name in sorted(HOSTILE):
+        HOSTILE[name][1](folder / name, tmp_path)
+    registry = tmp_path / "名录.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "单位名录"
+    wb.active.append(["单位", "类别", "考核组", "别名"])
+    for unit in ("温塘村", "营寨村"):
+        wb.active.append([unit, "村", "", ""])
+    wb.save(registry)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "targetbook",
+            "validate",
+            str(folder),
+            "--registry",
+            str(registry),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
+    assert result.returncode == 1, result.stderr
+    doc = json.loads(result.stdout)
+    status = {Path(f["path"]).name: f["status"] for f in doc["files"]}
+    assert status == {"a_good.xlsx": "ok", "z_good.xlsx": "ok"} | {n: "error" for n in HOSTILE}
+    rules = {(Path(i["file"]).name, i["rule"]) for i in doc["issues"] if i["severity"] == "error"}
+    assert {(n, HOSTILE[n][0]) for n in HOSTILE} <= rules
+    assert "Traceback" not in result.stderr
