@@ -5,16 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from targetbook import labels
 from targetbook.consolidate import Consolidation, consolidate
 from targetbook.demo import returns as demo_returns
 from targetbook.demo import rules as demo_rules
-from targetbook.demo.campaign import _optional, init_campaign
+from targetbook.demo.campaign import init_campaign
 from targetbook.demo.seed import NOTICE_DATE, REMARK, TOWN, UNITS, YEAR
 from targetbook.errors import ERROR
 from targetbook.read import read_returns
 from targetbook.registry import load_registry
+from targetbook.write.consolidation import write_consolidation
+from targetbook.write.templates import write_templates
+
+if TYPE_CHECKING:
+    from targetbook.rank import Ranking
 
 DEFAULT_OUT = Path("targetbook-demo")
 SHOW_ISSUES = 8
@@ -44,7 +50,7 @@ class DemoResult:
     check: Consolidation  # the first round, before the late return
     consolidation: Consolidation  # after 补报
     outputs: dict[str, Path] = field(default_factory=dict)  # label → file
-    ranking: object | None = None  # targetbook.rank.Ranking, once the rank stage exists
+    ranking: Ranking | None = None
 
     def summary_lines(self) -> list[str]:
         """A short Chinese summary: what was found, and where the outputs are."""
@@ -114,11 +120,8 @@ def run_demo(out_dir: str | Path = DEFAULT_OUT) -> DemoResult:
     registry, registry_issues = load_registry(registry_path)
     outputs: dict[str, Path] = {"单位名录": registry_path}
 
-    write_templates = _optional("write.templates", "write_templates")
-    if write_templates is not None:
-        send = root / labels.FOLDER_SEND
-        write_templates(registry, send, year=YEAR)
-        outputs["下发模板"] = send
+    write_templates(registry, root / labels.FOLDER_SEND, year=YEAR)
+    outputs["下发模板"] = root / labels.FOLDER_SEND
 
     written, faults = demo_returns.write_returns(collect)
     check = consolidate(read_returns([collect]), registry, year=YEAR)
@@ -127,36 +130,29 @@ def run_demo(out_dir: str | Path = DEFAULT_OUT) -> DemoResult:
     cons = consolidate(read_returns([collect]), registry, year=YEAR)
     cons.issues = [*registry_issues, *cons.issues]
 
-    write_consolidation = _optional("write.consolidation", "write_consolidation")
-    if write_consolidation is not None:
-        report = results / labels.CHECK_REPORT_FILE
-        write_consolidation(check, report, year=YEAR)
-        outputs["校验报告（第一轮）"] = report
-        summary = results / labels.CONSOLIDATED_FILE
-        write_consolidation(cons, summary, year=YEAR)
-        outputs["汇总"] = summary
-        ranking, more = _rank_and_report(root, summary)
-        outputs.update(more)
+    report = write_consolidation(check, results / labels.CHECK_REPORT_FILE, year=YEAR)
+    outputs["校验报告（第一轮）"] = report
+    summary = write_consolidation(cons, results / labels.CONSOLIDATED_FILE, year=YEAR)
+    outputs["汇总"] = summary
+    ranking, more = _rank_and_report(root, summary)
+    outputs.update(more)
     return DemoResult(root, registry_path, written, late, faults, check, cons, outputs, ranking)
 
 
-def _rank_and_report(root: Path, consolidated: Path) -> tuple[object | None, dict[str, Path]]:
-    """Ranking and reports, once those stages exist (the demo grows with the pipeline)."""
-    outputs: dict[str, Path] = {}
-    rank_files = _optional("rank", "rank_files")
-    if rank_files is None:
-        return None, outputs
+def _rank_and_report(root: Path, consolidated: Path) -> tuple[Ranking, dict[str, Path]]:
+    """Rank with the demo's 考核细则 and example scores; write the 通报 and the 通知."""
+    # Imported here: docxtpl and the rank stage are only needed once the demo gets this far.
+    from targetbook.rank import rank_files
+    from targetbook.report import render_report
+
     rules = demo_rules.write_rules(root / labels.RULES_FILE)
     scores = demo_rules.write_scores(root / demo_rules.SCORES_FILE)
     ranked = root / labels.FOLDER_RESULTS / labels.RANKED_FILE
     # 序时进度 is taken at the notice's half-year, not today, so the demo is reproducible.
     ranking = rank_files(consolidated, rules, scores=scores, out=ranked, as_of=AS_OF)
-    outputs.update({"考核细则（示例）": rules, "考核打分（示例）": scores, "排名": ranked})
-    render_report = _optional("report", "render_report")
-    if render_report is not None:
-        for kind in (labels.REPORT_BULLETIN, labels.REPORT_NOTICE):
-            for suffix in (".docx", ".html"):
-                out = root / labels.FOLDER_RESULTS / f"{kind}{suffix}"
-                render_report(ranked, out, kind=kind, params=NOTICE_PARAMS)
-                outputs[f"{kind}{suffix}"] = out
+    outputs = {"考核细则（示例）": rules, "考核打分（示例）": scores, "排名": ranked}
+    for kind in (labels.REPORT_BULLETIN, labels.REPORT_NOTICE):
+        for suffix in (".docx", ".html"):
+            out = root / labels.FOLDER_RESULTS / f"{kind}{suffix}"
+            outputs[f"{kind}{suffix}"] = render_report(ranked, out, kind=kind, params=NOTICE_PARAMS)
     return ranking, outputs
