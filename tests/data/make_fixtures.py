@@ -237,7 +237,7 @@ def main() -> None:
                 draft_renamed,
                 [("xlsx", "renamed_headers.xlsx"), (GB18030_CSV, "renamed_headers_gb18030.csv")],
             ),
-            ("progress", draft_progress, [("xlsx", "progress.xlsx")]),
+            ("progress", draft_progress, [("xlsx", "progress.xlsx"), ("ods", "progress.ods")]),
             ("multisheet", draft_multisheet, [("xlsx", "multisheet.xlsx")]),
         ]
         for stem, build, targets in jobs:
