@@ -183,12 +183,15 @@ def from_records(
         keep &= ~bad
     entered = values[L.SCORE]
     cell = np.where(entered.notna(), letters(L.SCORE), letters(L.ACTUAL_VALUE)) + row
-    source = [
-        "!".join(p for p in (f, s, c) if p) if r else "!".join(p for p in (f, s) if p)
-        for f, s, c, r in zip(
-            *(x.to_numpy(dtype=object) for x in (file, sheet, cell, row)), strict=True
-        )
-    ]
+    source = file + "!" + sheet + "!" + cell
+    partial = (file == "") | (sheet == "") | (row == "")
+    if partial.any():  # records built in code may lack parts of their provenance
+        source[partial] = [
+            "!".join(p for p in (f, s, c) if p) if r else "!".join(p for p in (f, s) if p)
+            for f, s, c, r in zip(
+                file[partial], sheet[partial], cell[partial], row[partial], strict=True
+            )
+        ]
     out = pd.DataFrame(
         {
             "unit": unit_name,

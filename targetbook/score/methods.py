@@ -24,7 +24,7 @@ def fmt_many(values: np.ndarray) -> np.ndarray:
     rounded = np.round(np.asarray(values, dtype=float), 4)
     whole = rounded == np.round(rounded)
     out = np.where(
-        whole, np.char.mod("%d", np.nan_to_num(rounded).astype(np.int64)), rounded.astype(str)
+        whole, np.nan_to_num(rounded).astype(np.int64).astype(str), rounded.astype(str)
     ).astype(object)
     return out
 
