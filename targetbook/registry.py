@@ -179,7 +179,9 @@ def registry_from_frame(
         raw_category = get(labels.REG_CATEGORY)
         at = {label: f"{col}{row_number}" for label, col in letter.items()}
         if not name:
-            if any(clean_text(v) for v in row):
+            first = next((t for t in map(clean_text, row) if t), "")
+            # a 备注 line under the table may start in the 序号 column, left of 单位
+            if first and not first.startswith(labels.NON_DATA_MARKERS):
                 issues.append(
                     issue("registry_blank_name", file=file, sheet=sheet, cell=at[labels.REG_UNIT])
                 )

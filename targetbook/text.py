@@ -239,16 +239,25 @@ def _magnitude(word: str) -> Decimal | None:
     return value
 
 
-# prefix (no digits) · number · 余/多 · magnitude · unit · qualifier
+# prefix · number · 余/多 · magnitude · 余 · unit · qualifier.
+# The prefix is Chinese words and/or a comparison sign (`累计增速`, `完成率`, `约`, `≥`):
+# never Latin letters or `=`/`@` (`=E5`, `A1`, `V5` are references and names, not 5 or 1).
 _NUM = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_QUALIFIERS = r"以上|以下|以内|左右|及以上|余"
 _QTY_RE = re.compile(
-    r"(?P<prefix>[^\d+\-.]{0,12}?)"
+    r"(?P<prefix>(?:[\u4e00-\u9fff]{1,12}?[:：]?)?(?:[≈~～≥≤]|[<>]=?)?)"
     r"(?P<num>" + _NUM + r")"
     r"(?P<approx>[余多])?"
-    r"(?P<mag>百万|千万|万亿|[万萬亿億千])?"
-    r"(?P<unit>%|‰|[A-Za-z²³/\u4e00-\u9fff]{1,4})?"
-    r"(?P<qual>以上|以下|以内|左右|及以上|余)?"
+    r"(?P<mag>百万|千万|万亿|[万萬亿億千]|百(?!分))?"
+    r"(?:[余多](?=[\u4e00-\u9fff]))?"  # 5万余元
+    # a qualifier is not a unit: `50左右`, `5万元以上` (unit 元, not 元以上)
+    r"(?P<unit>(?!" + _QUALIFIERS + r")(?:%|‰|[A-Za-z²³/\u4e00-\u9fff]{1,4}?))?"
+    r"(?P<qual>" + _QUALIFIERS + r")?"
 )
+# A prefix ending in one of these words makes the figure negative: `下降5%` is -5%.
+_NEGATIVE_WORDS = ("下降", "减少", "降低", "负增长", "回落", "下滑", "负")
+# Minus signs that NFKC leaves alone (U+2212 minus, U+2013 en dash, U+FE63 small hyphen).
+_MINUS_TABLE = {0x2212: "-", 0x2013: "-", 0xFE63: "-"}
 # Chinese numerals only with a known measure word: 一般 / 三好 are words, not quantities.
 MEASURE_WORDS = (
     "个 家 户 人 名 项 次 件 座 处 所 亩 吨 米 公里 平方米 立方米 头 只 场 期 批 条 位 篇 份 "
@@ -291,6 +300,9 @@ def _parse_text(text: str) -> Quantity | None:
     s = _SPACE_RE.sub("", unicodedata.normalize("NFKC", text)).rstrip(_TRAILING_PUNCT)
     if s.casefold() in EMPTY_MARKERS:
         return None
+    s = s.translate(_MINUS_TABLE)
+    if s in ("-", "--"):
+        return None
     if s.startswith(_PERCENT):
         inner = _parse_text(s[len(_PERCENT) :])
         if inner is None or inner.unit:
@@ -303,6 +315,8 @@ def _parse_text(text: str) -> Quantity | None:
         if mag:
             number *= _magnitude(mag)
         number, unit = _money(number, m.group("unit") or "", any(c in "万萬亿億" for c in mag))
+        if m.group("prefix").endswith(_NEGATIVE_WORDS) and number > 0:
+            number = -number
         return Quantity(float(number), unit, text)
     m = _CN_QTY_RE.fullmatch(s)
     if m:

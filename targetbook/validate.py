@@ -8,6 +8,7 @@ table, sheet and cell through the provenance kept beside each row.
 from __future__ import annotations
 
 import math
+import unicodedata
 
 import pandas as pd
 import pandera.pandas as pa
@@ -89,9 +90,17 @@ def _validate_kind(
     # The check frame: None for blank text, Unparsed for text that is not a number.
     check: dict[str, list[object]] = {col: [t or None for t in text[col]] for col in columns}
     numbers: dict[str, list[float]] = {}
+    bare: dict[str, list[bool]] = {}  # the figure carried no unit (a plain number)
     for col in labels.NUMERIC_COLUMNS:
         if col in raw:
-            numbers[col], check[parsed(col)] = _parse_numbers(raw[col], text[col])
+            numbers[col], check[parsed(col)], bare[col] = _parse_numbers(raw[col], text[col])
+    if kind == labels.PROGRESS_KIND:
+        _apply_measure(numbers, bare, text[labels.MEASURE], check)
+        for i in _fraction_rates(numbers, bare, table_of):
+            numbers[labels.RATE][i] = check[parsed(labels.RATE)][i] = value = round(
+                numbers[labels.RATE][i] * 100, 9
+            )
+            text[labels.RATE][i] = f"{round(value, 2):g}%"  # as Excel displayed it
 
     units = text[labels.UNIT]
     resolved: list[Unit | None] = [None] * len(units)
@@ -161,19 +170,99 @@ def _stack(
     return raw, table_of, rows
 
 
-def _parse_numbers(raw: list[object], text: list[str]) -> tuple[list[float], list[object]]:
-    """(numbers, NaN when blank or unparseable; the same for the check frame, with Unparsed)."""
+def _parse_numbers(
+    raw: list[object], text: list[str]
+) -> tuple[list[float], list[object], list[bool]]:
+    """(numbers, NaN when blank or unparseable; the same for the check frame, with Unparsed;
+    whether each number was bare, i.e. carried no unit or % sign)."""
     values: list[float] = []
     checked: list[object] = []
+    bare: list[bool] = []
     for cell, shown in zip(raw, text, strict=True):
         qty = parse_quantity(cell)
         if qty is not None:
             values.append(qty.value)
             checked.append(qty.value)
+            bare.append(qty.unit == "")
         else:
             values.append(math.nan)
             checked.append(math.nan if is_empty(cell) else Unparsed(shown))
-    return values, checked
+            bare.append(False)
+    return values, checked, bare
+
+
+def _apply_measure(
+    numbers: dict[str, list[float]],
+    bare: dict[str, list[bool]],
+    measures: list[str],
+    check: dict[str, list[object]],
+) -> None:
+    """Bare 目标值/完成值 in a row whose 计量单位 has a magnitude (万元, 亿元, 万人) → base units.
+
+    `2901.5` under 计量单位 `万元` and `2819.91万元` must compare as 29015000 and 28199100
+    元: parsed figures are in base units, so a bare number takes its row's magnitude.
+    """
+    factors: dict[str, float] = {}
+    for col in (labels.TARGET_VALUE, labels.ACTUAL_VALUE):
+        if col not in numbers:
+            continue
+        for i, measure in enumerate(measures):
+            if not measure or not bare[col][i] or math.isnan(numbers[col][i]):
+                continue
+            if measure not in factors:
+                unit = parse_quantity("1" + measure)
+                factors[measure] = unit.value if unit is not None and unit.value > 0 else 1.0
+            if factors[measure] != 1.0:
+                value = numbers[col][i] * factors[measure]
+                numbers[col][i] = check[parsed(col)][i] = value
+
+
+def _agrees(value: float, expected: float) -> bool:
+    return abs(value - expected) <= max(0.5, abs(expected) * 0.01)
+
+
+def _fraction_rates(
+    numbers: dict[str, list[float]], bare: dict[str, list[bool]], table_of: list[int]
+) -> list[int]:
+    """Rows whose bare 完成率 is a fraction (0.9719) of a percentage (97.19%).
+
+    Excel stores a cell shown as 97.19% as 0.9719, and the reader gets the number without
+    its format. The rule, per row with a bare rate r (no % sign):
+    1. when 目标值 and 完成值 are numbers (目标值 ≠ 0), the row decides alone: r is a fraction
+       if r×100 agrees with 完成值/目标值×100 and r does not; it is a percentage if r agrees;
+    2. otherwise r is a fraction when every bare rate of its table lies in [0, 1.5] and no
+       row of that table was found to be a percentage: a table of percentages typed as
+       numbers holds values like 85 and 100, and 1.5% completion is far rarer than 150%.
+    """
+    rates = numbers.get(labels.RATE)
+    if rates is None:
+        return []
+    nan = [math.nan] * len(rates)
+    targets = numbers.get(labels.TARGET_VALUE, nan)
+    actuals = numbers.get(labels.ACTUAL_VALUE, nan)
+    decided: dict[int, bool] = {}  # row → is a fraction
+    fractional: dict[int, bool] = {}  # table → all its bare rates look like fractions
+    for i, r in enumerate(rates):
+        if not bare[labels.RATE][i] or math.isnan(r):
+            continue
+        t, a = targets[i], actuals[i]
+        if not (math.isnan(t) or math.isnan(a) or t == 0):
+            expected = a / t * 100
+            if _agrees(r * 100, expected) and not _agrees(r, expected):
+                decided[i] = True
+            elif _agrees(r, expected):
+                decided[i] = False
+        table = table_of[i]
+        fractional[table] = fractional.get(table, True) and 0 <= r <= 1.5
+        if decided.get(i) is False:
+            fractional[table] = False
+    rows = []
+    for i, r in enumerate(rates):
+        if not bare[labels.RATE][i] or math.isnan(r):
+            continue
+        if decided.get(i, fractional.get(table_of[i], False)):
+            rows.append(i)
+    return rows
 
 
 def _resolve(units: list[str], registry: Registry) -> tuple[list[Unit | None], list[int]]:
@@ -218,9 +307,14 @@ def _odd_spelling(name: str, unit: Unit, how: str) -> bool:
     """Matched by an alias, or spelled differently from the standard name (`八0一社区`)."""
     if how == ALIAS:
         return True
-    squeeze = "".join(name.split())
     base, _ = split_name_aliases(unit.name)
-    return squeeze not in ("".join(unit.name.split()), "".join(base.split()))
+    return _squeeze(name) not in (_squeeze(unit.name), _squeeze(base))
+
+
+def _squeeze(name: str) -> str:
+    # Spacing and full/half width (（ vs (, ＡＢ vs AB) are not worth a warning; 0 for 〇 is
+    # (NFKC keeps 〇), since the name then differs from the printed one.
+    return "".join(unicodedata.normalize("NFKC", name).split())
 
 
 def _failures(kind: str, frame: pd.DataFrame):

@@ -139,7 +139,8 @@ def test_numbers_are_parsed_and_bad_ones_located(registry):
     target = frame[parsed(labels.TARGET_VALUE)]
     assert target[3] == pytest.approx(28_199_100) and target[4] == 5 and target[6] == 77_000_000
     assert math.isnan(target[5])
-    assert frame[parsed(labels.ACTUAL_VALUE)].tolist()[:2] == [1500.0, 3.0]
+    # a bare 1500 under 计量单位 万元 is in 万元, like the 目标值 beside it
+    assert frame[parsed(labels.ACTUAL_VALUE)].tolist()[:2] == [15_000_000.0, 3.0]
     assert math.isnan(frame.loc[6, parsed(labels.ACTUAL_VALUE)])
     rate = frame[parsed(labels.RATE)]
     assert rate[3] == pytest.approx(53.2) and math.isnan(rate[4]) and rate[6] == 65

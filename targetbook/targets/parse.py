@@ -221,6 +221,8 @@ def _rank(m: re.Match, region: str) -> dict | None:
     else:
         single = gd["w"] or gd["f"] or gd["o"] or gd["u"] or gd["y"] or gd["b"]
         g, s = _levels(_n(single), region)
+    if any(level is not None and level < 1 for level in (g, s)):
+        return None  # 全镇第〇 / 前0名: no such place, a person must read it
     return dict(
         scope=gd["scope"],
         guarantee=g,

@@ -31,7 +31,8 @@ RANK_VERB = (
 )
 # the level must end the word: 第一 is a rank, 第一方阵 / 第三批 / 前三季度 are not
 # (and is no number: 力争80% is a rate, 前10% a percentile)
-END = r"(?=$|[^\w%.\-~]|的|和|、)"
+# A rank may also run straight into the next target: 保5争3进位2名, 第1力争进位.
+END = r"(?=$|[^\w%.\-~]|的|和|、|进位|力争|确保|争取)"
 LEVEL = (
     rf"(?:保第?(?P<g>{NUM})[名位]?争第?(?P<s>{NUM})[名位]?"
     rf"|第(?P<r1>{NUM}){RANGE}第?(?P<r2>{NUM})[名位]"  # 第1-2名: 保2争1
