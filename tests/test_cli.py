@@ -151,6 +151,11 @@ def test_init_makes_the_campaign_folder_with_templates(tmp_path, registry):
     for name in labels.CAMPAIGN_FOLDERS:
         assert (campaign / name).is_dir()
     assert len(list((campaign / labels.FOLDER_SEND).rglob("*.xlsx"))) >= len(VILLAGES) + 1
+    control = campaign / labels.CONTROL_WORKBOOK
+    assert control.is_file() and list(campaign.glob("*.bat"))
+    control.write_bytes(b"the office's own settings")
+    assert run("init", campaign).exit_code == 0  # a second init keeps the control workbook
+    assert control.read_bytes() == b"the office's own settings"
 
 
 def test_templates_writes_one_return_per_unit(tmp_path, registry):

@@ -13,15 +13,16 @@ from targetbook.excel.build import copy_control_workbook
 def init_campaign(
     directory: str | Path, *, registry: str | Path | None = None, year: int | None = None
 ) -> list[Path]:
-    """Make a campaign folder with 控制台.xlsm and its .bat files; with a registry, copy it in
-    and write its templates into 下发/ (year: this year unless given)."""
+    """Make a campaign folder (控制台.xlsm, .bat files, 下发/回收/成果); registry → 下发/ templates."""
     root = Path(directory)
     made: list[Path] = []
     for name in labels.CAMPAIGN_FOLDERS:
         folder = root / name
         folder.mkdir(parents=True, exist_ok=True)
         made.append(folder)
-    made.append(Path(copy_control_workbook(root)))
+    # A campaign's own 控制台.xlsm holds its 参数 and 单位名录: never overwrite it.
+    if not (root / labels.CONTROL_WORKBOOK).exists():
+        made.append(Path(copy_control_workbook(root)))
     if registry is not None:
         from targetbook.registry import load_registry
         from targetbook.write.templates import write_templates
