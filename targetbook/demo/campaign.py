@@ -13,7 +13,7 @@ from targetbook.excel.build import copy_control_workbook
 def init_campaign(
     directory: str | Path, *, registry: str | Path | None = None, year: int | None = None
 ) -> list[Path]:
-    """Make a campaign folder (控制台.xlsm, .bat files, 下发/回收/成果); registry → 下发/ templates."""
+    """Make a campaign folder (控制台.xlsm, .bat, 下发/回收/成果); a registry adds its templates."""
     root = Path(directory)
     made: list[Path] = []
     for name in labels.CAMPAIGN_FOLDERS:
