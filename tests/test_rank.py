@@ -433,3 +433,24 @@ def test_hand_made_previous_ranking_with_a_title_and_place_texts(book):
     result = rank(cons(FOUR), rules(), scores=records(sc), previous=previous)
     got = {u: v for u, v in table(result, "上年名次", "进位").items() if not np.isnan(v[0])}
     assert got == {"丙村": (3, 2), "乙村": (1, -1), "甲村": (1, -2)}
+
+
+def test_outside_result_without_item_answers_only_targets_without_subject():
+    annex = pd.DataFrame(
+        {
+            L.SEQ: [1],
+            L.UNIT: ["甲村"],
+            L.TARGET: ["考核优秀等次；水利工作考核全区第1"],
+            L.PLAN: [""],
+            L.SRC_FILE: ["汇总"],
+            L.SRC_SHEET: ["附件2"],
+            L.SRC_ROW: [4],
+        }
+    )
+    rec = records({"甲村": (60, 30)})
+    rec.external = pd.DataFrame(
+        [["甲村", "", "", 3, None, "优秀", None, "f", "外部结果", 2]],
+        columns=[*L.EXTERNAL_COLUMNS, *L.PROVENANCE],
+    )
+    result = rank(cons(FOUR[:1], annexes={L.VILLAGE: annex}), rules(), scores=rec)
+    assert result.achievement["判定"].tolist() == [L.VERDICT_MET, L.VERDICT_PENDING]

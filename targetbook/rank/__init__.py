@@ -11,7 +11,7 @@ writes the ranked workbook.
   shared. 组内名次: the same within (类别, 考核组) for units with a 考核组.
 - 进位 = 上年名次 − 名次 (positive = moved up), matched by unit name; blank for units
   new this year or unranked.
-- A unit without any score, 加扣分 or 否决 data is not ranked (`unit_no_scores`); it
+- A unit without any score or 加扣分 record is not ranked (`unit_no_scores`); it
   takes no 名额 and the share-based quotas count only ranked units.
 - 否决 effects, 等次 quotas and the quota-inside-a-tie rule: see `targetbook.rules` and
   `targetbook.rank.grades`.

@@ -40,7 +40,8 @@ def _external(records, unit: str, subject: str, scope: str) -> tuple[dict, str] 
             continue
         item, where = key(r[L.ITEM]), key(r[L.SCOPE])
         subj = key(subject)
-        if item and not (subj and (item in subj or subj in item)):
+        # A blank 项目 is the unit's overall result: it answers targets without a subject.
+        if (item or subj) and not (item and subj and (item in subj or subj in item)):
             continue
         if where and key(scope) and where != key(scope):
             continue
