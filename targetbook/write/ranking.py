@@ -78,6 +78,12 @@ def _table(ws, fmts: Formats, frame: pd.DataFrame, columns: Sequence[str], wb=No
                     ws.write_string(row, col, text[:MAX_TEXT])
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(frame), 1), len(columns) - 1)
+    # Printed on A4 landscape, one page wide, header repeated; charts stay on screen.
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    ws.print_area(0, 0, max(len(frame), 1), len(columns) - 1)
     if wb is not None and "预警" in columns and len(frame):
         col = list(columns).index("预警")
         for light, colour in LIGHT_COLOURS.items():
