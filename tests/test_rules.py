@@ -247,6 +247,7 @@ def test_scores_workbook_records_keep_their_cells(book):
                 ["温塘村", "党建", 28, "党建办"],
                 [None, None, None, None],
                 ["营寨村", "党建", 30, ""],
+                ["备注：得分为示例数据", None, None, None],
             ],
             "外部结果": [
                 ["单位", "项目", "范围", "名次", "数值"],

@@ -337,7 +337,12 @@ def records_from_frames(
         if sh is None:
             continue
         frame = sh.frame.copy()
-        frame = frame[[bool(text(u)) for u in frame[L.UNIT]]] if L.UNIT in frame else frame[:0]
+        # Blank rows and 合计/备注/说明 lines under a table are not records.
+        data = [
+            bool(text(u)) and not key(u).startswith(L.NON_DATA_MARKERS)
+            for u in frame.get(L.UNIT, [])
+        ]
+        frame = frame[data] if L.UNIT in frame else frame[:0]
         for c in cols:
             if c not in frame:
                 frame[c] = None
