@@ -357,3 +357,34 @@ def test_excel_2003_xml_with_entities_is_refused(tmp_path):
     path.write_text(xml, encoding="utf-8")
     src = read_return(path)
     assert [i.rule for i in src.issues] == ["file_unreadable"]
+
+
+def test_several_tables_in_one_sheet(book):
+    # The notice's annexes pasted one under the other: one Table per header; the 附件N and
+    # title lines of the second table are not data of the first.
+    rows = [
+        ["附件1"],
+        ["部门2022年度创先争优目标和亮点工作计划"],
+        PLAN,
+        *plan_rows("经发办", "纪委"),
+        [],
+        ["附件2"],
+        ["村2022年度创先争优目标和亮点工作计划"],
+        PLAN,
+        *plan_rows("温塘村"),
+        [],
+        ["单位", "指标", "完成值"],
+        ["温塘村", "集体经济收入", "8万元"],
+    ]
+    src = read_return(book("r.xlsx", {"S": rows}))
+    assert [(t.kind, t.header_row, t.frame.index.tolist()) for t in src.tables] == [
+        (labels.PLAN_KIND, 3, [4, 5]),
+        (labels.PLAN_KIND, 9, [10]),
+        (labels.PROGRESS_KIND, 12, [13]),
+    ]
+    assert [t.frame["单位"].tolist() for t in src.tables] == [
+        ["经发办", "纪委"],
+        ["温塘村"],
+        ["温塘村"],
+    ]
+    assert where(src) == [("S", "A7", "row_title_dropped"), ("S", "A8", "row_title_dropped")]

@@ -44,10 +44,9 @@ def read_return(path: str | Path, display: str | None = None) -> Source:
         return _fail(src, "file_unreadable", f"{name}: {str(exc)[:200]}")
     headerless = []
     for grid in grids:
-        table, issues, has_header = read_sheet(grid, file)
+        tables, issues, has_header = read_sheet(grid, file)
         src.issues.extend(issues)
-        if table is not None:
-            src.tables.append(table)
+        src.tables.extend(tables)
         if not has_header:
             headerless.append(grid)
     if len(headerless) == len(grids):

@@ -28,6 +28,7 @@ for _columns in labels.KIND_COLUMNS.values():
     _LABELS.update({header_key(c): c for c in _columns})
 _MARKERS = tuple(header_key(m) for m in labels.NON_DATA_MARKERS)
 _MARKER_STARTS = frozenset(m[0] for m in (*_MARKERS, *_TOTALS))
+_UNIT_STARTS = frozenset(k[0] for k, lab in _LABELS.items() if lab == labels.UNIT and k)
 
 
 _SEEN: dict[str, str | None] = {}  # raw header text → label; headers repeat across files
@@ -58,20 +59,21 @@ def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _filled_top(grid: Grid, limit: int) -> list[list[object]]:
-    """The first `limit` rows with every merged range filled from its top-left cell."""
-    top = [list(r) for r in grid.rows[:limit]]
+def _filled_rows(grid: Grid, first: int, stop: int) -> list[list[object]]:
+    """Rows first..stop-1 with every merged range filled from its top-left cell."""
+    rows = [list(r) for r in grid.rows[first:stop]]
     for r0, c0, r1, c1 in grid.merges:
-        if r0 >= len(top):
+        if r1 < first or r0 >= first + len(rows):
             continue
-        value = top[r0][c0] if c0 < len(top[r0]) else None
-        for r in range(r0, min(r1, len(top) - 1) + 1):
-            row = top[r]
+        source = grid.rows[r0]
+        value = source[c0] if c0 < len(source) else None
+        for r in range(max(r0, first), min(r1, first + len(rows) - 1) + 1):
+            row = rows[r - first]
             if len(row) <= c1:
                 row.extend([None] * (c1 + 1 - len(row)))
             for c in range(c0, c1 + 1):
                 row[c] = value
-    return top
+    return rows
 
 
 def _row_labels(row: list[object]) -> dict[int, str]:
@@ -89,11 +91,15 @@ def _choose_kind(found: set[str]) -> tuple[str, tuple[str, ...]] | None:
     return None if best is None else (best[1], best[2])
 
 
-def read_sheet(grid: Grid, file: str) -> tuple[Table | None, list[Issue], bool]:
-    """The annex table of one sheet, the issues found, and whether a header was found."""
-    top = _filled_top(grid, HEADER_SEARCH_ROWS + 1)
+def read_sheet(grid: Grid, file: str) -> tuple[list[Table], list[Issue], bool]:
+    """The annex tables of one sheet, the issues found, and whether a header was found.
+
+    A sheet usually holds one table; one holding several (附件1, 附件2 … pasted one under
+    the other, as in the notice itself) gives one Table per header.
+    """
+    top = _filled_rows(grid, 0, HEADER_SEARCH_ROWS)
     best: tuple[tuple[bool, int], int, dict[int, str]] | None = None
-    for r, row in enumerate(top[:HEADER_SEARCH_ROWS]):
+    for r, row in enumerate(top):
         found = _row_labels(row)
         if len(found) < 2:
             continue
@@ -106,12 +112,29 @@ def read_sheet(grid: Grid, file: str) -> tuple[Table | None, list[Issue], bool]:
         if not fit[1]:
             break  # a complete header: what follows is data
     if best is None:
-        return None, [], False
+        return [], [], False
     _, h, found = best
+    tables: list[Table] = []
+    issues: list[Issue] = []
+    next_header: int | None = h
+    while next_header is not None:
+        table, more, next_header = _table_at(grid, next_header, found, file)
+        issues += more
+        if table is not None:
+            tables.append(table)
+        if next_header is not None:
+            found = _row_labels(_filled_rows(grid, next_header, next_header + 1)[0])
+    return tables, issues, True
+
+
+def _table_at(
+    grid: Grid, h: int, found: dict[int, str], file: str
+) -> tuple[Table | None, list[Issue], int | None]:
+    """The table whose header starts in row h (0-based); also the next header's row, if any."""
     last = h
-    if h + 1 < len(top):
-        below_raw = grid.rows[h + 1] if h + 1 < len(grid.rows) else []
-        below = _row_labels(top[h + 1])
+    below_raw = grid.rows[h + 1] if h + 1 < len(grid.rows) else None
+    if below_raw is not None:
+        below = _row_labels(_filled_rows(grid, h + 1, h + 2)[0])
         raw_values = [v for v in below_raw if not _is_blank(v)]
         labelled = raw_values and all(label_of(v) for v in raw_values)
         if labelled or not raw_values:
@@ -125,14 +148,9 @@ def read_sheet(grid: Grid, file: str) -> tuple[Table | None, list[Issue], bool]:
         lab = found[c]
         if lab in columns:
             if columns[lab] != c and not _same_merge(grid, last, columns[lab], c):
+                cell = f"{col_letter(c)}{last + 1}"
                 issues.append(
-                    issue(
-                        "column_duplicate",
-                        file=file,
-                        sheet=grid.name,
-                        cell=f"{col_letter(c)}{last + 1}",
-                        column=lab,
-                    )
+                    issue("column_duplicate", file=file, sheet=grid.name, cell=cell, column=lab)
                 )
             continue
         columns[lab] = c
@@ -142,9 +160,10 @@ def read_sheet(grid: Grid, file: str) -> tuple[Table | None, list[Issue], bool]:
             issues.append(
                 issue("column_missing", file=file, sheet=grid.name, cell=f"A{last + 1}", column=lab)
             )
-        return None, issues, True
+        return None, issues, None
     wanted = [lab for lab in labels.KIND_COLUMNS[kind] if lab in columns]
-    frame, row_issues = _data_frame(grid, last + 1, [columns[lab] for lab in wanted], wanted, file)
+    cols = [columns[lab] for lab in wanted]
+    frame, row_issues, restart = _data_frame(grid, last + 1, cols, wanted, file)
     table = Table(
         file=file,
         sheet=grid.name,
@@ -153,7 +172,7 @@ def read_sheet(grid: Grid, file: str) -> tuple[Table | None, list[Issue], bool]:
         columns={lab: col_letter(columns[lab]) for lab in wanted},
         frame=frame,
     )
-    return table, issues + row_issues, True
+    return table, issues + row_issues, restart
 
 
 def _same_merge(grid: Grid, row: int, a: int, b: int) -> bool:
@@ -164,7 +183,7 @@ def _same_merge(grid: Grid, row: int, a: int, b: int) -> bool:
 
 def _data_frame(
     grid: Grid, start: int, cols: list[int], names: list[str], file: str
-) -> tuple[pd.DataFrame, list[Issue]]:
+) -> tuple[pd.DataFrame, list[Issue], int | None]:
     rows = grid.rows
     # Vertically merged data cells (one unit over several indicator rows) take the value
     # of their top cell; horizontal merges stay as they are (the value is in the first cell).
@@ -178,6 +197,7 @@ def _data_frame(
     issues: list[Issue] = []
     blanks: list[int] = []
     width = max(cols) + 1 if cols else 0
+    restart = None
     for r in range(start, len(rows)):
         row = rows[r]
         if fill:
@@ -185,6 +205,9 @@ def _data_frame(
             for c in range(len(row)):
                 if (r, c) in fill:
                     row[c] = fill[(r, c)]
+        if _may_be_header(row) and _is_header(_filled_rows(grid, r, r + 1)[0]):
+            restart = r
+            break
         marker = _non_data(row)
         if marker is not None:
             c, text = marker
@@ -210,6 +233,27 @@ def _data_frame(
         index.append(r + 1)
         n = len(row)
         data.append([row[c] if c < n else None for c in cols])
+    if restart is not None:
+        # Lines between two tables holding a single cell are the next table's 附件N/title.
+        titles = []
+        while index and sum(not _is_blank(v) for v in rows[index[-1] - 1]) == 1:
+            r = index.pop() - 1
+            data.pop()
+            c, text = next((c, v) for c, v in enumerate(rows[r]) if not _is_blank(v))
+            titles.append(
+                issue(
+                    "row_title_dropped",
+                    file=file,
+                    sheet=grid.name,
+                    cell=f"{col_letter(c)}{r + 1}",
+                    value=str(text).strip()[:60],
+                )
+            )
+        if titles:
+            # Blank lines above those titles lie between the tables: not worth a warning.
+            end = index[-1] if index else start
+            issues = [i for i in issues if i.rule != "row_blank_dropped" or int(i.cell[1:]) < end]
+            issues += reversed(titles)
     # One object block built in one go: pandas' per-column inference costs more than the read.
     block = np.empty((len(data), len(names)), dtype=object)
     if data:
@@ -221,7 +265,22 @@ def _data_frame(
         dtype=object,
         copy=False,
     )
-    return frame, issues
+    return frame, issues, restart
+
+
+def _may_be_header(row: list[object]) -> bool:
+    # Every kind's header has 单位: only rows with a 单位-like text in the first columns are
+    # worth a full look (cheap enough to run on every data row).
+    for v in row[:8]:
+        if type(v) is str and len(v) <= 12 and v.lstrip()[:1] in _UNIT_STARTS:
+            return True
+    return False
+
+
+def _is_header(row: list[object]) -> bool:
+    found = set(_row_labels(row).values())
+    fit = _choose_kind(found) if len(found) >= 2 else None
+    return fit is not None and not fit[1]
 
 
 @lru_cache(maxsize=64)
