@@ -33,7 +33,9 @@ def item(cat, name, points, method, **kw):
 
 
 def raw(rows):
-    return pd.DataFrame(rows, dtype=object)
+    """A sheet as pandas reads it with header=None (short rows padded)."""
+    width = max(len(r) for r in rows)
+    return pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows], dtype=object)
 
 
 def located(issues):
@@ -278,3 +280,13 @@ def test_period_groups_and_percent_cells():
     assert issues == []
     assert rules.items[0].threshold == 85  # an Excel percent cell holds 0.85
     assert rules.grades[0].share == 20
+
+
+def test_items_found_in_a_sheet_with_another_name():
+    frames = {
+        "参数": raw([["项目", "值"], ["年度", 2022]]),
+        "考核细则": raw([["村考核细则"], ITEM_HEAD, item("", "党建", 100, "直接打分")]),
+    }
+    rules, issues = rules_from_frames(frames)
+    assert issues == []
+    assert [(i.name, i.row) for i in rules.items] == [("党建", 3)]

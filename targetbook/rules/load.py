@@ -57,6 +57,18 @@ def _sheet(ctx: Ctx, frames, name, columns, *, required=False) -> Sheet | None:
     return sh
 
 
+def _items_sheet(ctx: Ctx, frames) -> Sheet | None:
+    """The 考核项目 sheet, or else the one sheet whose header holds 项目, 分值 and 方法 (a
+    workbook with a single sheet named 考核细则, say)."""
+    columns = (L.ITEM, *L.ITEM_COLUMNS)
+    if find_sheet(frames, L.RULES_ITEMS) is None:
+        for name, frame in frames.items():
+            sh = read_sheet(name, frame, columns)
+            if sh is not None and {L.POINTS, L.METHOD} <= set(sh.letters):
+                return sh
+    return _sheet(ctx, frames, L.RULES_ITEMS, columns, required=True)
+
+
 def rules_from_frames(
     frames: dict[str, pd.DataFrame], *, file: str = ""
 ) -> tuple[Rules, list[Issue]]:
@@ -65,7 +77,7 @@ def rules_from_frames(
     settings, tie_cell = parse_settings(
         ctx, _sheet(ctx, frames, L.RULES_SETTINGS, (L.KEY, L.VALUE))
     )
-    items_sheet = _sheet(ctx, frames, L.RULES_ITEMS, (L.ITEM, *L.ITEM_COLUMNS), required=True)
+    items_sheet = _items_sheet(ctx, frames)
     items = _items(ctx, items_sheet) if items_sheet else []
     rules = Rules(items=items, settings=settings, file=file)
     names = {i.name for i in items}
