@@ -255,3 +255,9 @@ def test_every_score_row_explains_itself(method):
     assert all(result.rows["计算依据"].str.len() > 0)
     assert result.rows["来源"].str.startswith("打分.xlsx!考核打分!").all()
     assert result.rows.set_index(L.UNIT).loc["乙村", "得分"] == 7  # an entered score wins
+
+
+def test_rate_at_the_threshold_is_not_lost_to_float_rounding():
+    # 57 ÷ 100 × 100 is 56.99999999999999 in floating point: still at the threshold.
+    item = Item("经济", 10, L.M_RATE, threshold=57)
+    assert rate_case(item, [57]) == [5.7]

@@ -44,7 +44,7 @@ def warnings(
         return pd.DataFrame(columns=columns)
     target, actual = _numbers(progress, L.TARGET_VALUE), _numbers(progress, L.ACTUAL_VALUE)
     with np.errstate(divide="ignore", invalid="ignore"):
-        computed = (actual / target.where(target != 0)) * 100
+        computed = (actual * 100 / target.where(target != 0)).round(9)
     rate = computed.where(computed.notna(), _numbers(progress, L.RATE)).round(2)
     gap = (elapsed - rate).round(2)
     light = np.select(

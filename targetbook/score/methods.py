@@ -44,7 +44,8 @@ def completion_rate(rows: pd.DataFrame) -> np.ndarray:
     """完成值 ÷ 目标值 × 100 when both are known, else the reported 完成率."""
     actual, target, rate = _f(rows["actual"]), _f(rows["target"]), _f(rows["rate"])
     with np.errstate(divide="ignore", invalid="ignore"):
-        computed = np.where(target != 0, actual / target * 100, np.nan)
+        # × 100 first and rounded: 57 ÷ 100 × 100 would be 56.99999999999999 < 57.
+        computed = np.where(target != 0, np.round(actual * 100 / target, 9), np.nan)
     return np.where(np.isnan(computed), rate, computed)
 
 
