@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,8 +78,14 @@ class Registry:
             # `党政办（党群办）` typed with only some of the aliases: its base still names it
             base, _ = split_name_aliases(clean_text(name))
             found = self._index.get(name_key(base))
-            if found is None:
-                return None, ""
+        if found is None:
+            # units sign with their committee's or town's name: `温塘村委会`, `后湾社区居委会`,
+            # `南桐镇经发办`; tried last, and reported as an alias (use the standard name)
+            for variant in _variants(name_key(name)):
+                held = self._index.get(variant)
+                if held is not None:
+                    return held[0], ALIAS
+            return None, ""
         return found
 
     def suggest(self, name: str) -> str | None:
@@ -103,6 +110,28 @@ class Registry:
         """The registry as a 单位|类别|考核组|别名 frame."""
         rows = [(u.name, u.category, u.group, "、".join(u.aliases)) for u in self.units]
         return pd.DataFrame(rows, columns=list(labels.REGISTRY_COLUMNS), dtype=object)
+
+
+# committee suffix → what the name is without it: a village (村委会) or a community (居委会)
+_COMMITTEE_RE = re.compile(r"(?:(?P<v>村民委员会|村委会)|(?P<c>居民委员会|居委会)|委员会|委会)$")
+_TOWN_RE = re.compile(r"^[\u4e00-\u9fff]{1,4}?(?:镇人民政府|镇政府|镇|乡|街道办事处|街道)")
+
+
+def _variants(key: str) -> list[str]:
+    """Name keys with a committee suffix or a town prefix removed (`温塘村委会` → `温塘村`)."""
+    out = []
+    m = _COMMITTEE_RE.search(key)
+    if m and m.start():
+        stem = key[: m.start()]
+        out.append(stem)
+        if m["c"] is not None:  # 后湾居委会 → 后湾社区
+            out.append(stem + "社区")
+        elif m["v"] is not None:  # 温塘村委会 → 温塘 → 温塘村
+            out.append(stem + "村")
+    town = _TOWN_RE.sub("", key, count=1)
+    if town != key and town:
+        out.append(town)
+    return out
 
 
 # 类别 texts seen in real 名录 besides the three canonical ones.

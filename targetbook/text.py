@@ -248,7 +248,8 @@ _QTY_RE = re.compile(
     r"(?P<prefix>(?:[\u4e00-\u9fff]{1,12}?[:：]?)?(?:[≈~～≥≤]|[<>]=?)?)"
     r"(?P<num>" + _NUM + r")"
     r"(?P<approx>[余多])?"
-    r"(?P<mag>百万|千万|万亿|[万萬亿億千]|百(?!分))?"
+    # 千米 / 千克 / 千瓦 are SI units, not a thousand 米; 百分点 is not a hundred 分点
+    r"(?P<mag>百万|千万|万亿|[万萬亿億]|千(?![米克瓦伏帕焦卡])|百(?!分))?"
     r"(?:[余多](?=[\u4e00-\u9fff]))?"  # 5万余元
     # a qualifier is not a unit: `50左右`, `5万元以上` (unit 元, not 元以上)
     r"(?P<unit>(?!" + _QUALIFIERS + r")(?:%|‰|[A-Za-z²³/\u4e00-\u9fff]{1,4}?))?"

@@ -207,7 +207,10 @@ def _apply_measure(
         if col not in numbers:
             continue
         for i, measure in enumerate(measures):
-            if not measure or not bare[col][i] or math.isnan(numbers[col][i]):
+            # only the counting magnitudes (万人, 亿元) and money (千元): 千米 is a unit
+            if not measure or not (measure[0] in "万亿萬億" or "元" in measure):
+                continue
+            if not bare[col][i] or math.isnan(numbers[col][i]):
                 continue
             if measure not in factors:
                 unit = parse_quantity("1" + measure)

@@ -235,11 +235,13 @@ def test_bare_figures_take_the_magnitude_of_their_measure():
         ["温塘村", "投资", "亿元", "1", 0.77, None],
         ["温塘村", "游客", "万人次", 2, "1.5万人次", None],
         ["温塘村", "增速", "%", 10, "10.8%", None],
+        ["温塘村", "道路", "千米", 5, "3千米", None],  # 千米 is a unit, not 1000 米
+        ["温塘村", "经费", "千元", 5, "3千元", None],
     ]
     frame, issues = validate_table(_table(rows), None)
     assert issues == []
-    assert frame[TARGET].tolist() == pytest.approx([29_015_000, 1e8, 20_000, 10])
-    assert frame[ACTUAL].tolist() == pytest.approx([28_199_100, 77_000_000, 15_000, 10.8])
+    assert frame[TARGET].tolist() == pytest.approx([29_015_000, 1e8, 20_000, 10, 5, 5000])
+    assert frame[ACTUAL].tolist() == pytest.approx([28_199_100, 77e6, 15_000, 10.8, 3, 3000])
 
 
 @pytest.mark.parametrize(
@@ -261,6 +263,10 @@ def test_bare_figures_take_the_magnitude_of_their_measure():
         ("50户左右", 50, "户"),
         ("5万余元", 50_000, "元"),
         ("5百", 500, ""),
+        ("3千", 3000, ""),
+        ("3千米", 3, "千米"),
+        ("3千克", 3, "千克"),
+        ("5个百分点", 5, "个百分点"),
         ("下降5%", -5, "%"),
         ("同比下降10.8%", -10.8, "%"),
         ("减少5万元", -50_000, "元"),
@@ -422,6 +428,27 @@ def test_registry_with_title_seq_column_aliases_and_a_remark(book):
     ]:
         assert registry.resolve(typed).name == name, typed
     assert registry.suggest("温糖村") == "温塘村"
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [
+        ("温塘村委会", "温塘村"),
+        ("南桐村村民委员会", "南桐村"),
+        ("南桐居委会", "南桐社区"),  # 居委会: the community, not 南桐村
+        ("后湾社区居委会", "后湾社区"),
+        ("八0一社区居委会", "八〇一社区"),
+        ("南桐镇经发办", "经发办"),
+        ("南桐镇人民政府纪委", "纪委"),
+        ("镇纪委", None),
+        ("居委会", None),
+    ],
+)
+def test_names_signed_with_committee_or_town(typed, name):
+    registry, _ = load_registry(REGISTRY)
+    unit, how = registry.match(typed)
+    assert (unit.name if unit else None) == name
+    assert how == ("alias" if name else "")  # reported as unit_alias: use the standard name
 
 
 # --- target phrases ----------------------------------------------------------------------------
