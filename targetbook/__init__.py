@@ -1,7 +1,77 @@
-"""targetbook: township target management (创先争优) — read, validate, consolidate, rank, report."""
+"""targetbook: township target management (创先争优) — read, validate, consolidate, rank, report.
+
+The public API is re-exported here. Names are resolved lazily (PEP 562) so that
+`import targetbook` and the command line start fast: pandas and pandera are imported only
+by the stages that need them.
+"""
+
+from __future__ import annotations
+
+import importlib
 
 from targetbook.errors import Issue, TargetbookError
 
 __version__ = "0.1.0"
 
-__all__ = ["Issue", "TargetbookError", "__version__"]
+# public name → module that defines it
+_EXPORTS: dict[str, str] = {
+    # read
+    "Table": "targetbook.read",
+    "Source": "targetbook.read",
+    "find_returns": "targetbook.read",
+    "read_return": "targetbook.read",
+    "read_returns": "targetbook.read",
+    # registry
+    "Unit": "targetbook.registry",
+    "Registry": "targetbook.registry",
+    "load_registry": "targetbook.registry",
+    "registry_from_frame": "targetbook.registry",
+    # validate / consolidate
+    "validate_tables": "targetbook.validate",
+    "Consolidation": "targetbook.consolidate",
+    "Duplicate": "targetbook.consolidate",
+    "consolidate": "targetbook.consolidate",
+    "load_consolidation": "targetbook.consolidate",
+    # write
+    "write_consolidation": "targetbook.write",
+    "write_templates": "targetbook.write",
+    "write_ranking": "targetbook.write.ranking",
+    "load_ranking": "targetbook.write.ranking",
+    # targets
+    "Target": "targetbook.targets",
+    "Actual": "targetbook.targets",
+    "parse_target": "targetbook.targets",
+    "parse_targets_frame": "targetbook.targets",
+    "judge": "targetbook.targets",
+    # rules / score / rank
+    "Rules": "targetbook.rules",
+    "Records": "targetbook.rules",
+    "load_rules": "targetbook.rules",
+    "rules_from_frames": "targetbook.rules",
+    "load_scores": "targetbook.rules",
+    "records_from_frames": "targetbook.rules",
+    "Scores": "targetbook.score",
+    "score": "targetbook.score",
+    "Ranking": "targetbook.rank",
+    "rank": "targetbook.rank",
+    "rank_files": "targetbook.rank",
+    # report
+    "render_report": "targetbook.report",
+    # demo
+    "run_demo": "targetbook.demo",
+}
+
+__all__ = ["Issue", "TargetbookError", "__version__", *_EXPORTS]
+
+
+def __getattr__(name: str) -> object:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'targetbook' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
