@@ -13,8 +13,10 @@ count, as they do for a user):
 - (a) naive:   pandas.read_excel(engine="openpyxl") per file + concat + to_excel
 - (b) floor:   a bare python-calamine loop into one pandas frame per sheet
 
-Peak memory is the largest sum of RSS over the child's process tree (sampled every
-20 ms, so reader workers count), and ru_maxrss of the largest single process (wait4).
+CPU seconds (user + system of the child and its reaped workers) are shown beside wall
+time: on a busy machine they move less. Peak memory is the largest sum of RSS over the
+child's process tree (sampled every 20 ms, so reader workers count), and ru_maxrss of the
+largest single process (wait4).
 """
 
 from __future__ import annotations
@@ -169,7 +171,12 @@ def measure(cmd: list[str]) -> dict:
     err = proc.stderr.read().decode("utf-8", "replace")
     if proc.returncode not in (0, 1):  # consolidate exits 1 when the data has errors
         raise SystemExit(f"{cmd[:4]} failed ({proc.returncode}):\n{err[-2000:]}")
-    return {"seconds": seconds, "peak_mb": peak / 2**20, "maxrss_mb": usage.ru_maxrss / 1024}
+    return {
+        "seconds": seconds,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,  # the child and its reaped workers
+        "peak_mb": peak / 2**20,
+        "maxrss_mb": usage.ru_maxrss / 1024,
+    }
 
 
 def main() -> None:
@@ -211,12 +218,15 @@ def main() -> None:
         f"N={args.n} returns × 2 sheets × {ROWS} rows ({2 * ROWS * args.n} rows), "
         f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
     )
-    print(f"{'approach':28} {'seconds':>8} {'(a)/t':>7} {'t/(b)':>7} {'peak MB':>8} {'maxrss':>7}")
+    print(
+        f"{'approach':28} {'seconds':>8} {'(a)/t':>7} {'t/(b)':>7} {'CPU s':>7} "
+        f"{'peak MB':>8} {'maxrss':>7}"
+    )
     for name, r in results.items():
         vs_a = f"{a / r['seconds']:.1f}×" if a else "-"
         print(
             f"{name:28} {r['seconds']:8.2f} {vs_a:>7} {r['seconds'] / b:6.2f}× "
-            f"{r['peak_mb']:8.0f} {r['maxrss_mb']:7.0f}"
+            f"{r['cpu_seconds']:7.2f} {r['peak_mb']:8.0f} {r['maxrss_mb']:7.0f}"
         )
     tb = results["targetbook consolidate"]
     checks = {
