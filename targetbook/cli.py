@@ -105,7 +105,8 @@ def _issue_line(i: dict) -> str:
     message = i.get("message", "").removeprefix(f"{loc}：")
     where = " ".join(part for part in (i.get("file", ""), loc) if part)
     sev = SEVERITY.get(i.get("severity", ""), i.get("severity", ""))
-    return f"  [{sev}] {where}  {message}（{i.get('rule', '')}）"
+    where = f"{where}  " if where else ""
+    return f"  [{sev}] {where}{message}（{i.get('rule', '')}）"
 
 
 def _summary(doc: dict) -> list[str]:
