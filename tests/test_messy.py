@@ -330,6 +330,9 @@ def test_the_whole_messy_folder(messy_dir, tmp_path):
     )
     assert all(f["status"] == "ok" for f in doc["files"])
     assert sum(f["rows"] for f in doc["files"]) == 41
+    # row conservation: each row read is in the output or dropped with an issue
+    dropped = [i for i in doc["issues"] if i["rule"] == "duplicate_unit"]
+    assert doc["rows"] + len(dropped) == 41
     (dup,) = doc["duplicates"]  # 营寨村 is in both village returns
     assert dup["unit"] == "营寨村"
     assert sorted(dup["files"]) == [f"returns/{WPS}", f"returns/{LEGACY_XLS}"]
@@ -457,8 +460,12 @@ def _targets(*phrases: str) -> list[list[dict]]:
     for phrase in phrases:
         result = run("parse-target", phrase, "--json")
         assert result.exit_code == 0, result.output
-        found.append(json.loads(result.stdout))
+        found.append(json.loads(result.stdout, parse_constant=_not_json))
     return found
+
+
+def _not_json(word: str):
+    raise AssertionError(f"{word} is not JSON")  # Python would accept Infinity / NaN
 
 
 def test_parse_target_seed_phrase_as_json():
@@ -481,6 +488,9 @@ def test_parse_target_seed_phrase_as_json():
         ('=HYPERLINK("x")', [("manual", None, None)]),
         ("1. 全镇第1；\n2. 增加5万元", [("rank", 1, 1), ("amount", None, None)]),
         ("  ", []),
+        ("保" + "2" * 400 + "争1", [("manual", None, None)]),  # a pasted digit run: no inf
+        ("达" + "9" * 400 + "%", [("manual", None, None)]),
+        ("全区第1000000000000名", [("manual", None, None)]),
     ],
 )
 def test_parse_target_odd_phrases(phrase, expected):

@@ -9,6 +9,7 @@ becomes a manual target (需人工认定) rather than being dropped or guessed.
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 
@@ -131,6 +132,8 @@ def _parse_clause(
             else:
                 tail_manual = True
         fields = None if kind == M.MANUAL else _BUILDERS[kind](m, norm[start : m.start()])
+        if fields is not None and not _sane(kind, fields):
+            fields = None
         if fields is None:
             out.append(_manual(text, norm, seg_start, span_end))
         else:
@@ -152,6 +155,26 @@ def _parse_clause(
             out.append(_manual(text, norm, m.end(), end))
         seg_start = m.end()
     return subject
+
+
+# No place is that far down a ranking: a pasted run of digits, not a target.
+_MAX_PLACE = 10_000
+
+
+def _sane(kind: str, fields: dict) -> bool:
+    """False for figures nobody writes (`保2222…争1`, `第1000000000000名`): a person reads them.
+
+    An infinite figure would also make the --json output invalid JSON (`Infinity`).
+    """
+    for key in ("guarantee", "strive", "value"):
+        v = fields.get(key)
+        if v is None:
+            continue
+        if not math.isfinite(v):
+            return False
+        if kind in (M.RANK, M.RANK_CHANGE) and abs(v) >= _MAX_PLACE:
+            return False
+    return True
 
 
 def _manual(text: str, norm: str, start: int, end: int) -> Span:
