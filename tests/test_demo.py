@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -151,3 +152,15 @@ def test_cli_rank_and_report_on_the_demo_campaign(demo, tmp_path):
     assert result.exit_code == 0, result.output
     page = notice.read_text(encoding="utf-8")
     assert all(a["title"] in page for a in SEED["annexes"])
+
+
+def test_readme_library_example_runs_on_the_demo_returns(demo, tmp_path, monkeypatch, capsys):
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    code = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    shutil.copy(demo.registry, tmp_path / labels.REGISTRY_FILE)
+    shutil.copytree(demo.out_dir / labels.FOLDER_COLLECT, tmp_path / labels.FOLDER_COLLECT)
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "README.md", "exec"), {})
+    assert (tmp_path / labels.FOLDER_RESULTS / labels.CONSOLIDATED_FILE).is_file()
+    printed = capsys.readouterr().out
+    assert "unit_alias" in printed and "附件1" in printed
