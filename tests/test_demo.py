@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -154,13 +156,15 @@ def test_cli_rank_and_report_on_the_demo_campaign(demo, tmp_path):
     assert all(a["title"] in page for a in SEED["annexes"])
 
 
-def test_readme_library_example_runs_on_the_demo_returns(demo, tmp_path, monkeypatch, capsys):
+def test_readme_library_example_runs_on_the_demo_returns(demo, tmp_path):
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     code = readme.split("```python\n", 1)[1].split("```", 1)[0]
     shutil.copy(demo.registry, tmp_path / labels.REGISTRY_FILE)
     shutil.copytree(demo.out_dir / labels.FOLDER_COLLECT, tmp_path / labels.FOLDER_COLLECT)
-    monkeypatch.chdir(tmp_path)
-    exec(compile(code, "README.md", "exec"), {})
+    # A fresh interpreter, as a user runs it.
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, encoding="utf-8"
+    )
+    assert run.returncode == 0, run.stderr
     assert (tmp_path / labels.FOLDER_RESULTS / labels.CONSOLIDATED_FILE).is_file()
-    printed = capsys.readouterr().out
-    assert "unit_alias" in printed and "附件1" in printed
+    assert "unit_alias" in run.stdout and "附件1" in run.stdout

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import string
+import types
 from pathlib import Path
 
 import click
@@ -91,3 +93,13 @@ def test_readme_first_screen_has_the_two_commands_that_ci_runs():
     assert tests in ci.splitlines()  # verbatim, as its own line
     for name in DESIGN_COMMANDS:
         assert f"targetbook {name}" in readme, name
+
+
+def test_public_names_resolve_to_what_they_name_even_after_their_modules_are_imported():
+    import targetbook
+
+    for name in targetbook.__all__:
+        importlib.import_module("targetbook.demo")  # imports consolidate, read, registry, …
+        value = getattr(targetbook, name)
+        # `targetbook.consolidate` must stay the function, not the submodule of that name.
+        assert not isinstance(value, types.ModuleType), name
