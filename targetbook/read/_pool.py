@@ -86,18 +86,29 @@ class _Slot:
         self.proc = ctx.Process(target=_worker, args=(child, memory_limit), daemon=True)
         self.proc.start()
         child.close()
-        self.batch: deque[Item] = deque()
+        self.batches: deque[deque[Item]] = deque()  # the first one is being read
         self.since = time.monotonic()
+
+    @property
+    def pending(self) -> int:
+        """Files given and not yet returned."""
+        return sum(len(b) for b in self.batches)
 
     def give(self, batch: list[Item]) -> None:
         """Queue a batch for the worker (a worker that died idle fails at its next read)."""
-        if not self.batch:
+        if not self.batches:
             self.since = time.monotonic()
-        self.batch.extend(batch)
+        self.batches.append(deque(batch))
         try:
             self.conn.send(batch)
         except OSError:
             pass  # its sentinel is ready: the batch is retried file by file
+
+    def returned(self) -> None:
+        """One file of the current batch came back."""
+        self.batches[0].popleft()
+        if not self.batches[0]:
+            self.batches.popleft()
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -153,44 +164,49 @@ def read_returns(
             progress(done, total)
 
     def lose(slot: _Slot, rule: str, **params: object) -> None:
-        """The worker is gone. Alone with one file, that file failed; else retry one by one."""
+        """The worker is gone while reading its current batch.
+
+        Results come back a few at a time, so any file of that batch not yet returned may
+        be the culprit: with one left it is, with more they are retried one per batch.
+        Batches it had not started go back as they were.
+        """
         slots.remove(slot)
         slot.stop(kill=True)
-        if len(slot.batch) == 1:
-            pos, path, display = slot.batch[0]
+        current = slot.batches.popleft() if slot.batches else deque()
+        todo.extendleft(list(b) for b in reversed(slot.batches))
+        if len(current) == 1:
+            pos, path, display = current[0]
             finish(pos, _failed(path, display, rule, **params))
         else:
-            todo.extendleft([item] for item in reversed(slot.batch))
+            todo.extendleft([item] for item in reversed(current))
 
     try:
         while done < total:
+            while todo and len(slots) < n_workers:
+                slots.append(_Slot(ctx, memory_limit))
             for slot in list(slots):
                 # Keep a second batch queued in the pipe so a worker never waits for us.
-                if todo and len(slot.batch) <= size:
+                while todo and len(slot.batches) < 2:
                     slot.give(todo.popleft())
-                elif not slot.batch:
+                if not slot.batches:
                     slots.remove(slot)
                     slot.stop()
-            while todo and len(slots) < n_workers:
-                slot = _Slot(ctx, memory_limit)
-                slots.append(slot)
-                slot.give(todo.popleft())
-            busy = [s for s in slots if s.batch]
+            busy = [s for s in slots if s.batches]
             wait_for = max(0.0, min(s.since for s in busy) + timeout - time.monotonic())
             ready = set(wait([s.conn for s in busy] + [s.proc.sentinel for s in busy], wait_for))
             for slot in busy:
                 try:
                     while slot.conn.poll():
                         for pos, src in slot.conn.recv():
-                            slot.batch.popleft()
+                            slot.returned()
                             finish(pos, src)
                         slot.since = time.monotonic()
                 except (EOFError, OSError):
                     lose(slot, "file_unreadable", reason=_death(slot))
                     continue
-                if slot.proc.sentinel in ready and slot.batch:
+                if slot.proc.sentinel in ready and slot.batches:
                     lose(slot, "file_unreadable", reason=_death(slot))
-                elif slot.batch and time.monotonic() - slot.since > timeout:
+                elif slot.batches and time.monotonic() - slot.since > timeout:
                     lose(slot, "read_timeout", seconds=f"{timeout:g}")
     finally:
         for slot in slots:
