@@ -185,19 +185,21 @@ def test_hostile_files_among_good_ones(tmp_path):
     assert [s.issues[0].rule for s in sources[1:-1]] == [HOSTILE[n][0] for n in sorted(HOSTILE)]
 
 
-def test_worker_killed_by_calamine_costs_one_file(tmp_path, monkeypatch):
+@pytest.mark.parametrize("n", [2, 12])  # batches of one file; batches of three files
+def test_worker_killed_by_calamine_costs_one_file(tmp_path, monkeypatch, n):
     # Without the pre-check calamine really aborts the worker mid-batch; the files of that
     # batch are read again one by one, and only the culprit fails.
     import targetbook.read._sniff as sniff
 
     monkeypatch.setattr(sniff, "_check_sheet", lambda name, xml: None)
-    units = [f"单位{i}" for i in range(12)]
+    units = [f"单位{i}" for i in range(n)]
     paths = [good(tmp_path / f"{i:02d}.xlsx", u) for i, u in enumerate(units)]
-    paths.insert(7, stray_far_cell(tmp_path / "07b.xlsx"))
-    sources = read_returns(paths, workers=1)  # batches of three files
+    bad = n // 2 + 1
+    paths.insert(bad, stray_far_cell(tmp_path / "bad.xlsx"))
+    sources = read_returns(paths, workers=1)
     assert [s.file for s in sources] == [str(p) for p in paths]
-    assert [s.status for s in sources].count("ok") == 12
-    assert (sources[7].status, [i.rule for i in sources[7].issues]) == (
+    assert [s.status for s in sources].count("ok") == n
+    assert (sources[bad].status, [i.rule for i in sources[bad].issues]) == (
         "error",
         ["file_unreadable"],
     )
