@@ -203,6 +203,7 @@ def test_worker_killed_by_calamine_costs_one_file(tmp_path, monkeypatch, n):
         "error",
         ["file_unreadable"],
     )
+    assert len(sources[bad].sha256) == 64  # provenance kept for the failed file
     assert [s.tables[0].frame["单位"].iloc[0] for s in sources if s.tables] == units
 
 

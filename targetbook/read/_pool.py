@@ -11,12 +11,14 @@ Issue; every other file is still read.
 from __future__ import annotations
 
 import faulthandler
+import hashlib
 import multiprocessing as mp
 import os
 import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
@@ -24,8 +26,9 @@ from targetbook.errors import issue
 from targetbook.read._files import find_returns
 from targetbook.read._model import Source
 from targetbook.read._one import read_return
+from targetbook.read._sniff import MAX_FILE_BYTES
 
-DEFAULT_TIMEOUT = 60.0  # seconds per file; a real return reads in milliseconds
+DEFAULT_TIMEOUT = 60.0  # seconds a worker may go without progress; a return takes milliseconds
 DEFAULT_MEMORY = 3 << 30  # address-space limit per worker (Linux)
 _BATCH_MAX = 32
 _FLUSH_SECONDS = 0.2  # a worker sends what it has at least this often (progress, timeouts)
@@ -69,9 +72,16 @@ def _worker(conn: Connection, memory_limit: int | None) -> None:
 
 
 def _failed(path: str, display: str, rule: str, reason: str = "", **params: object) -> Source:
-    src = Source(file=display, path=str(Path(path).absolute()), status="error")
+    """A Source for a file whose reading failed; provenance kept when the file is there."""
+    p = Path(path)
+    src = Source(file=display, path=str(p.absolute()), status="error")
     try:
-        src.size = Path(path).stat().st_size
+        st = p.stat()
+        src.size = st.st_size
+        src.modified = datetime.fromtimestamp(st.st_mtime, UTC).replace(tzinfo=None)
+        if st.st_size <= MAX_FILE_BYTES:
+            with open(p, "rb") as f:
+                src.sha256 = hashlib.file_digest(f, "sha256").hexdigest()
     except OSError:
         pass
     src.issues.append(issue(rule, file=display, reason=reason, **params))
