@@ -388,3 +388,17 @@ def test_several_tables_in_one_sheet(book):
         ["温塘村"],
     ]
     assert where(src) == [("S", "A7", "row_title_dropped"), ("S", "A8", "row_title_dropped")]
+
+
+def test_table_away_from_a1_keeps_its_addresses(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["C5"], ws["D5"], ws["C6"], ws["D6"] = "单位", "创先争优目标", "纪委", "目标"
+    wb.save(tmp_path / "r.xlsx")
+    (t,) = read_return(tmp_path / "r.xlsx").tables
+    assert (t.header_row, t.columns, t.frame.index.tolist()) == (
+        5,
+        {"单位": "C", "创先争优目标": "D"},
+        [6],
+    )
+    assert t.cell("单位", 6) == "C6"
