@@ -48,6 +48,8 @@ class Consolidation:
     unmatched: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=UNMATCHED_COLUMNS))
     file_units: dict[str, list[str]] = field(default_factory=dict)  # file → units it reported
     file_rows: dict[str, int] = field(default_factory=dict)  # file → data rows read from it
+    # 参数 carried to 汇总.xlsx and on to 排名.xlsx (乡镇, 发文机关, 文号 …; 年度 is `year`)
+    params: dict[str, str] = field(default_factory=dict)
 
     @property
     def rows(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 from datetime import datetime, timedelta, timezone
@@ -9,13 +10,14 @@ from datetime import datetime, timedelta, timezone
 import pandas as pd
 import pytest
 
-from targetbook import consolidate as consolidate_module
 from targetbook import labels as L
 from targetbook.consolidate import Consolidation, Duplicate, consolidate
 from targetbook.errors import issue
 from targetbook.read import Source, Table
 from targetbook.registry import Registry, Unit
 
+# The module, not targetbook's lazily exported function of the same name.
+consolidate_module = importlib.import_module("targetbook.consolidate")
 PLAN_LETTERS = {L.SEQ: "A", L.UNIT: "B", L.TARGET: "C", L.PLAN: "D"}
 T0 = datetime(2022, 6, 1, 9, 0, 0)
 

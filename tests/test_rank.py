@@ -454,3 +454,33 @@ def test_outside_result_without_item_answers_only_targets_without_subject():
     )
     result = rank(cons(FOUR[:1], annexes={L.VILLAGE: annex}), rules(), scores=rec)
     assert result.achievement["判定"].tolist() == [L.VERDICT_MET, L.VERDICT_PENDING]
+
+
+def test_no_veto_records_at_all():
+    sc = {"甲村": (50, 40), "乙村": (55, 35)}
+    rec = records(sc)
+    empty = pd.DataFrame({c: pd.Series([], dtype="float64") for c in rec.vetoes.columns})
+    for vetoes in (rec.vetoes, empty):  # no rows; columns typed object or float64
+        result = rank(cons(FOUR), rules(), scores=Records(scoring=rec.scoring, vetoes=vetoes))
+        assert table(result, "否决", "否决事由")["甲村"] == ("", "")
+        assert places(result)["甲村"] == 1
+
+
+def test_ranked_workbook_carries_the_consolidation_parameters(tmp_path):
+    c = cons(FOUR)
+    c.params = {L.PARAM_TOWN: "南桐镇", L.PARAM_OFFICE: "南桐镇党政办公室", L.PARAM_YEAR: "1999"}
+    result = rank(c, rules(), scores=records({"甲村": (50, 40)}))
+    path = write_ranking(
+        result, tmp_path / "排名.xlsx", consolidation=c, params={L.PARAM_DOC_NUMBER: "14号"}
+    )
+    ws = openpyxl.load_workbook(path)[L.SHEET_PARAMS]
+    got = {r[0].value: r[1].value for r in ws.iter_rows(min_row=2)}
+    assert got == {
+        L.PARAM_YEAR: "2022",  # the ranking's year wins over a stale 参数 row
+        L.PARAM_TOWN: "南桐镇",
+        L.PARAM_OFFICE: "南桐镇党政办公室",
+        L.PARAM_DOC_NUMBER: "14号",
+    }
+    from targetbook.report.load import read_ranked
+
+    assert read_ranked(path).params[L.PARAM_OFFICE] == "南桐镇党政办公室"

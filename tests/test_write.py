@@ -16,6 +16,7 @@ from test_consolidate import T0, kind_table, make_registry, plan_table, source
 from targetbook import labels as L
 from targetbook.consolidate import consolidate, load_consolidation
 from targetbook.errors import TargetbookError, issue
+from targetbook.write import _book as book_module
 from targetbook.write import consolidation as writer
 from targetbook.write import write_consolidation
 
@@ -152,14 +153,18 @@ def test_load_consolidation_reads_back_what_was_written(written):
     pd.testing.assert_frame_equal(back.unmatched, cons.unmatched, check_dtype=False)
 
 
-def test_write_is_atomic(tmp_path, monkeypatch):
+@pytest.mark.parametrize("where", ["build", "save"])
+def test_write_is_atomic(tmp_path, monkeypatch, where):
     target = tmp_path / "汇总.xlsx"
     target.write_bytes(b"old")
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(writer, "_issues_frame", broken)
+    if where == "build":  # while laying out the sheets
+        monkeypatch.setattr(writer, "issues_frame", broken)
+    else:  # while writing the sheet bodies into the temporary file
+        monkeypatch.setattr(book_module, "_splice", broken)
     with pytest.raises(RuntimeError):
         write_consolidation(sample(), target)
     assert target.read_bytes() == b"old"
@@ -202,10 +207,12 @@ def test_libreoffice_prints_the_annex_on_landscape_pages(written, tmp_path):
     assert "来源文件" not in text.split("村2022年度")[0]  # provenance is outside the print area
 
 
-def test_streamed_mode_writes_the_same_cells(written, tmp_path, monkeypatch):
+def test_chunked_bodies_write_the_same_cells(written, tmp_path, monkeypatch):
     cons, in_memory = written
-    monkeypatch.setattr(writer, "IN_MEMORY_CELLS", 0)  # force constant_memory
+    monkeypatch.setattr(book_module, "CHUNK_ROWS", 0)  # hand rows to zlib one at a time
     streamed = write_consolidation(cons, tmp_path / "streamed.xlsx")
+    ws = openpyxl.load_workbook(streamed)["附件2 村"]
+    assert ws.row_dimensions[5].height >= 3 * 14 and ws.row_dimensions[2].height == 36
 
     def cells(path):
         wb = openpyxl.load_workbook(path)
@@ -232,3 +239,64 @@ def test_load_consolidation_refuses_other_files(tmp_path, book):
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(TargetbookError):
         load_consolidation(broken)
+
+
+HOSTILE = [
+    "a & b < c > d",  # escaped
+    "ctl\x01\x08\x0b\x1fend",  # characters XML cannot carry are dropped
+    "  lead and trail  ",  # kept at both ends
+    "_x0041_ stays",  # not decoded to "A"
+    '=HYPERLINK("http://x")',  # text, never a formula
+    "tab\tand\nnewline",
+    "lone \ud800 surrogate",
+    "",  # no cell
+]
+EXPECTED = [
+    "a & b < c > d", "ctlend", "  lead and trail  ", "_x0041_ stays",
+    "=HYPERLINK(\"http://x\")", "tab\tand\nnewline", "lone  surrogate", "",
+]  # fmt: skip
+
+
+def hostile_consolidation():
+    cons = sample()
+    frame = cons.others[L.PROGRESS_KIND]
+    cons.others[L.PROGRESS_KIND] = pd.concat([frame] * len(HOSTILE), ignore_index=True)
+    cons.others[L.PROGRESS_KIND][L.PROGRESS_TEXT] = HOSTILE
+    return cons
+
+
+def test_text_is_escaped_and_cleaned_for_every_reader(tmp_path):
+    path = write_consolidation(hostile_consolidation(), tmp_path / "a.xlsx")
+    back = load_consolidation(path).others[L.PROGRESS_KIND][L.PROGRESS_TEXT].tolist()
+    assert back == EXPECTED  # calamine
+    ws = openpyxl.load_workbook(path)["指标进度"]
+    col = [c.value for c in ws[1]].index(L.PROGRESS_TEXT)
+    got = [r[col].value for r in ws.iter_rows(min_row=2)]
+    # openpyxl does not decode Excel's _xHHHH_ escapes (Excel, calamine and LibreOffice do)
+    assert got[3] == "_x005F_x0041_ stays"
+    assert got[:3] + got[4:] == [v or None for v in EXPECTED[:3] + EXPECTED[4:]]
+    assert all(r[col].data_type == "s" for r in ws.iter_rows(min_row=2) if r[col].value)
+
+
+def test_libreoffice_opens_the_workbook_and_keeps_text_layout_and_heights(tmp_path):
+    path = write_consolidation(hostile_consolidation(), tmp_path / "汇总.xlsx")
+    resaved = soffice_convert(path, "xlsx", tmp_path / "lo")
+    wb = openpyxl.load_workbook(resaved)
+    ws = wb["指标进度"]
+    col = [c.value for c in ws[1]].index(L.PROGRESS_TEXT)
+    got = [r[col].value for r in ws.iter_rows(min_row=2)]
+    assert got == [v or None for v in EXPECTED]
+    cells = [c for sheet in wb for row in sheet.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    annex = wb["附件2 村"]
+    assert annex["D5"].value == LONG and annex["A5"].value == 2
+    assert annex.row_dimensions[5].height >= 3 * 14  # LibreOffice kept the row's lines
+    assert annex.print_title_rows == "$3:$3"
+    assert annex.page_setup.orientation == "landscape"
+
+
+def test_parameters_are_written_and_read_back(tmp_path):
+    cons = sample()
+    cons.params = {L.PARAM_TOWN: "南桐镇", L.PARAM_DOC_NUMBER: "南桐党政办发〔2022〕14号"}
+    back = load_consolidation(write_consolidation(cons, tmp_path / "a.xlsx"))
+    assert back.params == cons.params and back.year == 2022

@@ -60,6 +60,27 @@ def row_height(texts: Iterable[str], widths: Sequence[float]) -> float:
     return lines * LINE_HEIGHT + 6
 
 
+def line_counts(texts: Sequence[str | None], width: float) -> list[int]:
+    """Wrapped lines each text needs in a column `width` characters wide (at least 1)."""
+    usable = max(width - 1, 1)
+    out = []
+    append = out.append
+    for text in texts:
+        if not text:
+            append(1)
+        elif "\n" not in text:
+            append(max(1, math.ceil(text_width(text) / usable)))
+        else:
+            append(sum(max(1, math.ceil(text_width(p) / usable)) for p in text.split("\n")))
+    return out
+
+
+def row_heights(columns: Sequence[Sequence[str | None]], widths: Sequence[float]) -> list[float]:
+    """Row heights (points) for rows of wrapped cells, one list of texts per column."""
+    counts = [line_counts(texts, width) for texts, width in zip(columns, widths, strict=True)]
+    return [max(lines) * LINE_HEIGHT + 6 for lines in zip(*counts, strict=True)]
+
+
 def put_text(ws, row: int, col: int, value: object, fmt=None) -> None:
     """Write any value as a string cell (never a formula, URL or number guess)."""
     text = "" if value is None else str(value)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
-import xlsxwriter
 from python_calamine import CalamineWorkbook
 
 from targetbook import labels as L
@@ -17,34 +15,32 @@ from targetbook.consolidate import UNMATCHED_COLUMNS, Consolidation, Duplicate
 from targetbook.errors import Issue, TargetbookError
 from targetbook.read import Source
 from targetbook.registry import Registry, Unit
+from targetbook.write._book import Book, finite
 from targetbook.write._common import atomic_path
-from targetbook.write._sheets import (
-    ANNEX_WIDTHS,
-    MAX_TEXT,
-    PROVENANCE_WIDTHS,
-    Formats,
-    annex_head,
-    print_setup,
-    put_text,
-    row_height,
+from targetbook.write._sheets import Formats
+from targetbook.write._tables import (
+    PARSED,
+    S_FILE,
+    S_ROWS,
+    S_SHA,
+    S_STATUS,
+    S_TIME,
+    annex_sheet,
+    duplicates_frame,
+    issues_frame,
+    list_sheet,
+    missing_frame,
+    params_frame,
+    registry_frame,
+    sources_frame,
 )
 
-# Strings are never turned into formulas, URLs or numbers: the text from a return stays text.
-WORKBOOK_OPTIONS = {
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-    "strings_to_numbers": False,
-}
-# Up to this many cells the workbook is built in memory (shared strings, no temporary part
-# files: ~15% less CPU and 6× faster on small outputs, measured); above it constant_memory
-# streams rows to disk so memory stays flat for prefecture-sized runs.
-IN_MEMORY_CELLS = 1_000_000
-PARSED = {L.parsed(c) for c in L.NUMERIC_COLUMNS}
-S_FILE, S_SHA, S_TIME, S_SHEET, S_ROWS, S_STATUS = L.SOURCE_COLUMNS
-NUMERIC = {L.SEQ, L.SRC_ROW, S_ROWS, *PARSED}
-WIDE = {L.TARGET, L.PLAN, L.PROGRESS_TEXT, L.PROBLEMS, L.NEXT_STEPS, L.EVIDENCE}
-WIDE |= {L.PEER_ITEM, L.PEER_STANDARD, L.FEATURE_CONTENT, L.SRC_FILE, L.SOURCE_UNITS}
-WIDE |= {L.ISSUE_COLUMNS[0], L.ISSUE_COLUMNS[5], L.ISSUE_COLUMNS[6], *L.DUPLICATE_COLUMNS[1:3]}
+
+def consolidation_params(cons: Consolidation, year: object) -> dict[str, str]:
+    """The 参数 sheet's rows: 年度 first, then the consolidation's other parameters."""
+    params = {L.PARAM_YEAR: str(year)}
+    params.update((k, _text(v)) for k, v in cons.params.items() if k != L.PARAM_YEAR)
+    return params
 
 
 def write_consolidation(cons: Consolidation, path: str | Path, *, year: int | None = None) -> Path:
@@ -54,113 +50,33 @@ def write_consolidation(cons: Consolidation, path: str | Path, *, year: int | No
     if len(cons.unmatched):
         lists.append((L.SHEET_UNMATCHED, cons.unmatched, UNMATCHED_COLUMNS))
     lists += [
-        (L.SHEET_ISSUES, _issues_frame(cons), L.ISSUE_COLUMNS),
-        (L.SHEET_MISSING, _missing_frame(cons), L.MISSING_COLUMNS),
-        (L.SHEET_DUPLICATES, _dups_frame(cons), L.DUPLICATE_COLUMNS),
-        (L.SHEET_SOURCES, _sources_frame(cons), [*L.SOURCE_COLUMNS, L.SOURCE_UNITS]),
-        (L.SHEET_REGISTRY, _registry_frame(cons), L.REGISTRY_COLUMNS),
+        (L.SHEET_ISSUES, issues_frame(cons.issues), L.ISSUE_COLUMNS),
+        (L.SHEET_MISSING, missing_frame(cons), L.MISSING_COLUMNS),
+        (L.SHEET_DUPLICATES, duplicates_frame(cons), L.DUPLICATE_COLUMNS),
+        (L.SHEET_SOURCES, sources_frame(cons), [*L.SOURCE_COLUMNS, L.SOURCE_UNITS]),
+        (L.SHEET_REGISTRY, registry_frame(cons), L.REGISTRY_COLUMNS),
         (
             L.SHEET_PARAMS,
-            pd.DataFrame([(L.PARAM_YEAR, str(shown_year))], columns=L.PARAM_COLUMNS),
+            params_frame(consolidation_params(cons, shown_year)),
             L.PARAM_COLUMNS,
         ),
     ]
     order = {sheet: i for i, sheet in enumerate(L.KIND_SHEET.values())}
     lists.sort(key=lambda item: order.get(item[0], len(order)))  # stable: kinds first
     target = Path(path)
+    book = Book()
+    try:
+        fmts = Formats(book.wb)
+        for category in L.CATEGORIES:
+            annex_sheet(book, fmts, category, shown_year, cons.annexes.get(category))
+        for sheet, frame, columns in lists:
+            list_sheet(book, fmts, sheet, frame, columns)
+    except BaseException:
+        book.abandon()
+        raise
     with atomic_path(target) as tmp:
-        cells = sum(len(frame) * len(columns) for _, frame, columns in lists)
-        cells += 7 * sum(len(f) for f in cons.annexes.values())
-        streamed = cells > IN_MEMORY_CELLS
-        options = {**WORKBOOK_OPTIONS, "constant_memory": streamed, "in_memory": not streamed}
-        wb = xlsxwriter.Workbook(str(tmp), options)
-        try:
-            fmts = Formats(wb)
-            for category in L.CATEGORIES:
-                _annex(wb, fmts, category, shown_year, cons.annexes.get(category))
-            for sheet, frame, columns in lists:
-                _table(wb.add_worksheet(sheet), fmts, frame, columns)
-            wb.close()
-        except BaseException:
-            _abandon(wb)
-            raise
+        book.save(tmp)
     return target
-
-
-def _abandon(wb) -> None:
-    """Close and delete constant_memory's per-sheet temporary files after a failed write."""
-    for ws in wb.worksheets():
-        handle = getattr(ws, "row_data_fh", None)
-        if handle is not None and not handle.closed:
-            handle.close()
-        name = getattr(ws, "row_data_filename", None)
-        if name and os.path.exists(name):
-            os.unlink(name)
-    wb.fileclosed = True
-
-
-def _annex(wb, fmts: Formats, category: str, year: object, frame: pd.DataFrame | None) -> None:
-    """One annex sheet in seed 000's layout; provenance to the right of the print area."""
-    ws = wb.add_worksheet(L.annex_sheet(category))
-    header = annex_head(ws, fmts, category, year)
-    for col, (label, width) in enumerate(zip(L.PROVENANCE, PROVENANCE_WIDTHS, strict=True), 4):
-        ws.set_column(col, col, width)
-        put_text(ws, header, col, label, fmts.side_header)
-    frame = frame if frame is not None else pd.DataFrame(columns=[*L.KIND_COLUMNS[L.PLAN_KIND]])
-    units, targets, plans, files, sheets = (
-        _cells(frame, c, False) for c in (L.UNIT, L.TARGET, L.PLAN, L.SRC_FILE, L.SRC_SHEET)
-    )
-    rows = _cells(frame, L.SRC_ROW, True)
-    row = header
-    for i, (unit, target, plan) in enumerate(zip(units, targets, plans, strict=True)):
-        row = header + 1 + i
-        ws.set_row(row, row_height((unit or "", target or "", plan or ""), ANNEX_WIDTHS[1:]))
-        ws.write_number(row, 0, i + 1, fmts.center)  # 序号 renumbered 1…n
-        for col, value, fmt in (
-            (1, unit, fmts.center), (2, target, fmts.cell), (3, plan, fmts.cell),
-            (4, files[i], fmts.side), (5, sheets[i], fmts.side), (6, rows[i], fmts.side),
-        ):  # fmt: skip
-            if value.__class__ is str:
-                ws.write_string(row, col, value, fmt)
-            elif value is not None:
-                ws.write_number(row, col, value, fmt)
-            elif col < 4:
-                ws.write_blank(row, col, None, fmt)  # keep the printed borders
-    print_setup(ws, header, row, 3)
-
-
-def _table(ws, fmts: Formats, frame: pd.DataFrame, columns: Sequence[str]) -> None:
-    """A plain list sheet: bold header, frozen, filtered; numbers for numeric columns only."""
-    for col, label in enumerate(columns):
-        put_text(ws, 0, col, label, fmts.header)
-        width = 40 if label in WIDE else 10 if label in NUMERIC else 16
-        ws.set_column(col, col, width, fmts.side if label in L.PROVENANCE else None)
-    write_string, write_number = ws.write_string, ws.write_number
-    values = [_cells(frame, c, c in NUMERIC) for c in columns]
-    for row, cells in enumerate(zip(*values, strict=True), 1):
-        for col, value in enumerate(cells):
-            if value.__class__ is str:
-                write_string(row, col, value)
-            elif value is not None:
-                write_number(row, col, value)
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(len(frame), 1), len(columns) - 1)
-
-
-def _cells(frame: pd.DataFrame, label: str, numeric: bool) -> list[str | float | None]:
-    """A column as cells to write: text (cut to Excel's limit), a finite number, or None."""
-    if label not in frame.columns:
-        return [None] * len(frame)
-    out: list[str | float | None] = []
-    for value in frame[label].tolist():
-        if value.__class__ is str:
-            out.append(value[:MAX_TEXT] if value else None)
-        elif numeric and _finite(value):
-            out.append(float(value))
-        else:
-            text = _text(value)
-            out.append(text[:MAX_TEXT] if text and not numeric else None)
-    return out
 
 
 def _text(value: object) -> str:
@@ -169,68 +85,7 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-def _finite(value: object) -> bool:
-    if isinstance(value, bool) or value is None:
-        return False
-    try:
-        return math.isfinite(float(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _issues_frame(cons: Consolidation) -> pd.DataFrame:
-    rows = [
-        (
-            i.file,
-            i.sheet,
-            i.cell,
-            i.rule,
-            L.SEVERITY_NAMES.get(i.severity, i.severity),
-            i.message,
-            i.value,
-        )
-        for i in cons.issues
-    ]
-    return pd.DataFrame(rows, columns=L.ISSUE_COLUMNS)
-
-
-def _missing_frame(cons: Consolidation) -> pd.DataFrame:
-    units = {u.name: u for u in cons.registry.units} if cons.registry else {}
-    rows = []
-    for name in cons.missing_units:
-        unit = units.get(name)
-        rows.append((unit.category if unit else "", name, unit.group if unit else ""))
-    return pd.DataFrame(rows, columns=L.MISSING_COLUMNS)
-
-
-def _sources_frame(cons: Consolidation) -> pd.DataFrame:
-    rows = []
-    for s in cons.sources:
-        stamp = s.modified.isoformat(sep=" ", timespec="seconds") if s.modified else ""
-        units = "、".join(cons.file_units.get(s.file, []))
-        if s.tables:
-            rows += [
-                (s.file, s.sha256, stamp, t.sheet, len(t.frame), s.status, units) for t in s.tables
-            ]
-        else:
-            rows.append(
-                (s.file, s.sha256, stamp, "", cons.file_rows.get(s.file, 0), s.status, units)
-            )
-    return pd.DataFrame(rows, columns=[*L.SOURCE_COLUMNS, L.SOURCE_UNITS])
-
-
-def _dups_frame(cons: Consolidation) -> pd.DataFrame:
-    rows = [
-        (d.unit, "\n".join(d.files), d.kept, "、".join(L.KIND_NAMES.get(k, k) for k in d.kinds))
-        for d in cons.duplicates
-    ]
-    return pd.DataFrame(rows, columns=L.DUPLICATE_COLUMNS)
-
-
-def _registry_frame(cons: Consolidation) -> pd.DataFrame:
-    units = cons.registry.units if cons.registry else ()
-    rows = [(u.name, u.category, u.group, "、".join(u.aliases)) for u in units]
-    return pd.DataFrame(rows, columns=L.REGISTRY_COLUMNS)
+_finite = finite
 
 
 def load_consolidation(path: str | Path) -> Consolidation:
@@ -257,6 +112,7 @@ def load_consolidation(path: str | Path) -> Consolidation:
         ]
     )
     cons = Consolidation(registry=registry, year=int(year) if year.isdigit() else None)
+    cons.params = {k: v for k, v in params.items() if k and k != L.PARAM_YEAR}
     plan = [*L.KIND_COLUMNS[L.PLAN_KIND], *L.PROVENANCE]
     for category in L.CATEGORIES:
         grid = rows(L.annex_sheet(category))

@@ -13,15 +13,23 @@ from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
-import xlsxwriter
 
 from targetbook import labels as L
 from targetbook.errors import Issue, TargetbookError
 from targetbook.rank import Ranking
 from targetbook.rank.order import place_numbers
 from targetbook.score import SCORE_FRAME_COLUMNS
+from targetbook.write._book import MAX_TEXT, Book
 from targetbook.write._common import atomic_path
-from targetbook.write._sheets import MAX_TEXT, Formats, put_text
+from targetbook.write._sheets import Formats, put_text
+from targetbook.write._tables import (
+    annex_sheet,
+    issues_frame,
+    list_sheet,
+    missing_frame,
+    params_frame,
+    registry_frame,
+)
 
 OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 NUMERIC = {
@@ -132,76 +140,55 @@ def _charts(wb, ws, ranks: pd.DataFrame) -> None:
         anchor += max(12, int((26 * len(where) + 80) / 20) + 2)
 
 
-def _issues(issues: list[Issue]) -> pd.DataFrame:
-    rows = [
-        (
-            i.file,
-            i.sheet,
-            i.cell,
-            i.rule,
-            L.SEVERITY_NAMES.get(i.severity, i.severity),
-            i.message,
-            i.value,
-        )
-        for i in issues
-    ]
-    return pd.DataFrame(rows, columns=list(L.ISSUE_COLUMNS))
-
-
-def _consolidated(wb, fmts: Formats, cons, year) -> None:
-    """The consolidated workbook's sheets, drawn by its own writer when it offers them."""
-    from targetbook.write import consolidation as wc
-
-    needed = ("_annex", "_table", "_issues_frame", "_missing_frame", "_registry_frame")
-    if all(hasattr(wc, n) for n in needed):
-        for category in L.CATEGORIES:
-            wc._annex(wb, fmts, category, year, cons.annexes.get(category))
-        for kind, sheet in L.KIND_SHEET.items():
-            frame = cons.others.get(kind)
-            if frame is not None and len(frame):
-                wc._table(wb.add_worksheet(sheet), fmts, frame, list(frame.columns))
-        wc._table(wb.add_worksheet(L.SHEET_ISSUES), fmts, wc._issues_frame(cons), L.ISSUE_COLUMNS)
-        wc._table(
-            wb.add_worksheet(L.SHEET_MISSING), fmts, wc._missing_frame(cons), L.MISSING_COLUMNS
-        )
-        wc._table(
-            wb.add_worksheet(L.SHEET_REGISTRY), fmts, wc._registry_frame(cons), L.REGISTRY_COLUMNS
-        )
-        return
-    plan = [*L.KIND_COLUMNS[L.PLAN_KIND], *L.PROVENANCE]
+def _consolidated(book: Book, fmts: Formats, cons, year) -> None:
+    """The consolidated workbook's sheets the report reads, in 汇总.xlsx's own layout."""
     for category in L.CATEGORIES:
-        frame = cons.annexes.get(category, pd.DataFrame(columns=plan))
-        _table(wb.add_worksheet(L.annex_sheet(category)), fmts, frame, plan)
-    units = cons.registry.units if cons.registry else ()
-    reg = pd.DataFrame(
-        [(u.name, u.category, u.group, "、".join(u.aliases)) for u in units],
-        columns=list(L.REGISTRY_COLUMNS),
-    )
-    missing = pd.DataFrame({L.UNIT: list(cons.missing_units)})
-    _table(wb.add_worksheet(L.SHEET_MISSING), fmts, missing, [L.UNIT])
-    _table(wb.add_worksheet(L.SHEET_REGISTRY), fmts, reg, L.REGISTRY_COLUMNS)
+        annex_sheet(book, fmts, category, year, cons.annexes.get(category))
+    for kind, sheet in L.KIND_SHEET.items():
+        frame = cons.others.get(kind)
+        if frame is not None and len(frame):
+            list_sheet(book, fmts, sheet, frame, list(frame.columns))
+    list_sheet(book, fmts, L.SHEET_ISSUES, issues_frame(cons.issues), L.ISSUE_COLUMNS)
+    list_sheet(book, fmts, L.SHEET_MISSING, missing_frame(cons), L.MISSING_COLUMNS)
+    list_sheet(book, fmts, L.SHEET_REGISTRY, registry_frame(cons), L.REGISTRY_COLUMNS)
 
 
-def write_ranking(ranking: Ranking, path: str | Path, *, consolidation=None) -> Path:
-    """Write 排名.xlsx atomically (rank sheets, charts, and the consolidated sheets)."""
+def write_ranking(
+    ranking: Ranking,
+    path: str | Path,
+    *,
+    consolidation=None,
+    params: dict[str, object] | None = None,
+) -> Path:
+    """Write 排名.xlsx atomically (rank sheets, charts, the consolidated sheets, 参数).
+
+    参数 carries the consolidation's parameters (乡镇, 发文机关, 文号 …) and `params` over
+    them, so the report of this one file prints the real names."""
     target = Path(path)
     year = ranking.year or getattr(consolidation, "year", None) or datetime.now().year
-    with atomic_path(target) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), OPTIONS)
+    shown = {L.PARAM_YEAR: str(year)}
+    for source in (getattr(consolidation, "params", None) or {}, params or {}):
+        shown.update((str(k), "" if v is None else str(v)) for k, v in source.items())
+    shown[L.PARAM_YEAR] = str(year)
+    book = Book()
+    try:
+        wb = book.wb
         fmts = Formats(wb)
         for sheet, columns, attr in RANK_SHEETS:
             ws = wb.add_worksheet(sheet)
             _table(ws, fmts, getattr(ranking, attr), columns, wb)
             if attr == "ranks":
                 _charts(wb, ws, ranking.ranks)
-        _table(
-            wb.add_worksheet(L.SHEET_RANK_ISSUES), fmts, _issues(ranking.issues), L.ISSUE_COLUMNS
-        )
+        ws = wb.add_worksheet(L.SHEET_RANK_ISSUES)
+        _table(ws, fmts, issues_frame(ranking.issues), L.ISSUE_COLUMNS)
         if consolidation is not None:
-            _consolidated(wb, fmts, consolidation, year)
-        params = pd.DataFrame([(L.PARAM_YEAR, str(year))], columns=[L.KEY, L.VALUE])
-        _table(wb.add_worksheet(L.SHEET_PARAMS), fmts, params, [L.KEY, L.VALUE])
-        wb.close()
+            _consolidated(book, fmts, consolidation, year)
+        list_sheet(book, fmts, L.SHEET_PARAMS, params_frame(shown), [L.KEY, L.VALUE])
+    except BaseException:
+        book.abandon()
+        raise
+    with atomic_path(target) as tmp:
+        book.save(tmp)
     return target
 
 

@@ -1,0 +1,213 @@
+"""An XlsxWriter workbook whose large sheet bodies are written as sheet XML directly.
+
+XlsxWriter costs ~6–8 µs per cell in Python; 汇总.xlsx for 1,000 returns has half a million
+cells. XlsxWriter still lays out every sheet (formats, column widths, merged titles, print
+setup, defined names, headers); the body rows registered with `Book.body` are then spliced
+into its sheet XML as plain `<row>` elements: text as inline strings (`t="inlineStr"`, never a
+formula), numbers as `<v>`. Text is XML-escaped, characters XML cannot carry are removed and
+`_xHHHH_` sequences are protected (Excel would decode them), as XlsxWriter itself does.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import xlsxwriter
+
+# Strings are never turned into formulas, URLs or numbers: the text from a return stays text.
+WORKBOOK_OPTIONS = {
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    "in_memory": True,
+}
+# Excel's limit per cell: a longer string is cut by Excel, so we cut it ourselves.
+MAX_TEXT = 32767
+# Rows are handed to zlib in chunks of this many, so memory stays flat on large bodies.
+CHUNK_ROWS = 2000
+# Level 1 deflates sheet XML ~3× faster than the default 6 for a ~15% larger file.
+COMPRESS_LEVEL = 1
+
+_SPECIAL = re.compile(
+    r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_|^\s|\s$"
+)
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ESCAPED = re.compile(r"(_x[0-9A-Fa-f]{4}_)")
+_SHEET_DATA = re.compile(r"<sheetData/>|</sheetData>")
+_DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
+
+
+@dataclass
+class Column:
+    """One body column: cell values (str, finite float, or None for no cell) and a format."""
+
+    values: Sequence[str | float | None]
+    fmt: object = None
+    blank_fmt: bool = False  # write formatted blank cells for None (keeps printed borders)
+
+
+@dataclass
+class _Body:
+    index: int
+    first_row: int
+    columns: list[Column]
+    heights: Sequence[float] | None
+
+
+def col_letter(col: int) -> str:
+    """Excel column letters for a 0-based column index (0 → A, 26 → AA)."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def xml_text(text: str) -> str:
+    """Text as the content of a `<t>` element: escaped, illegal characters dropped."""
+    text = _ILLEGAL.sub("", text)
+    if "_x" in text:
+        text = _ESCAPED.sub(r"_x005F\1", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+class Book:
+    """An XlsxWriter workbook in memory; `save` splices the registered bodies into it."""
+
+    def __init__(self) -> None:
+        self._buffer = io.BytesIO()
+        self.wb = xlsxwriter.Workbook(self._buffer, WORKBOOK_OPTIONS)
+        self._bodies: list[_Body] = []
+
+    def body(
+        self,
+        ws,
+        first_row: int,
+        columns: list[Column],
+        heights: Sequence[float] | None = None,
+    ) -> None:
+        """Register rows first_row… of `ws` (nothing else may be written there)."""
+        for column in columns:
+            if column.fmt is not None:
+                # XlsxWriter numbers a format when a cell of its own uses it; these cells
+                # are not its own, so number it now (the index styles.xml will give it).
+                column.fmt._get_xf_index()
+        self._bodies.append(_Body(ws.index, first_row, columns, heights))
+
+    def save(self, path: str | Path) -> None:
+        """Close the workbook and write it to `path` with the bodies in place."""
+        self.wb.close()
+        bodies = {f"xl/worksheets/sheet{b.index + 1}.xml": b for b in self._bodies}
+        self._buffer.seek(0)
+        with (
+            zipfile.ZipFile(self._buffer) as src,
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as out,
+        ):
+            for info in src.infolist():
+                data = src.read(info)
+                body = bodies.get(info.filename)
+                if body is None:
+                    out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+                    continue
+                entry = zipfile.ZipInfo(info.filename, info.date_time)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                with out.open(entry, "w", force_zip64=True) as sink:
+                    _splice(data.decode("utf-8"), body, sink)
+
+    def abandon(self) -> None:
+        """Drop the workbook after a failed build (nothing was written to disk)."""
+        self.wb.fileclosed = True
+
+
+def _splice(xml: str, body: _Body, sink) -> None:
+    """XlsxWriter's sheet XML with the body's rows appended to its sheetData."""
+    n = max((len(c.values) for c in body.columns), default=0)
+    last_row = body.first_row + n  # 1-based number of the last body row
+    last_col = len(body.columns) - 1
+    match = _DIMENSION.search(xml)
+    if match and n:
+        old = match.group(0)[len('<dimension ref="') : -3].split(":")[-1]
+        old_col = re.match(r"[A-Z]+", old).group(0) if old[:1].isalpha() else "A"
+        old_row = int(old[len(old_col) :] or 1)
+        cols = max(last_col, _col_index(old_col))
+        ref = f"A1:{col_letter(cols)}{max(old_row, last_row)}"
+        xml = xml.replace(match.group(0), f'<dimension ref="{ref}"/>', 1)
+    where = _SHEET_DATA.search(xml)
+    head, tail = xml[: where.start()], xml[where.end() :]
+    sink.write((head + "<sheetData>" if where.group(0) == "<sheetData/>" else head).encode())
+    first = body.first_row + 1
+    for start in range(0, n, max(CHUNK_ROWS, 1)):
+        stop = min(n, start + max(CHUNK_ROWS, 1))
+        numbers = range(first + start, first + stop)
+        if body.heights is None:
+            opens = [f'<row r="{r}">' for r in numbers]
+        else:
+            opens = [
+                f'<row r="{r}" ht="{h:g}" customHeight="1">'
+                for r, h in zip(numbers, body.heights[start:stop], strict=True)
+            ]
+        cells = [
+            _column_cells(c, col_letter(i), numbers, start, stop)
+            for i, c in enumerate(body.columns)
+        ]
+        rows = map("".join, zip(opens, *cells, strict=True))
+        sink.write(("</row>".join(rows) + "</row>").encode())
+    sink.write(("</sheetData>" + tail).encode())
+
+
+def _column_cells(column: Column, letter: str, numbers: range, start: int, stop: int) -> list:
+    """One column's cell elements for rows numbers (values[start:stop]); '' for no cell."""
+    style = f' s="{column.fmt._get_xf_index()}"' if column.fmt is not None else ""
+    blank = f'"{style}/>' if column.blank_fmt and column.fmt is not None else None
+    text_open, number_open = f'"{style} t="inlineStr"><is>', f'"{style}><v>'
+    out = []
+    append = out.append
+    for r, value in zip(numbers, column.values[start:stop], strict=True):
+        if value.__class__ is str:
+            append(f'<c r="{letter}{r}{text_open}{_t(value)}</is></c>')
+        elif value is not None:
+            append(f'<c r="{letter}{r}{number_open}{_number(value)}</v></c>')
+        elif blank is not None:
+            append(f'<c r="{letter}{r}{blank}')
+        else:
+            append("")
+    return out
+
+
+def _t(text: str) -> str:
+    """A `<t>` element for text (cut to Excel's limit; spaces kept at either end)."""
+    text = text[:MAX_TEXT]
+    if _SPECIAL.search(text) is None:
+        return f"<t>{text}</t>"
+    text = xml_text(text)
+    if text[:1].isspace() or text[-1:].isspace():
+        return f'<t xml:space="preserve">{text}</t>'
+    return f"<t>{text}</t>"
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def finite(value: object) -> bool:
+    """True for a real, finite number (not bool, not NaN/inf, not text)."""
+    if isinstance(value, bool) or value is None:
+        return False
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False

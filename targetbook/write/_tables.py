@@ -1,0 +1,152 @@
+"""Sheet writers shared by 汇总.xlsx and 排名.xlsx: the printable annexes, plain list sheets
+and the frames of a Consolidation's issues, missing units, duplicates, sources and registry."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from targetbook import labels as L
+from targetbook.write._book import MAX_TEXT, Book, Column, finite
+from targetbook.write._sheets import (
+    ANNEX_WIDTHS,
+    PROVENANCE_WIDTHS,
+    Formats,
+    annex_head,
+    print_setup,
+    put_text,
+    row_heights,
+)
+
+PARSED = {L.parsed(c) for c in L.NUMERIC_COLUMNS}
+S_FILE, S_SHA, S_TIME, S_SHEET, S_ROWS, S_STATUS = L.SOURCE_COLUMNS
+NUMERIC = {L.SEQ, L.SRC_ROW, S_ROWS, *PARSED}
+WIDE = {L.TARGET, L.PLAN, L.PROGRESS_TEXT, L.PROBLEMS, L.NEXT_STEPS, L.EVIDENCE}
+WIDE |= {L.PEER_ITEM, L.PEER_STANDARD, L.FEATURE_CONTENT, L.SRC_FILE, L.SOURCE_UNITS}
+WIDE |= {L.ISSUE_COLUMNS[0], L.ISSUE_COLUMNS[5], L.ISSUE_COLUMNS[6], *L.DUPLICATE_COLUMNS[1:3]}
+
+
+def annex_sheet(
+    book: Book, fmts: Formats, category: str, year: object, frame: pd.DataFrame | None
+) -> None:
+    """One annex sheet in seed 000's layout; provenance to the right of the print area."""
+    ws = book.wb.add_worksheet(L.annex_sheet(category))
+    header = annex_head(ws, fmts, category, year)
+    for col, (label, width) in enumerate(zip(L.PROVENANCE, PROVENANCE_WIDTHS, strict=True), 4):
+        ws.set_column(col, col, width)
+        put_text(ws, header, col, label, fmts.side_header)
+    frame = frame if frame is not None else pd.DataFrame(columns=[*L.KIND_COLUMNS[L.PLAN_KIND]])
+    n = len(frame)
+    units, targets, plans, files, sheets = (
+        cells(frame, c, False) for c in (L.UNIT, L.TARGET, L.PLAN, L.SRC_FILE, L.SRC_SHEET)
+    )
+    # Every row gets a height from its text: LibreOffice does not auto-fit wrapped rows
+    # stored without one (checked: its PDF clips them to one line), and printing is the
+    # point of these sheets.
+    heights = row_heights((units, targets, plans), ANNEX_WIDTHS[1:])
+    columns = [
+        Column([float(i) for i in range(1, n + 1)], fmts.center, True),  # 序号 renumbered
+        Column(units, fmts.center, True),
+        Column(targets, fmts.cell, True),
+        Column(plans, fmts.cell, True),
+        Column(files, fmts.side),
+        Column(sheets, fmts.side),
+        Column(cells(frame, L.SRC_ROW, True), fmts.side),
+    ]
+    book.body(ws, header + 1, columns, heights)
+    print_setup(ws, header, header + n, 3)
+
+
+def list_sheet(
+    book: Book, fmts: Formats, sheet: str, frame: pd.DataFrame, columns: Sequence[str]
+) -> None:
+    """A plain list sheet: bold header, frozen, filtered; numbers for numeric columns only."""
+    ws = book.wb.add_worksheet(sheet)
+    body = []
+    for col, label in enumerate(columns):
+        put_text(ws, 0, col, label, fmts.header)
+        width = 40 if label in WIDE else 10 if label in NUMERIC else 16
+        side = label in L.PROVENANCE
+        ws.set_column(col, col, width, fmts.side if side else None)
+        body.append(Column(cells(frame, label, label in NUMERIC), fmts.side if side else None))
+    book.body(ws, 1, body)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(frame), 1), len(columns) - 1)
+
+
+def cells(frame: pd.DataFrame, label: str, numeric: bool) -> list[str | float | None]:
+    """A column as cells to write: text (cut to Excel's limit), a finite number, or None."""
+    if label not in frame.columns:
+        return [None] * len(frame)
+    out: list[str | float | None] = []
+    append = out.append
+    for value in frame[label].tolist():
+        if value.__class__ is str:
+            append(value[:MAX_TEXT] if value else None)
+        elif numeric:
+            append(float(value) if finite(value) else None)
+        elif value is None or (value.__class__ is float and value != value):
+            append(None)
+        else:
+            text = str(value)
+            append(text[:MAX_TEXT] if text else None)
+    return out
+
+
+def issues_frame(issues) -> pd.DataFrame:
+    """Issues as the 校验问题 sheet's rows."""
+    rows = [
+        (i.file, i.sheet, i.cell, i.rule, L.SEVERITY_NAMES.get(i.severity, i.severity),
+         i.message, i.value)
+        for i in issues
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=list(L.ISSUE_COLUMNS))
+
+
+def missing_frame(cons) -> pd.DataFrame:
+    """未报送: category, unit and group of each registry unit with no row."""
+    units = {u.name: u for u in cons.registry.units} if cons.registry else {}
+    rows = []
+    for name in cons.missing_units:
+        unit = units.get(name)
+        rows.append((unit.category if unit else "", name, unit.group if unit else ""))
+    return pd.DataFrame(rows, columns=list(L.MISSING_COLUMNS))
+
+
+def sources_frame(cons) -> pd.DataFrame:
+    """来源: one row per file and sheet read (or per file when no table was read)."""
+    rows = []
+    for s in cons.sources:
+        stamp = s.modified.isoformat(sep=" ", timespec="seconds") if s.modified else ""
+        units = "、".join(cons.file_units.get(s.file, []))
+        if s.tables:
+            rows += [
+                (s.file, s.sha256, stamp, t.sheet, len(t.frame), s.status, units) for t in s.tables
+            ]
+        else:
+            rows.append(
+                (s.file, s.sha256, stamp, "", cons.file_rows.get(s.file, 0), s.status, units)
+            )
+    return pd.DataFrame(rows, columns=[*L.SOURCE_COLUMNS, L.SOURCE_UNITS])
+
+
+def duplicates_frame(cons) -> pd.DataFrame:
+    """重复报送: unit, the files that reported it, the file kept, the kinds concerned."""
+    rows = [
+        (d.unit, "\n".join(d.files), d.kept, "、".join(L.KIND_NAMES.get(k, k) for k in d.kinds))
+        for d in cons.duplicates
+    ]
+    return pd.DataFrame(rows, columns=list(L.DUPLICATE_COLUMNS))
+
+
+def registry_frame(cons) -> pd.DataFrame:
+    """单位名录: the registry the consolidation matched against (the rank stage needs it)."""
+    units = cons.registry.units if cons.registry else ()
+    rows = [(u.name, u.category, u.group, "、".join(u.aliases)) for u in units]
+    return pd.DataFrame(rows, columns=list(L.REGISTRY_COLUMNS))
+
+
+def params_frame(params: dict[str, str]) -> pd.DataFrame:
+    """参数: key/value rows (年度 first)."""
+    return pd.DataFrame(list(params.items()), columns=list(L.PARAM_COLUMNS))
