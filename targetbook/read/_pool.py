@@ -36,7 +36,7 @@ _FLUSH_SECONDS = 0.2  # a worker sends what it has at least this often (progress
 Item = tuple[int, str, str]  # (position, path, display)
 
 
-def _worker(conn: Connection, memory_limit: int | None) -> None:
+def _worker(tasks: Connection, results: Connection, memory_limit: int | None) -> None:
     if memory_limit and sys.platform.startswith("linux"):
         import resource
 
@@ -50,7 +50,7 @@ def _worker(conn: Connection, memory_limit: int | None) -> None:
     os.close(devnull)
     while True:
         try:
-            batch = conn.recv()
+            batch = tasks.recv()
         except EOFError:
             return
         if batch is None:
@@ -66,9 +66,9 @@ def _worker(conn: Connection, memory_limit: int | None) -> None:
                 src = _failed(path, display, "file_unreadable", f"{type(exc).__name__}: {exc}")
             ready.append((pos, src))
             if time.monotonic() - flushed > _FLUSH_SECONDS:
-                conn.send(ready)
+                results.send(ready)
                 ready, flushed = [], time.monotonic()
-        conn.send(ready)
+        results.send(ready)
 
 
 def _failed(path: str, display: str, rule: str, reason: str = "", **params: object) -> Source:
@@ -92,10 +92,14 @@ class _Slot:
     """One worker process and the files it has been given, in order."""
 
     def __init__(self, ctx, memory_limit: int | None) -> None:
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker, args=(child, memory_limit), daemon=True)
+        task_out, self.tasks = ctx.Pipe(duplex=False)
+        self.conn, result_in = ctx.Pipe(duplex=False)
+        _widen(result_in)
+        args = (task_out, result_in, memory_limit)
+        self.proc = ctx.Process(target=_worker, args=args, daemon=True)
         self.proc.start()
-        child.close()
+        task_out.close()
+        result_in.close()
         self.batches: deque[deque[Item]] = deque()  # the first one is being read
         self.since = time.monotonic()
 
@@ -110,7 +114,7 @@ class _Slot:
             self.since = time.monotonic()
         self.batches.append(deque(batch))
         try:
-            self.conn.send(batch)
+            self.tasks.send(batch)
         except OSError:
             pass  # its sentinel is ready: the batch is retried file by file
 
@@ -125,7 +129,7 @@ class _Slot:
             self.proc.kill()
         else:
             try:
-                self.conn.send(None)
+                self.tasks.send(None)
             except OSError:
                 self.proc.kill()
         self.proc.join(5)
@@ -133,6 +137,7 @@ class _Slot:
             self.proc.kill()
             self.proc.join()
         self.conn.close()
+        self.tasks.close()
 
 
 def read_returns(
@@ -222,6 +227,17 @@ def read_returns(
         for slot in slots:
             slot.stop()
     return [r for r in results if r is not None]
+
+
+def _widen(conn: Connection) -> None:
+    # A busy machine is slow to wake the parent: a 1 MB result pipe (Linux; 64 KB by
+    # default) lets a worker post several batches' results without waiting for it.
+    try:
+        import fcntl
+
+        fcntl.fcntl(conn.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (ImportError, AttributeError, OSError):
+        pass
 
 
 def _death(slot: _Slot) -> str:
