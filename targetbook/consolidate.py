@@ -122,7 +122,10 @@ def consolidate(
         else:
             cols = [L.CATEGORY, *L.KIND_COLUMNS[kind]]
             cols += [L.parsed(c) for c in L.NUMERIC_COLUMNS if L.parsed(c) in df.columns]
-            cons.others[kind] = df[[*cols, *L.PROVENANCE]].reset_index(drop=True)
+            out = df[[*cols, *L.PROVENANCE]].reset_index(drop=True)
+            if any(c in L.KIND_COLUMNS[kind] for c in L.NUMERIC_COLUMNS):
+                out[L.SRC_COLUMNS] = _column_letters(out, kind, tables)
+            cons.others[kind] = out
     if L.PLAN_KIND not in prepared:
         _split_plan(cons, _prepare(None, L.PLAN_KIND, unit_order))
 
@@ -155,6 +158,24 @@ def _stamp(value: datetime | None) -> float:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.timestamp()
+
+
+def _column_letters(df: pd.DataFrame, kind: str, tables) -> list[str]:
+    """Per row, where its numeric cells were: `目标值=D;完成值=E;完成率=F` (来源列)."""
+    found: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for t in tables:
+        if t.kind == kind:
+            note = ";".join(f"{c}={t.columns[c]}" for c in L.NUMERIC_COLUMNS if t.columns.get(c))
+            found.setdefault((t.file, t.sheet), []).append((t.header_row, note))
+    for spans in found.values():
+        spans.sort()
+    out = []
+    for file, sheet, row in zip(df[L.SRC_FILE], df[L.SRC_SHEET], df[L.SRC_ROW], strict=True):
+        spans = found.get((file, sheet), ())
+        # several tables in one sheet: the row belongs to the last header above it
+        note = next((n for head, n in reversed(spans) if head < row), "")
+        out.append(note or (spans[0][1] if spans else ""))
+    return out
 
 
 def _prepare(df: pd.DataFrame | None, kind: str, unit_order: dict[str, int]) -> pd.DataFrame:

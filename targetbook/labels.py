@@ -467,3 +467,8 @@ SCOPE = "范围"
 NUMBER = "数值"
 ACHIEVED = "达成"
 EXTERNAL_COLUMNS = (UNIT, ITEM, SCOPE, PLACE, NUMBER, GRADE, ACHIEVED)
+
+# --- consolidation: cell-level provenance of numeric columns (指标进度 …) ------------------
+# 来源列: the return's column letter of each numeric column, `目标值=D;完成值=E;完成率=F`,
+# so a score traces to the cell (回收/x.xlsx!指标进度!E7), not only to the row.
+SRC_COLUMNS = "来源列"

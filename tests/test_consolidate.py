@@ -240,9 +240,14 @@ def test_other_kinds_in_registry_order_with_category_and_dedup():
     assert list(progress[L.UNIT]) == ["温塘村", "八〇一社区"]
     assert list(progress[L.CATEGORY]) == [L.VILLAGE, L.COMMUNITY]
     assert list(progress[L.ACTUAL_VALUE]) == ["9", "3万元"]
-    assert progress.columns[0] == L.CATEGORY and tuple(progress.columns[-3:]) == L.PROVENANCE
+    assert progress.columns[0] == L.CATEGORY and tuple(progress.columns[-4:-1]) == L.PROVENANCE
     assert L.parsed(L.RATE) in progress.columns
+    # 来源列: the return's column of each numeric value, so scores trace to the cell
+    assert progress.columns[-1] == L.SRC_COLUMNS
+    letters = {L.TARGET_VALUE: "D", L.ACTUAL_VALUE: "E", L.RATE: "F"}
+    assert set(progress[L.SRC_COLUMNS]) == {";".join(f"{k}={v}" for k, v in letters.items())}
     assert list(cons.others[L.FEATURE_KIND][L.FEATURE_ITEM]) == ["民宿"]
+    assert L.SRC_COLUMNS not in cons.others[L.FEATURE_KIND]
     assert rules(cons, "duplicate_unit") == [("a.xlsx", "进度", "A3", "duplicate_unit")]
     assert cons.duplicates == [Duplicate("温塘村", ["a.xlsx", "b.xlsx"], "b.xlsx", ["progress"])]
     # no plan sheet at all: every unit is 未报送, annexes exist and are empty

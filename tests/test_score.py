@@ -109,6 +109,32 @@ def test_rate_from_progress_rows_keeps_the_return_row_as_source():
     assert "90000 ÷ 100000" in rows.loc["甲村", "计算依据"]
 
 
+def test_progress_scores_trace_to_the_cell_through_the_consolidated_workbook(tmp_path):
+    from targetbook.write.consolidation import load_consolidation, write_consolidation
+
+    letters = "目标值=D;完成值=E;完成率=F"
+    progress = pd.DataFrame(
+        {
+            L.CATEGORY: [L.VILLAGE] * 2,
+            L.UNIT: ["甲村", "乙村"],
+            L.INDICATOR: ["村集体经济收入"] * 2,
+            L.parsed(L.TARGET_VALUE): [100000.0, None],
+            L.parsed(L.ACTUAL_VALUE): [90000.0, None],
+            L.parsed(L.RATE): [None, 120.0],
+            L.SRC_FILE: ["回收/甲村.xlsx", "回收/乙村.xlsx"],
+            L.SRC_SHEET: ["指标进度", "进度"],
+            L.SRC_ROW: [4, 7],
+            L.SRC_COLUMNS: [letters, letters],
+        }
+    )
+    written = write_consolidation(cons(VILLAGES[:2], progress), tmp_path / "汇总.xlsx")
+    item = Item("集体经济", 10, L.M_RATE, indicator="村集体经济收入", short_per_pct=0.5)
+    result = score(load_consolidation(written), rules_of(item))
+    rows = result.rows.set_index(L.UNIT)
+    assert rows.loc["甲村", "来源"] == "回收/甲村.xlsx!指标进度!E4"  # 完成值's cell
+    assert rows.loc["乙村", "来源"] == "回收/乙村.xlsx!进度!F7"  # only 完成率 was given
+
+
 def test_rank_points_by_list_with_ties_and_past_the_list():
     item = Item("环境", 20, L.M_RANK, rank_points=(20, 18, 16))
     rec = scoring(

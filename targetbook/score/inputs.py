@@ -260,7 +260,9 @@ def from_progress(consolidation, rules: Rules, resolve: Resolver) -> list[dict]:
                 "entered": None,
                 "verdict": None,
                 "basis": "",
-                "source": source_of(r.get(L.SRC_FILE), r.get(L.SRC_SHEET), r.get(L.SRC_ROW)),
+                "source": source_of(
+                    r.get(L.SRC_FILE), r.get(L.SRC_SHEET), r.get(L.SRC_ROW), _letter(r, val)
+                ),
                 "origin": "progress",
                 "src_file": text(r.get(L.SRC_FILE)),
                 "src_sheet": text(r.get(L.SRC_SHEET)),
@@ -268,6 +270,18 @@ def from_progress(consolidation, rules: Rules, resolve: Resolver) -> list[dict]:
             }
         )
     return rows
+
+
+def _letter(row: dict, val) -> str:
+    """The column of the value a score starts from (完成值, else 完成率, else 目标值), read
+    from 来源列 (`目标值=D;完成值=E;完成率=F`); "" when the consolidation has none."""
+    letters = dict(
+        part.split("=", 1) for part in text(row.get(L.SRC_COLUMNS)).split(";") if "=" in part
+    )
+    for column in (L.ACTUAL_VALUE, L.RATE, L.TARGET_VALUE):
+        if letters.get(column) and val(column) is not None:
+            return letters[column]
+    return ""
 
 
 def build_inputs(
