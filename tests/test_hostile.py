@@ -290,3 +290,27 @@ def test_cli_validate_over_hostile_folder_exits_1(tmp_path):
     rules = {(Path(i["file"]).name, i["rule"]) for i in doc["issues"] if i["severity"] == "error"}
     assert {(n, HOSTILE[n][0]) for n in HOSTILE} <= rules
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("refs", "too_large"),
+    [
+        (["A1", "Z9999"], False),  # the fast path: no reference beyond Z / row 9,999
+        (["A1", "XFD1"], False),  # one wide row is small
+        (["C3", "XFD100"], False),
+        (["A1", "B1048576"], True),
+        (["XFD1048576", "A1"], True),  # order does not matter
+        (["A1", "ZZ10000"], True),
+    ],
+)
+def test_sheet_span_pre_check(refs, too_large):
+    from targetbook.read._sniff import Rejected, _check_sheet
+
+    cells = b"".join(b'<row r="1"><c r="%s" t="s"><v>0</v></c></row>' % r.encode() for r in refs)
+    xml = b"<worksheet><sheetData>" + cells + b"</sheetData></worksheet>"
+    if too_large:
+        with pytest.raises(Rejected) as err:
+            _check_sheet("xl/worksheets/sheet1.xml", xml)
+        assert err.value.rule == "file_too_large"
+    else:
+        _check_sheet("xl/worksheets/sheet1.xml", xml)
