@@ -92,7 +92,7 @@ def _sniff_zip(data: bytes) -> Sniffed:
             _check_xlsx(zf, names)
             return Sniffed(kind, _parse_time(_MODIFIED, _read(zf, "docProps/core.xml", 1 << 16)))
         if kind == ODS:
-            _check_xml(zf, "content.xml")
+            _check_xml(zf, "content.xml", head=True)
             return Sniffed(kind, _parse_time(_ODS_DATE, _read(zf, "meta.xml", 1 << 16)))
         return Sniffed(kind)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
@@ -115,15 +115,17 @@ def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
 def _check_xlsx(zf: zipfile.ZipFile, names: set[str]) -> None:
     for name in ("xl/workbook.xml", "xl/sharedStrings.xml"):
         if name in names:
-            _check_xml(zf, name)
+            _check_xml(zf, name, head=True)
     for name in sorted(names):
         if name.startswith("xl/worksheets/") and name.endswith(".xml"):
             _check_sheet(name, _check_xml(zf, name))
 
 
-def _check_xml(zf: zipfile.ZipFile, name: str) -> bytes:
-    """Read one XML member (bounded by its checked declared size); refuse DTDs."""
-    xml = zf.read(name)
+def _check_xml(zf: zipfile.ZipFile, name: str, head: bool = False) -> bytes:
+    """Read one XML member, or its head (a DTD can only sit there); refuse DTDs."""
+    # The whole member is bounded by its declared size, checked above; a member lying
+    # about it fails its CRC check here.
+    xml = _read(zf, name, 4096) if head else zf.read(name)
     # Office files never carry a DTD; one here can only be an entity ("billion laughs") bomb.
     if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml[:4096]:
         raise Rejected("file_unreadable", f"{name} 含 XML 实体声明（疑似 XML 炸弹）")
