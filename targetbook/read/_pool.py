@@ -31,6 +31,7 @@ from targetbook.read._sniff import MAX_FILE_BYTES
 DEFAULT_TIMEOUT = 60.0  # seconds a worker may go without progress; a return takes milliseconds
 DEFAULT_MEMORY = 3 << 30  # address-space limit per worker (Linux)
 _BATCH_MAX = 32
+_WORKERS_MAX = 8
 _FLUSH_SECONDS = 0.2  # a worker sends what it has at least this often (progress, timeouts)
 
 Item = tuple[int, str, str]  # (position, path, display)
@@ -163,7 +164,7 @@ def read_returns(
             if progress is not None:
                 progress(pos + 1, total)
         return sources
-    n_workers = max(1, min(workers or os.cpu_count() or 1, total))
+    n_workers = max(1, min(workers or _cpus(), total))
     size = max(1, min(_BATCH_MAX, total // (n_workers * 4)))
     todo: deque[list[Item]] = deque(items[i : i + size] for i in range(0, total, size))
     results: list[Source | None] = [None] * total
@@ -227,6 +228,16 @@ def read_returns(
         for slot in slots:
             slot.stop()
     return [r for r in results if r is not None]
+
+
+def _cpus() -> int:
+    # CPUs this process may use (affinity/containers), capped: beyond a few workers the
+    # parent, which receives every result, is the bottleneck and memory only grows.
+    try:
+        n = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        n = os.cpu_count() or 1
+    return max(1, min(n, _WORKERS_MAX))
 
 
 def _widen(conn: Connection) -> None:
