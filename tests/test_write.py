@@ -67,23 +67,40 @@ def test_annex_sheet_has_the_seed_layout_and_print_setup(written):
     ws = openpyxl.load_workbook(path)["附件2 村"]
     assert ws["A1"].value == "附件2"
     assert ws["A2"].value == "村2022年度创先争优目标和亮点工作计划"
-    assert [str(r) for r in ws.merged_cells.ranges] == ["A2:D2"]
+    # the header spans rows 3–4, each cell merged over both, as in seed 000's notice
+    merged = sorted(str(r) for r in ws.merged_cells.ranges)
+    assert merged == ["A2:D2", *(f"{c}3:{c}4" for c in "ABCDEFG")]
     assert [c.value for c in ws[3]] == [*L.KIND_COLUMNS[L.PLAN_KIND], *L.PROVENANCE]
-    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=4)]
+    assert ws["C3"].border.bottom.style == "thin" or ws["C4"].border.bottom.style == "thin"
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=5)]
     assert rows == [
         [1, "温塘村", "-1", "新计划", "回收/温塘村.xlsx", "附件", 5],
         [2, "南桐村", "=SUM(A1:A9)", LONG, "回收/村.xlsx", "附件", 4],
     ]
-    assert ws["C5"].alignment.wrap_text and ws["C5"].border.left.style == "thin"
-    assert ws.row_dimensions[5].height >= 3 * 14  # three lines of the multi-line plan
+    assert ws["C6"].alignment.wrap_text and ws["C6"].border.left.style == "thin"
+    assert ws.row_dimensions[6].height >= 3 * 14  # three lines of the multi-line plan
     assert ws.column_dimensions["D"].width > ws.column_dimensions["B"].width > 10
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
-    assert ws.print_title_rows == "$3:$3"
-    assert ws.print_area == "'附件2 村'!$A$1:$D$5"
+    assert ws.print_title_rows == "$3:$4"
+    assert ws.print_area == "'附件2 村'!$A$1:$D$6"
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
-    assert ws.freeze_panes == "A4"
+    assert ws.freeze_panes == "A5"
     empty = openpyxl.load_workbook(path)["附件3 社区"]
-    assert empty["A2"].value == "社区2022年度创先争优目标和亮点工作计划" and empty.max_row == 3
+    assert empty["A2"].value == "社区2022年度创先争优目标和亮点工作计划" and empty.max_row == 4
+
+
+def test_the_annexes_read_back_as_returns(written):
+    """汇总.xlsx's annexes are themselves returns: the reader finds the two-row header."""
+    cons, path = written
+    from targetbook.read import read_return
+
+    source = read_return(path, path.parent)
+    plans = {t.sheet: t for t in source.tables if t.kind == L.PLAN_KIND}
+    village = plans["附件2 村"]
+    assert village.header_row == 4 and village.columns[L.UNIT] == "B"
+    assert village.frame[L.UNIT].tolist() == ["温塘村", "南桐村"]
+    assert village.frame.index.tolist() == [5, 6]
+    assert village.frame[L.PLAN].tolist()[1] == LONG
 
 
 def test_text_from_returns_is_never_a_formula(written):
@@ -212,7 +229,7 @@ def test_chunked_bodies_write_the_same_cells(written, tmp_path, monkeypatch):
     monkeypatch.setattr(book_module, "CHUNK_ROWS", 0)  # hand rows to zlib one at a time
     streamed = write_consolidation(cons, tmp_path / "streamed.xlsx")
     ws = openpyxl.load_workbook(streamed)["附件2 村"]
-    assert ws.row_dimensions[5].height >= 3 * 14 and ws.row_dimensions[2].height == 36
+    assert ws.row_dimensions[6].height >= 3 * 14 and ws.row_dimensions[2].height == 36
 
     def cells(path):
         wb = openpyxl.load_workbook(path)
@@ -289,9 +306,9 @@ def test_libreoffice_opens_the_workbook_and_keeps_text_layout_and_heights(tmp_pa
     cells = [c for sheet in wb for row in sheet.iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     annex = wb["附件2 村"]
-    assert annex["D5"].value == LONG and annex["A5"].value == 2
-    assert annex.row_dimensions[5].height >= 3 * 14  # LibreOffice kept the row's lines
-    assert annex.print_title_rows == "$3:$3"
+    assert annex["D6"].value == LONG and annex["A6"].value == 2
+    assert annex.row_dimensions[6].height >= 3 * 14  # LibreOffice kept the row's lines
+    assert annex.print_title_rows == "$3:$4"
     assert annex.page_setup.orientation == "landscape"
 
 

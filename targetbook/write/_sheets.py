@@ -90,8 +90,11 @@ def put_text(ws, row: int, col: int, value: object, fmt=None) -> None:
         ws.write_blank(row, col, None, fmt)
 
 
-def annex_head(ws, fmts: Formats, category: str, year: object, *, note: str = "") -> int:
-    """附件N, the merged title, an optional note line and the header; returns the header row."""
+def annex_head(
+    ws, fmts: Formats, category: str, year: object, *, note: str = "", two_rows: bool = False
+) -> int:
+    """附件N, the merged title, an optional note line and the header; returns the header's
+    last row. two_rows: each header cell merged over two rows, as in seed 000's notice."""
     ws.set_row(0, 24)
     put_text(ws, 0, 0, L.ANNEX_LABEL.format(n=L.ANNEX_NUMBER[category]), fmts.annex_no)
     ws.set_row(1, 36)
@@ -101,22 +104,31 @@ def annex_head(ws, fmts: Formats, category: str, year: object, *, note: str = ""
         ws.set_row(2, 32)
         ws.merge_range(2, 0, 2, 3, note, fmts.note)
         header = 3
-    ws.set_row(header, 22)
-    for col, label in enumerate(L.KIND_COLUMNS[L.PLAN_KIND]):
-        put_text(ws, header, col, label, fmts.header)
+    labels = L.KIND_COLUMNS[L.PLAN_KIND]
+    if two_rows:
+        ws.set_row(header, 16)
+        ws.set_row(header + 1, 16)
+        for col, label in enumerate(labels):
+            ws.merge_range(header, col, header + 1, col, label, fmts.header)
+        header += 1
+    else:
+        ws.set_row(header, 22)
+        for col, label in enumerate(labels):
+            put_text(ws, header, col, label, fmts.header)
     for col, width in enumerate(ANNEX_WIDTHS):
         ws.set_column(col, col, width)
     return header
 
 
-def print_setup(ws, header: int, last_row: int, last_col: int) -> None:
-    """A4 landscape, one page wide, header row repeated on every page, A:last_col printed."""
+def print_setup(ws, header: int, last_row: int, last_col: int, *, top: int | None = None) -> None:
+    """A4 landscape, one page wide, header rows (top…header) repeated on every page,
+    A:last_col printed."""
     ws.set_paper(9)
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
     ws.center_horizontally()
     ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
-    ws.repeat_rows(header)
+    ws.repeat_rows(header if top is None else top, header)
     ws.print_area(0, 0, max(last_row, header), last_col)
     ws.set_footer(L.PAGE_FOOTER)
     ws.freeze_panes(header + 1, 0)

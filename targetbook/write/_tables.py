@@ -32,10 +32,11 @@ def annex_sheet(
 ) -> None:
     """One annex sheet in seed 000's layout; provenance to the right of the print area."""
     ws = book.wb.add_worksheet(L.annex_sheet(category))
-    header = annex_head(ws, fmts, category, year)
+    header = annex_head(ws, fmts, category, year, two_rows=True)
+    top = header - 1  # the header spans two rows, as in seed 000
     for col, (label, width) in enumerate(zip(L.PROVENANCE, PROVENANCE_WIDTHS, strict=True), 4):
         ws.set_column(col, col, width)
-        put_text(ws, header, col, label, fmts.side_header)
+        ws.merge_range(top, col, header, col, label, fmts.side_header)
     frame = frame if frame is not None else pd.DataFrame(columns=[*L.KIND_COLUMNS[L.PLAN_KIND]])
     n = len(frame)
     units, targets, plans, files, sheets = (
@@ -55,7 +56,7 @@ def annex_sheet(
         Column(cells(frame, L.SRC_ROW, True), fmts.side),
     ]
     book.body(ws, header + 1, columns, heights)
-    print_setup(ws, header, header + n, 3)
+    print_setup(ws, header, header + n, 3, top=top)
 
 
 def list_sheet(

@@ -117,7 +117,9 @@ def load_consolidation(path: str | Path) -> Consolidation:
     for category in L.CATEGORIES:
         grid = rows(L.annex_sheet(category))
         start = next((i for i, r in enumerate(grid) if r[:2] == [L.SEQ, L.UNIT]), len(grid))
-        cons.annexes[category] = _frame(grid[start:], plan)
+        # the header's second row (merged cells) is blank; every data row has its 序号
+        body = [r for r in grid[start + 1 :] if any(v not in ("", None) for v in r)]
+        cons.annexes[category] = _frame(grid[start : start + 1] + body, plan)
     for kind, sheet in L.KIND_SHEET.items():
         if sheet in sheets:
             grid = rows(sheet)
