@@ -402,3 +402,21 @@ def test_table_away_from_a1_keeps_its_addresses(tmp_path):
         [6],
     )
     assert t.cell("单位", 6) == "C6"
+
+
+def test_excel_unicode_text_export(tmp_path):
+    # Excel's “Unicode 文本” export: UTF-16 with BOM, tab-separated, often named .xls.
+    path = tmp_path / "unicode.xls"
+    text = "单位\t特色项目\t特色内容\r\n经发办\t招商引资\t“一企一策”服务\r\n"
+    path.write_bytes(text.encode("utf-16"))
+    (t,) = read_return(path).tables
+    assert t.kind == labels.FEATURE_KIND
+    assert t.columns == {"单位": "A", "特色项目": "B", "特色内容": "C"}
+    assert t.frame.loc[2].tolist() == ["经发办", "招商引资", "“一企一策”服务"]
+
+
+def test_random_text_is_not_a_table(tmp_path):
+    path = tmp_path / "说明.txt"
+    path.write_text("请各单位于6月30日前报送。\n联系人：张三\n", encoding="utf-8")
+    src = read_return(path)
+    assert (src.status, where(src)) == ("error", [("说明", "", "header_missing")])
