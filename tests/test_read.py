@@ -420,3 +420,16 @@ def test_random_text_is_not_a_table(tmp_path):
     path.write_text("请各单位于6月30日前报送。\n联系人：张三\n", encoding="utf-8")
     src = read_return(path)
     assert (src.status, where(src)) == ("error", [("说明", "", "header_missing")])
+
+
+def test_decorated_header_labels_and_their_texts(book):
+    # A required-field star, a colon, a unit in brackets: still the canonical columns, and
+    # the header text as written is kept (the unit of bare numbers is in it).
+    header = ["*单位", "指标：", "目标值（万元）", "完成值(万元)", "完成率(%)"]
+    (t,) = read_return(
+        book("r.xlsx", {"S": [header, ["经发办", "产值", 2901.5, 2819.91, 0.97]]})
+    ).tables
+    assert t.columns == {"单位": "A", "指标": "B", "目标值": "C", "完成值": "D", "完成率": "E"}
+    assert t.headers["目标值"] == "目标值（万元）" and t.headers["单位"] == "*单位"
+    back = pickle.loads(pickle.dumps(t))
+    assert back.headers == t.headers

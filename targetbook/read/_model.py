@@ -27,6 +27,8 @@ class Table:
     header_row: int  # Excel row of the (last) header row
     columns: dict[str, str]  # canonical label -> column letter, e.g. {"单位": "B"}
     frame: pd.DataFrame
+    # canonical label -> the header text as written, e.g. {"目标值": "目标值（万元）"}
+    headers: dict[str, str] = field(default_factory=dict)
 
     def cell(self, label: str, row: int) -> str:
         """A1 address of `label`'s cell in Excel row `row`."""
@@ -37,16 +39,15 @@ class Table:
         # times faster than a DataFrame. Frames already typed by later stages keep pandas'.
         f = self.frame
         if any(str(dt) != "object" for dt in f.dtypes) or str(f.index.dtype) != "int64":
-            return (Table, (self.file, self.sheet, self.kind, self.header_row, self.columns, f))
+            args = (self.file, self.sheet, self.kind, self.header_row, self.columns, f)
+            return (Table, (*args, self.headers))
         values = f.to_numpy(dtype=object).tolist()
         plain = (list(f.columns), f.index.tolist(), values)
-        return (
-            _table_from_lists,
-            (self.file, self.sheet, self.kind, self.header_row, self.columns, plain),
-        )
+        args = (self.file, self.sheet, self.kind, self.header_row, self.columns, plain)
+        return (_table_from_lists, (*args, self.headers))
 
 
-def _table_from_lists(file, sheet, kind, header_row, columns, plain) -> Table:
+def _table_from_lists(file, sheet, kind, header_row, columns, plain, headers) -> Table:
     names, index, values = plain
     block = np.empty((len(values), len(names)), dtype=object)
     if values:
@@ -54,7 +55,7 @@ def _table_from_lists(file, sheet, kind, header_row, columns, plain) -> Table:
     frame = pd.DataFrame(
         block, columns=names, index=np.array(index, dtype=np.int64), dtype=object, copy=False
     )
-    return Table(file, sheet, kind, header_row, columns, frame)
+    return Table(file, sheet, kind, header_row, columns, frame, headers)
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import numpy as np
@@ -34,13 +35,21 @@ _UNIT_STARTS = frozenset(k[0] for k, lab in _LABELS.items() if lab == labels.UNI
 _SEEN: dict[str, str | None] = {}  # raw header text → label; headers repeat across files
 
 
+# What templates add around a label: a required-field star, a colon, a unit in brackets
+# (`*单位`, `单位：`, `目标值（万元）`, `单位(盖章)`).
+_DECORATION = re.compile(r"^[*※]+|[*※:：]+$|\([^()]*\)$")
+
+
 def label_of(value: object) -> str | None:
     """The canonical column label a header cell stands for, or None."""
     if type(value) is not str:
         return None  # labels are text; numbers and dates never name a column
     lab = _SEEN.get(value, "")
     if lab == "":
-        lab = _LABELS.get(_key(value)) if len(value) < 40 else None
+        lab = None
+        if len(value) < 40:
+            key = _key(value)
+            lab = _LABELS.get(key) or _LABELS.get(_DECORATION.sub("", key))
         if len(_SEEN) < 20000:
             _SEEN[value] = lab
     return lab
@@ -132,15 +141,19 @@ def _table_at(
 ) -> tuple[Table | None, list[Issue], int | None]:
     """The table whose header starts in row h (0-based); also the next header's row, if any."""
     last = h
+    head = _filled_rows(grid, h, h + 1)[0]
+    texts = {c: str(head[c]).strip() for c in found}
     below_raw = grid.rows[h + 1] if h + 1 < len(grid.rows) else None
     if below_raw is not None:
-        below = _row_labels(_filled_rows(grid, h + 1, h + 2)[0])
+        under = _filled_rows(grid, h + 1, h + 2)[0]
+        below = _row_labels(under)
         raw_values = [v for v in below_raw if not _is_blank(v)]
         labelled = raw_values and all(label_of(v) for v in raw_values)
         if labelled or not raw_values:
             # A two-row header: the lower row names the columns under a merged group label,
             # or is empty under vertically merged labels (seed 000; merges lost in CSV).
             found = {**found, **below}
+            texts.update({c: str(under[c]).strip() for c in below})
             last = h + 1
     issues: list[Issue] = []
     columns: dict[str, int] = {}
@@ -171,6 +184,7 @@ def _table_at(
         header_row=last + 1,
         columns={lab: col_letter(columns[lab]) for lab in wanted},
         frame=frame,
+        headers={lab: texts[columns[lab]] for lab in wanted},
     )
     return table, issues + row_issues, restart
 
