@@ -282,7 +282,7 @@ def _slow_or_broken(path, display=None):
 def test_slow_hungry_or_buggy_files_cost_only_themselves(book, monkeypatch):
     import targetbook.read._pool as pool
 
-    monkeypatch.setattr(pool, "read_return", _slow_or_broken)
+    monkeypatch.setattr(pool, "read_rows", _slow_or_broken)
     names = ["a.xlsx", "slow.xlsx", "bug.xlsx", "hog.xlsx", "b.xlsx"]
     paths = [book(n, {"S": [PLAN, *plan_rows(n)]}) for n in names]
     sources = read_returns(paths, workers=2, timeout=2, memory_limit=1 << 30)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -35,26 +36,49 @@ class Table:
         return f"{self.columns[label]}{row}"
 
     def __reduce__(self):
-        # Tables cross the worker → parent pipe by the thousand: plain lists unpickle several
-        # times faster than a DataFrame. Frames already typed by later stages keep pandas'.
+        # Tables cross the worker → parent pipe by the thousand: plain lists pickle and
+        # unpickle several times faster than a DataFrame. Typed frames keep pandas' pickling.
         f = self.frame
-        if any(str(dt) != "object" for dt in f.dtypes) or str(f.index.dtype) != "int64":
-            args = (self.file, self.sheet, self.kind, self.header_row, self.columns, f)
-            return (Table, (*args, self.headers))
-        values = f.to_numpy(dtype=object).tolist()
-        plain = (list(f.columns), f.index.tolist(), values)
-        args = (self.file, self.sheet, self.kind, self.header_row, self.columns, plain)
-        return (_table_from_lists, (*args, self.headers))
+        args = (self.file, self.sheet, self.kind, self.header_row, self.columns)
+        if isinstance(f, Rows):
+            plain = (f.names, f.index, f.data)
+        elif any(str(dt) != "object" for dt in f.dtypes) or str(f.index.dtype) != "int64":
+            return (Table, (*args, f, self.headers))
+        else:
+            plain = (list(f.columns), f.index.tolist(), f.to_numpy(dtype=object).tolist())
+        return (_table_from_lists, (*args, plain, self.headers))
+
+
+@dataclass(slots=True)
+class Rows:
+    """A table's cells before they become a DataFrame: what a worker sends to the parent."""
+
+    names: list[str]
+    index: list[int]  # Excel row numbers
+    data: list[list[object]]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One object block built in one go (pandas' per-column inference costs more)."""
+        block = np.empty((len(self.data), len(self.names)), dtype=object)
+        if self.data:
+            block[:] = self.data
+        return pd.DataFrame(
+            block,
+            columns=_columns(tuple(self.names)),
+            index=np.array(self.index, dtype=np.int64),
+            dtype=object,
+            copy=False,
+        )
+
+
+@lru_cache(maxsize=64)
+def _columns(names: tuple[str, ...]) -> pd.Index:
+    # Indexes are immutable: one per column set serves every table.
+    return pd.Index(names, dtype=object)
 
 
 def _table_from_lists(file, sheet, kind, header_row, columns, plain, headers) -> Table:
-    names, index, values = plain
-    block = np.empty((len(values), len(names)), dtype=object)
-    if values:
-        block[:] = values
-    frame = pd.DataFrame(
-        block, columns=names, index=np.array(index, dtype=np.int64), dtype=object, copy=False
-    )
+    frame = Rows(*plain).to_frame()
     return Table(file, sheet, kind, header_row, columns, frame, headers)
 
 

@@ -15,6 +15,11 @@ from targetbook.read._table import HEADER_SEARCH_ROWS, read_sheet
 
 def read_return(path: str | Path, display: str | None = None) -> Source:
     """Read one return in this process (no isolation)."""
+    return read_source(path, display)
+
+
+def read_source(path: str | Path, display: str | None = None, frames: bool = True) -> Source:
+    """read_return; with `frames=False` tables hold `Rows` (workers: cheaper to send)."""
     p = Path(path)
     file = display if display is not None else str(path)
     src = Source(file=file, path=str(p.absolute()))
@@ -44,7 +49,7 @@ def read_return(path: str | Path, display: str | None = None) -> Source:
         return _fail(src, "file_unreadable", f"{name}: {str(exc)[:200]}")
     headerless = []
     for grid in grids:
-        tables, issues, has_header = read_sheet(grid, file)
+        tables, issues, has_header = read_sheet(grid, file, frames)
         src.issues.extend(issues)
         src.tables.extend(tables)
         if not has_header:

@@ -25,7 +25,7 @@ from pathlib import Path
 from targetbook.errors import issue
 from targetbook.read._files import find_returns
 from targetbook.read._model import Source
-from targetbook.read._one import read_return
+from targetbook.read._one import read_return, read_source
 from targetbook.read._sniff import MAX_FILE_BYTES
 
 DEFAULT_TIMEOUT = 60.0  # seconds a worker may go without progress; a return takes milliseconds
@@ -35,6 +35,11 @@ _WORKERS_MAX = 8
 _FLUSH_SECONDS = 0.2  # a worker sends what it has at least this often (progress, timeouts)
 
 Item = tuple[int, str, str]  # (position, path, display)
+
+
+def read_rows(path: str, display: str) -> Source:
+    """What a worker runs per file: tables as Rows, made into DataFrames by the parent."""
+    return read_source(path, display, frames=False)
 
 
 def _worker(tasks: Connection, results: Connection, memory_limit: int | None) -> None:
@@ -60,7 +65,7 @@ def _worker(tasks: Connection, results: Connection, memory_limit: int | None) ->
         flushed = time.monotonic()
         for pos, path, display in batch:
             try:
-                src = read_return(path, display)
+                src = read_rows(path, display)
             except MemoryError:
                 src = _failed(path, display, "file_too_large", "内存不足")
             except Exception as exc:  # a bug must cost one file, not the run

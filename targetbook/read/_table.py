@@ -5,13 +5,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import numpy as np
-import pandas as pd
-
 from targetbook import labels
 from targetbook.errors import Issue, issue
 from targetbook.read._grid import Grid
-from targetbook.read._model import Table
+from targetbook.read._model import Rows, Table
 from targetbook.text import header_key
 
 HEADER_SEARCH_ROWS = 15  # the header must start within the first rows (after 附件N + title)
@@ -100,8 +97,10 @@ def _choose_kind(found: set[str]) -> tuple[str, tuple[str, ...]] | None:
     return None if best is None else (best[1], best[2])
 
 
-def read_sheet(grid: Grid, file: str) -> tuple[list[Table], list[Issue], bool]:
+def read_sheet(grid: Grid, file: str, frames: bool = True) -> tuple[list[Table], list[Issue], bool]:
     """The annex tables of one sheet, the issues found, and whether a header was found.
+
+    With `frames=False` each Table's frame is left as `Rows` (built by the receiver).
 
     A sheet usually holds one table; one holding several (附件1, 附件2 … pasted one under
     the other, as in the notice itself) gives one Table per header.
@@ -127,7 +126,7 @@ def read_sheet(grid: Grid, file: str) -> tuple[list[Table], list[Issue], bool]:
     issues: list[Issue] = []
     next_header: int | None = h
     while next_header is not None:
-        table, more, next_header = _table_at(grid, next_header, found, file)
+        table, more, next_header = _table_at(grid, next_header, found, file, frames)
         issues += more
         if table is not None:
             tables.append(table)
@@ -137,7 +136,7 @@ def read_sheet(grid: Grid, file: str) -> tuple[list[Table], list[Issue], bool]:
 
 
 def _table_at(
-    grid: Grid, h: int, found: dict[int, str], file: str
+    grid: Grid, h: int, found: dict[int, str], file: str, frames: bool
 ) -> tuple[Table | None, list[Issue], int | None]:
     """The table whose header starts in row h (0-based); also the next header's row, if any."""
     last = h
@@ -176,14 +175,14 @@ def _table_at(
         return None, issues, None
     wanted = [lab for lab in labels.KIND_COLUMNS[kind] if lab in columns]
     cols = [columns[lab] for lab in wanted]
-    frame, row_issues, restart = _data_frame(grid, last + 1, cols, wanted, file)
+    rows, row_issues, restart = _data_rows(grid, last + 1, cols, wanted, file)
     table = Table(
         file=file,
         sheet=grid.name,
         kind=kind,
         header_row=last + 1,
         columns={lab: col_letter(columns[lab]) for lab in wanted},
-        frame=frame,
+        frame=rows.to_frame() if frames else rows,  # type: ignore[arg-type]
         headers={lab: texts[columns[lab]] for lab in wanted},
     )
     return table, issues + row_issues, restart
@@ -195,9 +194,9 @@ def _same_merge(grid: Grid, row: int, a: int, b: int) -> bool:
     )
 
 
-def _data_frame(
+def _data_rows(
     grid: Grid, start: int, cols: list[int], names: list[str], file: str
-) -> tuple[pd.DataFrame, list[Issue], int | None]:
+) -> tuple[Rows, list[Issue], int | None]:
     rows = grid.rows
     # Vertically merged data cells (one unit over several indicator rows) take the value
     # of their top cell; horizontal merges stay as they are (the value is in the first cell).
@@ -268,18 +267,7 @@ def _data_frame(
             end = index[-1] if index else start
             issues = [i for i in issues if i.rule != "row_blank_dropped" or int(i.cell[1:]) < end]
             issues += reversed(titles)
-    # One object block built in one go: pandas' per-column inference costs more than the read.
-    block = np.empty((len(data), len(names)), dtype=object)
-    if data:
-        block[:] = data
-    frame = pd.DataFrame(
-        block,
-        columns=_columns(tuple(names)),
-        index=np.array(index, dtype=np.int64),
-        dtype=object,
-        copy=False,
-    )
-    return frame, issues, restart
+    return Rows(names, index, data), issues, restart
 
 
 def _may_be_header(row: list[object]) -> bool:
@@ -295,13 +283,6 @@ def _is_header(row: list[object]) -> bool:
     found = set(_row_labels(row).values())
     fit = _choose_kind(found) if len(found) >= 2 else None
     return fit is not None and not fit[1]
-
-
-@lru_cache(maxsize=64)
-def _columns(names: tuple[str, ...]) -> pd.Index:
-    # Indexes are immutable: one per column set serves every table (pandas' own dtype
-    # inference for the labels costs more than building the frame).
-    return pd.Index(names, dtype=object)
 
 
 def _non_data(row: list[object]) -> tuple[int, str] | None:
