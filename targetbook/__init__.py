@@ -3,6 +3,11 @@
 The public API is re-exported here. Names are resolved lazily (PEP 562) so that
 `import targetbook` and the command line start fast: pandas and pandera are imported only
 by the stages that need them.
+
+The pure stage functions named like their modules (`consolidate`, `score`, `rank`) are not
+re-exported: importing a submodule binds its name on the package, so `targetbook.rank`
+could not reliably be both. Import them from their modules
+(`from targetbook.consolidate import consolidate`).
 """
 
 from __future__ import annotations
@@ -30,7 +35,6 @@ _EXPORTS: dict[str, str] = {
     "validate_tables": "targetbook.validate",
     "Consolidation": "targetbook.consolidate",
     "Duplicate": "targetbook.consolidate",
-    "consolidate": "targetbook.consolidate",
     "load_consolidation": "targetbook.consolidate",
     # write
     "write_consolidation": "targetbook.write",
@@ -51,9 +55,7 @@ _EXPORTS: dict[str, str] = {
     "load_scores": "targetbook.rules",
     "records_from_frames": "targetbook.rules",
     "Scores": "targetbook.score",
-    "score": "targetbook.score",
     "Ranking": "targetbook.rank",
-    "rank": "targetbook.rank",
     "rank_files": "targetbook.rank",
     # report
     "render_report": "targetbook.report",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+import warnings
 
 import pandas as pd
 import pandera.pandas as pa
@@ -133,6 +134,11 @@ def _validate_kind(
         elif rule == "value_out_of_range":
             params["reason"] = labels.RANGE_NEGATIVE
         report(i, address, rule, shown, **params)
+
+    for pos, table, column, rule in _absent_columns(kind, tables):
+        cell = f"A{table.header_row}"
+        found = issue(rule, file=table.file, sheet=table.sheet, cell=cell, column=column)
+        issues.append(((pos, table.header_row, order[column]), found))
 
     out: dict[str, object] = {col: text[col] for col in columns}
     out[labels.UNIT] = [u.name if u else t for u, t in zip(resolved, units, strict=True)]
@@ -320,10 +326,32 @@ def _squeeze(name: str) -> str:
     return "".join(unicodedata.normalize("NFKC", name).split())
 
 
+def _absent_columns(kind: str, tables: list[tuple[int, Table]]):
+    """(position, table, column, rule) for each column of the kind a table's header lacks.
+
+    The reader only insists on the columns that identify a kind (单位 + 创先争优目标 …); a
+    table without, say, 亮点工作计划 would otherwise lose that column silently. A column the
+    schema requires filled is `column_missing` (error); an absent figure column (目标值,
+    完成值, 完成率) is `column_absent` (warning); optional text columns say nothing.
+    """
+    schema = SCHEMAS[kind].to_schema()
+    for pos, table in tables:
+        for column in labels.KIND_COLUMNS[kind]:
+            if column in table.columns or column not in schema.columns:
+                continue
+            if not schema.columns[column].nullable:
+                yield pos, table, column, "column_missing"
+            elif column in labels.NUMERIC_COLUMNS:
+                yield pos, table, column, "column_absent"
+
+
 def _failures(kind: str, frame: pd.DataFrame):
     """(row position or None, column, rule, failure value) for each failed check we own."""
     try:
-        SCHEMAS[kind].validate(frame, lazy=True)
+        with warnings.catch_warnings():
+            # pandas 2.x warns inside pandera's concat of all-NA failure cases; pandas 3 doesn't.
+            warnings.filterwarnings("ignore", "The behavior of DataFrame concat", FutureWarning)
+            SCHEMAS[kind].validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
         for column, check, value, index in zip(
