@@ -172,6 +172,9 @@ def _column_letters(df: pd.DataFrame, kind: str, tables) -> list[str]:
     out = []
     for file, sheet, row in zip(df[L.SRC_FILE], df[L.SRC_SHEET], df[L.SRC_ROW], strict=True):
         spans = found.get((file, sheet), ())
+        if len(spans) == 1:
+            out.append(spans[0][1])
+            continue
         # several tables in one sheet: the row belongs to the last header above it
         note = next((n for head, n in reversed(spans) if head < row), "")
         out.append(note or (spans[0][1] if spans else ""))

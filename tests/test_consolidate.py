@@ -300,3 +300,16 @@ def test_parsed_numbers_survive_as_floats():
     cons = consolidate([source("a.xlsx", a)], make_registry())
     values = cons.others[L.PROGRESS_KIND][L.parsed(L.ACTUAL_VALUE)].tolist()
     assert len(values) == 1 and math.isnan(values[0])
+
+
+def test_column_letters_follow_each_table_of_a_sheet():
+    """Two 指标进度 tables in one sheet, laid out differently: each row keeps its own."""
+    first = kind_table("a.xlsx", L.PROGRESS_KIND, [["温塘村", "集体经济", "万元", "10", "8",
+                       "80%", "", "", "", ""]])  # fmt: skip
+    second = kind_table("a.xlsx", L.PROGRESS_KIND, [["南桐村", "集体经济", "万元", "10", "9",
+                        "90%", "", "", "", ""]], start=12)  # fmt: skip
+    second.columns = {**second.columns, L.TARGET_VALUE: "H", L.ACTUAL_VALUE: "I", L.RATE: "J"}
+    cons = consolidate([source("a.xlsx", first, second)], make_registry())
+    progress = cons.others[L.PROGRESS_KIND].set_index(L.UNIT)
+    assert progress.loc["温塘村", L.SRC_COLUMNS] == "目标值=D;完成值=E;完成率=F"
+    assert progress.loc["南桐村", L.SRC_COLUMNS] == "目标值=H;完成值=I;完成率=J"
