@@ -271,11 +271,17 @@ def _data_rows(
 
 
 def _may_be_header(row: list[object]) -> bool:
-    # Every kind's header has 单位: only rows with a 单位-like text in the first columns are
-    # worth a full look (cheap enough to run on every data row).
-    for v in row[:8]:
+    # Every kind's header has 单位 within its first two labels (序号 | 单位 …, 单位 | 指标 …):
+    # only rows with a 单位-like text there are worth a full look.
+    seen = 0
+    for v in row:
+        if v is None or v == "":
+            continue
         if type(v) is str and len(v) <= 12 and v.lstrip()[:1] in _UNIT_STARTS:
             return True
+        seen += 1
+        if seen == 2:
+            return False
     return False
 
 
