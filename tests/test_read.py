@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import pickle
 import re
 import time
@@ -13,7 +14,7 @@ import openpyxl
 import pytest
 
 from targetbook import labels
-from targetbook.read import Source, find_returns, read_return, read_returns
+from targetbook.read import Source, find_returns, iter_returns, read_return, read_returns
 
 PLAN = ["序号", "单位", "创先争优目标", "亮点工作计划"]
 PROGRESS = list(labels.KIND_COLUMNS[labels.PROGRESS_KIND])
@@ -433,3 +434,12 @@ def test_decorated_header_labels_and_their_texts(book):
     assert t.headers["目标值"] == "目标值（万元）" and t.headers["单位"] == "*单位"
     back = pickle.loads(pickle.dumps(t))
     assert back.headers == t.headers
+
+
+def test_iter_returns_yields_in_order_and_stops_its_workers_when_dropped(book):
+    paths = [book(f"r{i:02d}.xlsx", {"S": [PLAN, *plan_rows(f"单位{i}")]}) for i in range(20)]
+    assert [s.file for s in iter_returns(paths, workers=2)] == [str(p) for p in paths]
+    it = iter_returns(paths, workers=2)
+    assert next(it).file == str(paths[0])
+    it.close()  # the caller stops early: no worker is left behind
+    assert multiprocessing.active_children() == []

@@ -10,6 +10,6 @@ from __future__ import annotations
 from targetbook.read._files import find_returns
 from targetbook.read._model import Source, Table
 from targetbook.read._one import read_return
-from targetbook.read._pool import read_returns
+from targetbook.read._pool import iter_returns, read_returns
 
-__all__ = ["Source", "Table", "find_returns", "read_return", "read_returns"]
+__all__ = ["Source", "Table", "find_returns", "iter_returns", "read_return", "read_returns"]

@@ -17,7 +17,7 @@ import os
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -158,21 +158,37 @@ def read_returns(
 
     `workers=0` reads in this process, without isolation (for profiling and debugging).
     """
+    return list(
+        iter_returns(
+            paths, workers=workers, progress=progress, timeout=timeout, memory_limit=memory_limit
+        )
+    )
+
+
+def iter_returns(
+    paths: Iterable[str | Path],
+    *,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    memory_limit: int | None = DEFAULT_MEMORY,
+) -> Iterator[Source]:
+    """read_returns as a generator, in input order: the caller works while workers read."""
     items = [(i, str(p), shown) for i, (p, shown) in enumerate(find_returns(paths))]
     total = len(items)
     if not total:
-        return []
+        return
     if workers == 0:
-        sources = []
         for pos, path, shown in items:
-            sources.append(read_return(path, shown))
+            yield read_return(path, shown)
             if progress is not None:
                 progress(pos + 1, total)
-        return sources
+        return
     n_workers = max(1, min(workers or _cpus(), total))
     size = max(1, min(_BATCH_MAX, total // (n_workers * 4)))
     todo: deque[list[Item]] = deque(items[i : i + size] for i in range(0, total, size))
     results: list[Source | None] = [None] * total
+    given = 0  # results[:given] have been yielded
     ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     slots: list[_Slot] = []
     done = 0
@@ -229,10 +245,13 @@ def read_returns(
                     lose(slot, "file_unreadable", reason=_death(slot))
                 elif slot.batches and time.monotonic() - slot.since > timeout:
                     lose(slot, "read_timeout", seconds=f"{timeout:g}")
+            while given < total and results[given] is not None:
+                src, results[given] = results[given], None
+                given += 1
+                yield src  # type: ignore[misc]
     finally:
         for slot in slots:
             slot.stop()
-    return [r for r in results if r is not None]
 
 
 def _cpus() -> int:
