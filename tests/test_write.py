@@ -282,16 +282,21 @@ def hostile_consolidation():
     return cons
 
 
-def test_text_is_escaped_and_cleaned_for_every_reader(tmp_path):
+@pytest.mark.parametrize("shared", [True, False])
+def test_text_is_escaped_and_cleaned_for_every_reader(tmp_path, monkeypatch, shared):
+    if not shared:  # as if XlsxWriter had written no shared-string table: inline strings
+        monkeypatch.setattr(book_module, "SST", "xl/no-such-part.xml")
     path = write_consolidation(hostile_consolidation(), tmp_path / "a.xlsx")
     back = load_consolidation(path).others[L.PROGRESS_KIND][L.PROGRESS_TEXT].tolist()
     assert back == EXPECTED  # calamine
     ws = openpyxl.load_workbook(path)["指标进度"]
     col = [c.value for c in ws[1]].index(L.PROGRESS_TEXT)
     got = [r[col].value for r in ws.iter_rows(min_row=2)]
-    # openpyxl does not decode Excel's _xHHHH_ escapes (Excel, calamine and LibreOffice do)
-    assert got[3] == "_x005F_x0041_ stays"
-    assert got[:3] + got[4:] == [v or None for v in EXPECTED[:3] + EXPECTED[4:]]
+    if shared:
+        assert got == [v or None for v in EXPECTED]
+    else:  # openpyxl does not decode _xHHHH_ in inline strings (Excel and calamine do)
+        assert got[3] == "_x005F_x0041_ stays"
+        assert got[:3] + got[4:] == [v or None for v in EXPECTED[:3] + EXPECTED[4:]]
     assert all(r[col].data_type == "s" for r in ws.iter_rows(min_row=2) if r[col].value)
 
 
@@ -317,3 +322,20 @@ def test_parameters_are_written_and_read_back(tmp_path):
     cons.params = {L.PARAM_TOWN: "南桐镇", L.PARAM_DOC_NUMBER: "南桐党政办发〔2022〕14号"}
     back = load_consolidation(write_consolidation(cons, tmp_path / "a.xlsx"))
     assert back.params == cons.params and back.year == 2022
+
+
+def test_shared_string_table_counts_match_its_entries(written):
+    import re
+    import zipfile
+
+    _, path = written
+    with zipfile.ZipFile(path) as z:
+        sst = z.read("xl/sharedStrings.xml").decode()
+        sheets = "".join(z.read(n).decode() for n in z.namelist() if "worksheets/sheet" in n)
+    unique = int(re.search(r'uniqueCount="(\d+)"', sst).group(1))
+    count = int(re.search(r'\bcount="(\d+)"', sst).group(1))
+    assert sst.count("<si>") == unique
+    assert len(re.findall(r't="s"', sheets)) == count
+    refs = {int(v) for v in re.findall(r't="s"><v>(\d+)</v>', sheets)}
+    assert refs == set(range(unique))  # every entry used, none missing
+    assert 't="str"' not in sheets and "<f>" not in sheets

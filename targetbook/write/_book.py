@@ -39,17 +39,51 @@ _SPECIAL = re.compile(
 )
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ESCAPED = re.compile(r"(_x[0-9A-Fa-f]{4}_)")
+_UNIQUE = re.compile(r'uniqueCount="(\d+)"')
+_COUNT = re.compile(r'\bcount="(\d+)"')
+SST = "xl/sharedStrings.xml"
 _SHEET_DATA = re.compile(r"<sheetData/>|</sheetData>")
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
 
 
 @dataclass
 class Column:
-    """One body column: cell values (str, finite float, or None for no cell) and a format."""
+    """One body column: raw cell values and a format.
 
-    values: Sequence[str | float | None]
+    Text is a string cell ("" none); in a `numeric` column a finite number is a number cell
+    and any other non-text value (NaN, inf, bool, a date) no cell; elsewhere a non-text
+    value is written as its text (NaN and None: no cell)."""
+
+    values: Sequence[object]
     fmt: object = None
-    blank_fmt: bool = False  # write formatted blank cells for None (keeps printed borders)
+    blank_fmt: bool = False  # write formatted blank cells where there is none (borders)
+    numeric: bool = True
+
+
+@dataclass
+class _Strings:
+    """XlsxWriter's shared-string table, extended with the bodies' strings."""
+
+    def __init__(self, xml: str) -> None:
+        self.xml = xml
+        found = _UNIQUE.search(xml)
+        self.base = int(found.group(1)) if found else 0
+        self.index: dict[str, int] = {}
+        self.refs = 0
+
+    def write(self, sink) -> None:
+        """The table: XlsxWriter's entries, then ours, counts updated."""
+        head, _, tail = self.xml.rpartition("</sst>")
+        found = _COUNT.search(head)
+        count = (int(found.group(1)) if found else self.base) + self.refs
+        head = _COUNT.sub(f'count="{count}"', head, 1)
+        head = _UNIQUE.sub(f'uniqueCount="{self.base + len(self.index)}"', head, 1)
+        head = head.replace("<sst/>", "<sst>")  # XlsxWriter never writes it empty; be safe
+        sink.write(head.encode())
+        items = list(self.index)
+        for start in range(0, len(items), 5000):
+            sink.write("".join(f"<si>{_t(t)}</si>" for t in items[start : start + 5000]).encode())
+        sink.write(("</sst>" + tail).encode())
 
 
 @dataclass
@@ -114,7 +148,13 @@ class Book:
             zipfile.ZipFile(self._buffer) as src,
             zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as out,
         ):
+            names = set(src.namelist())
+            # The bodies' text joins XlsxWriter's shared-string table (one copy of each
+            # repeated unit, file and sheet name); inline strings if it wrote none.
+            sst = _Strings(src.read(SST).decode("utf-8")) if SST in names else None
             for info in src.infolist():
+                if info.filename == SST:
+                    continue
                 data = src.read(info)
                 body = bodies.get(info.filename)
                 if body is None:
@@ -123,14 +163,19 @@ class Book:
                 entry = zipfile.ZipInfo(info.filename, info.date_time)
                 entry.compress_type = zipfile.ZIP_DEFLATED
                 with out.open(entry, "w", force_zip64=True) as sink:
-                    _splice(data.decode("utf-8"), body, sink)
+                    _splice(data.decode("utf-8"), body, sink, sst)
+            if sst is not None:
+                entry = zipfile.ZipInfo(SST, src.getinfo(SST).date_time)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                with out.open(entry, "w", force_zip64=True) as sink:
+                    sst.write(sink)
 
     def abandon(self) -> None:
         """Drop the workbook after a failed build (nothing was written to disk)."""
         self.wb.fileclosed = True
 
 
-def _splice(xml: str, body: _Body, sink) -> None:
+def _splice(xml: str, body: _Body, sink, sst: _Strings | None = None) -> None:
     """XlsxWriter's sheet XML with the body's rows appended to its sheetData."""
     n = max((len(c.values) for c in body.columns), default=0)
     last_row = body.first_row + n  # 1-based number of the last body row
@@ -158,7 +203,7 @@ def _splice(xml: str, body: _Body, sink) -> None:
                 for r, h in zip(numbers, body.heights[start:stop], strict=True)
             ]
         cells = [
-            _column_cells(c, col_letter(i), numbers, start, stop)
+            _column_cells(c, col_letter(i), numbers, start, stop, sst)
             for i, c in enumerate(body.columns)
         ]
         rows = map("".join, zip(opens, *cells, strict=True))
@@ -166,22 +211,48 @@ def _splice(xml: str, body: _Body, sink) -> None:
     sink.write(("</sheetData>" + tail).encode())
 
 
-def _column_cells(column: Column, letter: str, numbers: range, start: int, stop: int) -> list:
+def _column_cells(
+    column: Column, letter: str, numbers: range, start: int, stop: int, sst: _Strings | None
+) -> list:
     """One column's cell elements for rows numbers (values[start:stop]); '' for no cell."""
     style = f' s="{column.fmt._get_xf_index()}"' if column.fmt is not None else ""
     blank = f'"{style}/>' if column.blank_fmt and column.fmt is not None else None
     text_open, number_open = f'"{style} t="inlineStr"><is>', f'"{style}><v>'
+    shared_open = f'"{style} t="s"><v>'
+    index = sst.index if sst is not None else None
+    base = sst.base if sst is not None else 0
+    shared = 0
     out = []
     append = out.append
+    numeric = column.numeric
     for r, value in zip(numbers, column.values[start:stop], strict=True):
-        if value.__class__ is str:
-            append(f'<c r="{letter}{r}{text_open}{_t(value)}</is></c>')
-        elif value is not None:
-            append(f'<c r="{letter}{r}{number_open}{_number(value)}</v></c>')
+        cls = value.__class__
+        if cls is str:
+            text = value
+        elif value is None or (cls is float and value != value):
+            text = ""
+        elif numeric:
+            if finite(value):
+                append(f'<c r="{letter}{r}{number_open}{_number(float(value))}</v></c>')
+                continue
+            text = ""
+        else:
+            text = str(value)
+        if text and index is not None:
+            text = text[:MAX_TEXT]
+            i = index.get(text)
+            if i is None:
+                i = index[text] = base + len(index)
+            append(f'<c r="{letter}{r}{shared_open}{i}</v></c>')
+            shared += 1
+        elif text:
+            append(f'<c r="{letter}{r}{text_open}{_t(text)}</is></c>')
         elif blank is not None:
             append(f'<c r="{letter}{r}{blank}')
         else:
             append("")
+    if sst is not None:
+        sst.refs += shared
     return out
 
 

@@ -70,7 +70,8 @@ def list_sheet(
         width = 40 if label in WIDE else 10 if label in NUMERIC else 16
         side = label in L.PROVENANCE
         ws.set_column(col, col, width, fmts.side if side else None)
-        body.append(Column(cells(frame, label, label in NUMERIC), fmts.side if side else None))
+        values = frame[label].tolist() if label in frame.columns else [None] * len(frame)
+        body.append(Column(values, fmts.side if side else None, numeric=label in NUMERIC))
     book.body(ws, 1, body)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(frame), 1), len(columns) - 1)
