@@ -19,7 +19,7 @@ from targetbook.errors import Issue, TargetbookError
 from targetbook.rank import Ranking
 from targetbook.rank.order import place_numbers
 from targetbook.score import SCORE_FRAME_COLUMNS
-from targetbook.write._book import MAX_TEXT, Book
+from targetbook.write._book import MAX_TEXT, Book, Column
 from targetbook.write._common import atomic_path
 from targetbook.write._sheets import Formats, put_text
 from targetbook.write._tables import (
@@ -69,21 +69,22 @@ def _finite(value: object) -> bool:
         return False
 
 
-def _table(ws, fmts: Formats, frame: pd.DataFrame, columns: Sequence[str], wb=None) -> None:
-    """A list sheet: bold header, frozen and filtered; numbers only in numeric columns."""
+def _table(
+    ws, fmts: Formats, frame: pd.DataFrame, columns: Sequence[str], wb=None, book=None
+) -> None:
+    """A list sheet: bold header, frozen and filtered; numbers only in numeric columns.
+
+    With `book`, the rows are spliced in as sheet XML (得分 holds units × items rows);
+    without, XlsxWriter writes them (排名: its charts cache the cells' values)."""
     for col, label in enumerate(columns):
         put_text(ws, 0, col, label, fmts.header)
         ws.set_column(col, col, 40 if label in WIDE else 9 if label in NUMERIC else 14)
     numeric = [label in NUMERIC for label in columns]
     data = [frame[c].tolist() if c in frame.columns else [None] * len(frame) for c in columns]
-    for row, cells in enumerate(zip(*data, strict=True), 1):
-        for col, value in enumerate(cells):
-            if numeric[col] and _finite(value):
-                ws.write_number(row, col, float(value))
-            elif value is not None and not (isinstance(value, float) and math.isnan(value)):
-                text = str(value)
-                if text:
-                    ws.write_string(row, col, text[:MAX_TEXT])
+    if book is not None:
+        book.body(ws, 1, [Column(v, numeric=n) for v, n in zip(data, numeric, strict=True)])
+    else:
+        _cells(ws, data, numeric)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(frame), 1), len(columns) - 1)
     # Printed on A4 landscape, one page wide, header repeated; charts stay on screen.
@@ -107,6 +108,17 @@ def _table(ws, fmts: Formats, frame: pd.DataFrame, columns: Sequence[str], wb=No
                     "format": wb.add_format({"bg_color": colour}),
                 },
             )
+
+
+def _cells(ws, data: list[list], numeric: list[bool]) -> None:
+    for row, cells in enumerate(zip(*data, strict=True), 1):
+        for col, value in enumerate(cells):
+            if numeric[col] and _finite(value):
+                ws.write_number(row, col, float(value))
+            elif value is not None and not (isinstance(value, float) and math.isnan(value)):
+                text = str(value)
+                if text:
+                    ws.write_string(row, col, text[:MAX_TEXT])
 
 
 def _charts(wb, ws, ranks: pd.DataFrame) -> None:
@@ -176,11 +188,12 @@ def write_ranking(
         fmts = Formats(wb)
         for sheet, columns, attr in RANK_SHEETS:
             ws = wb.add_worksheet(sheet)
-            _table(ws, fmts, getattr(ranking, attr), columns, wb)
-            if attr == "ranks":
+            charted = attr == "ranks"
+            _table(ws, fmts, getattr(ranking, attr), columns, wb, None if charted else book)
+            if charted:
                 _charts(wb, ws, ranking.ranks)
         ws = wb.add_worksheet(L.SHEET_RANK_ISSUES)
-        _table(ws, fmts, issues_frame(ranking.issues), L.ISSUE_COLUMNS)
+        _table(ws, fmts, issues_frame(ranking.issues), L.ISSUE_COLUMNS, book=book)
         if consolidation is not None:
             _consolidated(book, fmts, consolidation, year)
         list_sheet(book, fmts, L.SHEET_PARAMS, params_frame(shown), [L.KEY, L.VALUE])
