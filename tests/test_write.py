@@ -322,6 +322,10 @@ def test_parameters_are_written_and_read_back(tmp_path):
     cons.params = {L.PARAM_TOWN: "南桐镇", L.PARAM_DOC_NUMBER: "南桐党政办发〔2022〕14号"}
     back = load_consolidation(write_consolidation(cons, tmp_path / "a.xlsx"))
     assert back.params == cons.params and back.year == 2022
+    more = {L.PARAM_OFFICE: "南桐镇党政办公室", L.PARAM_YEAR: "1999"}
+    back = load_consolidation(write_consolidation(cons, tmp_path / "b.xlsx", params=more))
+    assert back.params == {**cons.params, L.PARAM_OFFICE: "南桐镇党政办公室"}
+    assert back.year == 2022  # 年度 comes from the year, never from a stray parameter
 
 
 def test_shared_string_table_counts_match_its_entries(written):

@@ -36,15 +36,27 @@ from targetbook.write._tables import (
 )
 
 
-def consolidation_params(cons: Consolidation, year: object) -> dict[str, str]:
-    """The 参数 sheet's rows: 年度 first, then the consolidation's other parameters."""
+def consolidation_params(
+    cons: Consolidation, year: object, extra: dict[str, object] | None = None
+) -> dict[str, str]:
+    """The 参数 sheet's rows: 年度 first, then the consolidation's parameters and `extra`."""
     params = {L.PARAM_YEAR: str(year)}
-    params.update((k, _text(v)) for k, v in cons.params.items() if k != L.PARAM_YEAR)
+    for source in (cons.params, extra or {}):
+        params.update((str(k), _text(v)) for k, v in source.items() if k != L.PARAM_YEAR)
     return params
 
 
-def write_consolidation(cons: Consolidation, path: str | Path, *, year: int | None = None) -> Path:
-    """Write 汇总.xlsx atomically: printable annexes, other kinds, issues, sources, registry."""
+def write_consolidation(
+    cons: Consolidation,
+    path: str | Path,
+    *,
+    year: int | None = None,
+    params: dict[str, object] | None = None,
+) -> Path:
+    """Write 汇总.xlsx atomically: printable annexes, other kinds, issues, sources, registry.
+
+    参数 holds 年度, `cons.params` and `params` (乡镇, 发文机关, 文号 …): the rank stage
+    carries them on to 排名.xlsx, whose report prints them."""
     shown_year = year or cons.year or datetime.now().year
     lists = [(L.KIND_SHEET[k], f, list(f.columns)) for k, f in cons.others.items() if len(f)]
     if len(cons.unmatched):
@@ -57,7 +69,7 @@ def write_consolidation(cons: Consolidation, path: str | Path, *, year: int | No
         (L.SHEET_REGISTRY, registry_frame(cons), L.REGISTRY_COLUMNS),
         (
             L.SHEET_PARAMS,
-            params_frame(consolidation_params(cons, shown_year)),
+            params_frame(consolidation_params(cons, shown_year, params)),
             L.PARAM_COLUMNS,
         ),
     ]
