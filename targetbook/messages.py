@@ -44,6 +44,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         W,
         "{loc}：单位“{unit}”属于“{expected}”，却填在“{actual}”表中，已按名录归类",
     ),
+    "column_absent": (W, "{loc}：表头没有“{column}”列，该列按空白处理，请使用下发的模板填报"),
     "unit_missing": (W, "单位“{unit}”（{category}）未报送"),
     # --- registry.py -------------------------------------------------------------------
     "registry_column_missing": (E, "单位名录缺少“{column}”列，请按 单位|类别|考核组|别名 填写"),

@@ -87,9 +87,28 @@ def _clean_other(value: object) -> str:
 
 
 def header_key(value: object) -> str:
-    """Key for header matching: NFKC, every whitespace (incl. U+3000, line breaks) removed."""
+    """Key for header matching: NFKC, every whitespace (incl. U+3000, line breaks) removed,
+    and a measuring unit noted after the label dropped (`目标值（万元）`, `完成率(%)`)."""
     text = unicodedata.normalize("NFKC", clean_text(value))
-    return _SPACE_RE.sub("", text.translate(_INVISIBLE_TABLE))
+    key = _SPACE_RE.sub("", text.translate(_INVISIBLE_TABLE))
+    if key.endswith((")", "]", "】")):
+        m = _HEADER_UNIT_RE.search(key)
+        note = _HEADER_UNIT_PREFIX_RE.sub("", m.group(1)) if m and m.start() else ""
+        if note in _HEADER_UNITS or (note and _HEADER_PERIOD_RE.fullmatch(note)):
+            return key[: m.start()]
+    return key
+
+
+# A unit in brackets after a header label (`目标值(万元)`, `完成率(%)`, `产值(单位:万元)`);
+# words that are not units (`村(社区)`, `单位(计量)`) stay part of the key.
+_HEADER_UNIT_RE = re.compile(r"[(\[【]([^()\[\]【】]{1,8})[)\]】]$")
+_HEADER_UNIT_PREFIX_RE = re.compile(r"^(?:计量)?单位[:]?")
+# … or the period it covers: `完成值(1-6月)`, `目标值(2022年)`, `完成值(截至6月底)`, `(上半年)`
+_HEADER_PERIOD_RE = re.compile(
+    r"(?:截至|截止)?(?:\d{4}年?度?)?"
+    r"(?:\d{1,2}(?:[-~至]\d{1,2})?月(?:\d{1,2}日)?|[上下]半年|[一二三四1-4]季度|全年|年度|年初|累计)?"
+    r"(?:底|末|止)?"
+)
 
 
 def name_key(value: object) -> str:
@@ -265,6 +284,9 @@ MEASURE_WORDS = (
     "天 日 年 月 周 人次 台 套 辆 眼 株 棵 本 支 幢 栋 间 片 公顷 千米 万人 万户 万亩 元 "
     "万元 亿元 块 所 类 级 星 分 倍 成"
 ).split()
+_HEADER_UNITS = frozenset(
+    ["%", "‰", "元", "千元", "万元", "亿元", "万", "亿", "百分比", "百分点", *MEASURE_WORDS]
+)
 _CN_QTY_RE = re.compile(
     r"(?P<num>负?[" + _CN_CHARS + r"点]+)"
     r"(?P<unit>%|" + "|".join(sorted(set(MEASURE_WORDS), key=len, reverse=True)) + r")?"

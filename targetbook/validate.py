@@ -330,18 +330,17 @@ def _absent_columns(kind: str, tables: list[tuple[int, Table]]):
     """(position, table, column, rule) for each column of the kind a table's header lacks.
 
     The reader only insists on the columns that identify a kind (单位 + 创先争优目标 …); a
-    table without, say, 亮点工作计划 would otherwise lose that column silently. A column the
-    schema requires filled is `column_missing` (error); an absent figure column (目标值,
-    完成值, 完成率) is `column_absent` (warning); optional text columns say nothing.
+    table without, say, 亮点工作计划 (under a header nobody recognised) would otherwise lose
+    that column silently. A column the schema wants filled, or a figure column (目标值,
+    完成值, 完成率), is reported once at the header row as `column_absent`: a warning, as
+    each blank cell of it would be; optional text columns (佐证材料 …) say nothing.
     """
     schema = SCHEMAS[kind].to_schema()
     for pos, table in tables:
         for column in labels.KIND_COLUMNS[kind]:
             if column in table.columns or column not in schema.columns:
                 continue
-            if not schema.columns[column].nullable:
-                yield pos, table, column, "column_missing"
-            elif column in labels.NUMERIC_COLUMNS:
+            if not schema.columns[column].nullable or column in labels.NUMERIC_COLUMNS:
                 yield pos, table, column, "column_absent"
 
 

@@ -496,3 +496,53 @@ def test_parse_target_seed_phrase_as_json():
 def test_parse_target_odd_phrases(phrase, expected):
     (found,) = _targets(phrase)
     assert [(t["kind"], t["guarantee"], t["strive"]) for t in found] == expected
+
+
+# --- headers that carry a unit or a period, and headers that are not there ---------------------
+def test_headers_with_a_unit_or_period_note_name_their_column(book):
+    header = ["单位", "指标", "计量单位", "目标值（万元）", "完成值(1-6月)", "完成率（%）"]
+    path = book("notes.xlsx", {"指标": [header, ["经发办", "产值", "", 2901.5, 2819.91, 0.9719]]})
+    (table,) = read_return(path).tables
+    assert set(table.columns) >= {labels.TARGET_VALUE, labels.ACTUAL_VALUE, labels.RATE}
+    frame, issues = validate_table(table)
+    assert [(i.cell, i.rule) for i in issues] == []
+    assert _numbers(frame[RATE]) == [97.19]  # 2819.91 / 2901.5 agrees with 0.9719 × 100
+
+
+@pytest.mark.parametrize(
+    ("header", "key"),
+    [
+        ("目标值（万元）", "目标值"),
+        ("完成率(%)", "完成率"),
+        ("产值(单位：万元)", "产值"),
+        ("完成值（截至6月底）", "完成值"),
+        ("目标值（2022年度）", "目标值"),
+        ("亮点工作计划(上半年)", "亮点工作计划"),
+        ("村(社区)", "村(社区)"),  # an alias of 单位, not a unit note
+        ("单位（计量）", "单位(计量)"),
+    ],
+)
+def test_header_key_drops_unit_and_period_notes(header, key):
+    from targetbook.text import header_key
+
+    assert header_key(header) == key
+
+
+def test_a_header_without_a_kind_column_is_reported_not_dropped_silently(book):
+    plan = [
+        ["附件1"],
+        ["序号", "单位", "创先争优目标", "工作亮点安排"],
+        [1, "经发办", "全区第1", "x"],
+    ]
+    progress = [
+        ["单位", "指标", "年度任务数", "完成数", "完成率"],
+        ["经发办", "产值", 100, 50, 0.5],
+    ]
+    path = book("缺列.xlsx", {"附件1": plan, "指标": progress})
+    frames, issues = validate_tables(read_return(path).tables)
+    assert [(i.sheet, i.cell, i.rule, i.severity) for i in issues] == [
+        ("附件1", "A2", "column_absent", "warning"),  # 亮点工作计划, under an unknown header
+        ("指标", "A1", "column_absent", "warning"),  # 目标值
+        ("指标", "A1", "column_absent", "warning"),  # 完成值
+    ]
+    assert frames[labels.PROGRESS_KIND][RATE].tolist() == [50]  # table rule: 0.5 ≤ 1.5
