@@ -1,4 +1,4 @@
-"""Text normalisation: NFKC, whitespace, Chinese numerals, amounts (万元/亿元/%)."""
+"""Numbers in cells: Chinese numerals, amounts (万元/亿元/%), "nothing" markers."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, time
 from decimal import Decimal
 from functools import lru_cache
+
+from targetbook.text._clean import _SPACE_RE, EMPTY_MARKERS, MEASURE_WORDS, clean_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,133 +21,6 @@ class Quantity:
     text: str  # the original text
 
 
-# Characters Excel/WPS users paste that are invisible but not whitespace for str.split().
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-_INVISIBLE_TABLE = {ord(c): None for c in _INVISIBLE}
-_SPACE_RE = re.compile(r"\s+")
-
-# Cells people fill to say "nothing here"; they parse to no number but are not errors.
-EMPTY_MARKERS = frozenset(["", *"- -- — —— － / \\ 无 暂无 空 n/a na none null".split()])
-
-
-def clean_text(value: object) -> str:
-    """Cell value → display text: None → "", 12.0 → "12", CRLF → LF, outer whitespace stripped."""
-    if type(value) is str:  # the hot path: most cells are text
-        if "\r" in value:
-            value = value.replace("\r\n", "\n").replace("\r", "\n")
-        return value.translate(_INVISIBLE_TABLE).strip()
-    try:
-        return _clean_other(value)
-    except Exception:  # a display text must never fail on an odd object
-        return ""
-
-
-_NEEDS_WORK_RE = re.compile("[\r" + _INVISIBLE + "]")
-
-
-def clean_texts(values: list[object]) -> list[str]:
-    """clean_text over a whole column, with one scan for the rare CR / invisible characters."""
-    strings = [v for v in values if type(v) is str]
-    if _NEEDS_WORK_RE.search("\x00".join(strings)):
-        return [clean_text(v) for v in values]
-    return [v.strip() if type(v) is str else clean_text(v) for v in values]
-
-
-def _clean_other(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"  # as Excel displays it
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        if math.isinf(value):
-            return ""
-        # Excel stores 12 as 12.0; repr() keeps 0.1 as "0.1" rather than 0.1000000000000000055
-        return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, datetime):
-        if value.time() == time(0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ", timespec="seconds")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, str):  # str subclasses
-        return clean_text(str.__str__(value))
-    try:
-        import pandas as pd
-
-        if value is pd.NA or value is pd.NaT:
-            return ""
-    except ImportError:  # pragma: no cover - pandas is a dependency
-        pass
-    if hasattr(value, "item"):  # numpy scalars
-        return _clean_other(value.item())
-    return clean_text(str(value))
-
-
-def header_key(value: object) -> str:
-    """Key for header matching: NFKC, every whitespace (incl. U+3000, line breaks) removed,
-    and a measuring unit noted after the label dropped (`目标值（万元）`, `完成率(%)`)."""
-    text = unicodedata.normalize("NFKC", clean_text(value))
-    key = _SPACE_RE.sub("", text.translate(_INVISIBLE_TABLE))
-    if key.endswith((")", "]", "】")):
-        m = _HEADER_UNIT_RE.search(key)
-        note = _HEADER_UNIT_PREFIX_RE.sub("", m.group(1)) if m and m.start() else ""
-        if note in _HEADER_UNITS or (note and _HEADER_PERIOD_RE.fullmatch(note)):
-            return key[: m.start()]
-    return key
-
-
-# A unit in brackets after a header label (`目标值(万元)`, `完成率(%)`, `产值(单位:万元)`);
-# words that are not units (`村(社区)`, `单位(计量)`) stay part of the key.
-_HEADER_UNIT_RE = re.compile(r"[(\[【]([^()\[\]【】]{1,8})[)\]】]$")
-_HEADER_UNIT_PREFIX_RE = re.compile(r"^(?:计量)?单位[:]?")
-# … or the period it covers: `完成值(1-6月)`, `目标值(2022年)`, `完成值(截至6月底)`, `(上半年)`
-_HEADER_PERIOD_RE = re.compile(
-    r"(?:截至|截止)?(?:\d{4}年?度?)?"
-    r"(?:\d{1,2}(?:[-~至]\d{1,2})?月(?:\d{1,2}日)?|[上下]半年|[一二三四1-4]季度|全年|年度|年初|累计)?"
-    r"(?:底|末|止)?"
-)
-
-
-def name_key(value: object) -> str:
-    """Key for unit-name matching: NFKC, no whitespace, `〇` → `0`, full-width forms folded."""
-    text = clean_text(value)
-    # Repeat until stable: NFKC and casefold do not commute for a few code points, and the
-    # key must be idempotent (name_key(name_key(x)) == name_key(x)).
-    for _ in range(4):
-        key = unicodedata.normalize("NFKC", text).casefold()
-        key = unicodedata.normalize("NFKC", key).replace("〇", "0")
-        key = _SPACE_RE.sub("", key.translate(_INVISIBLE_TABLE))
-        if key == text:
-            break
-        text = key
-    return key
-
-
-_PAREN_RE = re.compile(r"^(.*?)\s*[(（]([^()（）]*)[)）]\s*$", re.S)
-_ALIAS_SEP_RE = re.compile(r"[、,，;；/／\s]+")
-
-
-def split_name_aliases(name: str) -> tuple[str, list[str]]:
-    """`党政办  （党群办、人大办）` → ("党政办", ["党群办", "人大办"])."""
-    text = clean_text(name)
-    match = _PAREN_RE.match(text)
-    if not match or not match.group(1).strip():
-        return text, []
-    base = match.group(1).strip()
-    aliases = [a for a in _ALIAS_SEP_RE.split(match.group(2)) if a]
-    return base, aliases
-
-
-def split_aliases(text: object) -> list[str]:
-    """A 别名 cell (`党群办、人大办`, `a,b；c`) → its aliases."""
-    return [a for a in _ALIAS_SEP_RE.split(clean_text(text)) if a]
-
-
-# --- numbers ---------------------------------------------------------------------------
 _DIGITS = {
     "〇": 0,
     "零": 0,
@@ -278,15 +152,6 @@ _QTY_RE = re.compile(
 _NEGATIVE_WORDS = ("下降", "减少", "降低", "负增长", "回落", "下滑", "负")
 # Minus signs that NFKC leaves alone (U+2212 minus, U+2013 en dash, U+FE63 small hyphen).
 _MINUS_TABLE = {0x2212: "-", 0x2013: "-", 0xFE63: "-"}
-# Chinese numerals only with a known measure word: 一般 / 三好 are words, not quantities.
-MEASURE_WORDS = (
-    "个 家 户 人 名 项 次 件 座 处 所 亩 吨 米 公里 平方米 立方米 头 只 场 期 批 条 位 篇 份 "
-    "天 日 年 月 周 人次 台 套 辆 眼 株 棵 本 支 幢 栋 间 片 公顷 千米 万人 万户 万亩 元 "
-    "万元 亿元 块 所 类 级 星 分 倍 成"
-).split()
-_HEADER_UNITS = frozenset(
-    ["%", "‰", "元", "千元", "万元", "亿元", "万", "亿", "百分比", "百分点", *MEASURE_WORDS]
-)
 _CN_QTY_RE = re.compile(
     r"(?P<num>负?[" + _CN_CHARS + r"点]+)"
     r"(?P<unit>%|" + "|".join(sorted(set(MEASURE_WORDS), key=len, reverse=True)) + r")?"
@@ -376,48 +241,3 @@ def is_empty(value: object) -> bool:
         return True
     s = _SPACE_RE.sub("", unicodedata.normalize("NFKC", clean_text(value)))
     return s.casefold() in EMPTY_MARKERS
-
-
-# --- numbered items --------------------------------------------------------------------
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-# `1.`/`一、` count only at the start of a line or after ；。 (else `第1.5` would split);
-# `（1）` and `①` are unambiguous anywhere.
-_ITEM_RE = re.compile(
-    r"(?:(?:^|(?<=[\n；;。]))[ \t\u3000]*"
-    r"(?:(?P<a>\d{1,2})[.．、，,)）](?!\d)|(?P<d>[一二三四五六七八九十]{1,2})、))"
-    r"|[(（](?P<b>\d{1,2}|[一二三四五六七八九十]{1,2})[)）]"
-    r"|(?P<c>[" + _CIRCLED + r"])"
-)
-
-
-def split_items(text: str) -> list[str]:
-    """Numbered items of a cell (`1. …；\\n2. …`) → their texts; one item if not numbered."""
-    s = clean_text(text)
-    if not s:
-        return []
-    starts: list[tuple[int, int]] = []  # (marker start, text start)
-    expected = 1
-    for m in _ITEM_RE.finditer(s):
-        raw = m.group("a") or m.group("b") or m.group("d")
-        number = _CIRCLED.index(m.group("c")) + 1 if m.group("c") else None
-        if raw is not None:
-            number = int(raw) if raw.isdigit() else int(cn_number(raw) or 0)
-        if number != expected:
-            continue  # `2022年` or an out-of-sequence number is text, not a marker
-        starts.append((m.start(), m.end()))
-        expected += 1
-    if not starts:
-        return [_strip_item(s)]
-    items = []
-    if s[: starts[0][0]].strip():
-        items.append(_strip_item(s[: starts[0][0]]))
-    for i, (_, begin) in enumerate(starts):
-        end = starts[i + 1][0] if i + 1 < len(starts) else len(s)
-        item = _strip_item(s[begin:end])
-        if item:
-            items.append(item)
-    return items
-
-
-def _strip_item(text: str) -> str:
-    return text.strip().rstrip("；;，,、。").strip()

@@ -1,0 +1,32 @@
+"""Text normalisation: NFKC, whitespace, Chinese numerals, amounts (万元/亿元/%)."""
+
+from __future__ import annotations
+
+from targetbook.text._clean import (
+    EMPTY_MARKERS,
+    MEASURE_WORDS,
+    clean_text,
+    clean_texts,
+    header_key,
+    name_key,
+    split_aliases,
+    split_name_aliases,
+)
+from targetbook.text._items import split_items
+from targetbook.text._numbers import Quantity, cn_number, is_empty, parse_quantity
+
+__all__ = [
+    "EMPTY_MARKERS",
+    "MEASURE_WORDS",
+    "Quantity",
+    "clean_text",
+    "clean_texts",
+    "cn_number",
+    "header_key",
+    "is_empty",
+    "name_key",
+    "parse_quantity",
+    "split_aliases",
+    "split_items",
+    "split_name_aliases",
+]
