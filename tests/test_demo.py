@@ -159,6 +159,7 @@ def test_cli_rank_and_report_on_the_demo_campaign(demo, tmp_path):
 def test_readme_library_example_runs_on_the_demo_returns(demo, tmp_path):
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     code = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    code += "print([(i.file, i.sheet, i.cell, i.rule) for i in cons.issues])\n"
     shutil.copy(demo.registry, tmp_path / labels.REGISTRY_FILE)
     shutil.copytree(demo.out_dir / labels.FOLDER_COLLECT, tmp_path / labels.FOLDER_COLLECT)
     # A fresh interpreter, as a user runs it.
