@@ -272,6 +272,9 @@ def test_bare_figures_take_the_magnitude_of_their_measure():
         ("减少5万元", -50_000, "元"),
         ("\u22125", -5, ""),  # U+2212 MINUS SIGN
         ("\u20135%", -5, "%"),  # an en dash typed as a minus
+        ("5（万元）", 50_000, "元"),  # the unit in brackets
+        ("2819.91万元（含税）", 28_199_100, "元"),  # a remark on the figure
+        ("97.19%(累计)", 97.19, "%"),
     ],
 )
 def test_figures_as_typed(text, value, unit):
@@ -279,7 +282,9 @@ def test_figures_as_typed(text, value, unit):
     assert q is not None and q.value == pytest.approx(value) and q.unit == unit
 
 
-@pytest.mark.parametrize("text", ["=E5", "@5", "A1", "V5", "T+1", "abc5", "5万元（预计）", "待定"])
+@pytest.mark.parametrize(
+    "text", ["=E5", "@5", "A1", "V5", "T+1", "abc5", "5(3)", "12（2022年）", "待定（无）", "待定"]
+)
 def test_references_and_names_are_not_figures(text):
     assert parse_quantity(text) is None
 

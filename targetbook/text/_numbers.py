@@ -9,7 +9,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from targetbook.text._clean import _SPACE_RE, EMPTY_MARKERS, MEASURE_WORDS, clean_text
+from targetbook.text._clean import (
+    _HEADER_UNITS,
+    _SPACE_RE,
+    EMPTY_MARKERS,
+    MEASURE_WORDS,
+    clean_text,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +162,9 @@ _CN_QTY_RE = re.compile(
     r"(?P<num>负?[" + _CN_CHARS + r"点]+)"
     r"(?P<unit>%|" + "|".join(sorted(set(MEASURE_WORDS), key=len, reverse=True)) + r")?"
 )
+# A bracketed remark after a figure (NFKC has made （） ASCII); never a digit inside, so
+# `5(3)` or `12(2022年)` stay unparsed rather than guessed.
+_NOTE_RE = re.compile(r"\(([^()\d]{1,12})\)$")
 _TRAILING_PUNCT = "。．.;；,，、!！"
 _CURRENCY = {"元", "万元", "亿元", "块", "块钱"}
 _PERCENT = "百分之"
@@ -191,6 +200,12 @@ def _parse_text(text: str) -> Quantity | None:
     s = s.translate(_MINUS_TABLE)
     if s in ("-", "--"):
         return None
+    note = _NOTE_RE.search(s)
+    if note and note.start():
+        # `5（万元）`: the unit in brackets; `2819.91万元（含税）`: a note on the figure
+        word = note.group(1)
+        inner = _parse_text(s[: note.start()] + (word if word in _HEADER_UNITS else ""))
+        return None if inner is None else Quantity(inner.value, inner.unit, text)
     if s.startswith(_PERCENT):
         inner = _parse_text(s[len(_PERCENT) :])
         if inner is None or inner.unit:
