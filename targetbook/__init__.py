@@ -26,6 +26,7 @@ _EXPORTS: dict[str, str] = {
     "find_returns": "targetbook.read",
     "read_return": "targetbook.read",
     "read_returns": "targetbook.read",
+    "iter_returns": "targetbook.read",
     # registry
     "Unit": "targetbook.registry",
     "Registry": "targetbook.registry",
