@@ -188,25 +188,32 @@ def registry_from_frame(
     """Build a Registry from a 单位|类别|考核组|别名 frame (index = Excel row)."""
     issues: list[Issue] = []
     columns = _canonical_columns(list(frame.columns))
+    values = frame.to_numpy(dtype=object)
+    # Many 名录 have no 类别 column: units are listed under section rows (一、机关部门 …)
+    sections = labels.REG_CATEGORY not in columns and any(_section_of(r) for r in values)
     for required in (labels.REG_UNIT, labels.REG_CATEGORY):
-        if required not in columns:
+        if required not in columns and not (required == labels.REG_CATEGORY and sections):
             issues.append(issue("registry_column_missing", file=file, sheet=sheet, column=required))
     if issues:
         return Registry([]), issues
+    section = ""
     units: list[Unit] = []
     rows_of: dict[int, object] = {}  # id(unit) → Excel row, to locate collisions
     seen: dict[str, str] = {}  # name_key of a standard name → that name
     letter = {label: _letter(pos) for label, pos in columns.items()}
-    values = frame.to_numpy(dtype=object)
     for row_number, row in zip(frame.index, values, strict=True):
 
         def get(label: str, row=row) -> str:
             pos = columns.get(label)
             return "" if pos is None else clean_text(row[pos])
 
+        if sections and _section_of(row):
+            section = _section_of(row)
+            continue
         name = get(labels.REG_UNIT)
-        raw_category = get(labels.REG_CATEGORY)
+        raw_category = section if sections else get(labels.REG_CATEGORY)
         at = {label: f"{col}{row_number}" for label, col in letter.items()}
+        at.setdefault(labels.REG_CATEGORY, at[labels.REG_UNIT])
         if not name:
             first = next((t for t in map(clean_text, row) if t), "")
             # a 备注 line under the table may start in the 序号 column, left of 单位
@@ -267,6 +274,32 @@ def registry_from_frame(
     return registry, sorted(issues, key=_cell_order)
 
 
+# 一、机关部门 / 二、行政村（10个） / 三、社区: a section row naming the category below it.
+_SECTION_RE = re.compile(
+    r"^[一二三四五六七八九十]+[、.．]\s*(.+?)\s*(?:[(（][^()（）]*[)）])?[:：]?$"
+)
+
+
+def _section_of(row) -> str:
+    """The category a section row names (its only filled cell), or ""."""
+    filled = [t for t in (clean_text(v) for v in row) if t]
+    if len(filled) != 1:
+        return ""
+    m = _SECTION_RE.match(filled[0])
+    body = m.group(1) if m else filled[0]
+    direct = _category(body)
+    if direct or not m:
+        return direct  # without a 一、 number only a category word itself counts
+    key = header_key(body)
+    if "社区" in key or "居委" in key:
+        return labels.COMMUNITY
+    if "村" in key:
+        return labels.VILLAGE
+    if any(word in key for word in ("部门", "机关", "站所", "单位", "中心")):
+        return labels.DEPARTMENT
+    return ""
+
+
 def _cell_order(found: Issue) -> tuple[int, int, str]:
     digits = "".join(c for c in found.cell if c.isdigit())
     letters = "".join(c for c in found.cell if c.isalpha())
@@ -278,6 +311,9 @@ def _header_row(rows: list[list[object]], limit: int = 15) -> int | None:
     for i, row in enumerate(rows[:limit]):
         found = _canonical_columns(row)
         if labels.REG_UNIT in found and labels.REG_CATEGORY in found:
+            return i
+    for i, row in enumerate(rows[:limit]):  # a 名录 by sections has no 类别 column
+        if labels.REG_UNIT in _canonical_columns(row):
             return i
     return None
 

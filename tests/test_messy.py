@@ -551,3 +551,30 @@ def test_a_header_without_a_kind_column_is_reported_not_dropped_silently(book):
         ("指标", "A1", "column_absent", "warning"),  # 完成值
     ]
     assert frames[labels.PROGRESS_KIND][RATE].tolist() == [50]  # table rule: 0.5 ≤ 1.5
+
+
+def test_registry_listed_under_section_rows_without_a_category_column(book):
+    rows = [
+        ["南桐镇考核单位名录"],
+        ["序号", "单位名称", "别名"],
+        ["一、机关部门"],
+        [1, "党政办  （党群办、人大办）", None],
+        [2, "经发办", "经济发展办"],
+        [None, "二、行政村（2个）"],  # the section title in the 单位 column
+        [1, "温塘村", None],
+        ["三、社区："],
+        [1, "八〇一社区", "801社区"],
+        ["备注：按2022年调整"],
+    ]
+    registry, issues = load_registry(book("名录.xlsx", {"名录": rows}))
+    assert issues == []
+    assert [(u.name, u.category) for u in registry] == [
+        ("党政办  （党群办、人大办）", "部门"),
+        ("经发办", "部门"),
+        ("温塘村", "村"),
+        ("八〇一社区", "社区"),
+    ]
+    assert registry.resolve("801社区").name == "八〇一社区"
+    # no 类别 column and no sections: still the missing column
+    _, issues = load_registry(book("无类别.xlsx", {"名录": [["序号", "单位"], [1, "温塘村"]]}))
+    assert [(i.rule, i.severity) for i in issues] == [("registry_column_missing", "error")]
