@@ -149,13 +149,18 @@ def _load_registry(path: Path | None):
 
 def _consolidate(paths: tuple[Path, ...], registry_path: Path | None, label: str):
     """Read, validate and consolidate: the shared body of `validate` and `consolidate`."""
-    registry, registry_issues = _load_registry(registry_path)
-    read_returns = _stage("read", "read_returns")
-    consolidate = _stage("consolidate", "consolidate")
+    iter_returns = _stage("read", "iter_returns")
     progress = _Progress(label)
+    reading = iter_returns(list(paths), progress=progress)
     try:
-        sources = read_returns(list(paths), progress=progress)
+        # The first result means the workers are reading: this process loads the registry
+        # and imports pandas/pandera meanwhile instead of waiting idle.
+        first = next(reading, None)
+        registry, registry_issues = _load_registry(registry_path)
+        consolidate = _stage("consolidate", "consolidate")
+        sources = [] if first is None else [first, *reading]
     finally:
+        reading.close()
         progress.close()
     if not sources:
         shown = "、".join(str(p) for p in paths)

@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from targetbook.errors import Issue
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# numpy/pandas are imported on first use, not here: reader workers are forked as soon as
+# `targetbook.read` is imported, and the parent imports pandas while they read.
 
 
 @dataclass
@@ -59,6 +63,9 @@ class Rows:
 
     def to_frame(self) -> pd.DataFrame:
         """One object block built in one go (pandas' per-column inference costs more)."""
+        import numpy as np
+        import pandas as pd
+
         block = np.empty((len(self.data), len(self.names)), dtype=object)
         if self.data:
             block[:] = self.data
@@ -74,6 +81,8 @@ class Rows:
 @lru_cache(maxsize=64)
 def _columns(names: tuple[str, ...]) -> pd.Index:
     # Indexes are immutable: one per column set serves every table.
+    import pandas as pd
+
     return pd.Index(names, dtype=object)
 
 
