@@ -39,8 +39,10 @@ def validate_tables(
         by_kind.setdefault(table.kind, []).append(pos)
     frames: dict[str, pd.DataFrame] = {}
     found: list[tuple[tuple[int, int, int], Issue]] = []
+    memo: dict[str, tuple[Unit | None, bool]] = {}  # unit text → match, shared by the kinds
     for kind, positions in by_kind.items():
-        frame, kind_issues = _validate_kind(kind, [(p, tables[p]) for p in positions], registry)
+        pairs = [(p, tables[p]) for p in positions]
+        frame, kind_issues = _validate_kind(kind, pairs, registry, memo)
         frames[kind] = frame
         found.extend(kind_issues)
     found.sort(key=lambda pair: pair[0])
@@ -72,7 +74,10 @@ def output_columns(kind: str) -> list[str]:
 
 
 def _validate_kind(
-    kind: str, tables: list[tuple[int, Table]], registry: Registry | None
+    kind: str,
+    tables: list[tuple[int, Table]],
+    registry: Registry | None,
+    memo: dict[str, tuple[Unit | None, bool]] | None = None,
 ) -> tuple[pd.DataFrame, list[tuple[tuple[int, int, int], Issue]]]:
     columns = labels.KIND_COLUMNS[kind]
     order = {c: i for i, c in enumerate(columns)}
@@ -106,7 +111,7 @@ def _validate_kind(
     units = text[labels.UNIT]
     resolved: list[Unit | None] = [None] * len(units)
     if registry is not None:
-        resolved, odd = _resolve(units, registry)
+        resolved, odd = _resolve(units, registry, memo)
         for i in odd:
             report(i, labels.UNIT, "unit_alias", units[i], unit=resolved[i].name)
         check[labels.CATEGORY] = [u.category if u else None for u in resolved]
@@ -274,10 +279,15 @@ def _fraction_rates(
     return rows
 
 
-def _resolve(units: list[str], registry: Registry) -> tuple[list[Unit | None], list[int]]:
-    """Each row's registry unit (one lookup per distinct name), and rows needing unit_alias."""
-    matches: dict[str, tuple[Unit | None, bool]] = {}
-    for name in set(units):
+def _resolve(
+    units: list[str], registry: Registry, memo: dict[str, tuple[Unit | None, bool]] | None = None
+) -> tuple[list[Unit | None], list[int]]:
+    """Each row's registry unit (one lookup per distinct name), and rows needing unit_alias.
+
+    `memo` carries the lookups over to the next kind (the same units fill every annex).
+    """
+    matches = {} if memo is None else memo
+    for name in set(units).difference(matches):
         unit, how = registry.match(name) if name else (None, "")
         matches[name] = (unit, unit is not None and _odd_spelling(name, unit, how))
     resolved = [matches[name][0] for name in units]
@@ -316,6 +326,8 @@ def _odd_spelling(name: str, unit: Unit, how: str) -> bool:
     """Matched by an alias, or spelled differently from the standard name (`八0一社区`)."""
     if how == ALIAS:
         return True
+    if name == unit.name:  # the common case, spelled exactly as registered
+        return False
     base, _ = split_name_aliases(unit.name)
     return _squeeze(name) not in (_squeeze(unit.name), _squeeze(base))
 
