@@ -6,6 +6,7 @@ import math
 import re
 import unicodedata
 from datetime import date, datetime, time
+from functools import lru_cache
 
 # Characters Excel/WPS users paste that are invisible but not whitespace for str.split().
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
@@ -100,6 +101,15 @@ _HEADER_PERIOD_RE = re.compile(
 
 def name_key(value: object) -> str:
     """Key for unit-name matching: NFKC, no whitespace, `〇` → `0`, full-width forms folded."""
+    if type(value) is str:
+        return _name_key_of_text(value)
+    return _name_key_of_text(clean_text(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_key_of_text(value: str) -> str:
+    # Cached: a registry of 20,000 units keys each name several times (index, duplicates,
+    # then every return row that names it).
     text = clean_text(value)
     # Repeat until stable: NFKC and casefold do not commute for a few code points, and the
     # key must be idempotent (name_key(name_key(x)) == name_key(x)).
