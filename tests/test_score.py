@@ -287,3 +287,23 @@ def test_rate_at_the_threshold_is_not_lost_to_float_rounding():
     # 57 ÷ 100 × 100 is 56.99999999999999 in floating point: still at the threshold.
     item = Item("经济", 10, L.M_RATE, threshold=57)
     assert rate_case(item, [57]) == [5.7]
+
+
+def test_parsed_rate_is_used_as_percent_not_scaled_again():
+    # 完成率_数值 is already in percent (97.19 means 97.19 %): 0.5 must stay 0.5 %, not 50 %.
+    progress = pd.DataFrame(
+        {
+            L.UNIT: ["甲村", "乙村"],
+            L.INDICATOR: ["村集体经济收入", "村集体经济收入"],
+            L.parsed(L.TARGET_VALUE): [None, None],
+            L.parsed(L.ACTUAL_VALUE): [None, None],
+            L.parsed(L.RATE): [0.5, 97.19],
+            L.SRC_FILE: ["甲村.xlsx", "乙村.xlsx"],
+            L.SRC_SHEET: ["指标进度", "指标进度"],
+            L.SRC_ROW: [4, 4],
+        }
+    )
+    item = Item("集体经济", 10, L.M_RATE, indicator="村集体经济收入")
+    rows = score(cons(VILLAGES[:2], progress), rules_of(item)).rows.set_index(L.UNIT)
+    assert rows.loc["甲村", "得分"] == pytest.approx(0.05)  # 10 × 0.5 %
+    assert rows.loc["乙村", "得分"] == pytest.approx(9.719)

@@ -241,9 +241,14 @@ def from_progress(consolidation, rules: Rules, resolve: Resolver) -> list[dict]:
             continue
 
         def val(column: str, r=r) -> float | None:
-            v = r.get(L.parsed(column), r.get(column))
+            # The parsed column is already in percent units (97.19 means 97.19 %): only a
+            # raw cell (no parsed column) may hold a fraction that needs scaling.
+            if L.parsed(column) in r:
+                v, percent = r[L.parsed(column)], False
+            else:
+                v, percent = r.get(column), column == L.RATE
             try:
-                return number(v, percent=column == L.RATE)
+                return number(v, percent=percent)
             except NotANumber:
                 return None
 
