@@ -23,6 +23,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{sheet}：前 {rows} 行内未找到表头（需含“单位”等列），请使用下发的模板填报",
     ),
     "sheet_skipped": (W, "{sheet}：未识别为附件表格（无表头），已忽略"),
+    "sheet_hidden": (W, "{sheet}：隐藏的工作表不汇总（可能是旧版数据），如需报送请取消隐藏"),
     "column_missing": (E, "{loc}：表头缺少“{column}”列，请使用下发的模板填报"),
     "column_duplicate": (W, "{loc}：表头“{column}”重复出现，已使用第一列"),
     "row_total_dropped": (W, "{loc}：合计/小计/备注行“{value}”不是数据，已跳过"),

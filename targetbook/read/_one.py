@@ -50,17 +50,24 @@ def read_source(path: str | Path, display: str | None = None, frames: bool = Tru
     headerless = []
     for grid in grids:
         tables, issues, has_header = read_sheet(grid, file, frames)
+        if grid.hidden:
+            # A hidden sheet is often last year's or a superseded copy: never merged into
+            # the printed annex. Only one holding an annex table is worth a warning (hidden
+            # dropdown-list sheets are not).
+            if has_header:
+                src.issues.append(issue("sheet_hidden", file=file, sheet=grid.name))
+            continue
         src.issues.extend(issues)
         src.tables.extend(tables)
         if not has_header:
             headerless.append(grid)
-    if len(headerless) == len(grids):
+    if len(headerless) == sum(not g.hidden for g in grids):
         # No sheet of the file looks like an annex: say so once, on its first sheet.
         first = grids[0].name if grids else ""
         src.issues.append(issue("header_missing", file=file, sheet=first, rows=HEADER_SEARCH_ROWS))
     else:
         for grid in headerless:
-            if not grid.hidden and any(any(v is not None for v in row) for row in grid.rows):
+            if any(any(v is not None for v in row) for row in grid.rows):
                 src.issues.append(issue("sheet_skipped", file=file, sheet=grid.name))
     if not src.tables and any(i.severity == ERROR for i in src.issues):
         src.status = "error"
