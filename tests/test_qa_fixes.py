@@ -34,3 +34,27 @@ def test_hidden_and_very_hidden_sheets_are_skipped_with_a_warning(tmp_path):
     assert src.tables[0].frame.loc[2, "创先争优目标"] == "全镇第1"
     assert where(src) == [("旧版", "", "sheet_hidden"), ("更旧", "", "sheet_hidden")]
     assert src.issues[0].severity == "warning"
+
+
+def test_a_folder_holds_returns_not_notes_but_a_named_file_is_read(tmp_path):
+    from targetbook.read import find_returns
+
+    folder = tmp_path / "回收"
+    folder.mkdir()
+    wb = openpyxl.Workbook()
+    wb.active.append(PLAN)
+    wb.active.append([1, "温塘村", "全镇第1", "计划"])
+    wb.save(folder / "温塘村.xlsx")
+    (folder / "说明.txt").write_text("请各单位于6月30日前报送。\n联系人：张三\n", encoding="utf-8")
+    (folder / "佐证.docx").write_bytes(b"PK\x03\x04not really")
+    (folder / "佐证.pdf").write_bytes(b"%PDF-1.4\n")
+    (folder / "notes.xml").write_text("<notes/>", encoding="utf-8")
+    # Excel's Unicode-text export (tab-separated, UTF-16) is a .txt return worth reading.
+    tsv = "单位\t特色项目\t特色内容\r\n经发办\t招商\t服务\r\n"
+    (folder / "导出.txt").write_bytes(tsv.encode("utf-16"))
+    xml = '<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>'
+    (folder / "表.xml").write_text(xml, encoding="utf-8")
+    found = [shown for _, shown in find_returns([folder])]
+    assert found == ["回收/导出.txt", "回收/温塘村.xlsx", "回收/表.xml"]
+    named = find_returns([folder / "说明.txt", folder / "佐证.pdf"])
+    assert [p.name for p, _ in named] == ["说明.txt", "佐证.pdf"]

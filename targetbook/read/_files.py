@@ -22,11 +22,29 @@ RETURN_SUFFIXES = frozenset(
         ".ods",
         ".csv",
         ".tsv",
-        ".txt",
         ".htm",
         ".html",
     }
 )
+# Text and XML files in a folder are mostly notes (说明.txt) and other data: read only those
+# whose first bytes look like a table (Excel's 文本/Unicode 文本 export is tab-separated) or
+# an XML Spreadsheet 2003.
+_PEEKED = {".txt": (b"\t",), ".xml": (b"urn:schemas-microsoft-com:office:spreadsheet",)}
+
+
+def _is_return(path: Path) -> bool:
+    suffix = path.suffix.lower()
+    if suffix in RETURN_SUFFIXES:
+        return True
+    marks = _PEEKED.get(suffix)
+    if marks is None:
+        return False
+    try:
+        with path.open("rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return True  # let the reader report it
+    return any(m in head for m in marks)
 
 
 def _skipped(name: str) -> bool:
@@ -46,9 +64,9 @@ def find_returns(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 base = Path(dirpath)
                 for name in sorted(filenames):
-                    if _skipped(name) or Path(name).suffix.lower() not in RETURN_SUFFIXES:
-                        continue
                     f = base / name
+                    if _skipped(name) or not _is_return(f):
+                        continue
                     # Shown relative to the folder, starting with the folder's own name.
                     shown = Path(p.name) / f.relative_to(p) if p.name else f.relative_to(p)
                     _add(found, seen, f, str(shown))
