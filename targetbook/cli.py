@@ -6,8 +6,10 @@ stage that is not built yet fails with a Chinese message (exit 2) instead of a t
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
+import gc
 import importlib
 import json
 import sys
@@ -147,6 +149,22 @@ def _load_registry(path: Path | None):
     return registry, issues
 
 
+@contextlib.contextmanager
+def _no_gc():
+    """No cyclic garbage collection while a run builds its ~10⁶ small objects.
+
+    Full collections over the growing heap cost ~15% of `consolidate` on a thousand
+    returns, and such a run makes little cyclic garbage; reader workers keep theirs.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _consolidate(paths: tuple[Path, ...], registry_path: Path | None, label: str):
     """Read, validate and consolidate: the shared body of `validate` and `consolidate`."""
     iter_returns = _stage("read", "iter_returns")
@@ -245,7 +263,8 @@ def templates(registry: Path, out_dir: Path, year: int | None) -> None:
 @_guarded
 def validate(paths: tuple[Path, ...], registry: Path | None, as_json: bool) -> None:
     """校验回收表（文件或文件夹），列出每个问题所在的单元格。"""
-    cons = _consolidate(paths, registry, "校验")
+    with _no_gc():
+        cons = _consolidate(paths, registry, "校验")
     _finish(cons.to_json(None), as_json)
 
 
@@ -262,8 +281,9 @@ def validate(paths: tuple[Path, ...], registry: Path | None, as_json: bool) -> N
 @_guarded
 def consolidate(paths: tuple[Path, ...], registry: Path, out: Path, as_json: bool) -> None:
     """校验并汇总回收表，写出 汇总.xlsx（附件1–3、校验问题、未报送、重复报送、来源）。"""
-    cons = _consolidate(paths, registry, "汇总")
-    _stage("write.consolidation", "write_consolidation")(cons, out, year=cons.year)
+    with _no_gc():
+        cons = _consolidate(paths, registry, "汇总")
+        _stage("write.consolidation", "write_consolidation")(cons, out, year=cons.year)
     _finish(cons.to_json(str(out)), as_json)
 
 

@@ -11,6 +11,7 @@ Issue; every other file is still read.
 from __future__ import annotations
 
 import faulthandler
+import gc
 import hashlib
 import multiprocessing as mp
 import os
@@ -50,6 +51,7 @@ def _worker(tasks: Connection, results: Connection, memory_limit: int | None) ->
     # A crash here is expected and reported by the parent as an Issue: keep the console
     # free of Rust's allocation-failure notes and of faulthandler dumps.
     faulthandler.disable()
+    gc.enable()  # the CLI may have disabled it in the parent; a hostile file may make cycles
     os.environ["RUST_BACKTRACE"] = "0"
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
