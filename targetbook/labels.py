@@ -472,3 +472,18 @@ EXTERNAL_COLUMNS = (UNIT, ITEM, SCOPE, PLACE, NUMBER, GRADE, ACHIEVED)
 # 来源列: the return's column letter of each numeric column, `目标值=D;完成值=E;完成率=F`,
 # so a score traces to the cell (回收/x.xlsx!指标进度!E7), not only to the row.
 SRC_COLUMNS = "来源列"
+
+# --- read: footer lines under a table (QA fixes) -------------------------------------------
+# A row whose first filled cell starts with one of these is the form's sign-off, not data.
+FOOTER_MARKERS = (
+    "填表人",
+    "填报人",
+    "制表人",
+    "联系人",
+    "联系电话",
+    "审核人",
+    "填报日期",
+    "填表日期",
+    "单位负责人",
+    "负责人",
+)

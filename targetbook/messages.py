@@ -27,6 +27,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "column_missing": (E, "{loc}：表头缺少“{column}”列，请使用下发的模板填报"),
     "column_duplicate": (W, "{loc}：表头“{column}”重复出现，已使用第一列"),
     "row_total_dropped": (W, "{loc}：合计/小计/备注行“{value}”不是数据，已跳过"),
+    "row_footer_dropped": (W, "{loc}：“{value}”是填表人/联系人等落款，不是数据，已跳过"),
     "row_blank_dropped": (W, "{sheet}：第 {row} 行为空行，已跳过"),
     "row_title_dropped": (W, "{loc}：“{value}”是下一张表的标题，不是数据，已跳过"),
     "read_timeout": (E, "读取超时（超过 {seconds} 秒），已跳过，请检查文件是否损坏"),

@@ -58,3 +58,28 @@ def test_a_folder_holds_returns_not_notes_but_a_named_file_is_read(tmp_path):
     assert found == ["回收/导出.txt", "回收/温塘村.xlsx", "回收/表.xml"]
     named = find_returns([folder / "说明.txt", folder / "佐证.pdf"])
     assert [p.name for p, _ in named] == ["说明.txt", "佐证.pdf"]
+
+
+def test_footer_lines_under_the_table_are_not_data(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "计划"
+    ws.append(PLAN)
+    ws.append([1, "温塘村", "全镇第1", "计划"])
+    ws.append(["填表人：张三", "联系电话：123"])
+    ws.append([None, "审核人:李四"])  # first non-empty cell in column B
+    ws.append(["单位负责人 ：赵六", None, "填报日期：2022年3月1日"])
+    ws.append([2, "塘厦村", "全镇第2", "计划2"])  # not footer-like: still data
+    path = tmp_path / "f.xlsx"
+    wb.save(path)
+    src = read_return(path)
+    (t,) = src.tables
+    assert t.frame.index.tolist() == [2, 6]
+    assert t.frame.loc[6, "单位"] == "塘厦村"
+    assert where(src) == [
+        ("计划", "A3", "row_footer_dropped"),
+        ("计划", "B4", "row_footer_dropped"),
+        ("计划", "A5", "row_footer_dropped"),
+    ]
+    assert src.issues[0].value == "填表人：张三"
+    assert all(i.severity == "warning" for i in src.issues)

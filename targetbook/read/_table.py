@@ -25,7 +25,8 @@ _LABELS: dict[str, str] = {header_key(k): v for k, v in labels.ALIASES.items()}
 for _columns in labels.KIND_COLUMNS.values():
     _LABELS.update({header_key(c): c for c in _columns})
 _MARKERS = tuple(header_key(m) for m in labels.NON_DATA_MARKERS)
-_MARKER_STARTS = frozenset(m[0] for m in (*_MARKERS, *_TOTALS))
+_FOOTERS = tuple(header_key(m) for m in labels.FOOTER_MARKERS)
+_MARKER_STARTS = frozenset(m[0] for m in (*_MARKERS, *_TOTALS, *_FOOTERS))
 _UNIT_STARTS = frozenset(k[0] for k, lab in _LABELS.items() if lab == labels.UNIT and k)
 
 
@@ -223,10 +224,10 @@ def _data_rows(
             break
         marker = _non_data(row)
         if marker is not None:
-            c, text = marker
+            c, text, rule = marker
             issues.append(
                 issue(
-                    "row_total_dropped",
+                    rule,
                     file=file,
                     sheet=grid.name,
                     cell=f"{col_letter(c)}{r + 1}",
@@ -291,11 +292,11 @@ def _is_header(row: list[object]) -> bool:
     return fit is not None and not fit[1]
 
 
-def _non_data(row: list[object]) -> tuple[int, str] | None:
-    """(column, text) of a 合计/小计/备注 marker if this row is not data.
+def _non_data(row: list[object]) -> tuple[int, str, str] | None:
+    """(column, text, rule) of a 合计/小计/备注 or footer marker if this row is not data.
 
-    A remark starts the row (`备注：…` in column A); a total sits in the first or second
-    filled cell (`合计` under 序号 or under 单位).
+    A remark or a sign-off (`备注：…`, `填表人：…`) starts the row; a total sits in the
+    first or second filled cell (`合计` under 序号 or under 单位).
     """
     seen = 0
     for c, v in enumerate(row):
@@ -308,8 +309,10 @@ def _non_data(row: list[object]) -> tuple[int, str] | None:
             # Cheap test first: most cells do not even start like a marker.
             if head in _MARKER_STARTS:
                 k = _key(v)
+                if seen == 0 and k.startswith(_FOOTERS):
+                    return c, v.strip(), "row_footer_dropped"
                 if (seen == 0 and k.startswith(_MARKERS)) or k in _TOTALS:
-                    return c, v.strip()
+                    return c, v.strip(), "row_total_dropped"
         seen += 1
         if seen == 2:
             return None
