@@ -110,7 +110,7 @@ def consolidate(
     own: list[Issue] = []
     dups: dict[tuple[str, tuple[str, ...], str], Duplicate] = {}
     prepared = {kind: _prepare(frames.get(kind), kind, unit_order) for kind in frames}
-    cons.file_units, cons.file_rows = _per_file(sources, prepared)
+    cons.file_units, cons.file_rows = _per_file(sources, prepared, registry is not None)
 
     for kind, df in prepared.items():
         if kind == L.PLAN_KIND:
@@ -129,9 +129,9 @@ def consolidate(
     if L.PLAN_KIND not in prepared:
         _split_plan(cons, _prepare(None, L.PLAN_KIND, unit_order))
 
-    reported = set()
-    for frame in cons.annexes.values():
-        reported.update(frame[L.UNIT])
+    # 未报送 = registry units with no row of any kind (a unit may send only 指标进度 in
+    # the 年中亮进度 phase); a duplicate's dropped rows still count as reported.
+    reported = {u for units in cons.file_units.values() for u in units}
     for unit in registry.units if registry else ():
         if unit.name not in reported:
             cons.missing_units.append(unit.name)
@@ -292,12 +292,17 @@ def _split_plan(cons: Consolidation, df: pd.DataFrame) -> None:
     cons.unmatched = df[~matched][list(UNMATCHED_COLUMNS)].reset_index(drop=True)
 
 
-def _per_file(sources: list[Source], prepared: dict[str, pd.DataFrame]) -> tuple[dict, dict]:
-    """Units each file reported (registry names, first-seen order) and its data-row count."""
+def _per_file(
+    sources: list[Source], prepared: dict[str, pd.DataFrame], matched: bool = True
+) -> tuple[dict, dict]:
+    """Units each file reported (registry names, first-seen order) and its data-row count.
+
+    Without a registry (`matched=False`) the units are the cleaned texts as written."""
     units: dict[str, list[str]] = {s.file: [] for s in sources}
     rows = {s.file: sum(len(t.frame) for t in s.tables) for s in sources}
     for df in prepared.values():
-        ok = df.loc[df[_MATCHED], [L.SRC_FILE, L.UNIT]].drop_duplicates()
+        keep = df[_MATCHED] if matched else df[L.UNIT] != ""
+        ok = df.loc[keep, [L.SRC_FILE, L.UNIT]].drop_duplicates()
         for file, unit in zip(ok[L.SRC_FILE].tolist(), ok[L.UNIT].tolist(), strict=True):
             seen = units.setdefault(file, [])
             if unit not in seen:

@@ -250,8 +250,10 @@ def test_other_kinds_in_registry_order_with_category_and_dedup():
     assert L.SRC_COLUMNS not in cons.others[L.FEATURE_KIND]
     assert rules(cons, "duplicate_unit") == [("a.xlsx", "进度", "A3", "duplicate_unit")]
     assert cons.duplicates == [Duplicate("温塘村", ["a.xlsx", "b.xlsx"], "b.xlsx", ["progress"])]
-    # no plan sheet at all: every unit is 未报送, annexes exist and are empty
-    assert cons.missing_units == [u.name for u in make_registry().units]
+    # no plan sheet at all: annexes exist and are empty; 未报送 = units with no row of any
+    # kind (sending only 指标进度/特色工作 counts as reported)
+    sent = {"温塘村", "八〇一社区", "南桐村"}
+    assert cons.missing_units == [u.name for u in make_registry().units if u.name not in sent]
     assert all(len(cons.annexes[c]) == 0 for c in L.CATEGORIES)
 
 

@@ -105,7 +105,10 @@ def test_every_input_row_ends_in_the_output_or_in_an_issue(srcs):
         order = [u.name for u in REGISTRY.in_category(category)]
         assert units == [u for u in order if u in units]  # registry order, each unit once
         assert list(frame[L.SEQ]) == list(range(1, len(units) + 1))
+    # 未报送 = registry units with no row of any kind (not only 目标计划 rows)
     reported = {u for f in cons.annexes.values() for u in f[L.UNIT]}
+    for f in cons.others.values():
+        reported.update(f.loc[f[L.CATEGORY] != "", L.UNIT])
     assert cons.missing_units == [u.name for u in REGISTRY.units if u.name not in reported]
 
 

@@ -83,3 +83,40 @@ def test_footer_lines_under_the_table_are_not_data(tmp_path):
     ]
     assert src.issues[0].value == "填表人：张三"
     assert all(i.severity == "warning" for i in src.issues)
+
+
+PROGRESS = ["单位", "指标", "计量单位", "目标值", "完成值", "完成率", "进展情况"]
+
+
+def _save(path, rows):
+    wb = openpyxl.Workbook()
+    for r in rows:
+        wb.active.append(r)
+    wb.save(path)
+    return path
+
+
+def test_a_unit_that_sent_only_progress_rows_has_reported(tmp_path):
+    from targetbook import labels
+    from targetbook.consolidate import consolidate
+    from targetbook.registry import Registry, Unit
+
+    reg = Registry([Unit(n, labels.VILLAGE) for n in ("甲村", "乙村", "丙村")])
+    plan = _save(tmp_path / "甲村.xlsx", [PLAN, [1, "甲村", "全镇第1", "计划"]])
+    prog = _save(tmp_path / "乙村.xlsx", [PROGRESS, ["乙村", "收入", "万元", 100, 60, "60%", "好"]])
+    cons = consolidate([read_return(plan), read_return(prog)], reg)
+    assert cons.missing_units == ["丙村"]
+    assert ["丙村" in i.message for i in cons.issues if i.rule == "unit_missing"] == [True]
+    doc = cons.to_json()
+    assert doc["missing_units"] == ["丙村"]
+    assert [f["units"] for f in doc["files"]] == [["甲村"], ["乙村"]]
+
+
+def test_without_a_registry_files_list_the_units_as_written(tmp_path):
+    from targetbook.consolidate import consolidate
+
+    plan = _save(tmp_path / "p.xlsx", [PLAN, [1, " 甲村 ", "第1", "计划"], [2, "乙村", "x", "y"]])
+    prog = _save(tmp_path / "q.xlsx", [PROGRESS, ["丙村", "收入", "万元", 100, 60, "60%", "好"]])
+    doc = consolidate([read_return(plan), read_return(prog)], None).to_json()
+    assert [f["units"] for f in doc["files"]] == [["甲村", "乙村"], ["丙村"]]
+    assert doc["missing_units"] == []
