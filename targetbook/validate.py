@@ -189,8 +189,14 @@ def _parse_numbers(
     values: list[float] = []
     checked: list[object] = []
     bare: list[bool] = []
+    seen: dict[tuple[type, object], object] = {}  # figures repeat (100%, 万元 …): parse once
     for cell, shown in zip(raw, text, strict=True):
-        qty = parse_quantity(cell)
+        try:
+            qty = seen[(cell.__class__, cell)]
+        except KeyError:
+            qty = seen[(cell.__class__, cell)] = parse_quantity(cell)
+        except TypeError:  # an unhashable cell value
+            qty = parse_quantity(cell)
         if qty is not None:
             values.append(qty.value)
             checked.append(qty.value)
