@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -106,6 +108,8 @@ def consolidate(
     file_rank = {sources[i].file: r for r, i in enumerate(newest)}
     unit_order = {u.name: i for i, u in enumerate(registry.units)} if registry else {}
 
+    if year is None:
+        year = _title_year(sources)
     cons = Consolidation(registry=registry, year=year, sources=list(sources))
     own: list[Issue] = []
     dups: dict[tuple[str, tuple[str, ...], str], Duplicate] = {}
@@ -179,6 +183,21 @@ def _column_letters(df: pd.DataFrame, kind: str, tables) -> list[str]:
         note = next((n for head, n in reversed(spans) if head < row), "")
         out.append(note or (spans[0][1] if spans else ""))
     return out
+
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def _title_year(sources: list[Source]) -> int | None:
+    """The year most returns' title lines name (`村2022年度…`; a tie → the later year);
+    None when no title names one (the writers then fall back to the current year)."""
+    votes: Counter[int] = Counter()
+    for s in sources:
+        years = {int(m.group(1)) for t in s.tables if (m := _YEAR.search(t.title))}
+        votes.update(years)  # one vote per file and year
+    if not votes:
+        return None
+    return max(votes.items(), key=lambda kv: (kv[1], kv[0]))[0]
 
 
 def _prepare(df: pd.DataFrame | None, kind: str, unit_order: dict[str, int]) -> pd.DataFrame:

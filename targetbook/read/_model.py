@@ -34,6 +34,8 @@ class Table:
     frame: pd.DataFrame
     # canonical label -> the header text as written, e.g. {"目标值": "目标值（万元）"}
     headers: dict[str, str] = field(default_factory=dict)
+    # the title line above the header, e.g. "村2022年度创先争优目标和亮点工作计划" ("" if none)
+    title: str = ""
 
     def cell(self, label: str, row: int) -> str:
         """A1 address of `label`'s cell in Excel row `row`."""
@@ -47,10 +49,10 @@ class Table:
         if isinstance(f, Rows):
             plain = (f.names, f.index, f.data)
         elif any(str(dt) != "object" for dt in f.dtypes) or str(f.index.dtype) != "int64":
-            return (Table, (*args, f, self.headers))
+            return (Table, (*args, f, self.headers, self.title))
         else:
             plain = (list(f.columns), f.index.tolist(), f.to_numpy(dtype=object).tolist())
-        return (_table_from_lists, (*args, plain, self.headers))
+        return (_table_from_lists, (*args, plain, self.headers, self.title))
 
 
 @dataclass(slots=True)
@@ -86,9 +88,9 @@ def _columns(names: tuple[str, ...]) -> pd.Index:
     return pd.Index(names, dtype=object)
 
 
-def _table_from_lists(file, sheet, kind, header_row, columns, plain, headers) -> Table:
+def _table_from_lists(file, sheet, kind, header_row, columns, plain, headers, title="") -> Table:
     frame = Rows(*plain).to_frame()
-    return Table(file, sheet, kind, header_row, columns, frame, headers)
+    return Table(file, sheet, kind, header_row, columns, frame, headers, title)
 
 
 @dataclass

@@ -185,8 +185,19 @@ def _table_at(
         columns={lab: col_letter(columns[lab]) for lab in wanted},
         frame=rows.to_frame() if frames else rows,  # type: ignore[arg-type]
         headers={lab: texts[columns[lab]] for lab in wanted},
+        title=_title_above(grid, h),
     )
     return table, issues + row_issues, restart
+
+
+def _title_above(grid: Grid, h: int) -> str:
+    """The nearest title line above a header (one text cell naming a year, as in
+    `村2022年度创先争优目标和亮点工作计划`): the consolidation infers 年度 from it."""
+    for r in range(h - 1, max(-1, h - 6), -1):
+        filled = [v for v in grid.rows[r] if not _is_blank(v)]
+        if len(filled) == 1 and type(filled[0]) is str and "年" in filled[0]:
+            return filled[0].strip()[:200]
+    return ""
 
 
 def _same_merge(grid: Grid, row: int, a: int, b: int) -> bool:
