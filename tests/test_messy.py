@@ -173,6 +173,7 @@ def test_progress_figures_as_text_percent_cells_dates_and_formulas():
         ("指标进度", "E11", "not_a_number"),  # a date is not a 完成值
         ("指标进度", "E12", "not_a_number"),  # 待定
         ("指标进度", "F12", "not_a_number"),  # "=E5" typed as text: neither 5 nor a formula
+        ("指标进度", "F13", "not_a_number"),  # =E13/D13 cached #DIV/0!: visible, not blank
     ]
     # rows 3…13: 2901.5万元 | 1亿 | １２ | 10% | 约50 | 2000万 | 4 | 20 | – | 两 | 0
     assert _numbers(frame[TARGET]) == [29_015_000, 1e8, 12, 10, 50, 2e7, 4, 20, None, 2, 0]

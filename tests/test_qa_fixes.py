@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import openpyxl
+import pytest
 
 from targetbook.read import read_return
 
@@ -152,3 +155,28 @@ def test_year_is_inferred_from_the_returns_titles(tmp_path):
     ws = openpyxl.load_workbook(out)[labels.annex_sheet(labels.VILLAGE)]
     texts = [str(c.value) for row in ws.iter_rows(max_row=3) for c in row if c.value]
     assert any("2022年" in t for t in texts) and not any("2026年" in t for t in texts)
+
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.mark.parametrize("name", ["formula_errors.xlsx", "formula_errors.ods"])
+def test_formula_error_values_stay_visible_and_are_reported(name):
+    # Saved by LibreOffice from openpyxl formulas (=E2/D2 with D2=0, =NA(), =A1+1 …):
+    # the cells hold cached error values, which calamine reads as empty.
+    from targetbook.validate import validate_tables
+
+    src = read_return(DATA / name)
+    (t,) = src.tables
+    f = t.frame
+    assert [f.loc[r, "完成率"] for r in (2, 3, 4)] == ["#DIV/0!", "#N/A", "#VALUE!"]
+    assert f.loc[4, "完成值"] == "#VALUE!"
+    assert f.loc[5, "完成率"] == 0.5
+    _, issues = validate_tables([t], None)
+    found = sorted((i.cell, i.rule) for i in issues if i.value.startswith("#"))
+    assert found == [
+        ("E4", "not_a_number"),
+        ("F2", "not_a_number"),
+        ("F3", "not_a_number"),
+        ("F4", "not_a_number"),
+    ]

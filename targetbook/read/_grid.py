@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from xml.etree import ElementTree
 
+from defusedxml import ElementTree as SafeTree
+
 from targetbook.read._sniff import CSV, HTML, MAX_SHEET_CELLS, ODS, XML2003, Rejected, Sniffed
 from targetbook.read._xml2003 import xml2003_sheets
 
@@ -57,17 +59,37 @@ def _load(sniffed: Sniffed, data: bytes, stem: str) -> list[Grid]:
     grids = _calamine_grids(data)
     if sniffed.kind == ODS:
         # calamine reports no merged ranges for ODS: read them from content.xml.
-        merges = _ods_merges(data)
+        merges, errors = _ods_merges(data)
         for grid in grids:
             grid.merges = merges.get(grid.name, [])
+    else:
+        try:
+            errors = _xlsx_errors(data)
+        except Exception:  # a part calamine accepted but defusedxml refuses: values stand
+            errors = {}
+    # calamine reads a formula's error value (#DIV/0!, #N/A …) as an empty cell: put the
+    # error text back, so that validation reports it instead of a silent blank.
+    for grid in grids:
+        for r, c, text in errors.get(grid.name, ()):
+            if r < len(grid.rows):
+                row = grid.rows[r]
+                if len(row) <= c:
+                    row.extend([None] * (c + 1 - len(row)))
+                if row[c] is None:
+                    row[c] = text
     return grids
 
 
 _T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
+# (0-based row, 0-based column, error text) of each formula error cell, per sheet name
+Errors = dict[str, list[tuple[int, int, str]]]
 
 
-def _ods_merges(data: bytes) -> dict[str, list[Merge]]:
+def _ods_merges(data: bytes) -> tuple[dict[str, list[Merge]], Errors]:
     merges: dict[str, list[Merge]] = {}
+    errors: Errors = {}
+    error_at: tuple[int, int] | None = None
     name, row, col = "", -1, 0
     with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open("content.xml") as f:
         for event, el in ElementTree.iterparse(f, events=("start", "end")):
@@ -82,11 +104,56 @@ def _ods_merges(data: bytes) -> dict[str, list[Merge]]:
                     cs = int(el.get(_T + "number-columns-spanned", 1))
                     if rs > 1 or cs > 1:
                         merges.setdefault(name, []).append((row, col, row + rs - 1, col + cs - 1))
+                    if el.get(_CALCEXT + "value-type") == "error":
+                        error_at = (row, col)
                     col += int(el.get(_T + "number-columns-repeated", 1))
+            elif tag == _T + "table-cell" and error_at is not None:
+                text = "".join(el.itertext()).strip()
+                errors.setdefault(name, []).append((*error_at, text[:40] or "#ERROR"))
+                error_at = None
             elif tag == _T + "table-row":
                 row += int(el.get(_T + "number-rows-repeated", 1)) - 1
                 el.clear()
-    return merges
+    return merges, errors
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})$")
+
+
+def _xlsx_errors(data: bytes) -> Errors:
+    """Formula error cells (`t="e"`) of an xlsx/xlsm; cheap when there are none (a byte
+    search per worksheet part, which is the common case)."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return {}  # .xls (BIFF): not handled here
+    with zf:
+        names = set(zf.namelist())
+        parts = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        hits = {n: raw for n in parts if b't="e"' in (raw := zf.read(n))}
+        if not hits:
+            return {}
+        rels = SafeTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        target = {r.get("Id"): r.get("Target", "").lstrip("/").removeprefix("xl/") for r in rels}
+        book = SafeTree.fromstring(zf.read("xl/workbook.xml"))
+    errors: Errors = {}
+    for sheet in book.iter(_MAIN + "sheet"):
+        raw = hits.get("xl/" + target.get(sheet.get(_REL + "id"), ""))
+        if raw is None:
+            continue
+        found = errors.setdefault(sheet.get("name", ""), [])
+        for el in SafeTree.fromstring(raw).iter(_MAIN + "c"):
+            m = _CELL_REF.match(el.get("r", ""))
+            if el.get("t") == "e" and m:
+                v = el.find(_MAIN + "v")
+                text = (v.text or "").strip()[:40] if v is not None else ""
+                col = 0
+                for ch in m.group(1):
+                    col = col * 26 + ord(ch) - 64
+                found.append((int(m.group(2)) - 1, col - 1, text or "#ERROR"))
+    return errors
 
 
 def _calamine_grids(data: bytes) -> list[Grid]:
