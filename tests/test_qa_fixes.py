@@ -160,13 +160,15 @@ def test_year_is_inferred_from_the_returns_titles(tmp_path):
 DATA = Path(__file__).parent / "data"
 
 
-@pytest.mark.parametrize("name", ["formula_errors.xlsx", "formula_errors.ods"])
-def test_formula_error_values_stay_visible_and_are_reported(name):
+@pytest.mark.parametrize(
+    "name", ["formula_errors.xlsx", "formula_errors.ods", "formula_errors.xls"]
+)
+def test_formula_error_values_stay_visible_and_are_reported(suffix):
     # Saved by LibreOffice from openpyxl formulas (=E2/D2 with D2=0, =NA(), =A1+1 …):
     # the cells hold cached error values, which calamine reads as empty.
     from targetbook.validate import validate_tables
 
-    src = read_return(DATA / name)
+    src = read_return(DATA / f"formula_errors.{suffix}")
     (t,) = src.tables
     f = t.frame
     assert [f.loc[r, "完成率"] for r in (2, 3, 4)] == ["#DIV/0!", "#N/A", "#VALUE!"]

@@ -12,7 +12,17 @@ from xml.etree import ElementTree
 
 from defusedxml import ElementTree as SafeTree
 
-from targetbook.read._sniff import CSV, HTML, MAX_SHEET_CELLS, ODS, XML2003, Rejected, Sniffed
+from targetbook.read._biff import xls_errors
+from targetbook.read._sniff import (
+    CSV,
+    HTML,
+    MAX_SHEET_CELLS,
+    ODS,
+    XLS,
+    XML2003,
+    Rejected,
+    Sniffed,
+)
 from targetbook.read._xml2003 import xml2003_sheets
 
 # A merged range, 0-based and inclusive: (first row, first col, last row, last col).
@@ -64,8 +74,8 @@ def _load(sniffed: Sniffed, data: bytes, stem: str) -> list[Grid]:
             grid.merges = merges.get(grid.name, [])
     else:
         try:
-            errors = _xlsx_errors(data)
-        except Exception:  # a part calamine accepted but defusedxml refuses: values stand
+            errors = xls_errors(data) if sniffed.kind == XLS else _xlsx_errors(data)
+        except Exception:  # a part calamine accepted but we cannot parse: values stand
             errors = {}
     # calamine reads a formula's error value (#DIV/0!, #N/A …) as an empty cell: put the
     # error text back, so that validation reports it instead of a silent blank.
