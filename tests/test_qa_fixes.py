@@ -160,9 +160,7 @@ def test_year_is_inferred_from_the_returns_titles(tmp_path):
 DATA = Path(__file__).parent / "data"
 
 
-@pytest.mark.parametrize(
-    "name", ["formula_errors.xlsx", "formula_errors.ods", "formula_errors.xls"]
-)
+@pytest.mark.parametrize("suffix", ["xlsx", "ods", "xls"])
 def test_formula_error_values_stay_visible_and_are_reported(suffix):
     # Saved by LibreOffice from openpyxl formulas (=E2/D2 with D2=0, =NA(), =A1+1 …):
     # the cells hold cached error values, which calamine reads as empty.
