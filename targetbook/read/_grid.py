@@ -72,6 +72,8 @@ def _load(sniffed: Sniffed, data: bytes, stem: str) -> list[Grid]:
         merges, errors = _ods_merges(data)
         for grid in grids:
             grid.merges = merges.get(grid.name, [])
+    elif sniffed.cell_errors is False:
+        errors = {}  # the pre-check saw no error cell in any worksheet part
     else:
         try:
             errors = xls_errors(data) if sniffed.kind == XLS else _xlsx_errors(data)

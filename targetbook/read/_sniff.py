@@ -50,6 +50,8 @@ class Sniffed:
     kind: str  # XLSX | XLSB | XLS | ODS | CSV | HTML | XML2003
     modified: datetime | None = None  # the workbook's own saved time (naive UTC)
     text: str | None = None  # decoded text for CSV / HTML
+    # xlsx: some worksheet part holds a formula error cell (`t="e"`); None: not looked at
+    cell_errors: bool | None = None
 
 
 def sniff(data: bytes) -> Sniffed:
@@ -89,8 +91,9 @@ def _sniff_zip(data: bytes) -> Sniffed:
     _check_sizes(infos)
     try:
         if kind == XLSX:
-            _check_xlsx(zf, names)
-            return Sniffed(kind, _parse_time(_MODIFIED, _read(zf, "docProps/core.xml", 1 << 16)))
+            errors = _check_xlsx(zf, names)
+            modified = _parse_time(_MODIFIED, _read(zf, "docProps/core.xml", 1 << 16))
+            return Sniffed(kind, modified, cell_errors=errors)
         if kind == ODS:
             _check_xml(zf, "content.xml", head=True)
             return Sniffed(kind, _parse_time(_ODS_DATE, _read(zf, "meta.xml", 1 << 16)))
@@ -112,13 +115,19 @@ def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
         raise Rejected("file_too_large", f"解压后 {total >> 20} MB")
 
 
-def _check_xlsx(zf: zipfile.ZipFile, names: set[str]) -> None:
+def _check_xlsx(zf: zipfile.ZipFile, names: set[str]) -> bool:
+    """Pre-check the parts calamine will read; True if a sheet holds a formula error cell
+    (the sheets are decompressed here anyway: the reader need not look again)."""
+    errors = False
     for name in ("xl/workbook.xml", "xl/sharedStrings.xml"):
         if name in names:
             _check_xml(zf, name, head=True)
     for name in sorted(names):
         if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-            _check_sheet(name, _check_xml(zf, name))
+            xml = _check_xml(zf, name)
+            _check_sheet(name, xml)
+            errors = errors or b't="e"' in xml
+    return errors
 
 
 def _check_xml(zf: zipfile.ZipFile, name: str, head: bool = False) -> bytes:
