@@ -93,11 +93,10 @@ def rules_from_frames(
     return rules, ctx.issues + rec_issues
 
 
-def _items(ctx: Ctx, sh: Sheet) -> list[Item]:
-    items: list[Item] = []
-    seen: set[tuple[str, str]] = set()
+def _named_rows(ctx: Ctx, sh: Sheet, name_col: str):
+    """(row, record, name, category) of each row with a name; a bad 类别 is reported, skipped."""
     for row, r in sh.frame.iterrows():
-        name = text(r.get(L.ITEM))
+        name = text(r.get(name_col))
         if not name:
             continue
         cat = category(r.get(L.CATEGORY))
@@ -109,6 +108,24 @@ def _items(ctx: Ctx, sh: Sheet) -> list[Item]:
                 value=text(r.get(L.CATEGORY)),
             )
             continue
+        yield row, r, name, cat
+
+
+def _quota_invalid(ctx: Ctx, sh: Sheet, row, r, column: str, reason: str) -> None:
+    ctx.add(
+        "rule_quota_invalid",
+        sh.name,
+        sh.cell(column, row),
+        column=column,
+        value=text(r.get(column)),
+        reason=reason,
+    )
+
+
+def _items(ctx: Ctx, sh: Sheet) -> list[Item]:
+    items: list[Item] = []
+    seen: set[tuple[str, str]] = set()
+    for row, r, name, cat in _named_rows(ctx, sh, L.ITEM):
         method = METHOD_ALIASES.get(key(r.get(L.METHOD)))
         if method is None:
             ctx.add(
@@ -245,41 +262,15 @@ def _grades(ctx: Ctx, sh: Sheet | None) -> list[Grade]:
     if sh is None:
         return []
     grades: list[Grade] = []
-    for row, r in sh.frame.iterrows():
-        name = text(r.get(L.GRADE))
-        if not name:
-            continue
-        cat = category(r.get(L.CATEGORY))
-        if cat is None:
-            ctx.add(
-                "rule_category_invalid",
-                sh.name,
-                sh.cell(L.CATEGORY, row),
-                value=text(r.get(L.CATEGORY)),
-            )
-            continue
+    for row, r, name, cat in _named_rows(ctx, sh, L.GRADE):
         lower = ctx.num(sh, L.LOWER_BOUND, row, r.get(L.LOWER_BOUND))
         quota = ctx.num(sh, L.QUOTA, row, r.get(L.QUOTA))
         share = ctx.num(sh, L.SHARE, row, r.get(L.SHARE), percent=True)
         if quota is not None and (quota < 0 or not float(quota).is_integer()):
-            ctx.add(
-                "rule_quota_invalid",
-                sh.name,
-                sh.cell(L.QUOTA, row),
-                column=L.QUOTA,
-                value=text(r.get(L.QUOTA)),
-                reason="应为非负整数",
-            )
+            _quota_invalid(ctx, sh, row, r, L.QUOTA, "应为非负整数")
             quota = None
         if share is not None and not 0 <= share <= 100:
-            ctx.add(
-                "rule_quota_invalid",
-                sh.name,
-                sh.cell(L.SHARE, row),
-                column=L.SHARE,
-                value=text(r.get(L.SHARE)),
-                reason="比例应在 0–100% 之间",
-            )
+            _quota_invalid(ctx, sh, row, r, L.SHARE, "比例应在 0–100% 之间")
             share = None
         grades.append(Grade(name, cat, lower, None if quota is None else int(quota), share, row))
     for cat in {g.category for g in grades}:
@@ -300,33 +291,14 @@ def _awards(ctx: Ctx, sh: Sheet | None, names: set[str]) -> list[Award]:
     if sh is None:
         return []
     awards: list[Award] = []
-    for row, r in sh.frame.iterrows():
-        name = text(r.get(L.AWARD))
-        if not name:
-            continue
-        cat = category(r.get(L.CATEGORY))
-        if cat is None:
-            ctx.add(
-                "rule_category_invalid",
-                sh.name,
-                sh.cell(L.CATEGORY, row),
-                value=text(r.get(L.CATEGORY)),
-            )
-            continue
+    for row, r, name, cat in _named_rows(ctx, sh, L.AWARD):
         item = text(r.get(L.ITEM))
         if item and item not in L.EACH_ITEM and item not in names:
             ctx.add("rule_award_item_unknown", sh.name, sh.cell(L.ITEM, row), value=item)
             continue
         quota = ctx.num(sh, L.QUOTA, row, r.get(L.QUOTA))
         if quota is not None and (quota < 0 or not float(quota).is_integer()):
-            ctx.add(
-                "rule_quota_invalid",
-                sh.name,
-                sh.cell(L.QUOTA, row),
-                column=L.QUOTA,
-                value=text(r.get(L.QUOTA)),
-                reason="应为非负整数",
-            )
+            _quota_invalid(ctx, sh, row, r, L.QUOTA, "应为非负整数")
             continue
         lower = ctx.num(sh, L.LOWER_BOUND, row, r.get(L.LOWER_BOUND))
         awards.append(Award(name, cat, item, 1 if quota is None else int(quota), lower, row))
