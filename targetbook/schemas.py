@@ -51,6 +51,22 @@ def _not_too_long(series: pd.Series) -> pd.Series:
     return series.astype(str).str.len() <= MAX_TEXT_LENGTH
 
 
+def _text_checks(kind: str):
+    """The no_formula and not_too_long checks on `kind`'s free-text columns, for a model body."""
+
+    def no_formula(cls, series: pd.Series) -> pd.Series:
+        return _no_formula(series)
+
+    def not_too_long(cls, series: pd.Series) -> pd.Series:
+        return _not_too_long(series)
+
+    columns = TEXT_COLUMNS[kind]
+    return (
+        pa.check(*columns, name="no_formula")(no_formula),
+        pa.check(*columns, name="not_too_long")(not_too_long),
+    )
+
+
 class _Common(pa.DataFrameModel):
     """Columns every kind has: the unit, and its registry category when a registry is given."""
 
@@ -70,13 +86,7 @@ class PlanSchema(_Common):
     target: Series[Any] = pa.Field(alias=labels.TARGET, nullable=False)
     plan: Series[Any] = pa.Field(alias=labels.PLAN, nullable=False)
 
-    @pa.check(*TEXT_COLUMNS[labels.PLAN_KIND], name="no_formula")
-    def no_formula(cls, series: pd.Series) -> pd.Series:
-        return _no_formula(series)
-
-    @pa.check(*TEXT_COLUMNS[labels.PLAN_KIND], name="not_too_long")
-    def not_too_long(cls, series: pd.Series) -> pd.Series:
-        return _not_too_long(series)
+    no_formula, not_too_long = _text_checks(labels.PLAN_KIND)
 
 
 class ProgressSchema(_Common):
@@ -101,13 +111,7 @@ class ProgressSchema(_Common):
     next_steps: Series[Any] = pa.Field(alias=labels.NEXT_STEPS, nullable=True)
     evidence: Series[Any] = pa.Field(alias=labels.EVIDENCE, nullable=True)
 
-    @pa.check(*TEXT_COLUMNS[labels.PROGRESS_KIND], name="no_formula")
-    def no_formula(cls, series: pd.Series) -> pd.Series:
-        return _no_formula(series)
-
-    @pa.check(*TEXT_COLUMNS[labels.PROGRESS_KIND], name="not_too_long")
-    def not_too_long(cls, series: pd.Series) -> pd.Series:
-        return _not_too_long(series)
+    no_formula, not_too_long = _text_checks(labels.PROGRESS_KIND)
 
 
 class BenchmarkSchema(_Common):
@@ -117,13 +121,7 @@ class BenchmarkSchema(_Common):
     peer_item: Series[Any] = pa.Field(alias=labels.PEER_ITEM, nullable=True)
     peer_standard: Series[Any] = pa.Field(alias=labels.PEER_STANDARD, nullable=True)
 
-    @pa.check(*TEXT_COLUMNS[labels.BENCHMARK_KIND], name="no_formula")
-    def no_formula(cls, series: pd.Series) -> pd.Series:
-        return _no_formula(series)
-
-    @pa.check(*TEXT_COLUMNS[labels.BENCHMARK_KIND], name="not_too_long")
-    def not_too_long(cls, series: pd.Series) -> pd.Series:
-        return _not_too_long(series)
+    no_formula, not_too_long = _text_checks(labels.BENCHMARK_KIND)
 
 
 class FeatureSchema(_Common):
@@ -132,13 +130,7 @@ class FeatureSchema(_Common):
     feature: Series[Any] = pa.Field(alias=labels.FEATURE_ITEM, nullable=False)
     content: Series[Any] = pa.Field(alias=labels.FEATURE_CONTENT, nullable=True)
 
-    @pa.check(*TEXT_COLUMNS[labels.FEATURE_KIND], name="no_formula")
-    def no_formula(cls, series: pd.Series) -> pd.Series:
-        return _no_formula(series)
-
-    @pa.check(*TEXT_COLUMNS[labels.FEATURE_KIND], name="not_too_long")
-    def not_too_long(cls, series: pd.Series) -> pd.Series:
-        return _not_too_long(series)
+    no_formula, not_too_long = _text_checks(labels.FEATURE_KIND)
 
 
 SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
