@@ -20,6 +20,17 @@ def _cell(records: Records, r: dict, label: str) -> tuple[str, str, str]:
     return file, sheet, f"{letters.get(label, 'A')}{row}" if row else ""
 
 
+def _known_unit(records: Records, r: dict, resolve: Resolver, issues: list[Issue]):
+    """The record's registry unit (None, with an issue, when unknown), file, sheet and 单位 cell."""
+    file, sheet, cell = _cell(records, r, L.UNIT)
+    unit = resolve(r[L.UNIT])
+    if unit is None:
+        issues.append(
+            issue("score_unit_unknown", file=file, sheet=sheet, cell=cell, value=text(r[L.UNIT]))
+        )
+    return unit, file, sheet, cell
+
+
 def _row(unit, item, method, cap, points, note, source) -> dict:
     return {
         L.CATEGORY: unit.category,
@@ -41,14 +52,8 @@ def adjustments(
     issues: list[Issue] = []
     kept: list[tuple] = []  # (unit, item name, method, cap, points, note, source)
     for r in records.adjustments.to_dict("records"):
-        file, sheet, cell = _cell(records, r, L.UNIT)
-        unit = resolve(r[L.UNIT])
+        unit, file, sheet, cell = _known_unit(records, r, resolve, issues)
         if unit is None:
-            issues.append(
-                issue(
-                    "score_unit_unknown", file=file, sheet=sheet, cell=cell, value=text(r[L.UNIT])
-                )
-            )
             continue
         try:
             pts = number(r[L.POINTS])
@@ -128,14 +133,8 @@ def vetoes(records: Records, rules: Rules, resolve: Resolver) -> tuple[pd.DataFr
     out: list[dict] = []
     listed = {key(v) for v in rules.settings.veto_items}
     for r in records.vetoes.to_dict("records"):
-        file, sheet, cell = _cell(records, r, L.UNIT)
-        unit = resolve(r[L.UNIT])
+        unit, file, sheet, cell = _known_unit(records, r, resolve, issues)
         if unit is None:
-            issues.append(
-                issue(
-                    "score_unit_unknown", file=file, sheet=sheet, cell=cell, value=text(r[L.UNIT])
-                )
-            )
             continue
         if listed and key(r[L.ITEM]) not in listed:
             _, _, c = _cell(records, r, L.ITEM)
