@@ -246,27 +246,25 @@ def _rank(m: re.Match, region: str) -> dict | None:
         g, s = _levels(_n(single), region)
     if any(level is not None and level < 1 for level in (g, s)):
         return None  # 全镇第〇 / 前0名: no such place, a person must read it
+    return _levelled(gd["scope"], g, s, "<=", P.RANK_UNIT)
+
+
+def _levelled(scope, g, s, comparator: str, unit: str) -> dict:
+    """Fields of a 保/争 target: its value is the guaranteed level, else the striven one."""
     return dict(
-        scope=gd["scope"],
+        scope=scope,
         guarantee=g,
         strive=s,
-        comparator="<=",
+        comparator=comparator,
         value=s if g is None else g,
-        unit=P.RANK_UNIT,
+        unit=unit,
     )
 
 
 def _rank_change(m: re.Match, region: str) -> dict:
     a, b = _n(m["a"]), _n(m["b"])
     g, s = (a, b) if b is not None else _levels(a, region)
-    return dict(
-        scope=m["scope"],
-        guarantee=g,
-        strive=s,
-        comparator=">=",
-        value=s if g is None else g,
-        unit=P.RANK_UNIT,
-    )
+    return _levelled(m["scope"], g, s, ">=", P.RANK_UNIT)
 
 
 def _grade(m: re.Match, region: str) -> dict:
@@ -284,9 +282,7 @@ def _grade(m: re.Match, region: str) -> dict:
     else:
         level, unit = P.GRADE_LEVELS[gd["grade"]], P.GRADE_UNIT
     g, s = _levels(level, region)
-    return dict(
-        scope=scope, guarantee=g, strive=s, comparator="<=", value=s if g is None else g, unit=unit
-    )
+    return _levelled(scope, g, s, "<=", unit)
 
 
 def _honour(m: re.Match, region: str) -> dict:
