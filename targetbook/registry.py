@@ -187,13 +187,17 @@ def registry_from_frame(
 ) -> tuple[Registry, list[Issue]]:
     """Build a Registry from a 单位|类别|考核组|别名 frame (index = Excel row)."""
     issues: list[Issue] = []
+
+    def flag(rule: str, **params) -> None:
+        issues.append(issue(rule, file=file, sheet=sheet, **params))
+
     columns = _canonical_columns(list(frame.columns))
     values = frame.to_numpy(dtype=object)
     # Many 名录 have no 类别 column: units are listed under section rows (一、机关部门 …)
     sections = labels.REG_CATEGORY not in columns and any(_section_of(r) for r in values)
     for required in (labels.REG_UNIT, labels.REG_CATEGORY):
         if required not in columns and not (required == labels.REG_CATEGORY and sections):
-            issues.append(issue("registry_column_missing", file=file, sheet=sheet, column=required))
+            flag("registry_column_missing", column=required)
     if issues:
         return Registry([]), issues
     section = ""
@@ -218,34 +222,20 @@ def registry_from_frame(
             first = next((t for t in map(clean_text, row) if t), "")
             # a 备注 line under the table may start in the 序号 column, left of 单位
             if first and not first.startswith(labels.NON_DATA_MARKERS):
-                issues.append(
-                    issue("registry_blank_name", file=file, sheet=sheet, cell=at[labels.REG_UNIT])
-                )
+                flag("registry_blank_name", cell=at[labels.REG_UNIT])
             continue
         if not raw_category and name.startswith(labels.NON_DATA_MARKERS):
             continue  # a 备注 line under the table
         category = _category(raw_category)
         if not category:
-            issues.append(
-                issue(
-                    "registry_category_invalid",
-                    file=file,
-                    sheet=sheet,
-                    cell=at[labels.REG_CATEGORY],
-                    value=raw_category,
-                )
-            )
+            flag("registry_category_invalid", cell=at[labels.REG_CATEGORY], value=raw_category)
             continue
         if name_key(name) in seen:
-            issues.append(
-                issue(
-                    "registry_duplicate",
-                    file=file,
-                    sheet=sheet,
-                    cell=at[labels.REG_UNIT],
-                    value=name,
-                    unit=seen[name_key(name)],
-                )
+            flag(
+                "registry_duplicate",
+                cell=at[labels.REG_UNIT],
+                value=name,
+                unit=seen[name_key(name)],
             )
             continue
         seen[name_key(name)] = name
@@ -261,16 +251,7 @@ def registry_from_frame(
     for text, unit, holder in registry.collisions:
         label = labels.REG_ALIASES if text in unit.aliases else labels.REG_UNIT
         cell = f"{letter.get(label, letter[labels.REG_UNIT])}{rows_of.get(id(unit), '')}"
-        issues.append(
-            issue(
-                "registry_duplicate",
-                file=file,
-                sheet=sheet,
-                cell=cell,
-                value=text,
-                unit=holder.name,
-            )
-        )
+        flag("registry_duplicate", cell=cell, value=text, unit=holder.name)
     return registry, sorted(issues, key=_cell_order)
 
 
