@@ -27,12 +27,12 @@ def make_book(
     return path
 
 
-def soffice_convert(src: Path, fmt: str, outdir: Path) -> Path:
+def soffice_convert(src: Path, fmt: str, outdir: Path, profile: Path | None = None) -> Path:
     """Convert with LibreOffice (headless); fails the test when LibreOffice is missing."""
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     assert exe, "LibreOffice is required (apt-get install libreoffice-calc-nogui)"
     outdir.mkdir(parents=True, exist_ok=True)
-    profile = outdir / ".lo-profile"
+    profile = profile or outdir / ".lo-profile"
     subprocess.run(
         [
             exe,

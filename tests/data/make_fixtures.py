@@ -11,7 +11,6 @@ results are what the tests read; this script only documents and reproduces them.
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -20,6 +19,9 @@ import openpyxl
 from openpyxl.styles import Alignment
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # tests/: its conftest holds the LibreOffice call
+
+from conftest import soffice_convert  # noqa: E402
 
 # Rows of seed 000 (南桐党政办发〔2022〕14号), 附件1 部门, including its quirks: the alias in
 # parentheses with odd spacing, multi-line numbered cells, a blank 创先争优目标 (执法办).
@@ -73,6 +75,20 @@ def seed_annex(ws, rows=SEED_ROWS, annex="附件1", category="部门") -> None:
             cell.alignment = Alignment(wrap_text=True, vertical="center")
 
 
+PROGRESS_HEADER = [
+    "单位",
+    "指标",
+    "计量单位",
+    "目标值",
+    "完成值",
+    "完成率",
+    "进展情况",
+    "存在问题",
+    "下步打算",
+    "佐证材料",
+]
+
+
 def draft_seed000(path: Path) -> None:
     wb = openpyxl.Workbook()
     seed_annex(wb.active)
@@ -99,20 +115,7 @@ def draft_progress(path: Path) -> None:
     ws = wb.active
     ws.title = "指标进度"
     ws.append(["2022年上半年重点指标完成情况"])
-    ws.append(
-        [
-            "单位",
-            "指标",
-            "计量单位",
-            "目标值",
-            "完成值",
-            "完成率",
-            "进展情况",
-            "存在问题",
-            "下步打算",
-            "佐证材料",
-        ]
-    )
+    ws.append(PROGRESS_HEADER)
     ws.append(
         [
             "经发办",
@@ -192,25 +195,9 @@ def write_utf8_csv(path: Path) -> None:
 
 
 def soffice(src: Path, fmt: str, outdir: Path, profile: Path) -> Path:
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if not exe:
+    if not (shutil.which("soffice") or shutil.which("libreoffice")):
         sys.exit("LibreOffice (soffice) is required to re-save the fixtures")
-    subprocess.run(
-        [
-            exe,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            fmt,
-            "--outdir",
-            str(outdir),
-            str(src),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return outdir / f"{src.stem}.{fmt.split(':')[0]}"
+    return soffice_convert(src, fmt, outdir, profile)
 
 
 # LibreOffice's CSV filter options: separator 44 (,), quote 34 ("), charset 85 (GB 18030).

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -22,6 +21,9 @@ import openpyxl
 from openpyxl.styles import Alignment
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # tests/data: make_fixtures' header and LibreOffice call
+
+from make_fixtures import PROGRESS_HEADER, soffice  # noqa: E402
 
 # 单位名录: seed 000's units (with the 别名 column the township keeps), plus one alias with
 # Latin letters so that full-width letters (ＮＴ社区) can be tested.
@@ -121,19 +123,6 @@ def draft_communities(path: Path) -> None:
     ws["C7"].data_type = "s"  # typed text that starts with "=": not a formula
     wb.save(path)
 
-
-PROGRESS_HEADER = [
-    "单位",
-    "指标",
-    "计量单位",
-    "目标值",
-    "完成值",
-    "完成率",
-    "进展情况",
-    "存在问题",
-    "下步打算",
-    "佐证材料",
-]
 
 # (指标, 计量单位, 目标值, 完成值, 完成率): figures as staff type them. Row 3 onwards.
 PROGRESS_ROWS = [
@@ -249,18 +238,6 @@ def write_html_xls() -> None:
 def write_registry() -> None:
     lines = ["单位,类别,考核组,别名"] + [",".join(row) for row in REGISTRY]
     (HERE / "registry.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8"))
-
-
-def soffice(src: Path, fmt: str, outdir: Path, profile: Path) -> Path:
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if not exe:
-        sys.exit("LibreOffice (soffice) is required to re-save the fixtures")
-    subprocess.run(
-        [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt,
-         "--outdir", str(outdir), str(src)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    return outdir / f"{src.stem}.{fmt.split(':')[0]}"
 
 
 def main() -> None:
