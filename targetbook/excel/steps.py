@@ -133,26 +133,6 @@ def registry(inputs: Inputs):
     return reg, issues
 
 
-def issues_frame(issues: list[Issue]) -> pd.DataFrame:
-    """校验问题: 文件 | 工作表 | 单元格 | 规则 | 级别 | 说明 | 原值."""
-    rows = [
-        (i.file, i.sheet, i.cell, i.rule, L.SEVERITY_NAMES.get(i.severity, i.severity),
-         i.message, i.value)
-        for i in issues
-    ]  # fmt: skip
-    return pd.DataFrame(rows, columns=list(L.ISSUE_COLUMNS))
-
-
-def missing_frame(cons) -> pd.DataFrame:
-    """未报送: 类别 | 单位 | 考核组, in registry order."""
-    units = {u.name: u for u in cons.registry.units} if cons.registry else {}
-    rows = [
-        (units[n].category, n, units[n].group) if n in units else ("", n, "")
-        for n in cons.missing_units
-    ]
-    return pd.DataFrame(rows, columns=list(L.MISSING_COLUMNS))
-
-
 def _consolidated(inputs: Inputs):
     from targetbook.consolidate import consolidate
     from targetbook.read import find_returns, read_returns
@@ -189,6 +169,8 @@ def make_templates(inputs: Inputs) -> Outcome:
 
 def validate_returns(inputs: Inputs) -> Outcome:
     """校验: read and check the returns in 回收; 校验问题 and 未报送 sheets."""
+    from targetbook.write._tables import issues_frame, missing_frame
+
     cons = _consolidated(inputs)
     sheets = {L.SHEET_ISSUES: issues_frame(cons.issues), L.SHEET_MISSING: missing_frame(cons)}
     summary = (
@@ -209,6 +191,7 @@ def annex_frame(cons, category: str) -> pd.DataFrame:
 
 def consolidate_returns(inputs: Inputs) -> Outcome:
     """汇总: validate and consolidate into 成果/汇总.xlsx; 附件1–3, 校验问题, 未报送 sheets."""
+    from targetbook.write._tables import issues_frame, missing_frame
     from targetbook.write.consolidation import write_consolidation
 
     cons = _consolidated(inputs)
@@ -244,6 +227,7 @@ def rank_units(inputs: Inputs) -> Outcome:
     """
     from targetbook.rank import rank
     from targetbook.rules import Records, load_rules, load_scores, rules_from_frames
+    from targetbook.write._tables import issues_frame
     from targetbook.write.consolidation import load_consolidation
     from targetbook.write.ranking import load_ranking, write_ranking
 
