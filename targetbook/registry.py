@@ -173,7 +173,8 @@ def _canonical_columns(columns: list[object]) -> dict[str, int]:
     return found
 
 
-def _letter(pos: int) -> str:
+def column_letter(pos: int) -> str:
+    """Excel column letters of a 0-based position (0 → A, 26 → AA)."""
     letters = ""
     pos += 1
     while pos:
@@ -204,7 +205,7 @@ def registry_from_frame(
     units: list[Unit] = []
     rows_of: dict[int, object] = {}  # id(unit) → Excel row, to locate collisions
     seen: dict[str, str] = {}  # name_key of a standard name → that name
-    letter = {label: _letter(pos) for label, pos in columns.items()}
+    letter = {label: column_letter(pos) for label, pos in columns.items()}
     for row_number, row in zip(frame.index, values, strict=True):
 
         def get(label: str, row=row) -> str:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from targetbook import labels as L
 from targetbook.errors import Issue, issue
+from targetbook.registry import column_letter
 
 HEADER_SCAN_ROWS = 10  # title/example rows above a header are allowed, as in returns
 
@@ -32,16 +33,6 @@ def text(value: object) -> str:
         if value.is_integer():
             return str(int(value))
     return str(value).strip()  # names keep their own width: key() is for matching
-
-
-def letter(position: int) -> str:
-    """0 → A, 26 → AA."""
-    out = ""
-    position += 1
-    while position:
-        position, rest = divmod(position - 1, 26)
-        out = chr(65 + rest) + out
-    return out
 
 
 class NotANumber(ValueError):
@@ -109,7 +100,7 @@ def read_sheet(sheet: str, frame: pd.DataFrame, columns: tuple[str, ...]) -> She
     wanted = {key(c): c for c in columns}
     heads = [key(c) for c in frame.columns]
     if wanted and key(columns[0]) in heads:
-        letters = {wanted[h]: letter(i) for i, h in enumerate(heads) if h in wanted}
+        letters = {wanted[h]: column_letter(i) for i, h in enumerate(heads) if h in wanted}
         data = frame.set_axis(range(frame.shape[1]), axis=1)
         return _build(sheet, data, letters, range(2, 2 + len(frame)), 1)
     for r in range(min(HEADER_SCAN_ROWS, len(frame))):
@@ -118,7 +109,7 @@ def read_sheet(sheet: str, frame: pd.DataFrame, columns: tuple[str, ...]) -> She
             letters = {}
             for i, h in enumerate(cells):
                 if h in wanted and wanted[h] not in letters:
-                    letters[wanted[h]] = letter(i)
+                    letters[wanted[h]] = column_letter(i)
             body = frame.iloc[r + 1 :].set_axis(range(frame.shape[1]), axis=1)
             return _build(sheet, body, letters, range(r + 2, r + 2 + len(body)), r + 1)
     return None
