@@ -20,10 +20,13 @@ from targetbook.labels import parsed
 from targetbook.read import Table
 from targetbook.registry import ALIAS, Registry, Unit
 from targetbook.schemas import ADDRESS_COLUMN, RULE_PRIORITY, SCHEMAS, Unparsed, rule_for
-from targetbook.text import clean_text, clean_texts, is_empty, parse_quantity, split_name_aliases
+from targetbook.text import clean_text, parse_quantity, split_name_aliases
+from targetbook.text._columns import prepare_columns
 
 _TABLE = "_table"  # position of the row's table in the input list (internal)
 _ROW = "_row"  # Excel row (internal)
+# A figure column parsed: values (NaN: blank/unparseable), bare, positions of unparseable cells
+_Parsed = tuple[list[float], list[bool], list[int]]
 
 
 def validate_tables(
@@ -82,8 +85,7 @@ def _validate_kind(
     columns = labels.KIND_COLUMNS[kind]
     order = {c: i for i, c in enumerate(columns)}
     table_by_pos = dict(tables)
-    raw, table_of, rows = _stack(tables, columns)
-    text = {col: clean_texts(raw[col]) for col in columns}
+    text, parsed_cells, table_of, rows = _stack(tables, columns)
     issues: list[tuple[tuple[int, int, int], Issue]] = []
 
     def report(i: int, column: str, rule: str, value: object = "", **params: object) -> None:
@@ -97,9 +99,12 @@ def _validate_kind(
     check: dict[str, list[object]] = {col: [t or None for t in text[col]] for col in columns}
     numbers: dict[str, list[float]] = {}
     bare: dict[str, list[bool]] = {}  # the figure carried no unit (a plain number)
-    for col in labels.NUMERIC_COLUMNS:
-        if col in raw:
-            numbers[col], check[parsed(col)], bare[col] = _parse_numbers(raw[col], text[col])
+    for col, (values, is_bare, unparsed) in parsed_cells.items():
+        numbers[col], bare[col] = values, is_bare
+        checked: list[object] = list(values)
+        for i in unparsed:
+            checked[i] = Unparsed(text[col][i])
+        check[parsed(col)] = checked
     if kind == labels.PROGRESS_KIND:
         _apply_measure(numbers, bare, text[labels.MEASURE], check)
         for i in _fraction_rates(numbers, bare, table_of):
@@ -161,51 +166,40 @@ def _validate_kind(
 
 def _stack(
     tables: list[tuple[int, Table]], columns: tuple[str, ...]
-) -> tuple[dict[str, list[object]], list[int], list[int]]:
-    """Raw values of all tables column by column, with each row's table and Excel row.
+) -> tuple[dict[str, list[str]], dict[str, _Parsed], list[int], list[int]]:
+    """Cleaned text of all tables column by column, the parse of the figure columns
+    (values, bare, positions of unparseable cells), and each row's table and Excel row.
 
-    Plain lists: far cheaper than pd.concat of thousands of small frames.
+    Reader workers prepare each table's columns (Table.prepared); a table read in this
+    process is prepared here. Plain lists: far cheaper than pd.concat of small frames.
     """
-    raw: dict[str, list[object]] = {c: [] for c in columns}
+    numeric = tuple(c for c in labels.NUMERIC_COLUMNS if c in columns)
+    text: dict[str, list[str]] = {c: [] for c in columns}
+    numbers = {c: ([], [], []) for c in numeric}
     table_of: list[int] = []
     rows: list[int] = []
     for pos, table in tables:
-        n = len(table.frame)
+        prep = table.prepared
+        if prep is None:
+            frame = table.frame
+            values = frame.to_numpy(dtype=object).tolist()
+            prep = prepare_columns(list(frame.columns), values, labels.NUMERIC_COLUMNS)
+        start, n = len(rows), len(table.frame)
         table_of.extend([pos] * n)
         rows.extend(table.frame.index.tolist())
-        # one conversion per table, not one per column
-        values = table.frame.to_numpy(dtype=object).T.tolist()
-        lists = dict(zip(table.frame.columns, values, strict=True))
         for col in columns:
-            raw[col].extend(lists[col] if col in lists else [None] * n)
-    return raw, table_of, rows
-
-
-def _parse_numbers(
-    raw: list[object], text: list[str]
-) -> tuple[list[float], list[object], list[bool]]:
-    """(numbers, NaN when blank or unparseable; the same for the check frame, with Unparsed;
-    whether each number was bare, i.e. carried no unit or % sign)."""
-    values: list[float] = []
-    checked: list[object] = []
-    bare: list[bool] = []
-    seen: dict[tuple[type, object], object] = {}  # figures repeat (100%, 万元 …): parse once
-    for cell, shown in zip(raw, text, strict=True):
-        try:
-            qty = seen[(cell.__class__, cell)]
-        except KeyError:
-            qty = seen[(cell.__class__, cell)] = parse_quantity(cell)
-        except TypeError:  # an unhashable cell value
-            qty = parse_quantity(cell)
-        if qty is not None:
-            values.append(qty.value)
-            checked.append(qty.value)
-            bare.append(qty.unit == "")
-        else:
-            values.append(math.nan)
-            checked.append(math.nan if is_empty(cell) else Unparsed(shown))
-            bare.append(False)
-    return values, checked, bare
+            text[col].extend(prep.text.get(col) or [""] * n)
+        for col in numeric:
+            values, bare, unparsed = numbers[col]
+            if col in prep.numbers:
+                v, b, u = prep.numbers[col]
+                values.extend(v)
+                bare.extend(b)
+                unparsed.extend(start + i for i in u)
+            else:
+                values.extend([math.nan] * n)
+                bare.extend([False] * n)
+    return text, numbers, table_of, rows
 
 
 def _apply_measure(

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from targetbook.errors import Issue
+from targetbook.text._columns import Prepared
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,6 +37,9 @@ class Table:
     headers: dict[str, str] = field(default_factory=dict)
     # the title line above the header, e.g. "村2022年度创先争优目标和亮点工作计划" ("" if none)
     title: str = ""
+    # The columns cleaned and parsed where the table was read (text.prepare_columns; set
+    # by reader workers), so that validation need not redo it; None: validation does it.
+    prepared: Prepared | None = field(default=None, compare=False, repr=False)
 
     def cell(self, label: str, row: int) -> str:
         """A1 address of `label`'s cell in Excel row `row`."""
@@ -49,10 +53,10 @@ class Table:
         if isinstance(f, Rows):
             plain = (f.names, f.index, f.data)
         elif any(str(dt) != "object" for dt in f.dtypes) or str(f.index.dtype) != "int64":
-            return (Table, (*args, f, self.headers, self.title))
+            return (Table, (*args, f, self.headers, self.title, self.prepared))
         else:
             plain = (list(f.columns), f.index.tolist(), f.to_numpy(dtype=object).tolist())
-        return (_table_from_lists, (*args, plain, self.headers, self.title))
+        return (_table_from_lists, (*args, plain, self.headers, self.title, self.prepared))
 
 
 @dataclass(slots=True)
@@ -88,9 +92,11 @@ def _columns(names: tuple[str, ...]) -> pd.Index:
     return pd.Index(names, dtype=object)
 
 
-def _table_from_lists(file, sheet, kind, header_row, columns, plain, headers, title="") -> Table:
+def _table_from_lists(
+    file, sheet, kind, header_row, columns, plain, headers, title="", prepared=None
+) -> Table:
     frame = Rows(*plain).to_frame()
-    return Table(file, sheet, kind, header_row, columns, frame, headers, title)
+    return Table(file, sheet, kind, header_row, columns, frame, headers, title, prepared)
 
 
 @dataclass

@@ -24,10 +24,12 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from targetbook.errors import issue
+from targetbook.labels import NUMERIC_COLUMNS
 from targetbook.read._files import find_returns
-from targetbook.read._model import Source
+from targetbook.read._model import Rows, Source
 from targetbook.read._one import read_return, read_source
 from targetbook.read._sniff import MAX_FILE_BYTES
+from targetbook.text._columns import prepare_columns
 
 DEFAULT_TIMEOUT = 60.0  # seconds a worker may go without progress; a return takes milliseconds
 DEFAULT_MEMORY = 3 << 30  # address-space limit per worker (Linux)
@@ -39,8 +41,15 @@ Item = tuple[int, str, str]  # (position, path, display)
 
 
 def read_rows(path: str, display: str) -> Source:
-    """What a worker runs per file: tables as Rows, made into DataFrames by the parent."""
-    return read_source(path, display, frames=False)
+    """What a worker runs per file: tables as Rows, made into DataFrames by the parent,
+    with their columns already cleaned and parsed (validation's per-cell work, done here
+    on every core while files are read)."""
+    src = read_source(path, display, frames=False)
+    for table in src.tables:
+        rows = table.frame
+        if isinstance(rows, Rows):
+            table.prepared = prepare_columns(rows.names, rows.data, NUMERIC_COLUMNS)
+    return src
 
 
 def _worker(tasks: Connection, results: Connection, memory_limit: int | None) -> None:
