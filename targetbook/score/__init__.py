@@ -19,7 +19,7 @@ from targetbook.registry import Unit
 from targetbook.rules.model import Records, Rules
 from targetbook.rules.settings import period_group
 from targetbook.score.adjust import VETO_FRAME_COLUMNS, adjustments, vetoes
-from targetbook.score.inputs import Resolver, build_inputs
+from targetbook.score.inputs import Resolver, build_inputs, input_issue
 from targetbook.score.methods import METHOD_FUNCS, fmt, fmt_many, max_points
 
 # The 得分 sheet: labels.SCORE_COLUMNS plus 期间 (blank unless periods are weighted).
@@ -86,14 +86,7 @@ def _score_items(inputs: pd.DataFrame, rules: Rules, issues: list[Issue]) -> pd.
                 for n in np.flatnonzero(over):
                     r = rows.iloc[n]
                     issues.append(
-                        issue(
-                            "score_over_points",
-                            file=r["src_file"],
-                            sheet=r["src_sheet"],
-                            cell=r["src_cell"],
-                            value=fmt(entered[n]),
-                            points=fmt(top),
-                        )
+                        input_issue("score_over_points", r, value=fmt(entered[n]), points=fmt(top))
                     )
                     notes[n] += f"，超过满分按 {fmt(top)} 分计"
                 scores[given] = np.minimum(entered[given], top)

@@ -76,6 +76,11 @@ def source_of(file: object, sheet: object, row: object, letter: str = "") -> str
     return "!".join(p for p in (f, s, where) if p)
 
 
+def input_issue(rule: str, r, **params) -> Issue:
+    """An issue at the source cell of an input row (src_file/src_sheet/src_cell)."""
+    return issue(rule, file=r["src_file"], sheet=r["src_sheet"], cell=r["src_cell"], **params)
+
+
 def texts(series: pd.Series) -> pd.Series:
     """`text()` of every cell, computed once per distinct value (200,000 rows stay fast)."""
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
@@ -307,11 +312,9 @@ def build_inputs(
         dup = frame.duplicated(["unit", "item", "period"], keep="last")
         for r in frame[dup & (frame["origin"] == "scoring")].to_dict("records"):
             issues.append(
-                issue(
+                input_issue(
                     "score_duplicate",
-                    file=r["src_file"],
-                    sheet=r["src_sheet"],
-                    cell=r["src_cell"],
+                    r,
                     unit=r["unit"],
                     item=r["item"],
                     period=r["period"] or L.PERIOD_YEAR,
