@@ -396,7 +396,7 @@ CHECK_REPORT_FILE = "校验报告.xlsx"
 RANKED_FILE = "排名.xlsx"
 RULES_FILE = "考核细则.xlsx"
 BULLETIN_STEM = "通报"  # 通报.docx / 通报.html
-EXAMPLE_DATA = "示例数据"  # marks invented figures in the demo
+EXAMPLE_DATA = EXAMPLE_MARK  # marks invented figures in the demo (one mark, two names)
 
 # --- consolidate / write.consolidation / write.templates (consolidation area) -------------
 SHEET_UNMATCHED = "未识别单位"  # plan rows whose unit is blank or not in the registry
