@@ -111,15 +111,9 @@ def _named_rows(ctx: Ctx, sh: Sheet, name_col: str):
         yield row, r, name, cat
 
 
-def _quota_invalid(ctx: Ctx, sh: Sheet, row, r, column: str, reason: str) -> None:
-    ctx.add(
-        "rule_quota_invalid",
-        sh.name,
-        sh.cell(column, row),
-        column=column,
-        value=text(r.get(column)),
-        reason=reason,
-    )
+def _reject(ctx: Ctx, sh: Sheet, row, r, rule: str, column: str, **params) -> None:
+    """Report `rule` at the row's `column` cell, with its text as the value."""
+    ctx.add(rule, sh.name, sh.cell(column, row), column=column, value=text(r.get(column)), **params)
 
 
 def _items(ctx: Ctx, sh: Sheet) -> list[Item]:
@@ -161,13 +155,7 @@ def _items(ctx: Ctx, sh: Sheet) -> list[Item]:
         try:
             rank_points = tuple(float(number(p)) for p in split_list(r.get(L.RANK_POINTS)))
         except (NotANumber, TypeError):
-            ctx.add(
-                "rule_number_invalid",
-                sh.name,
-                sh.cell(L.RANK_POINTS, row),
-                column=L.RANK_POINTS,
-                value=text(r.get(L.RANK_POINTS)),
-            )
+            _reject(ctx, sh, row, r, "rule_number_invalid", L.RANK_POINTS)
             continue
         if method == L.M_EFFICACY:
             pair = (L.SATISFIED, L.UNACCEPTABLE)
@@ -186,13 +174,7 @@ def _items(ctx: Ctx, sh: Sheet) -> list[Item]:
                 )
                 continue
         if nums[L.STEP] is not None and nums[L.STEP] <= 0:
-            ctx.add(
-                "rule_number_invalid",
-                sh.name,
-                sh.cell(L.STEP, row),
-                column=L.STEP,
-                value=text(r.get(L.STEP)),
-            )
+            _reject(ctx, sh, row, r, "rule_number_invalid", L.STEP)
             continue
         if (cat, name) in seen:
             ctx.add(
@@ -267,10 +249,10 @@ def _grades(ctx: Ctx, sh: Sheet | None) -> list[Grade]:
         quota = ctx.num(sh, L.QUOTA, row, r.get(L.QUOTA))
         share = ctx.num(sh, L.SHARE, row, r.get(L.SHARE), percent=True)
         if quota is not None and (quota < 0 or not float(quota).is_integer()):
-            _quota_invalid(ctx, sh, row, r, L.QUOTA, "应为非负整数")
+            _reject(ctx, sh, row, r, "rule_quota_invalid", L.QUOTA, reason="应为非负整数")
             quota = None
         if share is not None and not 0 <= share <= 100:
-            _quota_invalid(ctx, sh, row, r, L.SHARE, "比例应在 0–100% 之间")
+            _reject(ctx, sh, row, r, "rule_quota_invalid", L.SHARE, reason="比例应在 0–100% 之间")
             share = None
         grades.append(Grade(name, cat, lower, None if quota is None else int(quota), share, row))
     for cat in {g.category for g in grades}:
@@ -298,7 +280,7 @@ def _awards(ctx: Ctx, sh: Sheet | None, names: set[str]) -> list[Award]:
             continue
         quota = ctx.num(sh, L.QUOTA, row, r.get(L.QUOTA))
         if quota is not None and (quota < 0 or not float(quota).is_integer()):
-            _quota_invalid(ctx, sh, row, r, L.QUOTA, "应为非负整数")
+            _reject(ctx, sh, row, r, "rule_quota_invalid", L.QUOTA, reason="应为非负整数")
             continue
         lower = ctx.num(sh, L.LOWER_BOUND, row, r.get(L.LOWER_BOUND))
         awards.append(Award(name, cat, item, 1 if quota is None else int(quota), lower, row))
