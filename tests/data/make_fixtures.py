@@ -17,6 +17,7 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl.styles import Alignment
+from openpyxl.worksheet.worksheet import Worksheet
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # tests/: its conftest holds the LibreOffice call
@@ -54,6 +55,16 @@ VILLAGE_ROWS = [
     ],
     [6, "南桐村", "1. 财政工作考核全镇第1；\n2. 村集体年经济收入增加5万元。", "开展老旧小区整治。"],
 ]
+
+
+def new_book(title: str, *rows: list) -> tuple[openpyxl.Workbook, Worksheet]:
+    """A workbook whose one sheet, `title`, starts with `rows`."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = title
+    for row in rows:
+        ws.append(row)
+    return wb, ws
 
 
 def seed_annex(ws, rows=SEED_ROWS, annex="附件1", category="部门") -> None:
@@ -98,11 +109,11 @@ def draft_seed000(path: Path) -> None:
 
 def draft_renamed(path: Path) -> None:
     # Header texts as units type them: an alias, ideographic/ASCII spaces, a line break.
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Sheet1"
-    ws.append(["村2022年度创先争优目标和亮点工作计划"])
-    ws.append(["序  号", "单位名称", "创先争优\n目标", "亮点\u3000工作计划"])
+    wb, ws = new_book(
+        "Sheet1",
+        ["村2022年度创先争优目标和亮点工作计划"],
+        ["序  号", "单位名称", "创先争优\n目标", "亮点\u3000工作计划"],
+    )
     for row in VILLAGE_ROWS:
         ws.append(row)
     ws.append([None, "合计", "3 个村", None])
@@ -111,11 +122,7 @@ def draft_renamed(path: Path) -> None:
 
 def draft_progress(path: Path) -> None:
     # 指标进度: one unit over several indicator rows (vertically merged), figures as text.
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "指标进度"
-    ws.append(["2022年上半年重点指标完成情况"])
-    ws.append(PROGRESS_HEADER)
+    wb, ws = new_book("指标进度", ["2022年上半年重点指标完成情况"], PROGRESS_HEADER)
     ws.append(
         [
             "经发办",
@@ -152,11 +159,9 @@ def draft_progress(path: Path) -> None:
 
 def draft_multisheet(path: Path) -> None:
     # A 说明 sheet before the annex, and a second annex of another category.
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "说明"
-    ws.append(["填报说明"])
-    ws.append(["1. 请勿修改表头；2. 每个单位一行；3. 多项内容请分行填写。"])
+    wb, _ = new_book(
+        "说明", ["填报说明"], ["1. 请勿修改表头；2. 每个单位一行；3. 多项内容请分行填写。"]
+    )
     seed_annex(wb.create_sheet("附件1 部门"))
     seed_annex(wb.create_sheet("附件2 村"), VILLAGE_ROWS, "附件2", "村")
     wb.save(path)

@@ -23,7 +23,7 @@ from openpyxl.styles import Alignment
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # tests/data: make_fixtures' header and LibreOffice call
 
-from make_fixtures import PROGRESS_HEADER, soffice  # noqa: E402
+from make_fixtures import PROGRESS_HEADER, new_book, soffice  # noqa: E402
 
 # 单位名录: seed 000's units (with the 别名 column the township keeps), plus one alias with
 # Latin letters so that full-width letters (ＮＴ社区) can be tested.
@@ -97,29 +97,29 @@ def draft_villages(path: Path) -> None:
 
 def draft_one_unit(path: Path) -> None:
     """One department's own return: its name in the alias form, 创先争优目标 left blank."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Sheet1"
-    ws.append(["附件1"])
-    ws.append(["部门2022年度创先争优目标和亮点工作计划"])
-    ws.append(["序号", "单位", "创先争优目标", "亮点工作计划"])
-    ws.append([1, "执法办（督查办）", None, "科学精准高效督查。"])
+    wb, _ = new_book(
+        "Sheet1",
+        ["附件1"],
+        ["部门2022年度创先争优目标和亮点工作计划"],
+        ["序号", "单位", "创先争优目标", "亮点工作计划"],
+        [1, "执法办（督查办）", None, "科学精准高效督查。"],
+    )
     wb.save(path)
 
 
 def draft_communities(path: Path) -> None:
     """Community names typed with 0 for 〇, full-width letters, U+3000; an alias."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "附件3"
-    ws.append(["附件3"])
-    ws.append(["社区2022年度创先争优目标和亮点工作计划"])
-    ws.append(["序号", "单位", "创先争优目标", "亮点工作计划"])
-    ws.append([1, "八0一社区", "综治工作全镇第1。", "打造红色物业。"])
-    ws.append([2, "ＮＴ社区", "文明创建全镇前二。", "建设邻里中心。"])
-    ws.append([3, "后湾\u3000社区\u3000", "信访工作全镇第1。", "建设议事厅。"])
-    ws.append([4, "新工村社区", "=全镇第1", "+加快推进"])
-    ws.append([5, "党政办（党群办）", "@全镇第1", "在社区表里填了部门。"])
+    wb, ws = new_book(
+        "附件3",
+        ["附件3"],
+        ["社区2022年度创先争优目标和亮点工作计划"],
+        ["序号", "单位", "创先争优目标", "亮点工作计划"],
+        [1, "八0一社区", "综治工作全镇第1。", "打造红色物业。"],
+        [2, "ＮＴ社区", "文明创建全镇前二。", "建设邻里中心。"],
+        [3, "后湾\u3000社区\u3000", "信访工作全镇第1。", "建设议事厅。"],
+        [4, "新工村社区", "=全镇第1", "+加快推进"],
+        [5, "党政办（党群办）", "@全镇第1", "在社区表里填了部门。"],
+    )
     ws["C7"].data_type = "s"  # typed text that starts with "=": not a formula
     wb.save(path)
 
@@ -142,11 +142,7 @@ PROGRESS_ROWS = [
 
 def draft_progress(path: Path) -> None:
     """指标进度 of 经发办, one row per indicator; every odd kind of figure."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "指标进度"
-    ws.append(["2022年上半年重点指标完成情况"])
-    ws.append(PROGRESS_HEADER)
+    wb, ws = new_book("指标进度", ["2022年上半年重点指标完成情况"], PROGRESS_HEADER)
     for indicator, measure, target, actual, rate in PROGRESS_ROWS:
         texts = ["推进中", "无", "加快", "台账"]
         ws.append(["经发办", indicator, measure, target, actual, rate, *texts])
@@ -167,10 +163,7 @@ def draft_progress(path: Path) -> None:
 
 def draft_fractions(path: Path) -> None:
     """A 指标进度 whose 完成率 column is percent-formatted numbers (fractions in the file)."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "指标进度"
-    ws.append(PROGRESS_HEADER)
+    wb, ws = new_book("指标进度", PROGRESS_HEADER)
     rows = [
         ("民权村", "人居环境整治", "户", 40, 38, 0.95),
         ("民权村", "产业路", "公里", 2, 3, 1.5),
@@ -186,15 +179,15 @@ def draft_fractions(path: Path) -> None:
 
 def draft_plan_xls(path: Path) -> None:
     """A two-village 附件2 that will be saved as .xls (Excel 97) by LibreOffice."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "附件2"
-    ws.append(["附件2"])
-    ws.append(["村2022年度创先争优目标和亮点工作计划"])
-    ws.append(["序号", "单位名称", "创先争优目标", "亮点工作计划"])
-    ws.append([1, "温塘村", "环境保护工作考核全镇第1。", "建设物流集散点。"])
-    ws.append([2, "营寨村", "卫生考核全镇第1。", "1. 完善文化广场；\n2. 培育大户。"])
-    ws.append(["合计", None, None, None])
+    wb, _ = new_book(
+        "附件2",
+        ["附件2"],
+        ["村2022年度创先争优目标和亮点工作计划"],
+        ["序号", "单位名称", "创先争优目标", "亮点工作计划"],
+        [1, "温塘村", "环境保护工作考核全镇第1。", "建设物流集散点。"],
+        [2, "营寨村", "卫生考核全镇第1。", "1. 完善文化广场；\n2. 培育大户。"],
+        ["合计", None, None, None],
+    )
     wb.save(path)
 
 
