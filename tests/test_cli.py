@@ -152,10 +152,20 @@ def test_init_makes_the_campaign_folder_with_templates(tmp_path, registry):
         assert (campaign / name).is_dir()
     assert len(list((campaign / labels.FOLDER_SEND).rglob("*.xlsx"))) >= len(VILLAGES) + 1
     control = campaign / labels.CONTROL_WORKBOOK
-    assert control.is_file() and list(campaign.glob("*.bat"))
+    bats = {p.name for p in campaign.glob("*.bat")}
+    assert control.is_file() and bats == {
+        "生成模板.bat",
+        "校验.bat",
+        "汇总.bat",
+        "计算排名.bat",
+        "生成通报.bat",
+    }
+    assert all(name in result.output for name in bats)  # listed for the user
     control.write_bytes(b"the office's own settings")
+    (campaign / "校验.bat").unlink()
     assert run("init", campaign).exit_code == 0  # a second init keeps the control workbook
     assert control.read_bytes() == b"the office's own settings"
+    assert (campaign / "校验.bat").is_file()  # … and restores the .bat files
 
 
 def test_templates_writes_one_return_per_unit(tmp_path, registry):

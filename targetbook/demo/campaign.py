@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 from targetbook import labels
+from targetbook.excel.bat import BAT_STEPS, write_bat_files
 from targetbook.excel.build import copy_control_workbook
 
 
@@ -20,9 +21,13 @@ def init_campaign(
         folder = root / name
         folder.mkdir(parents=True, exist_ok=True)
         made.append(folder)
-    # A campaign's own 控制台.xlsm holds its 参数 and 单位名录: never overwrite it.
-    if not (root / labels.CONTROL_WORKBOOK).exists():
+    # A campaign's own 控制台.xlsm holds its 参数 and 单位名录: never overwrite it. The .bat
+    # files hold nothing of the user's: (re)write them either way, for WPS users.
+    if (root / labels.CONTROL_WORKBOOK).exists():
+        made.extend(write_bat_files(root))
+    else:
         made.append(Path(copy_control_workbook(root)))
+        made.extend(root / f"{stem}.bat" for stem, _ in BAT_STEPS)
     if registry is not None:
         from targetbook.registry import load_registry
         from targetbook.write.templates import write_templates
