@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from targetbook import labels
 from targetbook.cli import cli
+from targetbook.demo import rules as demo_rules
 from targetbook.demo import run_demo
 from targetbook.demo.seed import UNITS as SEED_UNITS
 
@@ -108,13 +109,48 @@ def test_cli_demo_runs_twice_in_the_same_folder_and_keeps_other_files(tmp_path):
 
 
 def test_ranking_applies_the_veto_the_award_and_the_tie(demo):
-    ranks = demo.ranking.ranks.set_index(labels.UNIT)
-    vetoed = ranks.loc["麒麟村"]
-    assert (vetoed["名次"], vetoed["否决"], vetoed["奖项"]) == (1, "安全生产", "")
-    assert "综合工作目标优胜奖" in ranks.loc["温塘村", "奖项"]  # the award passes to the next
-    assert ranks.loc["后湾社区", "名次"] == ranks.loc["支路社区", "名次"]
-    assert ranks.loc["后湾社区", "并列"] == ranks.loc["支路社区", "并列"] == labels.YES
+    ranks = demo.ranking.ranks.fillna({"奖项": "", "并列": ""})
+    villages = ranks[ranks[labels.CATEGORY] == labels.VILLAGE]
+    first, second = villages.iloc[0], villages.iloc[1]
+    assert (first[labels.UNIT], first["名次"], first["否决"], first["奖项"]) == (
+        demo_rules.VETOED,
+        1,
+        "党风廉政建设",
+        "",
+    )
+    assert "综合工作目标优胜奖" in second["奖项"]  # the award passes to the next village
+    departments = ranks[ranks[labels.CATEGORY] == labels.DEPARTMENT]
+    assert "综合工作目标优胜奖" in departments.iloc[0]["奖项"]
+    by_unit = ranks.set_index(labels.UNIT)
+    a, b = demo_rules.TIED_UNITS
+    assert by_unit.loc[a, "总分"] == by_unit.loc[b, "总分"]
+    assert by_unit.loc[a, "名次"] == by_unit.loc[b, "名次"]
+    assert by_unit.loc[a, "并列"] == by_unit.loc[b, "并列"] == labels.YES
+    assert (ranks["并列"] == labels.YES).sum() == 2  # the planted tie is the only one
     assert len(ranks) == 34
+    assert [i.rule for i in demo.ranking.issues] == ["adjustment_capped"]
+
+
+def test_summary_names_the_tie_and_the_veto(demo):
+    lines = demo.summary_lines()
+    a, b = demo_rules.TIED_UNITS
+    assert any(line.startswith("  并列：") and a in line and b in line for line in lines)
+    assert any(line.startswith("  一票否决：") and demo_rules.VETOED in line for line in lines)
+
+
+def test_finance_item_is_scored_from_the_return_progress_row(demo):
+    wb = openpyxl.load_workbook(demo.outputs["排名"], read_only=True)
+    rows = list(wb["得分"].iter_rows(values_only=True))
+    unit, item, source = (rows[0].index(c) for c in (labels.UNIT, labels.ITEM, "来源"))
+    (row,) = [r for r in rows if r[unit] == demo_rules.LINKED_UNIT and r[item] == "财政工作"]
+    assert row[source].startswith(str(COLLECT / "附件1-财政办.xlsx") + "!" + labels.SHEET_PROGRESS)
+
+
+def test_progress_warning_flags_the_unit_behind_schedule(demo):
+    wb = openpyxl.load_workbook(demo.outputs["排名"], read_only=True)
+    rows = list(wb["进度预警"].iter_rows(values_only=True))
+    unit, light = rows[0].index(labels.UNIT), rows[0].index("预警")
+    assert {r[unit]: r[light] for r in rows[1:]}["产业中心"] == "黄灯"
 
 
 def test_reports_are_written_for_every_unit(demo):
@@ -135,7 +171,7 @@ def test_cli_rank_and_report_on_the_demo_campaign(demo, tmp_path):
             "--rules",
             str(root / labels.RULES_FILE),
             "--scores",
-            str(root / "考核打分.xlsx"),
+            str(root / demo_rules.SCORES_FILE),
             "--out",
             str(ranked),
             "--json",
@@ -144,11 +180,12 @@ def test_cli_rank_and_report_on_the_demo_campaign(demo, tmp_path):
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["out"] == str(ranked) and len(doc["ranks"]) == 34
-    assert next(r for r in doc["ranks"] if r["unit"] == "麒麟村")["veto"] == "安全生产"
+    vetoed = next(r for r in doc["ranks"] if r["unit"] == demo_rules.VETOED)
+    assert vetoed["veto"] == "党风廉政建设"
     html = tmp_path / "通报.html"
     result = CliRunner().invoke(cli, ["report", str(ranked), "--out", str(html)])
     assert result.exit_code == 0, result.output
-    assert "麒麟村" in html.read_text(encoding="utf-8")
+    assert demo_rules.VETOED in html.read_text(encoding="utf-8")
     notice = tmp_path / "通知.html"  # the file name picks the notice with annexes 1–3
     result = CliRunner().invoke(cli, ["report", str(ranked), "--out", str(notice)])
     assert result.exit_code == 0, result.output

@@ -86,6 +86,18 @@ EXAMPLE_PROGRESS: dict[str, list[tuple[str, ...]]] = {
             "加强政策宣传",
         ),
     ],
+    "产业中心": [  # behind the half-year schedule: a yellow warning (黄灯) in 进度预警
+        (
+            "重点项目投资",
+            "亿元",
+            "2亿元",
+            "0.6亿元",
+            "30%",
+            "2个项目未开工",
+            "用地手续未办结",
+            "协调办理用地手续",
+        ),
+    ],
     "南桐村": [
         (
             "村集体经济年收入",

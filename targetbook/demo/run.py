@@ -89,7 +89,7 @@ class DemoResult:
         if ranks is None or ranks.empty:
             return []
         # Blank cells may come back as NaN (object dtype on pandas 2) or "" (str dtype on 3).
-        ranks = ranks.fillna({"奖项": "", "否决": "", "否决事由": ""})
+        ranks = ranks.fillna({"奖项": "", "否决": "", "否决事由": "", "并列": ""})
         lines = ["排名（示例打分）："]
         for category in labels.CATEGORIES:
             rows = ranks[ranks[labels.CATEGORY] == category]
@@ -97,6 +97,10 @@ class DemoResult:
             pairs = zip(rows[labels.UNIT], rows["奖项"], strict=True)
             awarded = "、".join(f"{u}（{a}）" for u, a in pairs if a)
             lines.append(f"  {category}：第1名 {first}；奖项 {awarded or '无'}")
+        tied = ranks[ranks["并列"] == labels.YES]
+        for (category, place), rows in tied.groupby([labels.CATEGORY, "名次"], sort=False):
+            names = "、".join(rows[labels.UNIT])
+            lines.append(f"  并列：{category}第{int(place)}名 {names}（总分相同）")
         vetoed = ranks[ranks["否决"] != ""]
         for unit, item, reason in vetoed[[labels.UNIT, "否决", "否决事由"]].values:
             lines.append(f"  一票否决：{unit}（{item}：{reason}），{demo_rules.VETO_EFFECT}")
