@@ -11,6 +11,7 @@ import datetime
 import functools
 import gc
 import importlib
+import itertools
 import json
 import os
 import sys
@@ -177,14 +178,14 @@ def _consolidate(paths: tuple[Path, ...], registry_path: Path | None, label: str
         first = next(reading, None)
         registry, registry_issues = _load_registry(registry_path)
         consolidate = _stage("consolidate", "consolidate")
-        sources = [] if first is None else [first, *reading]
+        # consolidate validates the returns as they arrive, while the workers read the rest.
+        cons = None if first is None else consolidate(itertools.chain([first], reading), registry)
     finally:
         reading.close()
         progress.close()
-    if not sources:
+    if cons is None:
         shown = "、".join(str(p) for p in paths)
         raise TargetbookError(f"在 {shown} 中未找到任何表格文件（.xlsx/.xls/.xlsm/.ods/.csv）")
-    cons = consolidate(sources, registry)
     if registry_issues:
         cons.issues = [*registry_issues, *cons.issues]
     return cons

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +15,7 @@ from targetbook import labels as L
 from targetbook.errors import Issue, issue
 from targetbook.read import Source
 from targetbook.registry import Registry
-from targetbook.validate import validate_tables
+from targetbook.validate import Validation, validate_tables  # noqa: F401 (kept importable here)
 
 # Plan rows whose unit is unknown or blank are kept here (never printed in the annexes).
 UNMATCHED_COLUMNS = (L.SEQ, L.UNIT, L.TARGET, L.PLAN, *L.PROVENANCE)
@@ -87,9 +88,11 @@ class Consolidation:
 
 
 def consolidate(
-    sources: list[Source], registry: Registry | None, *, year: int | None = None
+    sources: Iterable[Source], registry: Registry | None, *, year: int | None = None
 ) -> Consolidation:
     """Pure: validated tables of many sources → one Consolidation (dedup, 未报送, order).
+
+    `sources` may be a generator (read.iter_returns): they are validated as they come.
 
     Policies (every input row ends in an output frame or in an Issue):
     - one unit twice in one file's plan rows: merged into the first row (distinct texts
@@ -100,8 +103,16 @@ def consolidate(
     - plan rows whose unit is blank or unknown go to `unmatched` (never printed in the
       annexes); other kinds keep such rows at the end with an empty 类别.
     """
+    # Sources may arrive one by one from reader workers: each kind is validated a chunk at
+    # a time meanwhile, so little is left to check when the last file has been read.
+    check = Validation(registry)
+    received = []
+    for src in sources:
+        received.append(src)
+        check.add(src.tables)
+    sources = received
     tables = [t for s in sources for t in s.tables]
-    frames, found = validate_tables(tables, registry) if tables else ({}, [])
+    frames, found = check.result() if tables else ({}, [])
     cells = {(t.file, t.sheet): t for t in tables}
     # The newest file wins a duplicate: its saved time, then its place in the input.
     newest = sorted(range(len(sources)), key=lambda i: (_stamp(sources[i].modified), i))

@@ -37,19 +37,68 @@ def validate_tables(
     Returns kind → cleaned rows of all tables of that kind (concatenated, in input order),
     and the issues found. Per table, each frame row is as described for validate_table.
     """
-    by_kind: dict[str, list[int]] = {}
-    for pos, table in enumerate(tables):
-        by_kind.setdefault(table.kind, []).append(pos)
-    frames: dict[str, pd.DataFrame] = {}
-    found: list[tuple[tuple[int, int, int], Issue]] = []
-    memo: dict[str, tuple[Unit | None, bool]] = {}  # unit text → match, shared by the kinds
-    for kind, positions in by_kind.items():
-        pairs = [(p, tables[p]) for p in positions]
-        frame, kind_issues = _validate_kind(kind, pairs, registry, memo)
-        frames[kind] = frame
-        found.extend(kind_issues)
-    found.sort(key=lambda pair: pair[0])
-    return frames, [i for _, i in found]
+    check = Validation(registry, chunk_rows=None)
+    check.add(tables)
+    return check.result()
+
+
+# Rows of one kind checked together when tables arrive one source at a time (Validation).
+CHUNK_ROWS = 5000
+
+
+class Validation:
+    """validate_tables fed source by source: a kind's rows are checked (one pandera call)
+    each time `chunk_rows` of them have arrived, so a caller receiving returns from reader
+    workers validates while the rest are read; `result()` checks what is left.
+
+    Tables never straddle chunks, so every per-table rule (category majority, fraction
+    rates, one issue per cell) sees whole tables; the result equals validate_tables'.
+    """
+
+    def __init__(self, registry: Registry | None, chunk_rows: int | None = CHUNK_ROWS) -> None:
+        self.registry = registry
+        self.chunk_rows = chunk_rows
+        self._count = 0  # tables added so far: a table's position in the whole input
+        self._pending: dict[str, list[tuple[int, Table]]] = {}  # kind → tables not checked
+        self._rows: dict[str, int] = {}  # kind → rows pending
+        self._frames: dict[str, list[pd.DataFrame]] = {}
+        self._found: list[tuple[tuple[int, int, int], Issue]] = []
+        self._memo: dict[str, tuple[Unit | None, bool]] = {}  # unit text → match, all kinds
+
+    def add(self, tables: list[Table]) -> None:
+        """Queue tables (in input order); check a kind once enough of its rows wait."""
+        for table in tables:
+            self._pending.setdefault(table.kind, []).append((self._count, table))
+            self._frames.setdefault(table.kind, [])
+            self._rows[table.kind] = self._rows.get(table.kind, 0) + len(table.frame)
+            self._count += 1
+        if self.chunk_rows is not None:
+            for kind, rows in self._rows.items():
+                if rows >= self.chunk_rows:
+                    self._check(kind)
+
+    def result(self) -> tuple[dict[str, pd.DataFrame], list[Issue]]:
+        """kind → cleaned rows (input order), and the issues in input order."""
+        for kind in list(self._pending):
+            self._check(kind)
+        frames = {}
+        for kind, parts in self._frames.items():
+            if len(parts) == 1:
+                frames[kind] = parts[0]
+            else:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", FutureWarning)  # pandas 2: all-NA parts
+                    frames[kind] = pd.concat(parts)
+        found = sorted(self._found, key=lambda pair: pair[0])
+        return frames, [i for _, i in found]
+
+    def _check(self, kind: str) -> None:
+        pairs = self._pending.pop(kind, [])
+        self._rows[kind] = 0
+        if pairs:
+            frame, issues = _validate_kind(kind, pairs, self.registry, self._memo)
+            self._frames[kind].append(frame)
+            self._found.extend(issues)
 
 
 def validate_table(
