@@ -71,7 +71,7 @@ class Consolidation:
                 "sha256": s.sha256,
                 "status": s.status,
                 "units": list(self.file_units.get(s.file, [])),
-                "rows": self.file_rows.get(s.file, sum(len(t.frame) for t in s.tables)),
+                "rows": self.file_rows.get(s.file, sum(t.n_rows for t in s.tables)),
             }
             for s in self.sources
         ]
@@ -329,7 +329,7 @@ def _per_file(
 
     Without a registry (`matched=False`) the units are the cleaned texts as written."""
     units: dict[str, list[str]] = {s.file: [] for s in sources}
-    rows = {s.file: sum(len(t.frame) for t in s.tables) for s in sources}
+    rows = {s.file: sum(t.n_rows for t in s.tables) for s in sources}
     for df in prepared.values():
         keep = df[_MATCHED] if matched else df[L.UNIT] != ""
         ok = df.loc[keep, [L.SRC_FILE, L.UNIT]].drop_duplicates()

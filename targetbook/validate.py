@@ -70,7 +70,7 @@ class Validation:
         for table in tables:
             self._pending.setdefault(table.kind, []).append((self._count, table))
             self._frames.setdefault(table.kind, [])
-            self._rows[table.kind] = self._rows.get(table.kind, 0) + len(table.frame)
+            self._rows[table.kind] = self._rows.get(table.kind, 0) + table.n_rows
             self._count += 1
         if self.chunk_rows is not None:
             for kind, rows in self._rows.items():
@@ -233,9 +233,9 @@ def _stack(
             frame = table.frame
             values = frame.to_numpy(dtype=object).tolist()
             prep = prepare_columns(list(frame.columns), values, labels.NUMERIC_COLUMNS)
-        start, n = len(rows), len(table.frame)
+        start, n = len(rows), table.n_rows
         table_of.extend([pos] * n)
-        rows.extend(table.frame.index.tolist())
+        rows.extend(table.row_numbers())
         for col in columns:
             text[col].extend(prep.text.get(col) or [""] * n)
         for col in numeric:

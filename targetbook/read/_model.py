@@ -45,10 +45,20 @@ class Table:
         """A1 address of `label`'s cell in Excel row `row`."""
         return f"{self.columns[label]}{row}"
 
+    @property
+    def n_rows(self) -> int:
+        """Data rows of the table (without building its DataFrame)."""
+        return len(self.__dict__["_frame"])
+
+    def row_numbers(self) -> list[int]:
+        """Excel row numbers of the data rows (without building its DataFrame)."""
+        f = self.__dict__["_frame"]
+        return list(f.index) if isinstance(f, Rows) else f.index.tolist()
+
     def __reduce__(self):
         # Tables cross the worker → parent pipe by the thousand: plain lists pickle and
         # unpickle several times faster than a DataFrame. Typed frames keep pandas' pickling.
-        f = self.frame
+        f = self.__dict__["_frame"]
         args = (self.file, self.sheet, self.kind, self.header_row, self.columns)
         if isinstance(f, Rows):
             plain = (f.names, f.index, f.data)
@@ -59,6 +69,26 @@ class Table:
         return (_table_from_lists, (*args, plain, self.headers, self.title, self.prepared))
 
 
+class _LazyFrame:
+    """Table.frame: a table received from a worker keeps its `Rows` until someone asks for
+    the DataFrame (validation uses the prepared columns and never does)."""
+
+    def __get__(self, table, owner=None):
+        if table is None:
+            return self
+        f = table.__dict__["_frame"]
+        if isinstance(f, Rows):
+            f = table.__dict__["_frame"] = f.to_frame()
+        return f
+
+    def __set__(self, table, value) -> None:
+        table.__dict__["_frame"] = value
+
+
+# After @dataclass has read the annotations: its __init__ assigns through the descriptor.
+Table.frame = _LazyFrame()  # type: ignore[assignment]
+
+
 @dataclass(slots=True)
 class Rows:
     """A table's cells before they become a DataFrame: what a worker sends to the parent."""
@@ -66,6 +96,9 @@ class Rows:
     names: list[str]
     index: list[int]  # Excel row numbers
     data: list[list[object]]
+
+    def __len__(self) -> int:
+        return len(self.index)
 
     def to_frame(self) -> pd.DataFrame:
         """One object block built in one go (pandas' per-column inference costs more)."""
@@ -95,8 +128,11 @@ def _columns(names: tuple[str, ...]) -> pd.Index:
 def _table_from_lists(
     file, sheet, kind, header_row, columns, plain, headers, title="", prepared=None
 ) -> Table:
-    frame = Rows(*plain).to_frame()
-    return Table(file, sheet, kind, header_row, columns, frame, headers, title, prepared)
+    rows = Rows(*plain)
+    if prepared is None:
+        return Table(file, sheet, kind, header_row, columns, rows.to_frame(), headers, title)
+    # Prepared by a worker: the DataFrame is built only if someone asks (Table.frame).
+    return Table(file, sheet, kind, header_row, columns, rows, headers, title, prepared)
 
 
 @dataclass

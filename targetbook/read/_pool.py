@@ -46,7 +46,7 @@ def read_rows(path: str, display: str) -> Source:
     on every core while files are read)."""
     src = read_source(path, display, frames=False)
     for table in src.tables:
-        rows = table.frame
+        rows = table.__dict__["_frame"]  # the Rows (Table.frame would build a DataFrame)
         if isinstance(rows, Rows):
             table.prepared = prepare_columns(rows.names, rows.data, NUMERIC_COLUMNS)
     return src

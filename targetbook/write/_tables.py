@@ -124,7 +124,7 @@ def sources_frame(cons) -> pd.DataFrame:
         units = "、".join(cons.file_units.get(s.file, []))
         if s.tables:
             rows += [
-                (s.file, s.sha256, stamp, t.sheet, len(t.frame), s.status, units) for t in s.tables
+                (s.file, s.sha256, stamp, t.sheet, t.n_rows, s.status, units) for t in s.tables
             ]
         else:
             rows.append(
