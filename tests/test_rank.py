@@ -493,3 +493,44 @@ def test_ranked_workbook_carries_the_consolidation_parameters(tmp_path):
     from targetbook.report.load import read_ranked
 
     assert read_ranked(path).params[L.PARAM_OFFICE] == "南桐镇党政办公室"
+
+
+def test_outside_results_answer_only_targets_of_their_kind_subject_and_scope():
+    # 甲村's second target inherits the rate's subject when parsed; its 外部结果 row has only
+    # a 数值 (the rate's 45%), which must not answer the rank target.
+    annex = pd.DataFrame(
+        {
+            L.UNIT: ["甲村", "乙村", "丙村", "丁村"],
+            L.TARGET: [
+                "养老服务社会化运营率达50%，区考核组排名保3争2",
+                "政务信息工作全区镇街排名保2争1",
+                "环境卫生考核全区第1",
+                "区考核组排名第1",
+            ],
+            L.SRC_FILE: ["汇总"] * 4,
+            L.SRC_SHEET: ["附件2"] * 4,
+            L.SRC_ROW: [4, 5, 6, 7],
+        }
+    )
+    outside = [
+        ["甲村", "养老服务社会化运营率", "", None, 45, None, None],
+        ["乙村", "政务信息", "全区镇街", None, 88, None, None],  # a 数值 only: not a rank
+        ["乙村", "政务信息工作", "全市", 1, None, None, None],  # another scope
+        ["乙村", "政务 信息", "全区镇街", 2, None, None, None],  # the one (normalised 项目)
+        ["丙村", "安全生产", "全区", 1, None, None, None],  # another subject
+        ["丁村", "", "区考核组", 1, None, None, None],  # the unit's overall place
+    ]
+    rec = records({u: (50, 30) for u in ["甲村", "乙村", "丙村", "丁村"]})
+    rec.external = pd.DataFrame(
+        [[*r, "打分.xlsx", "外部结果", n] for n, r in enumerate(outside, start=2)],
+        columns=[*L.EXTERNAL_COLUMNS, *L.PROVENANCE],
+    )
+    a = rank(cons(FOUR, annexes={L.VILLAGE: annex}), rules(), scores=rec).achievement
+    got = list(zip(a[L.UNIT], a["实际"], a["判定"], a["来源"], strict=True))
+    assert got == [
+        ("甲村", "45", L.VERDICT_NOT_MET, "打分.xlsx!外部结果!第2行"),
+        ("甲村", "", L.VERDICT_PENDING, "汇总!附件2!第4行"),
+        ("乙村", "第2名", L.VERDICT_GUARANTEE, "打分.xlsx!外部结果!第5行"),
+        ("丙村", "", L.VERDICT_PENDING, "汇总!附件2!第6行"),
+        ("丁村", "第1名", L.VERDICT_MET, "打分.xlsx!外部结果!第7行"),
+    ]

@@ -1,10 +1,12 @@
 """目标达成: each 创先争优目标 parsed (targets.parse_targets_frame) and judged.
 
 Actual results come from the 外部结果 sheet (单位 | 项目 | 范围 | 名次 | 数值 | 等次 | 达成),
-which wins, or from this run: a rank target of scope 全镇 is judged on the unit's rank in its
-category — on an item when the target's subject names one, on the total when it names none;
-a grade or 进位 target without a subject is judged on the unit's 等次 / 进位. Anything
-else is 待认定 (a person decides), never guessed.
+which wins when a row answers the target (its 项目, 范围 and the figure of the target's kind:
+a rank takes 名次, a rate/count/amount 数值 — see `_external`), or from this run: a rank
+target of scope 全镇 is judged on the unit's rank in its category — on an item when the
+target's subject names one, on the total when it names none; a grade or 进位 target without
+a subject is judged on the unit's 等次 / 进位. Anything else is 待认定 (a person decides),
+never guessed.
 """
 
 from __future__ import annotations
@@ -30,28 +32,54 @@ def _n(value) -> float | None:
         return None
 
 
-def _external(records, unit: str, subject: str, scope: str) -> tuple[dict, str] | None:
-    """The 外部结果 row for this unit whose 项目 names the target's subject (and scope)."""
+# Which 外部结果 figure answers a target of each kind (a 达成 verdict answers any kind).
+FIGURE_OF_KIND = {
+    "rank": "rank",
+    "rank_change": "value",  # places gained, entered from outside
+    "grade": "grade",
+    "rate": "value",
+    "count": "value",
+    "amount": "value",
+    "zero": "value",
+}
+
+
+def _same_subject(item: str, subject: str) -> bool:
+    """项目 names the target's subject: equal or one inside the other, both normalised; a
+    blank 项目 is the unit's overall result and answers only targets without a subject."""
+    if not item or not subject:
+        return not item and not subject
+    return item in subject or subject in item
+
+
+def _external(records, unit: str, target: dict) -> tuple[dict, str] | None:
+    """The first 外部结果 row for this unit that answers `target`: its 项目 names the
+    target's subject, its 范围 (blank = any) is the target's scope, and it carries the
+    figure the target's kind is judged on (名次 for a rank, 数值 for a rate/count/amount/
+    zero/进位, 等次 for a grade) or a 达成 verdict."""
     frame = records.external
     if frame is None or frame.empty:
         return None
+    subject, scope = key(target.get("subject")), key(target.get("scope"))
+    wanted = FIGURE_OF_KIND.get(target.get("kind") or "")
     for r in frame.to_dict("records"):
-        if key(r[L.UNIT]) != key(unit):
+        if key(r[L.UNIT]) != key(unit) or not _same_subject(key(r[L.ITEM]), subject):
             continue
-        item, where = key(r[L.ITEM]), key(r[L.SCOPE])
-        subj = key(subject)
-        # A blank 项目 is the unit's overall result: it answers targets without a subject.
-        if (item or subj) and not (item and subj and (item in subj or subj in item)):
-            continue
-        if where and key(scope) and where != key(scope):
+        where = key(r[L.SCOPE])
+        if where and scope and where != scope:
             continue
         achieved = key(r[L.ACHIEVED]).upper()
+        place = _n(r[L.PLACE])
         actual = {
-            "rank": None if _n(r[L.PLACE]) is None else int(_n(r[L.PLACE])),
+            "rank": None if place is None else int(place),
             "value": _n(r[L.NUMBER]),
             "grade": text(r[L.GRADE]) or None,
             "achieved": True if achieved in YES_WORDS else False if achieved in NO_WORDS else None,
         }
+        if actual["achieved"] is None and (wanted is None or actual[wanted] is None):
+            continue  # e.g. a rate's 数值 never answers a rank target
+        # Show only what the target is judged on (and a person's verdict).
+        actual = {k: v for k, v in actual.items() if k in (wanted, "achieved")}
         letters = records.columns.get(f"{text(r[L.SRC_FILE])}!{text(r[L.SRC_SHEET])}", {})
         src = source_of(r[L.SRC_FILE], r[L.SRC_SHEET], r[L.SRC_ROW], letters.get(L.UNIT, ""))
         return actual, src
@@ -125,7 +153,7 @@ def achievement(annexes: dict[str, pd.DataFrame], records, own: dict) -> pd.Data
                 k: (None if isinstance(v, float) and math.isnan(v) else v)
                 for k, v in target.items()
             }
-            found = _external(records, unit, text(target["subject"]), text(target["scope"]))
+            found = _external(records, unit, target)
             if found:
                 actual, src = found
             else:

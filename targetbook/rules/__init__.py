@@ -30,7 +30,9 @@ typed `85%`, `85` or as an Excel percent cell (0.85).
   also come in a separate file (`--scores`), with 加扣分 and 否决 sheets.
 - **外部结果** — 单位 · 项目 · 范围 · 名次 · 数值 · 等次 · 达成: results from outside the town
   (a district ranking, an award, a count) that 目标达成 judges targets against; 项目 is
-  matched to the target's subject, 范围 (blank = any) to its scope, 达成 is 是/否.
+  matched to the target's subject, 范围 (blank = any) to its scope, 达成 is 是/否. A row
+  answers a target only with the figure of the target's kind — 名次 for a rank, 数值 for a
+  rate, count, amount, 零发生 or 进位, 等次 for a grade — or with a 达成 verdict.
 
 Methods (方法), with P = 分值, r = 完成率 in % (完成值 ÷ 目标值 × 100, or the return's 完成率):
 - **完成率**: r below 起评线 → 0; r ≥ 100 → P + min((r − 100) × 超额每1%加, 加分上限);
