@@ -6,7 +6,8 @@
 Runs the CLI's steps in this process (imports, registry, read_returns, consolidate,
 write_consolidation) one after the other, with the cyclic GC off as the CLI runs them, and
 prints wall and CPU seconds per stage (the CLI itself loads the registry and imports while
-its workers read); `--profile STAGE` adds the top functions of that stage by own time
+its workers read, and validates each chunk of returns as they arrive: here `consolidate`
+shows that work after `read`); `--profile STAGE` adds the top functions of that stage by own time
 (cProfile; read_returns' workers are not profiled: use `--profile read` with `--workers 0`,
 which reads in this process).
 """
