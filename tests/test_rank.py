@@ -534,3 +534,57 @@ def test_outside_results_answer_only_targets_of_their_kind_subject_and_scope():
         ("丙村", "", L.VERDICT_PENDING, "汇总!附件2!第6行"),
         ("丁村", "第1名", L.VERDICT_MET, "打分.xlsx!外部结果!第7行"),
     ]
+
+
+def test_rules_and_scores_files_are_cited_as_given_never_by_absolute_path(
+    tmp_path, book, monkeypatch
+):
+    from targetbook.write.consolidation import write_consolidation
+
+    annex = pd.DataFrame(
+        {
+            L.SEQ: [1],
+            L.UNIT: ["甲村"],
+            L.TARGET: ["党建工作全区第1"],
+            L.PLAN: [""],
+            L.SRC_FILE: ["回收/甲村.xlsx"],
+            L.SRC_SHEET: ["附件2"],
+            L.SRC_ROW: [5],
+        }
+    )
+    consolidated = write_consolidation(
+        cons(FOUR, annexes={L.VILLAGE: annex}), tmp_path / "汇总.xlsx", year=2022
+    )
+    rules_path = book(
+        "细则/考核细则.xlsx",
+        {
+            "考核项目": [["类别", "项目", "分值", "方法"], ["", "党建", 100, "直接打分"]],
+            "加扣分": [["单位", "项目", "分值", "事由"], ["乙村", "", 1, "表彰"]],
+        },
+    )
+    scores_path = book(
+        "打分/打分.xlsx",
+        {
+            "考核打分": [["单位", "项目", "得分"], ["甲村", "党建", 90], ["乙村", "党建", 95]],
+            "外部结果": [["单位", "项目", "范围", "名次"], ["甲村", "党建工作", "全区", 1]],
+        },
+    )
+
+    def cited(result):
+        scored = result.scores.set_index([L.UNIT, L.ITEM])["来源"]
+        return scored[("甲村", "党建")], result.achievement["来源"].tolist()
+
+    assert rules_path.is_absolute() and scores_path.is_absolute()
+    absolute = rank_files(consolidated, rules_path, scores=scores_path, out=tmp_path / "a.xlsx")
+    assert not any(str(tmp_path) in s for s in absolute.scores["来源"])
+    assert cited(absolute)[0] == "打分.xlsx!考核打分!C2"
+    assert cited(absolute)[1] == ["打分.xlsx!外部结果!A2"]
+    assert any(s.startswith("考核细则.xlsx!加扣分!") for s in absolute.scores["来源"])
+    # Relative paths, as typed on the command line, are cited as typed.
+    monkeypatch.chdir(tmp_path)
+    relative = rank_files(
+        "汇总.xlsx", "细则/考核细则.xlsx", scores="打分/打分.xlsx", out=tmp_path / "r.xlsx"
+    )
+    assert cited(relative)[0] == "打分/打分.xlsx!考核打分!C2"
+    assert cited(relative)[1] == ["打分/打分.xlsx!外部结果!A2"]
+    assert any(s.startswith("细则/考核细则.xlsx!加扣分!") for s in relative.scores["来源"])

@@ -27,7 +27,9 @@ typed `85%`, `85` or as an Excel percent cell (0.85).
 - **否决** — 单位 · 项目 · 事由 · 日期: one-vote veto records (一票否决).
 - **考核打分** — 单位 · 项目 · 得分 · 完成值 · 目标值 · 名次 · 期间 · 依据: offices' entries,
   a 得分 for 直接打分 items or the inputs (完成值/目标值/名次) of any other method; they may
-  also come in a separate file (`--scores`), with 加扣分 and 否决 sheets.
+  also come in a separate file (`--scores`), with 加扣分 and 否决 sheets. 来源 cites a
+  rules or scores file by its path as given (relative), or by its file name when the path
+  given is absolute, so the ranked workbook does not depend on where the folder lives.
 - **外部结果** — 单位 · 项目 · 范围 · 名次 · 数值 · 等次 · 达成: results from outside the town
   (a district ranking, an award, a count) that 目标达成 judges targets against; 项目 is
   matched to the target's subject, 范围 (blank = any) to its scope, 达成 is 是/否. A row

@@ -331,11 +331,19 @@ def read_frames(path: str | Path) -> dict[str, pd.DataFrame]:
         raise TargetbookError(f"无法读取“{path}”：{exc}") from exc
 
 
+def cited(path: str | Path) -> str:
+    """How a rules/scores file is cited in 来源 and issues: a relative path as given (as typed
+    on the command line), an absolute one by its file name — so outputs never depend on
+    where the campaign folder lives."""
+    p = Path(path)
+    return p.name if p.is_absolute() else str(path)
+
+
 def load_rules(path: str | Path, *, file: str | None = None) -> tuple[Rules, list[Issue]]:
     """Load a 考核细则 workbook (sheets 考核项目, 设置, 等次, 奖项, 加扣分, 否决, 考核打分)."""
-    return rules_from_frames(read_frames(path), file=str(path) if file is None else file)
+    return rules_from_frames(read_frames(path), file=cited(path) if file is None else file)
 
 
 def load_scores(path: str | Path, *, file: str | None = None) -> tuple[Records, list[Issue]]:
-    """Load offices' records (sheets 考核打分 / 加扣分 / 否决) from a workbook."""
-    return records_from_frames(read_frames(path), file=str(path) if file is None else file)
+    """Load offices' records (sheets 考核打分 / 加扣分 / 否决 / 外部结果) from a workbook."""
+    return records_from_frames(read_frames(path), file=cited(path) if file is None else file)
