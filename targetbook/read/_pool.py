@@ -48,7 +48,10 @@ def read_rows(path: str, display: str) -> Source:
     for table in src.tables:
         rows = table.__dict__["_frame"]  # the Rows (Table.frame would build a DataFrame)
         if isinstance(rows, Rows):
-            table.prepared = prepare_columns(rows.names, rows.data, NUMERIC_COLUMNS)
+            try:
+                table.prepared = prepare_columns(rows.names, rows.data, NUMERIC_COLUMNS)
+            except Exception:  # an odd table: validation then prepares it (and reports)
+                table.prepared = None
     return src
 
 
