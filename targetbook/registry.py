@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from xlsxwriter.utility import xl_col_to_name as column_letter
 
 from targetbook import labels
 from targetbook.errors import Issue, TargetbookError, issue
@@ -171,16 +172,6 @@ def _canonical_columns(columns: list[object]) -> dict[str, int]:
         if label in labels.REGISTRY_COLUMNS and label not in found:
             found[label] = pos
     return found
-
-
-def column_letter(pos: int) -> str:
-    """Excel column letters of a 0-based position (0 → A, 26 → AA)."""
-    letters = ""
-    pos += 1
-    while pos:
-        pos, rem = divmod(pos - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def registry_from_frame(

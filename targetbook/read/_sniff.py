@@ -14,6 +14,8 @@ import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from xlsxwriter.utility import xl_col_to_name
+
 # Limits far above any real return (a township annex is a few hundred cells).
 MAX_FILE_BYTES = 100 << 20
 MAX_UNPACKED_BYTES = 300 << 20  # all zip members together, as declared
@@ -153,7 +155,7 @@ def _check_sheet(name: str, xml: bytes) -> None:
     rows = [int(r) for _, r in refs]
     top, bottom, left, right = min(rows), max(rows), min(cols), max(cols)
     if (bottom - top + 1) * (right - left + 1) > MAX_SHEET_CELLS or bottom > MAX_SHEET_ROWS:
-        span = f"{_col_letter(left)}{top}:{_col_letter(right)}{bottom}"
+        span = f"{xl_col_to_name(left - 1)}{top}:{xl_col_to_name(right - 1)}{bottom}"
         raise Rejected("file_too_large", f"{name.rsplit('/', 1)[-1]} 单元格范围 {span} 过大")
 
 
@@ -243,11 +245,3 @@ def _col_number(letters: bytes) -> int:
     for ch in letters:
         n = n * 26 + ch - 64
     return n
-
-
-def _col_letter(n: int) -> str:
-    out = ""
-    while n > 0:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from xlsxwriter.utility import xl_col_to_name as col_letter
+
 from targetbook import labels
 from targetbook.errors import Issue, issue
 from targetbook.read._grid import Grid
@@ -51,15 +53,6 @@ def label_of(value: object) -> str | None:
         if len(_SEEN) < 20000:
             _SEEN[value] = lab
     return lab
-
-
-def col_letter(index: int) -> str:
-    """0-based column index → Excel letters (0 → A)."""
-    out, n = "", index + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def _is_blank(value: object) -> bool:

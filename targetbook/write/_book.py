@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name as col_letter
 
 # Strings are never turned into formulas, URLs or numbers: the text from a return stays text.
 WORKBOOK_OPTIONS = {
@@ -94,16 +95,6 @@ class _Body:
     first_row: int
     columns: list[Column]
     heights: Sequence[float] | None
-
-
-def col_letter(col: int) -> str:
-    """Excel column letters for a 0-based column index (0 → A, 26 → AA)."""
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def xml_text(text: str) -> str:

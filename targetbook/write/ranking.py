@@ -19,7 +19,7 @@ from targetbook.errors import Issue, TargetbookError
 from targetbook.rank import Ranking
 from targetbook.rank.order import place_numbers
 from targetbook.score import SCORE_FRAME_COLUMNS
-from targetbook.write._book import MAX_TEXT, Book, Column
+from targetbook.write._book import MAX_TEXT, Book, Column, finite
 from targetbook.write._common import atomic_path
 from targetbook.write._sheets import Formats, put_text
 from targetbook.write._tables import (
@@ -58,15 +58,6 @@ RANK_SHEETS = (
     (L.SHEET_WARNINGS, L.WARNING_COLUMNS, "warnings"),
 )
 LIGHT_COLOURS = {L.LIGHT_RED: "#FFC7CE", L.LIGHT_YELLOW: "#FFEB9C", L.LIGHT_GREEN: "#C6EFCE"}
-
-
-def _finite(value: object) -> bool:
-    if isinstance(value, bool) or value is None:
-        return False
-    try:
-        return math.isfinite(float(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def _table(
@@ -113,7 +104,7 @@ def _table(
 def _cells(ws, data: list[list], numeric: list[bool]) -> None:
     for row, cells in enumerate(zip(*data, strict=True), 1):
         for col, value in enumerate(cells):
-            if numeric[col] and _finite(value):
+            if numeric[col] and finite(value):
                 ws.write_number(row, col, float(value))
             elif value is not None and not (isinstance(value, float) and math.isnan(value)):
                 text = str(value)
@@ -130,7 +121,7 @@ def _charts(wb, ws, ranks: pd.DataFrame) -> None:
         where = [
             n
             for n, (c, t) in enumerate(zip(ranks[L.CATEGORY], ranks["总分"], strict=True))
-            if c == cat and _finite(t)
+            if c == cat and finite(t)
         ]
         if not where:
             continue
