@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import unicodedata
-import warnings
 
 import pandas as pd
 import pandera.pandas as pa
@@ -86,9 +85,7 @@ class Validation:
             if len(parts) == 1:
                 frames[kind] = parts[0]
             else:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", FutureWarning)  # pandas 2: all-NA parts
-                    frames[kind] = pd.concat(parts)
+                frames[kind] = pd.concat(parts)
         found = sorted(self._found, key=lambda pair: pair[0])
         return frames, [i for _, i in found]
 
@@ -408,10 +405,7 @@ def _absent_columns(kind: str, tables: list[tuple[int, Table]]):
 def _failures(kind: str, frame: pd.DataFrame):
     """(row position or None, column, rule, failure value) for each failed check we own."""
     try:
-        with warnings.catch_warnings():
-            # pandas 2.x warns inside pandera's concat of all-NA failure cases; pandas 3 doesn't.
-            warnings.filterwarnings("ignore", "The behavior of DataFrame concat", FutureWarning)
-            SCHEMAS[kind].validate(frame, lazy=True)
+        SCHEMAS[kind].validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
         for column, check, value, index in zip(
