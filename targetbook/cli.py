@@ -34,17 +34,8 @@ _PATHS = click.Path(exists=True, path_type=Path)
 
 
 def _stage(module: str, name: str) -> Callable:
-    """Import `targetbook.<module>.<name>`; a stage not built yet is a fatal error."""
-    try:
-        mod = importlib.import_module(f"targetbook.{module}")
-    except ModuleNotFoundError as exc:
-        if not (exc.name or "").startswith("targetbook"):
-            raise
-        raise TargetbookError(f"此功能尚未实现（缺少模块 targetbook.{module}）") from None
-    fn = getattr(mod, name, None)
-    if fn is None:
-        raise TargetbookError(f"此功能尚未实现（缺少 targetbook.{module}.{name}）")
-    return fn
+    """`targetbook.<module>.<name>`, imported when a command runs (keeps start-up light)."""
+    return getattr(importlib.import_module(f"targetbook.{module}"), name)
 
 
 def _guarded(command: Callable) -> Callable:
@@ -57,10 +48,6 @@ def _guarded(command: Callable) -> Callable:
         except TargetbookError as exc:
             exc.show(file=sys.stderr)
             sys.exit(exc.exit_code)
-        except NotImplementedError as exc:
-            where = f"（{exc}）" if str(exc) else ""
-            click.echo(f"错误：此功能尚未实现{where}", err=True)
-            sys.exit(EXIT_FATAL)
 
     return wrapper
 

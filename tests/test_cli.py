@@ -13,8 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from targetbook import labels
-from targetbook.cli import _stage, cli
-from targetbook.errors import TargetbookError
+from targetbook.cli import cli
 
 TITLE = labels.annex_title(labels.VILLAGE, 2022)
 HEADER = list(labels.KIND_COLUMNS[labels.PLAN_KIND])
@@ -121,13 +120,6 @@ def test_usage_and_fatal_errors_exit_2(tmp_path, registry):
     unusable.write_text("名称,备注\n温塘村,\n", encoding="utf-8")
     result = run("validate", registry, "--registry", unusable, "--json")
     assert result.exit_code == 2 and result.stdout == ""
-
-
-def test_a_stage_not_built_is_a_fatal_error():
-    with pytest.raises(TargetbookError):
-        _stage("no_such_stage", "run")
-    with pytest.raises(TargetbookError):
-        _stage("errors", "no_such_function")
 
 
 def test_main_prints_chinese_on_a_legacy_console(tmp_path, registry, village_return):

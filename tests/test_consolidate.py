@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import math
 from datetime import datetime, timedelta, timezone
 
 import pandas as pd
-import pytest
 
 from targetbook import labels as L
 from targetbook.consolidate import Consolidation, Duplicate, consolidate
@@ -17,7 +15,6 @@ from targetbook.read import Source, Table
 from targetbook.registry import Registry, Unit
 
 # The module, not targetbook's lazily exported function of the same name.
-consolidate_module = importlib.import_module("targetbook.consolidate")
 PLAN_LETTERS = {L.SEQ: "A", L.UNIT: "B", L.TARGET: "C", L.PLAN: "D"}
 T0 = datetime(2022, 6, 1, 9, 0, 0)
 
@@ -58,57 +55,6 @@ def source(file: str, *tables: Table, modified: datetime | None = T0, **kw) -> S
         tables=list(tables),
         **kw,
     )
-
-
-def fallback_validate(tables, registry):
-    """Stand-in for validate.validate_tables with its contract, used while it is unbuilt."""
-    names = {}
-    for u in registry.units if registry else ():
-        names[u.name] = u
-        names.update({a: u for a in u.aliases})
-    frames: dict[str, list[pd.DataFrame]] = {}
-    found = []
-    for t in tables:
-        f = t.frame.copy()
-        for col in L.KIND_COLUMNS[t.kind]:
-            raw = f[col] if col in f.columns else pd.Series("", index=f.index)
-            f[col] = ["" if pd.isna(v) else str(v).strip() for v in raw]
-        units = [names.get(v) for v in f[L.UNIT]]
-        for row, value, unit in zip(f.index, f[L.UNIT], units, strict=True):
-            if not value:
-                found.append(
-                    issue("unit_blank", file=t.file, sheet=t.sheet, cell=t.cell(L.UNIT, row))
-                )
-            elif unit is None and registry is not None:
-                found.append(
-                    issue(
-                        "unit_unknown",
-                        file=t.file,
-                        sheet=t.sheet,
-                        cell=t.cell(L.UNIT, row),
-                        value=value,
-                    )
-                )
-        f[L.UNIT] = [u.name if u else v for u, v in zip(units, f[L.UNIT], strict=True)]
-        f[L.CATEGORY] = [u.category if u else "" for u in units]
-        f[L.GROUP] = [u.group if u else "" for u in units]
-        for col in L.NUMERIC_COLUMNS:
-            if col in f.columns:
-                f[L.parsed(col)] = pd.to_numeric(f[col], errors="coerce")
-        f[L.SRC_FILE], f[L.SRC_SHEET], f[L.SRC_ROW] = t.file, t.sheet, list(f.index)
-        frames.setdefault(t.kind, []).append(f)
-    return {k: pd.concat(v) for k, v in frames.items()}, found
-
-
-@pytest.fixture(autouse=True)
-def real_or_fallback_validate(monkeypatch):
-    """Use validate.validate_tables once it is built; until then its contract stand-in."""
-    try:
-        consolidate_module.validate_tables(
-            [plan_table("probe.xlsx", [[1, "经发办", "x", "y"]])], make_registry()
-        )
-    except NotImplementedError:
-        monkeypatch.setattr(consolidate_module, "validate_tables", fallback_validate)
 
 
 def where(frame: pd.DataFrame) -> list[tuple]:

@@ -60,10 +60,7 @@ class Resolver:
     def __call__(self, name: object) -> Unit | None:
         found = self.by_key.get(key(name))
         if found is None and self.registry is not None:
-            try:
-                found = self.registry.resolve(text(name))
-            except NotImplementedError:  # the registry contract may not be built yet
-                found = None
+            found = self.registry.resolve(text(name))
         return found
 
 
