@@ -1,7 +1,7 @@
 """The command line (thin): each command calls one library function and prints its result.
 
-Library modules are imported inside the commands, so `targetbook --help` and
-`parse-target` start without loading pandas or pandera.
+Library modules are imported inside the commands, so `targetbook --help` starts without
+loading pandas or pandera.
 """
 
 from __future__ import annotations
