@@ -31,6 +31,8 @@ SEVERITY = {"error": "错误", "warning": "警告"}
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 _PATHS = click.Path(exists=True, path_type=Path)
+_OUT_FILE = click.Path(dir_okay=False, path_type=Path)
+_JSON = click.option("--json", "as_json", is_flag=True, help="在标准输出打印一个 JSON 文档。")
 
 
 def _stage(module: str, name: str) -> Callable:
@@ -248,7 +250,7 @@ def templates(registry: Path, out_dir: Path, year: int | None) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=_PATHS)
 @click.option("--registry", type=_FILE, help="单位名录（xlsx/csv），用于核对单位名称和未报送。")
-@click.option("--json", "as_json", is_flag=True, help="在标准输出打印一个 JSON 文档。")
+@_JSON
 @_guarded
 def validate(paths: tuple[Path, ...], registry: Path | None, as_json: bool) -> None:
     """校验回收表（文件或文件夹），列出每个问题所在的单元格。"""
@@ -262,11 +264,11 @@ def validate(paths: tuple[Path, ...], registry: Path | None, as_json: bool) -> N
 @click.option("--registry", type=_FILE, required=True, help="单位名录（xlsx/csv）。")
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=_OUT_FILE,
     required=True,
     help="汇总工作簿（.xlsx）。",
 )
-@click.option("--json", "as_json", is_flag=True, help="在标准输出打印一个 JSON 文档。")
+@_JSON
 @_guarded
 def consolidate(paths: tuple[Path, ...], registry: Path, out: Path, as_json: bool) -> None:
     """校验并汇总回收表，写出 汇总.xlsx（附件1–3、校验问题、未报送、重复报送、来源）。"""
@@ -283,11 +285,11 @@ def consolidate(paths: tuple[Path, ...], registry: Path, out: Path, as_json: boo
 @click.option("--previous", type=_FILE, help="上年排名工作簿（计算进位）。")
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=_OUT_FILE,
     required=True,
     help="排名工作簿（.xlsx）。",
 )
-@click.option("--json", "as_json", is_flag=True, help="在标准输出打印一个 JSON 文档。")
+@_JSON
 @_guarded
 def rank(
     consolidated: Path,
@@ -322,7 +324,7 @@ def rank(
 @click.argument("ranked", type=_FILE)
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=_OUT_FILE,
     required=True,
     help="输出文件（.docx 或 .html）；文件名含“通知”时生成通知（附件1–3），否则生成通报。",
 )
@@ -338,7 +340,7 @@ def report(ranked: Path, out: Path) -> None:
 
 @cli.command("parse-target")
 @click.argument("texts", nargs=-1, required=True)
-@click.option("--json", "as_json", is_flag=True, help="在标准输出打印一个 JSON 文档。")
+@_JSON
 @_guarded
 def parse_target(texts: tuple[str, ...], as_json: bool) -> None:
     """解析创先争优目标原文（如“区考核组排名保2争1”），列出结构化目标。"""
