@@ -18,6 +18,17 @@ _CODES = {
 _BOF, _EOF, _BOUNDSHEET, _FORMULA, _BOOLERR = 0x0809, 0x000A, 0x0085, 0x0006, 0x0205
 
 
+def _records(stream: bytes, pos: int):
+    """(type, body) of the BIFF records from `pos` up to the substream's EOF record."""
+    while pos + 4 <= len(stream):
+        rtype, size = struct.unpack_from("<HH", stream, pos)
+        body = stream[pos + 4 : pos + 4 + size]
+        pos += 4 + size
+        if rtype == _EOF:
+            return
+        yield rtype, body
+
+
 def xls_errors(data: bytes) -> dict[str, list[tuple[int, int, str]]]:
     """(0-based row, column, error text) of each error cell, per worksheet name."""
     import olefile
@@ -28,14 +39,8 @@ def xls_errors(data: bytes) -> dict[str, list[tuple[int, int, str]]]:
             return {}
         stream = ole.openstream(name).read()
     sheets: list[tuple[int, str]] = []
-    pos = 0
     # The globals substream lists the sheets (name and offset of their BOF record).
-    while pos + 4 <= len(stream):
-        rtype, size = struct.unpack_from("<HH", stream, pos)
-        body = stream[pos + 4 : pos + 4 + size]
-        pos += 4 + size
-        if rtype == _EOF:
-            break
+    for rtype, body in _records(stream, 0):
         if rtype == _BOUNDSHEET and len(body) >= 8 and body[5] == 0:  # 0: a worksheet
             offset, cch, flags = struct.unpack_from("<I", body)[0], body[6], body[7]
             raw = body[8:]
@@ -44,13 +49,7 @@ def xls_errors(data: bytes) -> dict[str, list[tuple[int, int, str]]]:
     out: dict[str, list[tuple[int, int, str]]] = {}
     for offset, sheet in sheets:
         found = out.setdefault(sheet, [])
-        pos = offset
-        while pos + 4 <= len(stream):
-            rtype, size = struct.unpack_from("<HH", stream, pos)
-            body = stream[pos + 4 : pos + 4 + size]
-            pos += 4 + size
-            if rtype == _EOF:
-                break
+        for rtype, body in _records(stream, offset):
             if rtype == _FORMULA and len(body) >= 14:
                 # The cached result is an error when bytes 6..7 are 0xFFFF and byte 0 is 2.
                 if body[6] == 2 and body[12:14] == b"\xff\xff":
