@@ -160,13 +160,12 @@ def _consolidate(paths: tuple[Path, ...], registry_path: Path | None, label: str
     """Read, validate and consolidate: the shared body of `validate` and `consolidate`."""
     iter_returns = _stage("read", "iter_returns")
     progress = _Progress(label)
-    reading = iter_returns(list(paths), progress=progress)
+    reading = iter_returns(list(paths), progress=progress)  # the workers start reading now
     try:
-        # The first result means the workers are reading: this process loads the registry
-        # and imports pandas/pandera meanwhile instead of waiting idle.
-        first = next(reading, None)
+        # Meanwhile this process loads the registry and imports pandas/pandera.
         registry, registry_issues = _load_registry(registry_path)
         consolidate = _stage("consolidate", "consolidate")
+        first = next(reading, None)
         # consolidate validates the returns as they arrive, while the workers read the rest.
         cons = None if first is None else consolidate(itertools.chain([first], reading), registry)
     finally:

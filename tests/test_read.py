@@ -436,6 +436,30 @@ def test_decorated_header_labels_and_their_texts(book):
     assert back.headers == t.headers
 
 
+def _read_and_mark(path, display):
+    """What a worker runs in the test below: leave a mark beside each file it reads."""
+    import targetbook.read._pool as pool
+
+    Path(path + ".read").touch()
+    return pool.read_rows(path, display)
+
+
+def test_workers_read_on_while_the_caller_is_busy(book, monkeypatch):
+    # The caller loads its registry before asking for the first return: every file is
+    # read by then, more than the two batches a worker is handed ahead.
+    import targetbook.read._pool as pool
+
+    monkeypatch.setattr(pool, "read_rows", _read_and_mark)
+    paths = [book(f"r{i:02d}.xlsx", {"S": [PLAN, *plan_rows(f"单位{i}")]}) for i in range(40)]
+    it = iter_returns(paths, workers=1)
+    deadline = time.monotonic() + 60
+    while not all(Path(f"{p}.read").exists() for p in paths) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert all(Path(f"{p}.read").exists() for p in paths)
+    assert [s.tables[0].frame["单位"].iloc[0] for s in it] == [f"单位{i}" for i in range(40)]
+    assert multiprocessing.active_children() == []  # read to the end: its workers are gone
+
+
 def test_iter_returns_yields_in_order_and_stops_its_workers_when_dropped(book):
     paths = [book(f"r{i:02d}.xlsx", {"S": [PLAN, *plan_rows(f"单位{i}")]}) for i in range(20)]
     assert [s.file for s in iter_returns(paths, workers=2)] == [str(p) for p in paths]

@@ -6,6 +6,10 @@ thousand small returns cost a few dozen pipe messages. When a worker dies (calam
 aborts, the memory limit hits) or hangs, the files of its batch not yet sent back are read
 again one by one in fresh workers: the file that fails alone is the culprit and becomes an
 Issue; every other file is still read.
+
+A thread of the calling process runs the pool (hands out batches, drains results), so the
+workers keep reading while the caller is busy; on Linux they are forked by a fork server,
+never by this multi-threaded process.
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ import gc
 import hashlib
 import multiprocessing as mp
 import os
+import queue
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -35,6 +41,9 @@ DEFAULT_TIMEOUT = 60.0  # seconds a worker may go without progress; a return tak
 DEFAULT_MEMORY = 3 << 30  # address-space limit per worker (Linux)
 _BATCH_MAX = 32
 _WORKERS_MAX = 8
+# Sources read ahead of the caller: enough for its start (imports, registry) on a few
+# cores, and a bound on memory when it is slow.
+_AHEAD = 1024
 _FLUSH_SECONDS = 0.2  # a worker sends what it has at least this often (progress, timeouts)
 
 Item = tuple[int, str, str]  # (position, path, display)
@@ -55,7 +64,12 @@ def read_rows(path: str, display: str) -> Source:
     return src
 
 
-def _worker(tasks: Connection, results: Connection, memory_limit: int | None) -> None:
+def _worker(
+    tasks: Connection,
+    results: Connection,
+    memory_limit: int | None,
+    reader: Callable[[str, str], Source],
+) -> None:
     if memory_limit and sys.platform.startswith("linux"):
         import resource
 
@@ -79,7 +93,7 @@ def _worker(tasks: Connection, results: Connection, memory_limit: int | None) ->
         flushed = time.monotonic()
         for pos, path, display in batch:
             try:
-                src = read_rows(path, display)
+                src = reader(path, display)
             except MemoryError:
                 src = _failed(path, display, "file_too_large", "内存不足")
             except Exception as exc:  # a bug must cost one file, not the run
@@ -115,7 +129,8 @@ class _Slot:
         task_out, self.tasks = ctx.Pipe(duplex=False)
         self.conn, result_in = ctx.Pipe(duplex=False)
         _widen(result_in)
-        args = (task_out, result_in, memory_limit)
+        # The reader goes by name (this module's read_rows unless a test replaced it).
+        args = (task_out, result_in, memory_limit, read_rows)
         self.proc = ctx.Process(target=_worker, args=args, daemon=True)
         self.proc.start()
         task_out.close()
@@ -187,54 +202,142 @@ def iter_returns(
     timeout: float = DEFAULT_TIMEOUT,
     memory_limit: int | None = DEFAULT_MEMORY,
 ) -> Iterator[Source]:
-    """read_returns as a generator, in input order: the caller works while workers read."""
+    """read_returns as an iterator, in input order: the caller works while workers read.
+
+    Reading starts at once, before the first `next()`: workers are fed and drained by a
+    thread of this process, so they keep reading while the caller is busy (importing,
+    loading the registry). `progress` is called in the caller's thread, at each `next()`
+    (Excel's COM objects need that). `close()` stops the workers when the caller stops
+    early."""
     items = [(i, str(p), shown) for i, (p, shown) in enumerate(find_returns(paths))]
-    total = len(items)
-    if not total:
-        return
-    if workers == 0:
-        for pos, path, shown in items:
-            yield read_return(path, shown)
-            if progress is not None:
-                progress(pos + 1, total)
-        return
-    n_workers = max(1, min(workers or _cpus(), total))
-    size = max(1, min(_BATCH_MAX, total // (n_workers * 4)))
-    todo: deque[list[Item]] = deque(items[i : i + size] for i in range(0, total, size))
-    results: list[Source | None] = [None] * total
-    given = 0  # results[:given] have been yielded
-    ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    slots: list[_Slot] = []
-    done = 0
+    if workers == 0 or not items:
+        return _read_here(items, progress)
+    n_workers = max(1, min(workers or _cpus(), len(items)))
+    return _Reading(items, n_workers, timeout, memory_limit, progress)
 
-    def finish(pos: int, src: Source) -> None:
-        nonlocal done
-        results[pos] = src
-        done += 1
+
+def _read_here(items: list[Item], progress: Callable[[int, int], None] | None) -> Iterator[Source]:
+    for pos, path, shown in items:
+        yield read_return(path, shown)
         if progress is not None:
-            progress(done, total)
+            progress(pos + 1, len(items))
 
-    def lose(slot: _Slot, rule: str, **params: object) -> None:
+
+class _Reading:
+    """The pool's loop, run by a thread: hands out batches, collects results, replaces
+    workers that die or hang. As an iterator: the Sources in input order."""
+
+    def __init__(
+        self,
+        items: list[Item],
+        n_workers: int,
+        timeout: float,
+        memory_limit: int | None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        self.total = len(items)
+        self.n_workers = n_workers
+        self.timeout = timeout
+        self.memory_limit = memory_limit
+        self.progress = progress
+        size = max(1, min(_BATCH_MAX, self.total // (n_workers * 4)))
+        self.todo: deque[list[Item]] = deque(
+            items[i : i + size] for i in range(0, self.total, size)
+        )
+        self.slots: list[_Slot] = []
+        self.handed = 0
+        self.closed = False
+        self.ctx = _context()
+        self.out: queue.Queue = queue.Queue(maxsize=_AHEAD)
+        self.stopping = threading.Event()
+        self._wake_in, self._wake = self.ctx.Pipe(duplex=False)
+        self._thread = threading.Thread(target=self._run, name="targetbook-read", daemon=True)
+        self._thread.start()
+
+    def __iter__(self) -> Iterator[Source]:
+        return self
+
+    def __next__(self) -> Source:
+        while not self.closed:
+            try:
+                # A timeout keeps the wait interruptible by Ctrl-C (Windows).
+                got = self.out.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if got is None:
+                break
+            if isinstance(got, BaseException):
+                self.close()
+                raise got
+            self.handed += 1
+            if self.progress is not None:
+                self.progress(self.handed, self.total)
+            return got
+        self.close()
+        raise StopIteration
+
+    def close(self) -> None:
+        """Stop reading (the caller is done or gave up) and wait for the workers to end."""
+        if self.closed:
+            return
+        self.closed = True
+        self.stopping.set()
+        try:
+            self._wake.send_bytes(b"")
+        except OSError:
+            pass
+        self._thread.join()
+        self._wake.close()
+        self._wake_in.close()
+
+    def __del__(self) -> None:
+        if not getattr(self, "closed", True):
+            self.close()
+
+    def _put(self, item: object) -> bool:
+        """Hand `item` to the caller; False when the caller stopped reading."""
+        while not self.stopping.is_set():
+            try:
+                self.out.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self) -> None:
+        try:
+            self._loop()
+            self._put(None)
+        except BaseException as exc:  # a bug here must reach the caller, not hang it
+            self._put(exc)
+        finally:
+            for slot in self.slots:
+                slot.stop()
+
+    def _lose(self, slot: _Slot, results: list, rule: str, **params: object) -> None:
         """The worker is gone while reading its current batch.
 
         Results come back a few at a time, so any file of that batch not yet returned may
         be the culprit: with one left it is, with more they are retried one per batch.
         Batches it had not started go back as they were.
         """
-        slots.remove(slot)
+        self.slots.remove(slot)
         slot.stop(kill=True)
         current = slot.batches.popleft() if slot.batches else deque()
-        todo.extendleft(list(b) for b in reversed(slot.batches))
+        self.todo.extendleft(list(b) for b in reversed(slot.batches))
         if len(current) == 1:
             pos, path, display = current[0]
-            finish(pos, _failed(path, display, rule, **params))
+            results[pos] = _failed(path, display, rule, **params)
         else:
-            todo.extendleft([item] for item in reversed(current))
+            self.todo.extendleft([item] for item in reversed(current))
 
-    try:
-        while done < total:
-            while todo and len(slots) < n_workers:
-                slots.append(_Slot(ctx, memory_limit))
+    def _loop(self) -> None:
+        slots, todo, timeout = self.slots, self.todo, self.timeout
+        results: list[Source | None] = [None] * self.total
+        given = 0  # results[:given] have been handed to the caller
+        while given < self.total and not self.stopping.is_set():
+            while todo and len(slots) < self.n_workers:
+                slots.append(_Slot(self.ctx, self.memory_limit))
             for slot in list(slots):
                 # Keep a second batch queued in the pipe so a worker never waits for us.
                 while todo and len(slot.batches) < 2:
@@ -243,29 +346,43 @@ def iter_returns(
                     slots.remove(slot)
                     slot.stop()
             busy = [s for s in slots if s.batches]
-            wait_for = max(0.0, min(s.since for s in busy) + timeout - time.monotonic())
-            ready = set(wait([s.conn for s in busy] + [s.proc.sentinel for s in busy], wait_for))
+            if busy:
+                wait_for = max(0.0, min(s.since for s in busy) + timeout - time.monotonic())
+                waited = [s.conn for s in busy] + [s.proc.sentinel for s in busy]
+                ready = set(wait([*waited, self._wake_in], wait_for))
+            else:
+                ready = set()
             for slot in busy:
                 try:
                     while slot.conn.poll():
                         for pos, src in slot.conn.recv():
                             slot.returned()
-                            finish(pos, src)
+                            results[pos] = src
                         slot.since = time.monotonic()
                 except (EOFError, OSError):
-                    lose(slot, "file_unreadable", reason=_death(slot))
+                    self._lose(slot, results, "file_unreadable", reason=_death(slot))
                     continue
                 if slot.proc.sentinel in ready and slot.batches:
-                    lose(slot, "file_unreadable", reason=_death(slot))
+                    self._lose(slot, results, "file_unreadable", reason=_death(slot))
                 elif slot.batches and time.monotonic() - slot.since > timeout:
-                    lose(slot, "read_timeout", seconds=f"{timeout:g}")
-            while given < total and results[given] is not None:
+                    self._lose(slot, results, "read_timeout", seconds=f"{timeout:g}")
+            while given < self.total and results[given] is not None:
                 src, results[given] = results[given], None
                 given += 1
-                yield src  # type: ignore[misc]
-    finally:
-        for slot in slots:
-            slot.stop()
+                if not self._put(src):
+                    return
+
+
+def _context():
+    """Where workers come from. Linux: a fork server (a fresh, small process started once
+    per run, which forks the workers): forking this process from the reading thread could
+    copy into a worker a lock that another thread holds, such as an import in progress.
+    Elsewhere: spawn."""
+    if not sys.platform.startswith("linux"):
+        return mp.get_context("spawn")
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload([__name__, "python_calamine"])
+    return ctx
 
 
 def _cpus() -> int:
