@@ -14,7 +14,14 @@ from xlsxwriter.utility import xl_col_to_name as column_letter
 
 from targetbook import labels
 from targetbook.errors import Issue, TargetbookError, issue
-from targetbook.text import clean_text, header_key, name_key, split_aliases, split_name_aliases
+from targetbook.text import (
+    clean_text,
+    clean_texts,
+    header_key,
+    name_key,
+    split_aliases,
+    split_name_aliases,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +46,13 @@ class Registry:
         self._index: dict[str, tuple[Unit, str]] = {}
         # (key text, unit that wanted it, unit that has it): for registry_duplicate
         self.collisions: list[tuple[str, Unit, Unit]] = []
+        split = [split_name_aliases(unit.name) for unit in self.units]
         # Standard names first, so that another unit's alias never shadows a name.
-        for unit in self.units:
-            base, _ = split_name_aliases(unit.name)
-            for text in (unit.name, base):
-                self._add(text, unit, NAME)
-        for unit in self.units:
-            _, inline = split_name_aliases(unit.name)
+        for unit, (base, _) in zip(self.units, split, strict=True):
+            self._add(unit.name, unit, NAME)
+            if base != unit.name:
+                self._add(base, unit, NAME)
+        for unit, (_, inline) in zip(self.units, split, strict=True):
             for text in (*inline, *unit.aliases):
                 self._add(text, unit, ALIAS)
 
@@ -197,45 +204,51 @@ def registry_from_frame(
     rows_of: dict[int, object] = {}  # id(unit) → Excel row, to locate collisions
     seen: dict[str, str] = {}  # name_key of a standard name → that name
     letter = {label: column_letter(pos) for label, pos in columns.items()}
-    for row_number, row in zip(frame.index, values, strict=True):
+    unit_at, category_at = columns[labels.REG_UNIT], columns.get(labels.REG_CATEGORY)
+    group_at, aliases_at = columns.get(labels.REG_GROUP), columns.get(labels.REG_ALIASES)
+    unit_col = letter[labels.REG_UNIT]
+    category_col = letter.get(labels.REG_CATEGORY, unit_col)
+    categories: dict[str, str] = {}  # 类别 text → category ("" invalid): a handful of texts
 
-        def get(label: str, row=row) -> str:
-            pos = columns.get(label)
-            return "" if pos is None else clean_text(row[pos])
+    def cleaned(at: int | None) -> list[str]:  # one column's texts, cleaned in one pass
+        return [""] * len(values) if at is None else clean_texts(values[:, at].tolist())
 
+    names, raw_categories = cleaned(unit_at), cleaned(category_at)
+    groups, alias_texts = cleaned(group_at), cleaned(aliases_at)
+    for i, (row_number, row) in enumerate(zip(frame.index, values, strict=True)):
         if sections and _section_of(row):
             section = _section_of(row)
             continue
-        name = get(labels.REG_UNIT)
-        raw_category = section if sections else get(labels.REG_CATEGORY)
-        at = {label: f"{col}{row_number}" for label, col in letter.items()}
-        at.setdefault(labels.REG_CATEGORY, at[labels.REG_UNIT])
+        name = names[i]
+        raw_category = section if sections else raw_categories[i]
         if not name:
             first = next((t for t in map(clean_text, row) if t), "")
             # a 备注 line under the table may start in the 序号 column, left of 单位
             if first and not first.startswith(labels.NON_DATA_MARKERS):
-                flag("registry_blank_name", cell=at[labels.REG_UNIT])
+                flag("registry_blank_name", cell=f"{unit_col}{row_number}")
             continue
         if not raw_category and name.startswith(labels.NON_DATA_MARKERS):
             continue  # a 备注 line under the table
-        category = _category(raw_category)
+        category = categories.get(raw_category)
+        if category is None:
+            category = categories[raw_category] = _category(raw_category)
         if not category:
-            flag("registry_category_invalid", cell=at[labels.REG_CATEGORY], value=raw_category)
-            continue
-        if name_key(name) in seen:
             flag(
-                "registry_duplicate",
-                cell=at[labels.REG_UNIT],
-                value=name,
-                unit=seen[name_key(name)],
+                "registry_category_invalid",
+                cell=f"{category_col}{row_number}",
+                value=raw_category,
             )
             continue
-        seen[name_key(name)] = name
+        key = name_key(name)
+        if key in seen:
+            flag("registry_duplicate", cell=f"{unit_col}{row_number}", value=name, unit=seen[key])
+            continue
+        seen[key] = name
         unit = Unit(
             name=name,
             category=category,
-            group=get(labels.REG_GROUP),
-            aliases=tuple(split_aliases(get(labels.REG_ALIASES))),
+            group=groups[i],
+            aliases=tuple(split_aliases(alias_texts[i])) if alias_texts[i] else (),
         )
         rows_of[id(unit)] = row_number
         units.append(unit)

@@ -20,6 +20,7 @@ import xlsxwriter
 from msoffcrypto.format.ooxml import OOXMLFile
 
 from targetbook.read import read_return, read_returns
+from targetbook.read._pool import read_rows
 
 PLAN = ["序号", "单位", "创先争优目标", "亮点工作计划"]
 
@@ -187,11 +188,10 @@ def test_hostile_files_among_good_ones(tmp_path):
 
 def _read_without_precheck(path, display):
     """What a worker runs, with the far-cell pre-check switched off (in that worker only)."""
-    import targetbook.read._pool as pool
     import targetbook.read._sniff as sniff
 
     sniff._check_sheet = lambda name, xml: None
-    return pool.read_rows(path, display)  # the worker's own, not the test's replacement
+    return read_rows(path, display)  # the original, imported before any test replaced it
 
 
 @pytest.mark.parametrize("n", [2, 12])  # batches of one file; batches of three files

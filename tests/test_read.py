@@ -5,6 +5,8 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 import re
+import subprocess
+import sys
 import time
 import zipfile
 from datetime import datetime
@@ -15,6 +17,7 @@ import pytest
 
 from targetbook import labels
 from targetbook.read import Source, find_returns, iter_returns, read_return, read_returns
+from targetbook.read._pool import read_rows
 
 PLAN = ["序号", "单位", "创先争优目标", "亮点工作计划"]
 PROGRESS = list(labels.KIND_COLUMNS[labels.PROGRESS_KIND])
@@ -438,10 +441,8 @@ def test_decorated_header_labels_and_their_texts(book):
 
 def _read_and_mark(path, display):
     """What a worker runs in the test below: leave a mark beside each file it reads."""
-    import targetbook.read._pool as pool
-
     Path(path + ".read").touch()
-    return pool.read_rows(path, display)
+    return read_rows(path, display)  # the original, imported before any test replaced it
 
 
 def test_workers_read_on_while_the_caller_is_busy(book, monkeypatch):
@@ -467,3 +468,25 @@ def test_iter_returns_yields_in_order_and_stops_its_workers_when_dropped(book):
     assert next(it).file == str(paths[0])
     it.close()  # the caller stops early: no worker is left behind
     assert multiprocessing.active_children() == []
+
+
+def test_a_script_without_a_main_guard_reads_with_workers(book, tmp_path):
+    # Script writers rarely write `if __name__ == "__main__":`. Workers that re-import the
+    # main script (spawn, forkserver) would run it again in each worker; on Linux they are
+    # forked, so a plain top-level script works.
+    paths = [book(f"r{i}.xlsx", {"S": [PLAN, *plan_rows(f"单位{i}")]}) for i in range(6)]
+    script = tmp_path / "merge.py"
+    script.write_text(
+        "import sys\n"
+        "from targetbook.read import read_returns\n"
+        "sources = read_returns(sys.argv[1:], workers=2)\n"
+        "print(','.join(s.status for s in sources))\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script), *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, ",".join(["ok"] * 6)), done.stderr

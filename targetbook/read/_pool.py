@@ -8,8 +8,8 @@ again one by one in fresh workers: the file that fails alone is the culprit and 
 Issue; every other file is still read.
 
 A thread of the calling process runs the pool (hands out batches, drains results), so the
-workers keep reading while the caller is busy; on Linux they are forked by a fork server,
-never by this multi-threaded process.
+workers keep reading while the caller is busy. Workers are forked (Linux; spawned
+elsewhere) by the caller's thread only.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ _WORKERS_MAX = 8
 # Sources read ahead of the caller: enough for its start (imports, registry) on a few
 # cores, and a bound on memory when it is slow.
 _AHEAD = 1024
+_WORKER_WANTED = object()  # the loop asks the caller's thread for a new worker
 _FLUSH_SECONDS = 0.2  # a worker sends what it has at least this often (progress, timeouts)
 
 Item = tuple[int, str, str]  # (position, path, display)
@@ -225,7 +226,11 @@ def _read_here(items: list[Item], progress: Callable[[int, int], None] | None) -
 
 class _Reading:
     """The pool's loop, run by a thread: hands out batches, collects results, replaces
-    workers that die or hang. As an iterator: the Sources in input order."""
+    workers that die or hang. As an iterator: the Sources in input order.
+
+    Workers are started only in the caller's thread (here and in `__next__`, when the loop
+    asks for a replacement): forking from the reading thread while the caller imports
+    pandas could copy a held import lock into the worker."""
 
     def __init__(
         self,
@@ -244,13 +249,15 @@ class _Reading:
         self.todo: deque[list[Item]] = deque(
             items[i : i + size] for i in range(0, self.total, size)
         )
-        self.slots: list[_Slot] = []
         self.handed = 0
         self.closed = False
-        self.ctx = _context()
+        self.ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         self.out: queue.Queue = queue.Queue(maxsize=_AHEAD)
+        self.fresh: queue.SimpleQueue[_Slot] = queue.SimpleQueue()  # started, not yet used
+        self.asked = 0  # replacements asked of the caller's thread, not yet received
         self.stopping = threading.Event()
         self._wake_in, self._wake = self.ctx.Pipe(duplex=False)
+        self.slots = [_Slot(self.ctx, memory_limit) for _ in range(n_workers)]
         self._thread = threading.Thread(target=self._run, name="targetbook-read", daemon=True)
         self._thread.start()
 
@@ -263,6 +270,10 @@ class _Reading:
                 # A timeout keeps the wait interruptible by Ctrl-C (Windows).
                 got = self.out.get(timeout=0.5)
             except queue.Empty:
+                continue
+            if got is _WORKER_WANTED:
+                self.fresh.put(_Slot(self.ctx, self.memory_limit))
+                self._wake_loop()
                 continue
             if got is None:
                 break
@@ -282,17 +293,22 @@ class _Reading:
             return
         self.closed = True
         self.stopping.set()
-        try:
-            self._wake.send_bytes(b"")
-        except OSError:
-            pass
+        self._wake_loop()
         self._thread.join()
+        while not self.fresh.empty():
+            self.fresh.get().stop()
         self._wake.close()
         self._wake_in.close()
 
     def __del__(self) -> None:
         if not getattr(self, "closed", True):
             self.close()
+
+    def _wake_loop(self) -> None:
+        try:
+            self._wake.send_bytes(b"")
+        except OSError:
+            pass
 
     def _put(self, item: object) -> bool:
         """Hand `item` to the caller; False when the caller stopped reading."""
@@ -336,8 +352,13 @@ class _Reading:
         results: list[Source | None] = [None] * self.total
         given = 0  # results[:given] have been handed to the caller
         while given < self.total and not self.stopping.is_set():
-            while todo and len(slots) < self.n_workers:
-                slots.append(_Slot(self.ctx, self.memory_limit))
+            while not self.fresh.empty():
+                slots.append(self.fresh.get())
+                self.asked -= 1
+            while todo and len(slots) + self.asked < self.n_workers:
+                if not self._put(_WORKER_WANTED):
+                    return
+                self.asked += 1
             for slot in list(slots):
                 # Keep a second batch queued in the pipe so a worker never waits for us.
                 while todo and len(slot.batches) < 2:
@@ -346,12 +367,15 @@ class _Reading:
                     slots.remove(slot)
                     slot.stop()
             busy = [s for s in slots if s.batches]
+            waited: list = [self._wake_in]
+            wait_for = None  # no worker busy: until a replacement arrives or we stop
             if busy:
                 wait_for = max(0.0, min(s.since for s in busy) + timeout - time.monotonic())
-                waited = [s.conn for s in busy] + [s.proc.sentinel for s in busy]
-                ready = set(wait([*waited, self._wake_in], wait_for))
-            else:
-                ready = set()
+                waited += [s.conn for s in busy] + [s.proc.sentinel for s in busy]
+            ready = set(wait(waited, wait_for))
+            if self._wake_in in ready:
+                while self._wake_in.poll():
+                    self._wake_in.recv_bytes()
             for slot in busy:
                 try:
                     while slot.conn.poll():
@@ -371,18 +395,6 @@ class _Reading:
                 given += 1
                 if not self._put(src):
                     return
-
-
-def _context():
-    """Where workers come from. Linux: a fork server (a fresh, small process started once
-    per run, which forks the workers): forking this process from the reading thread could
-    copy into a worker a lock that another thread holds, such as an import in progress.
-    Elsewhere: spawn."""
-    if not sys.platform.startswith("linux"):
-        return mp.get_context("spawn")
-    ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload([__name__, "python_calamine"])
-    return ctx
 
 
 def _cpus() -> int:
