@@ -343,3 +343,17 @@ def test_shared_string_table_counts_match_its_entries(written):
     refs = {int(v) for v in re.findall(r't="s"><v>(\d+)</v>', sheets)}
     assert refs == set(range(unique))  # every entry used, none missing
     assert 't="str"' not in sheets and "<f>" not in sheets
+
+
+def test_every_part_is_deflated_at_the_fast_level(written):
+    # Level 1 (not zlib's default 6) for every part, spliced bodies included.
+    import zipfile
+    import zlib
+
+    _, path = written
+    with zipfile.ZipFile(path) as z:
+        for info in z.infolist():
+            packer = zlib.compressobj(book_module.COMPRESS_LEVEL, zlib.DEFLATED, -15)
+            data = z.read(info)
+            deflated = packer.compress(data) + packer.flush()
+            assert (info.filename, info.compress_size) == (info.filename, len(deflated))

@@ -151,21 +151,28 @@ class Book:
                 data = src.read(info)
                 body = bodies.get(info.filename)
                 if body is None:
-                    out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+                    out.writestr(info, data, zipfile.ZIP_DEFLATED, COMPRESS_LEVEL)
                     continue
-                entry = zipfile.ZipInfo(info.filename, info.date_time)
-                entry.compress_type = zipfile.ZIP_DEFLATED
+                entry = _entry(info.filename, info.date_time)
                 with out.open(entry, "w", force_zip64=True) as member, _Deflating(member) as sink:
                     _splice(data.decode("utf-8"), body, sink, sst)
             if sst is not None:
-                entry = zipfile.ZipInfo(SST, src.getinfo(SST).date_time)
-                entry.compress_type = zipfile.ZIP_DEFLATED
+                entry = _entry(SST, src.getinfo(SST).date_time)
                 with out.open(entry, "w", force_zip64=True) as member, _Deflating(member) as sink:
                     sst.write(sink)
 
     def abandon(self) -> None:
         """Drop the workbook after a failed build (nothing was written to disk)."""
         self.wb.fileclosed = True
+
+
+def _entry(name: str, date_time: tuple) -> zipfile.ZipInfo:
+    """A member to deflate at COMPRESS_LEVEL (a ZipInfo given to ZipFile.open would
+    otherwise get zlib's default level 6, not the ZipFile's)."""
+    entry = zipfile.ZipInfo(name, date_time)
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry._compresslevel = COMPRESS_LEVEL  # public as `compress_level` from Python 3.13
+    return entry
 
 
 class _Deflating:
