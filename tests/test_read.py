@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 import re
 import subprocess
@@ -459,6 +460,25 @@ def test_workers_read_on_while_the_caller_is_busy(book, monkeypatch):
     assert all(Path(f"{p}.read").exists() for p in paths)
     assert [s.tables[0].frame["单位"].iloc[0] for s in it] == [f"单位{i}" for i in range(40)]
     assert multiprocessing.active_children() == []  # read to the end: its workers are gone
+
+
+def _read_and_note_priority(path, display):
+    """What a worker runs in the test below: note its niceness beside the file."""
+    import os
+
+    Path(path + ".nice").write_text(str(os.nice(0)))
+    return read_rows(path, display)
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="no process priorities on Windows")
+def test_workers_yield_the_cpu_to_the_caller(book, monkeypatch):
+    # The caller validates every result: on a busy CPU it goes first.
+    import targetbook.read._pool as pool
+
+    monkeypatch.setattr(pool, "read_rows", _read_and_note_priority)
+    paths = [book(f"r{i}.xlsx", {"S": [PLAN, *plan_rows(f"单位{i}")]}) for i in range(4)]
+    assert [s.status for s in read_returns(paths, workers=2)] == ["ok"] * 4
+    assert {int(Path(f"{p}.nice").read_text()) for p in paths} == {min(19, os.nice(0) + 10)}
 
 
 def test_iter_returns_yields_in_order_and_stops_its_workers_when_dropped(book):

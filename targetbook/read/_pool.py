@@ -78,6 +78,10 @@ def _worker(
     # A crash here is expected and reported by the parent as an Issue: keep the console
     # free of Rust's allocation-failure notes and of faulthandler dumps.
     faulthandler.disable()
+    try:
+        os.nice(10)  # the caller, which validates every result, goes first on a busy CPU
+    except (AttributeError, OSError):  # not on Windows
+        pass
     gc.enable()  # the CLI may have disabled it in the parent; a hostile file may make cycles
     os.environ["RUST_BACKTRACE"] = "0"
     devnull = os.open(os.devnull, os.O_WRONLY)
