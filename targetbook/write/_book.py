@@ -269,7 +269,16 @@ def _column_cells(
         elif value is None or (cls is float and value != value):
             text = ""
         elif numeric:
-            if finite(value):
+            if cls is float:  # the common case, inlined: finite (inf - inf is NaN)
+                if value - value == 0.0:
+                    shown = (
+                        str(int(value))
+                        if value.is_integer() and -1e15 < value < 1e15
+                        else repr(value)
+                    )
+                    append(f'<c r="{letter}{r}{number_open}{shown}</v></c>')
+                    continue
+            elif finite(value):
                 append(f'<c r="{letter}{r}{number_open}{_number(float(value))}</v></c>')
                 continue
             text = ""
