@@ -8,8 +8,8 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from xlsxwriter.utility import xl_col_to_name as column_letter
 
 from targetbook import labels
@@ -22,6 +22,9 @@ from targetbook.text import (
     split_aliases,
     split_name_aliases,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +119,8 @@ class Registry:
 
     def to_frame(self) -> pd.DataFrame:
         """The registry as a 单位|类别|考核组|别名 frame."""
+        import pandas as pd
+
         rows = [(u.name, u.category, u.group, "、".join(u.aliases)) for u in self.units]
         return pd.DataFrame(rows, columns=list(labels.REGISTRY_COLUMNS), dtype=object)
 
@@ -185,13 +190,27 @@ def registry_from_frame(
     frame: pd.DataFrame, *, file: str = "", sheet: str = ""
 ) -> tuple[Registry, list[Issue]]:
     """Build a Registry from a 单位|类别|考核组|别名 frame (index = Excel row)."""
+    values = frame.to_numpy(dtype=object).tolist()
+    return _registry_from_rows(
+        list(frame.columns), values, list(frame.index), file=file, sheet=sheet
+    )
+
+
+def _registry_from_rows(
+    header: list[object],
+    values: list[list[object]],
+    row_numbers: list[object],
+    *,
+    file: str = "",
+    sheet: str = "",
+) -> tuple[Registry, list[Issue]]:
+    """registry_from_frame on plain rows: load_registry builds no DataFrame, imports no pandas."""
     issues: list[Issue] = []
 
     def flag(rule: str, **params) -> None:
         issues.append(issue(rule, file=file, sheet=sheet, **params))
 
-    columns = _canonical_columns(list(frame.columns))
-    values = frame.to_numpy(dtype=object)
+    columns = _canonical_columns(header)
     # Many 名录 have no 类别 column: units are listed under section rows (一、机关部门 …)
     sections = labels.REG_CATEGORY not in columns and any(_section_of(r) for r in values)
     for required in (labels.REG_UNIT, labels.REG_CATEGORY):
@@ -211,11 +230,11 @@ def registry_from_frame(
     categories: dict[str, str] = {}  # 类别 text → category ("" invalid): a handful of texts
 
     def cleaned(at: int | None) -> list[str]:  # one column's texts, cleaned in one pass
-        return [""] * len(values) if at is None else clean_texts(values[:, at].tolist())
+        return [""] * len(values) if at is None else clean_texts([row[at] for row in values])
 
     names, raw_categories = cleaned(unit_at), cleaned(category_at)
     groups, alias_texts = cleaned(group_at), cleaned(aliases_at)
-    for i, (row_number, row) in enumerate(zip(frame.index, values, strict=True)):
+    for i, (row_number, row) in enumerate(zip(row_numbers, values, strict=True)):
         if sections and _section_of(row):
             section = _section_of(row)
             continue
@@ -304,17 +323,21 @@ def _header_row(rows: list[list[object]], limit: int = 15) -> int | None:
     return None
 
 
-def _frame_from_rows(rows: list[list[object]]) -> pd.DataFrame:
-    """Rows of a sheet → frame with the header row as columns and Excel rows as index."""
+def _table_of(rows: list[list[object]]) -> tuple[list[str], list[list[object]], list[int]]:
+    """Rows of a sheet → (header, body rows padded to one width, their Excel row numbers)."""
     at = _header_row(rows)
-    if at is None:  # let registry_from_frame report the missing columns
+    if at is None:  # let _registry_from_rows report the missing columns
         at = 0
     width = max((len(r) for r in rows), default=0)
     padded = [list(r) + [None] * (width - len(r)) for r in rows]
     header = [clean_text(v) for v in padded[at]] if padded else []
     body = padded[at + 1 :]
-    index = pd.RangeIndex(at + 2, at + 2 + len(body))
-    return pd.DataFrame(body, columns=header or None, index=index, dtype=object)
+    return header, body, list(range(at + 2, at + 2 + len(body)))
+
+
+def _from_sheet_rows(rows: list[list[object]], file: str, sheet: str = ""):
+    header, body, numbers = _table_of(rows)
+    return _registry_from_rows(header, body, numbers, file=file, sheet=sheet)
 
 
 def _read_csv_rows(data: bytes) -> list[list[object]]:
@@ -341,7 +364,7 @@ def load_registry(path: str | Path) -> tuple[Registry, list[Issue]]:
         raise TargetbookError(f"找不到单位名录文件：{display}")
     data = path.read_bytes()
     if path.suffix.lower() in (".csv", ".txt"):
-        return registry_from_frame(_frame_from_rows(_read_csv_rows(data)), file=display)
+        return _from_sheet_rows(_read_csv_rows(data), display)
     try:
         from python_calamine import CalamineWorkbook
 
@@ -349,7 +372,7 @@ def load_registry(path: str | Path) -> tuple[Registry, list[Issue]]:
         sheets = {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
     except Exception as exc:  # calamine raises its own error types per format
         try:  # a CSV saved with an .xls name still loads
-            return registry_from_frame(_frame_from_rows(_read_csv_rows(data)), file=display)
+            return _from_sheet_rows(_read_csv_rows(data), display)
         except Exception:
             raise TargetbookError(f"单位名录无法读取：{display}（{exc}）") from exc
     if not sheets:
@@ -359,5 +382,4 @@ def load_registry(path: str | Path) -> tuple[Registry, list[Issue]]:
         chosen = next((n for n, rows in sheets.items() if _header_row(rows) is not None), None)
     if chosen is None:
         chosen = next(iter(sheets))
-    frame = _frame_from_rows(sheets[chosen])
-    return registry_from_frame(frame, file=display, sheet=chosen)
+    return _from_sheet_rows(sheets[chosen], display, chosen)
