@@ -185,7 +185,8 @@ def _column_letters(df: pd.DataFrame, kind: str, tables) -> list[str]:
     for spans in found.values():
         spans.sort()
     out = []
-    for file, sheet, row in zip(df[L.SRC_FILE], df[L.SRC_SHEET], df[L.SRC_ROW], strict=True):
+    files, sheets, rows = (df[c].tolist() for c in (L.SRC_FILE, L.SRC_SHEET, L.SRC_ROW))
+    for file, sheet, row in zip(files, sheets, rows, strict=True):
         spans = found.get((file, sheet), ())
         if len(spans) == 1:
             out.append(spans[0][1])
