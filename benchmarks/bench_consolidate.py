@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -40,6 +41,7 @@ from targetbook.demo.seed import UNITS
 HERE = Path(__file__).resolve().parent
 WORK = HERE / "_work"
 ROWS = 20
+DATA_VERSION = 2  # bump when the generated returns change: old ones are regenerated
 TARGET = {"vs_a": 10.0, "vs_b": 3.0, "peak_mb": 500.0}  # issue 2's target at N=1000
 
 NAIVE = """
@@ -70,13 +72,41 @@ for f in sorted(Path(sys.argv[1]).glob("*.xlsx")):
 frames = {name: pd.DataFrame(r) for name, r in rows.items()}
 """
 
-PROGRESS_VALUES = [
-    ("税收收入", "万元", "2901.4万元", "2819.91万元", "97.19%"),
-    ("规上工业产值", "亿元", "5.8亿元", "0.77亿", "13.28%"),
-    ("居民医保参保率", "%", "98%", "96.5%", "98.47%"),
-    ("新增市场主体", "户", "１２", "三", "25%"),
-    ("村集体经济收入", "万元", "25万元", "18.6万元", "74.4%"),
+# (指标, 计量单位, how a figure is typed): every row gets its own figures, typed as units
+# type them (万元/亿 suffixes, %, full-width digits, Chinese numerals).
+INDICATORS = [
+    ("税收收入", "万元", lambda x: f"{x:.2f}万元"),
+    ("规上工业产值", "亿元", lambda x: f"{x / 1000:.2f}亿"),
+    ("居民医保参保率", "%", lambda x: f"{x / 50:.1f}%"),
+    ("新增市场主体", "户", lambda x: str(int(x) % 90 + 10).translate(_FULL_WIDTH)),
+    ("村集体经济收入", "万元", lambda x: f"{x / 40:.1f}万元"),
 ]
+_FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+# Plan texts are drawn item by item from seed 000's plans, so nearly every row differs.
+PLAN_ITEMS = [
+    item
+    for *_, plan in UNITS
+    for part in re.split(r"[。；\n]", plan)
+    if (item := re.sub(r"^\s*\d+[.、．]\s*", "", part).strip())
+]
+TEXTS = ["按序时推进", "已完成年度目标的一半", "受天气影响略有滞后", "正在组织验收", "无"]
+
+
+def progress_row(rnd: random.Random, name: str) -> list[str]:
+    """One 指标进度 row with its own figures."""
+    indicator, measure, typed = rnd.choice(INDICATORS)
+    goal = rnd.uniform(100, 5000)
+    actual = goal * rnd.uniform(0.3, 1.2)
+    rate = f"{actual / goal * 100:.2f}%"
+    return [name, indicator, measure, typed(goal), typed(actual), rate,
+            rnd.choice(TEXTS), rnd.choice(TEXTS), "加快进度", labels.EXAMPLE_DATA]  # fmt: skip
+
+
+def plan_texts(rnd: random.Random) -> tuple[str, str]:
+    """(创先争优目标, 亮点工作计划): a seed target, and 2–4 numbered plan items."""
+    target = rnd.choice([t for _, _, t, _ in UNITS if t])
+    items = rnd.sample(PLAN_ITEMS, rnd.randint(2, 4))
+    return target, "\n".join(f"{i}. {item}。" for i, item in enumerate(items, 1))
 
 
 def unit_name(f: int, k: int) -> tuple[str, str]:
@@ -89,7 +119,7 @@ def unit_name(f: int, k: int) -> tuple[str, str]:
 def generate(folder: Path, n: int) -> Path:
     """Write n returns and the registry of their 20·n units; reuse them when already there."""
     stamp = folder / "done.json"
-    if stamp.exists() and json.loads(stamp.read_text())["n"] == n:
+    if stamp.exists() and json.loads(stamp.read_text()) == {"n": n, "data": DATA_VERSION}:
         return folder
     shutil.rmtree(folder, ignore_errors=True)
     returns = folder / "returns"
@@ -109,28 +139,15 @@ def generate(folder: Path, n: int) -> Path:
         for k in range(ROWS):
             name, category = unit_name(f, k)
             rs.write_row(f * ROWS + k + 1, 0, (name, category, "", ""))
-            _, _, target, text = rnd.choice(UNITS)
+            target, text = plan_texts(rnd)
             plan.write_number(k + 2, 0, k + 1)
-            for col, value in enumerate((name, target or "无", text), start=1):
+            for col, value in enumerate((name, target, text), start=1):
                 plan.write_string(k + 2, col, value)
-            indicator, measure, goal, actual, rate = rnd.choice(PROGRESS_VALUES)
-            row = (
-                name,
-                indicator,
-                measure,
-                goal,
-                actual,
-                rate,
-                "按序时推进",
-                "无",
-                "加快进度",
-                labels.EXAMPLE_DATA,
-            )
-            for col, value in enumerate(row):
+            for col, value in enumerate(progress_row(rnd, name)):
                 progress.write_string(k + 2, col, value)
         wb.close()
     reg.close()
-    stamp.write_text(json.dumps({"n": n}))
+    stamp.write_text(json.dumps({"n": n, "data": DATA_VERSION}))
     return folder
 
 

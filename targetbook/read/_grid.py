@@ -186,15 +186,14 @@ def _calamine_grids(data: bytes) -> list[Grid]:
 
 def _clean_row(row: list[object]) -> list[object]:
     # calamine gives "" for empty cells and floats for every number: 1.0 → 1 reads like Excel.
-    out = []
-    for v in row:
-        if v == "" or v is None:
-            out.append(None)
-        elif type(v) is float and v.is_integer() and abs(v) < 1e15:
-            out.append(int(v))
-        else:
-            out.append(v)
-    return out
+    return [
+        None
+        if v == "" or v is None
+        else int(v)
+        if type(v) is float and v.is_integer() and -1e15 < v < 1e15
+        else v
+        for v in row
+    ]
 
 
 def _csv_rows(text: str) -> list[list[object]]:
