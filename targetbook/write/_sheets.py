@@ -63,15 +63,18 @@ def row_height(texts: Iterable[str], widths: Sequence[float]) -> float:
 def line_counts(texts: Sequence[str | None], width: float) -> list[int]:
     """Wrapped lines each text needs in a column `width` characters wide (at least 1)."""
     usable = max(width - 1, 1)
+    ceil = math.ceil
     out = []
     append = out.append
     for text in texts:
         if not text:
             append(1)
-        elif "\n" not in text:
-            append(max(1, math.ceil(text_width(text) / usable)))
-        else:
-            append(sum(max(1, math.ceil(text_width(p) / usable)) for p in text.split("\n")))
+            continue
+        lines = 0
+        for part in text.split("\n") if "\n" in text else (text,):
+            narrow = len(part.encode("ascii", "ignore"))  # as text_width, inlined
+            lines += ceil((2.1 * (len(part) - narrow) + 1.1 * narrow) / usable) or 1
+        append(lines)
     return out
 
 
