@@ -137,6 +137,32 @@ def test_progress_sheet(name):
     assert where(src) == [("指标进度", "A6", "row_total_dropped")]
 
 
+@pytest.mark.parametrize("name", ["percent_cells.xlsx", "percent_cells.xls", "percent_cells.ods"])
+def test_numbers_shown_as_percentages_read_as_the_unit_saw_them(name):
+    # Typing 98% in Excel stores 0.98 with a percent format: read it as `98%`, like the
+    # same text typed as text. Numbers without a percent format stay numbers.
+    src = read(name)
+    (t,) = src.tables
+    frame = t.frame[["目标值", "完成值", "完成率"]]
+    assert frame.loc[3].tolist() == ["98%", "96.5%", "98.47%"]
+    assert frame.loc[4].tolist() == [25, 18.6, "74.4%"]
+    assert frame.loc[5].tolist() == [12, 3, "25%"]
+    assert src.issues == []
+
+
+def test_percentages_from_formats_are_consolidated_as_percent_figures():
+    from targetbook.consolidate import consolidate
+    from targetbook.registry import Registry, Unit
+
+    registry = Registry([Unit("民政社事办", labels.DEPARTMENT)])
+    cons = consolidate([read("percent_cells.xlsx")], registry)
+    progress = cons.others[labels.PROGRESS_KIND]
+    figures = progress[[labels.parsed(c) for c in ("目标值", "完成值", "完成率")]]
+    assert figures.iloc[0].tolist() == [98.0, 96.5, 98.47]
+    assert figures.iloc[1].tolist() == [250000.0, 186000.0, 74.4]  # 万元 → 元
+    assert [i.rule for i in cons.issues if i.severity == "error"] == []
+
+
 def test_multisheet_workbook():
     # A 说明 sheet (skipped with a warning) and two annexes, each found by its header.
     src = read("multisheet.xlsx")

@@ -510,3 +510,26 @@ def test_a_script_without_a_main_guard_reads_with_workers(book, tmp_path):
         timeout=120,
     )
     assert (done.returncode, done.stdout.strip()) == (0, ",".join(["ok"] * 6)), done.stderr
+
+
+def test_percent_formats_of_other_writers(tmp_path):
+    # XlsxWriter: built-in 0% / 0.00% and a custom 0.0%; a literal "%" in quotes and a text
+    # cell in a percent style are not percentages.
+    import xlsxwriter
+
+    path = tmp_path / "r.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("指标进度")
+    ws.write_row(0, 0, ["单位", "指标", "计量单位", "目标值", "完成值", "完成率"])
+    ws.write_row(1, 0, ["经发办", "参保率", "%"])
+    ws.write_number(1, 3, 0.98, wb.add_format({"num_format": "0%"}))
+    ws.write_number(1, 4, 0.965, wb.add_format({"num_format": "0.0%"}))
+    ws.write_number(1, 5, 0.9847, wb.add_format({"num_format": "0.00%"}))
+    ws.write_row(2, 0, ["经发办", "增速", "%"])
+    ws.write_number(2, 3, 5, wb.add_format({"num_format": '0"%"'}))
+    ws.write_string(2, 4, "4.5%", wb.add_format({"num_format": "0.00%"}))
+    ws.write_formula(2, 5, "=E3/D3", wb.add_format({"num_format": "0.0%"}), 0.9)
+    wb.close()
+    (t,) = read_return(path).tables
+    assert t.frame.loc[2, ["目标值", "完成值", "完成率"]].tolist() == ["98%", "96.5%", "98.47%"]
+    assert t.frame.loc[3, ["目标值", "完成值", "完成率"]].tolist() == [5, "4.5%", "90%"]

@@ -12,7 +12,7 @@ from xml.etree import ElementTree
 
 from defusedxml import ElementTree as SafeTree
 
-from targetbook.read._biff import xls_errors
+from targetbook.read._biff import xls_cells
 from targetbook.read._sniff import (
     CSV,
     HTML,
@@ -22,6 +22,7 @@ from targetbook.read._sniff import (
     XML2003,
     Rejected,
     Sniffed,
+    column_number,
 )
 from targetbook.read._xml2003 import xml2003_sheets
 
@@ -67,18 +68,30 @@ def _load(sniffed: Sniffed, data: bytes, stem: str) -> list[Grid]:
             for i, (rows, merges) in enumerate(tables)
         ]
     grids = _calamine_grids(data)
+    percents: Cells = {}
     if sniffed.kind == ODS:
         # calamine reports no merged ranges for ODS: read them from content.xml.
-        merges, errors = _ods_merges(data)
+        merges, errors, percents = _ods_merges(data)
         for grid in grids:
             grid.merges = merges.get(grid.name, [])
     elif sniffed.cell_errors is False:
         errors = {}  # the pre-check saw no error cell in any worksheet part
+    elif sniffed.kind == XLS:
+        try:
+            errors, percents = xls_cells(data)
+        except Exception:  # records calamine accepted but we cannot parse: values stand
+            errors = {}
     else:
         try:
-            errors = xls_errors(data) if sniffed.kind == XLS else _xlsx_errors(data)
+            errors = _xlsx_errors(data)
         except Exception:  # a part calamine accepted but we cannot parse: values stand
             errors = {}
+    if sniffed.percent_styles:
+        try:
+            percents = _xlsx_percent_cells(data, sniffed.percent_styles)
+        except Exception:  # a part calamine accepted but we cannot parse: values stand
+            percents = {}
+    _show_percentages(grids, percents)
     # calamine reads a formula's error value (#DIV/0!, #N/A …) as an empty cell: put the
     # error text back, so that validation reports it instead of a silent blank.
     for grid in grids:
@@ -94,13 +107,18 @@ def _load(sniffed: Sniffed, data: bytes, stem: str) -> list[Grid]:
 
 _T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 # (0-based row, 0-based column, error text) of each formula error cell, per sheet name
 Errors = dict[str, list[tuple[int, int, str]]]
+# (0-based row, 0-based column) of each number cell shown as a percentage, per sheet name
+Cells = dict[str, list[tuple[int, int]]]
 
 
-def _ods_merges(data: bytes) -> tuple[dict[str, list[Merge]], Errors]:
+def _ods_merges(data: bytes) -> tuple[dict[str, list[Merge]], Errors, Cells]:
+    """Merged ranges, formula error cells and percentage cells of an ODS, per sheet."""
     merges: dict[str, list[Merge]] = {}
     errors: Errors = {}
+    percents: Cells = {}
     error_at: tuple[int, int] | None = None
     name, row, col = "", -1, 0
     with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open("content.xml") as f:
@@ -118,7 +136,11 @@ def _ods_merges(data: bytes) -> tuple[dict[str, list[Merge]], Errors]:
                         merges.setdefault(name, []).append((row, col, row + rs - 1, col + cs - 1))
                     if el.get(_CALCEXT + "value-type") == "error":
                         error_at = (row, col)
-                    col += int(el.get(_T + "number-columns-repeated", 1))
+                    repeat = int(el.get(_T + "number-columns-repeated", 1))
+                    if el.get(_OFFICE + "value-type") == "percentage":
+                        cells = percents.setdefault(name, [])
+                        cells.extend((row, c) for c in range(col, col + min(repeat, 1024)))
+                    col += repeat
             elif tag == _T + "table-cell" and error_at is not None:
                 text = "".join(el.itertext()).strip()
                 errors.setdefault(name, []).append((*error_at, text[:40] or "#ERROR"))
@@ -126,12 +148,65 @@ def _ods_merges(data: bytes) -> tuple[dict[str, list[Merge]], Errors]:
             elif tag == _T + "table-row":
                 row += int(el.get(_T + "number-rows-repeated", 1)) - 1
                 el.clear()
-    return merges, errors
+    return merges, errors, percents
 
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})$")
+
+
+_C_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s([^>]*)>")
+_C_ATTR = re.compile(rb'\b([rst])="([^"]*)"')
+_CELL_REF_BYTES = re.compile(rb"([A-Z]{1,3})([0-9]{1,7})$")
+
+
+def _xlsx_percent_cells(data: bytes, styles: frozenset[int]) -> Cells:
+    """Number cells whose style shows a percentage (Excel stores 97.19% as 0.9719)."""
+    wanted = {str(i).encode() for i in styles}
+    found: Cells = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for name, part in _sheet_parts(zf).items():
+            cells = found.setdefault(name, [])
+            for tag in _C_TAG.findall(zf.read(part)):
+                attrs = dict(_C_ATTR.findall(tag))
+                if attrs.get(b"s") not in wanted or attrs.get(b"t", b"n") != b"n":
+                    continue
+                m = _CELL_REF_BYTES.match(attrs.get(b"r", b""))
+                if m:
+                    cells.append((int(m.group(2)) - 1, column_number(m.group(1)) - 1))
+    return found
+
+
+def _show_percentages(grids: list[Grid], cells: Cells) -> None:
+    """A number shown as a percentage becomes the text the unit saw (0.9719 → `97.19%`),
+    so `97.19%` in a cell formatted as percent and typed as text read the same."""
+    for grid in grids:
+        for r, c in cells.get(grid.name, ()):
+            if r < len(grid.rows) and c < len(grid.rows[r]):
+                value = grid.rows[r][c]
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    grid.rows[r][c] = percent_text(value)
+
+
+def percent_text(value: float) -> str:
+    """0.9719 → `97.19%`; 1 → `100%` (six decimals at most: no float noise)."""
+    shown = f"{value * 100:.6f}".rstrip("0").rstrip(".")
+    return f"{'0' if shown in ('', '-0') else shown}%"
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → its worksheet part (`xl/worksheets/sheet1.xml`)."""
+    rels = SafeTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    target = {r.get("Id"): r.get("Target", "") for r in rels}
+    book = SafeTree.fromstring(zf.read("xl/workbook.xml"))
+    parts = {}
+    for sheet in book.iter(_MAIN + "sheet"):
+        where = target.get(sheet.get(_REL + "id"), "")
+        if where:
+            part = where.lstrip("/") if where.startswith("/") else "xl/" + where
+            parts[sheet.get("name", "")] = part
+    return parts
 
 
 def _xlsx_errors(data: bytes) -> Errors:
@@ -141,30 +216,25 @@ def _xlsx_errors(data: bytes) -> Errors:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         return {}  # .xls (BIFF): not handled here
+    errors: Errors = {}
     with zf:
         names = set(zf.namelist())
         parts = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
         hits = {n: raw for n in parts if b't="e"' in (raw := zf.read(n))}
         if not hits:
             return {}
-        rels = SafeTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-        target = {r.get("Id"): r.get("Target", "").lstrip("/").removeprefix("xl/") for r in rels}
-        book = SafeTree.fromstring(zf.read("xl/workbook.xml"))
-    errors: Errors = {}
-    for sheet in book.iter(_MAIN + "sheet"):
-        raw = hits.get("xl/" + target.get(sheet.get(_REL + "id"), ""))
-        if raw is None:
-            continue
-        found = errors.setdefault(sheet.get("name", ""), [])
-        for el in SafeTree.fromstring(raw).iter(_MAIN + "c"):
-            m = _CELL_REF.match(el.get("r", ""))
-            if el.get("t") == "e" and m:
-                v = el.find(_MAIN + "v")
-                text = (v.text or "").strip()[:40] if v is not None else ""
-                col = 0
-                for ch in m.group(1):
-                    col = col * 26 + ord(ch) - 64
-                found.append((int(m.group(2)) - 1, col - 1, text or "#ERROR"))
+        for name, part in _sheet_parts(zf).items():
+            raw = hits.get(part)
+            if raw is None:
+                continue
+            found = errors.setdefault(name, [])
+            for el in SafeTree.fromstring(raw).iter(_MAIN + "c"):
+                m = _CELL_REF.match(el.get("r", ""))
+                if el.get("t") == "e" and m:
+                    v = el.find(_MAIN + "v")
+                    text = (v.text or "").strip()[:40] if v is not None else ""
+                    col = column_number(m.group(1).encode()) - 1
+                    found.append((int(m.group(2)) - 1, col, text or "#ERROR"))
     return errors
 
 

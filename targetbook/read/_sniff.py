@@ -54,6 +54,8 @@ class Sniffed:
     text: str | None = None  # decoded text for CSV / HTML
     # xlsx: some worksheet part holds a formula error cell (`t="e"`); None: not looked at
     cell_errors: bool | None = None
+    # xlsx: indexes of the cell styles (cellXfs) whose number format shows a percentage
+    percent_styles: frozenset[int] = frozenset()
 
 
 def sniff(data: bytes) -> Sniffed:
@@ -95,7 +97,8 @@ def _sniff_zip(data: bytes) -> Sniffed:
         if kind == XLSX:
             errors = _check_xlsx(zf, names)
             modified = _parse_time(_MODIFIED, _read(zf, "docProps/core.xml", 1 << 16))
-            return Sniffed(kind, modified, cell_errors=errors)
+            percent = _percent_styles(zf.read(_STYLES)) if _STYLES in names else frozenset()
+            return Sniffed(kind, modified, cell_errors=errors, percent_styles=percent)
         if kind == ODS:
             _check_xml(zf, "content.xml", head=True)
             return Sniffed(kind, _parse_time(_ODS_DATE, _read(zf, "meta.xml", 1 << 16)))
@@ -132,6 +135,43 @@ def _check_xlsx(zf: zipfile.ZipFile, names: set[str]) -> bool:
     return errors
 
 
+_STYLES = "xl/styles.xml"
+_NUM_FMT = re.compile(rb"<(?:\w+:)?numFmt\b[^>]*>")
+_CELL_XFS = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
+_XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*)>")
+_ATTR = re.compile(rb'\b(numFmtId|formatCode)="([^"]*)"')
+# Quoted text, escaped characters and [colour]/[condition] parts of a number format code.
+_LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+PERCENT_FORMATS = frozenset({9, 10})  # Excel's built-in 0% and 0.00%
+
+
+def shows_percent(code: str) -> bool:
+    """True when a number format code (`0.0%`, `0.00%;[Red]-0.00%`) shows a percentage."""
+    return "%" in _LITERAL.sub("", code)
+
+
+def _percent_styles(styles: bytes) -> frozenset[int]:
+    """Indexes of the cell styles whose number format shows a percentage (`0%`, `0.0%`)."""
+    if b"%" not in styles and b'numFmtId="9"' not in styles and b'numFmtId="10"' not in styles:
+        return frozenset()  # the common case: no percent format at all
+    percent = set(PERCENT_FORMATS)
+    for tag in _NUM_FMT.findall(styles):
+        attrs = dict(_ATTR.findall(tag))
+        code = attrs.get(b"formatCode", b"").decode("utf-8", "replace")
+        code = code.replace("&quot;", '"').replace("&amp;", "&")
+        if shows_percent(code) and attrs.get(b"numFmtId", b"").isdigit():
+            percent.add(int(attrs[b"numFmtId"]))
+    xfs = _CELL_XFS.search(styles)
+    if xfs is None:
+        return frozenset()
+    found = set()
+    for i, tag in enumerate(_XF.findall(xfs.group(1))):
+        fmt = dict(_ATTR.findall(tag)).get(b"numFmtId", b"0")
+        if fmt.isdigit() and int(fmt) in percent:
+            found.add(i)
+    return frozenset(found)
+
+
 def _check_xml(zf: zipfile.ZipFile, name: str, head: bool = False) -> bytes:
     """Read one XML member, or its head (a DTD can only sit there); refuse DTDs."""
     # The whole member is bounded by its declared size, checked above; a member lying
@@ -151,7 +191,7 @@ def _check_sheet(name: str, xml: bytes) -> None:
     refs = _CELL_REF.findall(xml)
     if not refs:
         return
-    cols = [_col_number(c) for c in {c for c, _ in refs}]
+    cols = [column_number(c) for c in {c for c, _ in refs}]
     rows = [int(r) for _, r in refs]
     top, bottom, left, right = min(rows), max(rows), min(cols), max(cols)
     if (bottom - top + 1) * (right - left + 1) > MAX_SHEET_CELLS or bottom > MAX_SHEET_ROWS:
@@ -240,7 +280,8 @@ def _parse_time(pattern: re.Pattern[bytes], xml: bytes) -> datetime | None:
     return when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo else when
 
 
-def _col_number(letters: bytes) -> int:
+def column_number(letters: bytes) -> int:
+    """`b"AB"` → 28 (1-based)."""
     n = 0
     for ch in letters:
         n = n * 26 + ch - 64

@@ -1,6 +1,7 @@
 """Build the reader's quirk fixtures in tests/data and re-save them with LibreOffice.
 
-Run from the repository root: `python3 tests/data/make_fixtures.py` (needs `soffice`).
+Run from the repository root: `python3 tests/data/make_fixtures.py [STEM ...]` (needs
+`soffice`; with stems, only those fixtures are rebuilt).
 The workbooks are drafted with openpyxl and then re-saved by a real spreadsheet program,
 because files written by openpyxl differ from what Excel/WPS/LibreOffice write (inline
 strings, no shared strings, no cached values). The HTML-as-.xls and the UTF-8 CSV are
@@ -157,6 +158,23 @@ def draft_progress(path: Path) -> None:
     wb.save(path)
 
 
+def draft_percent(path: Path) -> None:
+    # 指标进度 typed in Excel: `98%` typed into a cell becomes the number 0.98 shown as 98%.
+    # Numbers under 万元 and a % typed as text stay as they are.
+    wb, ws = new_book("指标进度", ["2022年上半年重点指标完成情况"], PROGRESS_HEADER)
+    rows = [
+        ["民政社事办", "居民医保参保率", "%", 0.98, 0.965, 0.9847, "按序时推进", "无", "", ""],
+        ["民政社事办", "村集体经济收入", "万元", 25, 18.6, 0.744, "", "", "", ""],
+        ["民政社事办", "新增市场主体", "户", 12, 3, "25%", "", "", "", ""],
+    ]
+    formats = {(3, "D"): "0%", (3, "E"): "0.0%", (3, "F"): "0.00%", (4, "F"): "0.0%"}
+    for row in rows:
+        ws.append(row)
+    for (r, col), fmt in formats.items():
+        ws[f"{col}{r}"].number_format = fmt
+    wb.save(path)
+
+
 def draft_multisheet(path: Path) -> None:
     # A 说明 sheet before the annex, and a second annex of another category.
     wb, _ = new_book(
@@ -231,17 +249,30 @@ def main() -> None:
             ),
             ("progress", draft_progress, [("xlsx", "progress.xlsx"), ("ods", "progress.ods")]),
             ("multisheet", draft_multisheet, [("xlsx", "multisheet.xlsx")]),
+            (
+                "percent_cells",
+                draft_percent,
+                [
+                    ("xlsx", "percent_cells.xlsx"),
+                    ("xls", "percent_cells.xls"),
+                    ("ods", "percent_cells.ods"),
+                ],
+            ),
         ]
+        wanted = set(sys.argv[1:])  # stems to rebuild; none: all of them
         for stem, build, targets in jobs:
+            if wanted and stem not in wanted:
+                continue
             src = draft / f"{stem}.xlsx"
             build(src)
             for fmt, name in targets:
                 saved = soffice(src, fmt, out, profile)
                 shutil.copyfile(saved, HERE / name)
                 print("wrote", name)
-    write_html_xls(HERE / "html_export.xls")
-    write_utf8_csv(HERE / "benchmark_utf8.csv")
-    print("wrote html_export.xls, benchmark_utf8.csv")
+    if not wanted:
+        write_html_xls(HERE / "html_export.xls")
+        write_utf8_csv(HERE / "benchmark_utf8.csv")
+        print("wrote html_export.xls, benchmark_utf8.csv")
 
 
 if __name__ == "__main__":
