@@ -134,7 +134,7 @@ def test_list_sheets(written):
     assert dups[1] == ["温塘村", "回收/村.xlsx\n回收/温塘村.xlsx", "回收/温塘村.xlsx", "目标计划"]
     sources = [[c.value for c in r] for r in wb["来源"].iter_rows()]
     assert sources[0] == [*L.SOURCE_COLUMNS, L.SOURCE_UNITS]
-    stamp = "2022-06-01 09:00:00"
+    stamp = "2022-06-01 17:00:00"  # T0 is UTC: shown in Beijing time (UTC+8)
     assert sources[1] == ["回收/村.xlsx", "ab" * 32, stamp, "附件", 2, "ok", "南桐村、温塘村"]
     assert sources[-1] == ["回收/坏.xlsx", "ab" * 32, None, None, 0, "error", None]
     registry = [[c.value for c in r] for r in wb["单位名录"].iter_rows(max_row=2)]

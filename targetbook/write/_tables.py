@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from targetbook import labels as L
+from targetbook.beijing import from_utc
 from targetbook.write._book import MAX_TEXT, Book, Column, finite
 from targetbook.write._sheets import (
     ANNEX_WIDTHS,
@@ -120,7 +121,8 @@ def sources_frame(cons) -> pd.DataFrame:
     """来源: one row per file and sheet read (or per file when no table was read)."""
     rows = []
     for s in cons.sources:
-        stamp = s.modified.isoformat(sep=" ", timespec="seconds") if s.modified else ""
+        # 修改时间 in Beijing time, as staff read their clocks
+        stamp = from_utc(s.modified).isoformat(sep=" ", timespec="seconds") if s.modified else ""
         units = "、".join(cons.file_units.get(s.file, []))
         if s.tables:
             rows += [

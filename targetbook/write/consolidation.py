@@ -11,6 +11,7 @@ import pandas as pd
 from python_calamine import CalamineWorkbook
 
 from targetbook import labels as L
+from targetbook.beijing import to_utc
 from targetbook.consolidate import UNMATCHED_COLUMNS, Consolidation, Duplicate
 from targetbook.errors import Issue, TargetbookError
 from targetbook.read import Source
@@ -201,7 +202,7 @@ def _load_sources(cons: Consolidation, records: list[dict[str, str]]) -> None:
                 path=f[S_FILE],
                 sha256=f[S_SHA],
                 status=f[S_STATUS] or "ok",
-                modified=datetime.fromisoformat(stamp) if stamp else None,
+                modified=to_utc(datetime.fromisoformat(stamp)) if stamp else None,
             )
             by_file[source.file] = source
             cons.file_rows[source.file] = 0
