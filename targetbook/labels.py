@@ -278,6 +278,8 @@ RANK_POINTS = "名次分"
 SATISFIED = "满意值"
 UNACCEPTABLE = "不允许值"
 DIRECTION = "方向"
+DEADLINE = "截止日期"
+PER_DAY = "每天扣"
 NOTE = "说明"
 ITEM_COLUMNS = (
     CATEGORY,
@@ -296,6 +298,8 @@ ITEM_COLUMNS = (
     SATISFIED,
     UNACCEPTABLE,
     DIRECTION,
+    DEADLINE,
+    PER_DAY,
     PERIOD,
     NOTE,
 )
@@ -307,7 +311,8 @@ M_PASS = "达标"
 M_DIRECT = "直接打分"
 M_BONUS = "加分"
 M_PENALTY = "扣分"
-METHODS = (M_RATE, M_RANK, M_EFFICACY, M_PASS, M_DIRECT, M_BONUS, M_PENALTY)
+M_LATE = "逾期扣分"
+METHODS = (M_RATE, M_RANK, M_EFFICACY, M_PASS, M_DIRECT, M_BONUS, M_PENALTY, M_LATE)
 LOWER_IS_BETTER = "越小越好"
 
 # 加扣分: 单位 | 项目 | 分值 (signed) | 事由 | 依据 ; 否决: 单位 | 项目 | 事由 | 日期

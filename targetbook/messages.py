@@ -66,6 +66,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "应为 完成率、名次赋分、功效系数、达标、直接打分、加分 或 扣分",
     ),
     "rule_number_invalid": (E, "{loc}：{column}“{value}”不是有效数值，请填写数字"),
+    "rule_date_invalid": (E, "{loc}：{column}“{value}”不是有效日期，请填写如 2022-07-10 的日期"),
     "rule_param_missing": (E, "{loc}：“{method}”方法需要填写“{column}”"),
     "rule_item_duplicate": (E, "{loc}：类别“{category}”的考核项目“{value}”重复，请删除重复行"),
     "rule_category_invalid": (

@@ -128,7 +128,22 @@ def test_ranking_applies_the_veto_the_award_and_the_tie(demo):
     assert by_unit.loc[a, "并列"] == by_unit.loc[b, "并列"] == labels.YES
     assert (ranks["并列"] == labels.YES).sum() == 2  # the planted tie is the only one
     assert len(ranks) == 34
-    assert [i.rule for i in demo.ranking.issues] == ["adjustment_capped"]
+    # 通报批评扣分 over its cap, and the 补报 unit's week of lateness over its 2 points
+    assert [i.rule for i in demo.ranking.issues] == ["adjustment_capped"] * 2
+
+
+def test_the_late_return_loses_points_per_day_up_to_the_cap(demo):
+    from targetbook.demo.returns import MISSING_UNIT
+
+    scores = demo.ranking.scores
+    late = scores[scores[labels.ITEM] == demo_rules.LATE]
+    assert set(late[labels.UNIT]) == {MISSING_UNIT}  # every other return came on time
+    deducted, capped = late["计算依据"].tolist()
+    # saved 10:00 UTC = 18:00 Beijing time, on June 27th: 7 days after June 20th
+    assert "报送时间 2022-06-27 18:00" in deducted and "逾期 7 天 × 0.5 分 = 3.5 分" in deducted
+    assert "超过上限 2 分" in capped
+    assert late["得分"].sum() == -2
+    assert late["来源"].iloc[0].endswith(".xlsx")
 
 
 def test_summary_names_the_tie_and_the_veto(demo):

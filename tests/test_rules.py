@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import pandas as pd
 
 from targetbook import labels as L
@@ -290,3 +292,40 @@ def test_items_found_in_a_sheet_with_another_name():
     rules, issues = rules_from_frames(frames)
     assert issues == []
     assert [(i.name, i.row) for i in rules.items] == [("党建", 3)]
+
+
+def test_lateness_items_read_their_deadline_in_any_usual_form():
+    head = [*ITEM_HEAD, "截止日期", "每天扣"]
+
+    def late(name, deadline, per_day):
+        return [*item("", name, 2, "逾期扣分"), deadline, per_day]
+
+    frames = {
+        "考核项目": raw(
+            [
+                head,
+                item("", "党建", 100, "直接打分") + [None, None],
+                late("按时报送", datetime(2022, 6, 20), 0.5),  # a date cell
+                late("年中报送", "2022年7月10日", 1),
+                late("年终报送", "2022/12/5", 1),
+                late("季报", 44742, 0.2),  # an Excel serial day: 2022-06-30
+                late("周报", "下周一", 1),
+                late("月报", None, 1),
+                late("日报", "2022-07-01", 0),
+            ]
+        )
+    }
+    rules, issues = rules_from_frames(frames)
+    deadlines = {i.name: (i.deadline, i.per_day) for i in rules.items if i.method == L.M_LATE}
+    assert deadlines == {
+        "按时报送": (date(2022, 6, 20), 0.5),
+        "年中报送": (date(2022, 7, 10), 1),
+        "年终报送": (date(2022, 12, 5), 1),
+        "季报": (date(2022, 6, 30), 0.2),
+    }
+    assert located(issues) == [
+        ("考核项目", "P7", "rule_date_invalid"),
+        ("考核项目", "P8", "rule_param_missing"),
+        ("考核项目", "Q9", "rule_number_invalid"),
+    ]
+    assert rules.items_for(L.VILLAGE)[1].is_adjustment  # outside 满分: 党建 alone is 100

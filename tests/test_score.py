@@ -307,3 +307,40 @@ def test_parsed_rate_is_used_as_percent_not_scaled_again():
     rows = score(cons(VILLAGES[:2], progress), rules_of(item)).rows.set_index(L.UNIT)
     assert rows.loc["甲村", "得分"] == pytest.approx(0.05)  # 10 × 0.5 %
     assert rows.loc["乙村", "得分"] == pytest.approx(9.719)
+
+
+def test_lateness_per_day_capped_missing_returns_and_an_office_record():
+    from datetime import date, datetime
+
+    from targetbook.read import Source
+
+    units = [Unit(n, L.VILLAGE) for n in ("甲村", "乙村", "丙村", "丁村", "戊村")]
+    c = cons(units)
+    # saved times are UTC: 2022-06-20 15:59 UTC is 23:59 on June 20th in Beijing
+    saved = {
+        "甲.xlsx": datetime(2022, 6, 20, 15, 59),  # on time (Beijing: the deadline's evening)
+        "乙.xlsx": datetime(2022, 6, 20, 16, 1),  # 00:01 on June 21st: one day late
+        "丙旧.xlsx": datetime(2022, 6, 19, 9, 0),  # first sent on time …
+        "丙新.xlsx": datetime(2022, 6, 30, 9, 0),  # … corrected later: still on time
+        "丁.xlsx": datetime(2022, 6, 29, 9, 0),  # 9 days late: 4.5 > the 3-point cap
+    }
+    c.sources = [Source(file=f, path=f, modified=t) for f, t in saved.items()]
+    c.file_units = {"甲.xlsx": ["甲村"], "乙.xlsx": ["乙村"], "丙旧.xlsx": ["丙村"]}
+    c.file_units |= {"丙新.xlsx": ["丙村"], "丁.xlsx": ["丁村"]}  # 戊村 sent nothing
+    late = Item("按时报送", 3, L.M_LATE, deadline=date(2022, 6, 20), per_day=0.5)
+    items = [Item("党建", 100, L.M_DIRECT), late]
+    rec = scoring([(u.name, "党建", 90) for u in units])
+    result = score(c, rules_of(*items), rec)
+    assert result.totals.to_dict() == {"甲村": 90, "乙村": 89.5, "丙村": 90, "丁村": 87, "戊村": 87}
+    rows = result.rows[result.rows[L.ITEM] == "按时报送"]
+    notes = dict(zip(rows[L.UNIT], rows["计算依据"], strict=False))
+    assert "报送时间 2022-06-21 00:01（乙.xlsx 的保存时间）" in notes["乙村"]
+    assert "逾期 1 天 × 0.5 分 = 0.5 分" in notes["乙村"]
+    assert "未报送回收表" in notes["戊村"]
+    assert [i.rule for i in result.issues] == ["adjustment_capped"]  # 丁村's 4.5 → 3
+    # An office's record on the item (an approved delay) replaces the computed deduction.
+    adj = pd.DataFrame([("丁村", "按时报送", 0.5, "经批准延期", "")], columns=L.ADJUSTMENT_COLUMNS)
+    adj[L.SRC_FILE], adj[L.SRC_SHEET], adj[L.SRC_ROW] = "细则.xlsx", "加扣分", 2
+    rec.adjustments = adj
+    again = score(c, rules_of(*items), rec)
+    assert again.totals["丁村"] == 89.5  # the office's −0.5 (a 逾期扣分 item only deducts)

@@ -135,7 +135,7 @@ def test_list_sheets(written):
     sources = [[c.value for c in r] for r in wb["来源"].iter_rows()]
     assert sources[0] == [*L.SOURCE_COLUMNS, L.SOURCE_UNITS]
     stamp = "2022-06-01 17:00:00"  # T0 is UTC: shown in Beijing time (UTC+8)
-    assert sources[1] == ["回收/村.xlsx", "ab" * 32, stamp, "附件", 2, "ok", "南桐村、温塘村"]
+    assert sources[1] == ["回收/村.xlsx", "ab" * 32, stamp, "附件", 2, "ok", "南桐村\n温塘村"]
     assert sources[-1] == ["回收/坏.xlsx", "ab" * 32, None, None, 0, "error", None]
     registry = [[c.value for c in r] for r in wb["单位名录"].iter_rows(max_row=2)]
     assert registry == [list(L.REGISTRY_COLUMNS), ["党政办", "部门", None, "党群办、人大办"]]
@@ -167,7 +167,16 @@ def test_load_consolidation_reads_back_what_was_written(written):
     ]
     assert back.to_json()["files"] == cons.to_json()["files"]
     assert back.rows == cons.rows
+    reported = {f: units for f, units in back.file_units.items() if units}
+    assert reported == {f: units for f, units in cons.file_units.items() if units}
     pd.testing.assert_frame_equal(back.unmatched, cons.unmatched, check_dtype=False)
+
+
+def test_units_whose_names_hold_a_list_mark_survive_the_round_trip(tmp_path):
+    cons = sample()
+    cons.file_units["回收/部门.xlsx"] = ["党政办  （党群办、人大办）", "经发办"]
+    back = load_consolidation(write_consolidation(cons, tmp_path / "a.xlsx"))
+    assert back.file_units["回收/部门.xlsx"] == ["党政办  （党群办、人大办）", "经发办"]
 
 
 @pytest.mark.parametrize("where", ["build", "save"])

@@ -28,6 +28,8 @@ VETO_ITEMS = ("党风廉政建设", "社会治安综合治理", "计划生育", 
 VETO_EFFECT = L.V_NO_HONOURS  # seed 003: the veto bars the 综合优胜奖
 TIE_BREAK = "创先争优目标"
 BONUS, PENALTY = "创新与特色加分", "通报批评扣分"
+# 逾期报送扣分: the deadline of the returns; the demo's 补报 return comes a week after it.
+LATE, DEADLINE = "逾期报送扣分", date(YEAR, 6, 20)
 # 财政工作 reads its figures from the returns' 指标进度 (财政办's 税收收入 row): no office
 # enters a score for that unit, so its score explains itself down to the return's cell.
 LINKED_INDICATOR, LINKED_UNIT = "税收收入", "财政办"
@@ -98,6 +100,13 @@ ITEMS = (
     _item(TIE_BREAK, 10, L.M_DIRECT, "督查办对照年初目标打分；并列时比较此项"),
     _item(BONUS, 5, L.M_BONUS, "累计不超过5分"),
     _item(PENALTY, 5, L.M_PENALTY, "累计不超过5分"),
+    _item(
+        LATE,
+        2,
+        L.M_LATE,
+        "回收表6月20日前报送；每逾期1天扣0.5分，最多扣2分",
+        **{L.DEADLINE: DEADLINE, L.PER_DAY: 0.5},
+    ),
 )
 SETTINGS = (
     (L.S_FULL_MARKS, 100),

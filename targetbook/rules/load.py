@@ -40,6 +40,10 @@ METHOD_ALIASES = {
     "打分": L.M_DIRECT,
     "评分": L.M_DIRECT,
     "直接评分": L.M_DIRECT,
+    "逾期扣分": L.M_LATE,
+    "逾期": L.M_LATE,
+    "按时报送": L.M_LATE,
+    "迟报扣分": L.M_LATE,
     "加分": L.M_BONUS,
     "扣分": L.M_PENALTY,
 }
@@ -173,6 +177,28 @@ def _items(ctx: Ctx, sh: Sheet) -> list[Item]:
                     column=missing[0],
                 )
                 continue
+        nums[L.PER_DAY] = ctx.num(sh, L.PER_DAY, row, r.get(L.PER_DAY))
+        deadline = ctx.date(sh, L.DEADLINE, row, r.get(L.DEADLINE))
+        if method == L.M_LATE:
+            if (deadline is None and text(r.get(L.DEADLINE))) or (
+                nums[L.PER_DAY] is None and text(r.get(L.PER_DAY))
+            ):
+                continue  # already reported as not a date / number
+            missing = [
+                c for c, v in ((L.DEADLINE, deadline), (L.PER_DAY, nums[L.PER_DAY])) if v is None
+            ]
+            if missing:
+                ctx.add(
+                    "rule_param_missing",
+                    sh.name,
+                    sh.cell(missing[0], row),
+                    method=method,
+                    column=missing[0],
+                )
+                continue
+            if nums[L.PER_DAY] <= 0:
+                _reject(ctx, sh, row, r, "rule_number_invalid", L.PER_DAY)
+                continue
         if nums[L.STEP] is not None and nums[L.STEP] <= 0:
             _reject(ctx, sh, row, r, "rule_number_invalid", L.STEP)
             continue
@@ -207,6 +233,8 @@ def _items(ctx: Ctx, sh: Sheet) -> list[Item]:
                 satisfied=nums[L.SATISFIED],
                 unacceptable=nums[L.UNACCEPTABLE],
                 lower_is_better=key(r.get(L.DIRECTION)) in (L.LOWER_IS_BETTER, "越低越好", "负向"),
+                deadline=deadline,
+                per_day=nums[L.PER_DAY] or 0.0,
                 period=text(r.get(L.PERIOD)),
                 note=text(r.get(L.NOTE)),
                 row=row,

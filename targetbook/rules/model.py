@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
@@ -29,6 +30,8 @@ class Item:
     satisfied: float | None = None  # 功效系数: 满意值
     unacceptable: float | None = None  # 功效系数: 不允许值
     lower_is_better: bool = False  # 名次赋分 by value: the smallest value ranks first
+    deadline: date | None = None  # 逾期扣分: the last day a return is on time (Beijing time)
+    per_day: float = 0.0  # 逾期扣分: points taken per day late (the item's 分值 caps them)
     period: str = ""  # "" = every period
     note: str = ""
     row: int = 0  # Excel row in the 考核项目 sheet (for issues)
@@ -40,8 +43,8 @@ class Item:
 
     @property
     def is_adjustment(self) -> bool:
-        """加分/扣分 items hold records instead of being scored."""
-        return self.method in (L.M_BONUS, L.M_PENALTY)
+        """加分/扣分/逾期扣分 items add or take points outside 满分 instead of being scored."""
+        return self.method in (L.M_BONUS, L.M_PENALTY, L.M_LATE)
 
 
 @dataclass(frozen=True)

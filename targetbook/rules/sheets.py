@@ -6,6 +6,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 
@@ -152,6 +153,39 @@ def category(value: object) -> str | None:
     return aliases.get(s)
 
 
+class NotADate(ValueError):
+    """A cell that should hold a date does not."""
+
+
+_DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's serial dates (1900 system)
+
+
+def as_date(value: object) -> date | None:
+    """A date cell, `2022-07-10`, `2022/7/10`, `2022.7.10`, `2022年7月10日` or an Excel
+    serial day number → a date; None when blank; NotADate otherwise."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None  # a blank cell
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if not math.isfinite(value) or not 1 <= value < 2958466:
+            raise NotADate(value)
+        return _EXCEL_EPOCH + timedelta(days=int(value))
+    shown = text(value)
+    if not shown:
+        return None
+    m = _DATE_RE.fullmatch(unicodedata.normalize("NFKC", shown).strip())
+    if m is None:
+        raise NotADate(value)
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        raise NotADate(value) from None
+
+
 class Ctx:
     """Collects the issues of one workbook."""
 
@@ -161,6 +195,15 @@ class Ctx:
 
     def add(self, rule: str, sheet: str = "", cell: str = "", **params) -> None:
         self.issues.append(issue(rule, file=self.file, sheet=sheet, cell=cell, **params))
+
+    def date(self, sh: Sheet, label: str, row: int, value) -> date | None:
+        try:
+            return as_date(value)
+        except NotADate:
+            self.add(
+                "rule_date_invalid", sh.name, sh.cell(label, row), column=label, value=text(value)
+            )
+            return None
 
     def num(self, sh: Sheet, label: str, row: int, value, *, percent=False) -> float | None:
         try:

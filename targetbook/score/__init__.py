@@ -18,7 +18,7 @@ from targetbook.errors import Issue, issue
 from targetbook.registry import Unit
 from targetbook.rules.model import Records, Rules
 from targetbook.rules.settings import period_group
-from targetbook.score.adjust import VETO_FRAME_COLUMNS, adjustments, vetoes
+from targetbook.score.adjust import VETO_FRAME_COLUMNS, adjustments, lateness, vetoes
 from targetbook.score.inputs import Resolver, build_inputs, input_issue
 from targetbook.score.methods import METHOD_FUNCS, fmt, fmt_many, max_points
 
@@ -44,7 +44,8 @@ def score(consolidation, rules: Rules, records: Records | None = None) -> Scores
     inputs, units, issues = build_inputs(consolidation, rules, records)
     resolve = Resolver(units, getattr(consolidation, "registry", None))
     parts = [_score_items(inputs, rules, issues)]
-    adj_rows, adj_issues = adjustments(records, rules, resolve)
+    late = lateness(consolidation, rules, units, records, resolve)
+    adj_rows, adj_issues = adjustments(records, rules, resolve, late)
     issues += adj_issues
     with_data = set(inputs["unit"]) | {r[L.UNIT] for r in adj_rows}
     parts.append(_missing(units, with_data, inputs, rules, issues))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from targetbook import labels as L
+from targetbook.beijing import from_utc
 from targetbook.errors import Issue, issue
 from targetbook.rules.model import Records, Rules
 from targetbook.rules.sheets import NotANumber, key, number, text
@@ -45,12 +46,61 @@ def _row(unit, item, method, cap, points, note, source) -> dict:
     }
 
 
+def lateness(consolidation, rules: Rules, units: list, records: Records, resolve: Resolver):
+    """逾期扣分 deductions, as `adjustments` takes them: (unit, item, method, cap, points,
+    note, source).
+
+    A unit's return is on time when its earliest return (by the workbook's saved time, in
+    Beijing time) was saved on or before the item's 截止日期; each day later takes 每天扣,
+    and the item's 分值 caps the sum. A unit that sent no return loses the whole 分值. An
+    office's 加扣分 record on the item replaces the computed deduction (an approved delay).
+    """
+    late_items = {c: [i for i in rules.items_for(c) if i.method == L.M_LATE] for c in L.CATEGORIES}
+    if not any(late_items.values()):
+        return []
+    entered = set()
+    for r in records.adjustments.to_dict("records"):
+        unit = resolve(r[L.UNIT])
+        if unit is not None:
+            entered.add((unit.name, text(r[L.ITEM])))
+    saved = {s.file: s.modified for s in consolidation.sources if s.modified is not None}
+    first: dict[str, tuple] = {}  # unit → (earliest saved time, its file)
+    for file, names in consolidation.file_units.items():
+        when = saved.get(file)
+        for name in names if when is not None else ():
+            if name not in first or when < first[name][0]:
+                first[name] = (when, file)
+    out = []
+    for unit in units:
+        for item in late_items.get(unit.category, ()):
+            if (unit.name, item.name) in entered:
+                continue
+            if unit.name not in first:
+                note = f"未报送回收表，扣 {fmt(item.points)} 分（逾期扣分上限）"
+                out.append((unit, item.name, item.method, item.points, -item.points, note, ""))
+                continue
+            when, file = first[unit.name]
+            local = from_utc(when)
+            days = (local.date() - item.deadline).days
+            if days <= 0:
+                continue
+            minus = days * item.per_day
+            note = (
+                f"报送时间 {local:%Y-%m-%d %H:%M}（{file} 的保存时间），截止 "
+                f"{item.deadline:%Y-%m-%d}，逾期 {days} 天 × {fmt(item.per_day)} 分 = "
+                f"{fmt(minus)} 分"
+            )
+            out.append((unit, item.name, item.method, item.points, -minus, note, file))
+    return out
+
+
 def adjustments(
-    records: Records, rules: Rules, resolve: Resolver
+    records: Records, rules: Rules, resolve: Resolver, computed: list[tuple] = ()
 ) -> tuple[list[dict], list[Issue]]:
-    """Score rows of 加扣分 records, plus a 封顶 row wherever a cap cuts a sum."""
+    """Score rows of 加扣分 records and of `computed` deductions (lateness), plus a 封顶 row
+    wherever a cap cuts a sum."""
     issues: list[Issue] = []
-    kept: list[tuple] = []  # (unit, item name, method, cap, points, note, source)
+    kept: list[tuple] = list(computed)  # (unit, item name, method, cap, points, note, source)
     for r in records.adjustments.to_dict("records"):
         unit, file, sheet, cell = _known_unit(records, r, resolve, issues)
         if unit is None:
@@ -76,7 +126,7 @@ def adjustments(
         item = items.get(text(r[L.ITEM]))
         if item is not None:
             # A 扣分 item holds deductions whatever sign the office typed.
-            pts = -abs(pts) if item.method == L.M_PENALTY else pts
+            pts = -abs(pts) if item.method in (L.M_PENALTY, L.M_LATE) else pts
             name, method, cap = item.name, item.method, item.points
         else:
             method = L.M_BONUS if pts > 0 else L.M_PENALTY

@@ -123,7 +123,8 @@ def sources_frame(cons) -> pd.DataFrame:
     for s in cons.sources:
         # 修改时间 in Beijing time, as staff read their clocks
         stamp = from_utc(s.modified).isoformat(sep=" ", timespec="seconds") if s.modified else ""
-        units = "、".join(cons.file_units.get(s.file, []))
+        # one unit per line: a name may hold 、 itself (`党政办（党群办、人大办）`)
+        units = "\n".join(cons.file_units.get(s.file, []))
         if s.tables:
             rows += [
                 (s.file, s.sha256, stamp, t.sheet, t.n_rows, s.status, units) for t in s.tables

@@ -209,4 +209,5 @@ def _load_sources(cons: Consolidation, records: list[dict[str, str]]) -> None:
         cons.file_rows[source.file] += int(float(f[S_ROWS])) if _finite(f[S_ROWS]) else 0
     cons.sources = list(by_file.values())
     for f in records:
-        cons.file_units.setdefault(f[S_FILE], list(_split(f[L.SOURCE_UNITS])))
+        names = (n.strip() for n in f[L.SOURCE_UNITS].split("\n"))
+        cons.file_units.setdefault(f[S_FILE], [n for n in names if n])
