@@ -173,7 +173,11 @@ def adjustments(
 
 
 def _cap_row(unit, name, method, cap, total, value) -> dict:
-    note = f"{name}合计 {fmt(total)} 分，超过上限 {fmt(cap)} 分，核减 {fmt(total - value)} 分"
+    over = f"超过上限 {fmt(cap)} 分"
+    if total > 0:
+        note = f"{name}合计加 {fmt(total)} 分，{over}，核减 {fmt(total - value)} 分"
+    else:  # deductions: the points taken beyond the cap are given back
+        note = f"{name}合计扣 {fmt(-total)} 分，{over}，退回 {fmt(value - total)} 分"
     return _row(unit, name, f"{method}封顶", cap, value - total, note, "")
 
 
