@@ -71,16 +71,16 @@ def _load(sniffed: Sniffed, data: bytes, stem: str) -> list[Grid]:
     percents: Cells = {}
     if sniffed.kind == ODS:
         # calamine reports no merged ranges for ODS: read them from content.xml.
-        merges, errors, percents = _ods_merges(data)
+        merges, errors, percents = _ods_cells(data)
         for grid in grids:
             grid.merges = merges.get(grid.name, [])
-    elif sniffed.cell_errors is False:
-        errors = {}  # the pre-check saw no error cell in any worksheet part
     elif sniffed.kind == XLS:
         try:
             errors, percents = xls_cells(data)
         except Exception:  # records calamine accepted but we cannot parse: values stand
             errors = {}
+    elif sniffed.cell_errors is False:
+        errors = {}  # the pre-check saw no error cell in any worksheet part
     else:
         try:
             errors = _xlsx_errors(data)
@@ -114,7 +114,7 @@ Errors = dict[str, list[tuple[int, int, str]]]
 Cells = dict[str, list[tuple[int, int]]]
 
 
-def _ods_merges(data: bytes) -> tuple[dict[str, list[Merge]], Errors, Cells]:
+def _ods_cells(data: bytes) -> tuple[dict[str, list[Merge]], Errors, Cells]:
     """Merged ranges, formula error cells and percentage cells of an ODS, per sheet."""
     merges: dict[str, list[Merge]] = {}
     errors: Errors = {}
@@ -156,21 +156,22 @@ _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})$")
 
 
-_C_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s([^>]*)>")
 _C_ATTR = re.compile(rb'\b([rst])="([^"]*)"')
 _CELL_REF_BYTES = re.compile(rb"([A-Z]{1,3})([0-9]{1,7})$")
 
 
 def _xlsx_percent_cells(data: bytes, styles: frozenset[int]) -> Cells:
     """Number cells whose style shows a percentage (Excel stores 97.19% as 0.9719)."""
-    wanted = {str(i).encode() for i in styles}
+    # Only the start tags of cells in one of those styles: few, whatever the sheet's size.
+    numbers = b"|".join(str(i).encode() for i in sorted(styles))
+    tags = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s([^>]*\bs="(?:' + numbers + rb')"[^>]*)>')
     found: Cells = {}
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         for name, part in _sheet_parts(zf).items():
             cells = found.setdefault(name, [])
-            for tag in _C_TAG.findall(zf.read(part)):
+            for tag in tags.findall(zf.read(part)):
                 attrs = dict(_C_ATTR.findall(tag))
-                if attrs.get(b"s") not in wanted or attrs.get(b"t", b"n") != b"n":
+                if attrs.get(b"t", b"n") != b"n":
                     continue
                 m = _CELL_REF_BYTES.match(attrs.get(b"r", b""))
                 if m:
