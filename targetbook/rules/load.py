@@ -178,7 +178,7 @@ def _items(ctx: Ctx, sh: Sheet) -> list[Item]:
                 )
                 continue
         nums[L.PER_DAY] = ctx.num(sh, L.PER_DAY, row, r.get(L.PER_DAY))
-        deadline = ctx.date(sh, L.DEADLINE, row, r.get(L.DEADLINE))
+        deadline = ctx.day(sh, L.DEADLINE, row, r.get(L.DEADLINE))
         if method == L.M_LATE:
             if (deadline is None and text(r.get(L.DEADLINE))) or (
                 nums[L.PER_DAY] is None and text(r.get(L.PER_DAY))

@@ -196,7 +196,7 @@ class Ctx:
     def add(self, rule: str, sheet: str = "", cell: str = "", **params) -> None:
         self.issues.append(issue(rule, file=self.file, sheet=sheet, cell=cell, **params))
 
-    def date(self, sh: Sheet, label: str, row: int, value) -> date | None:
+    def day(self, sh: Sheet, label: str, row: int, value) -> date | None:
         try:
             return as_date(value)
         except NotADate:
