@@ -14,7 +14,7 @@ count, as they do for a user):
 - (b) floor:   a bare python-calamine loop into one pandas frame per sheet
 
 CPU seconds (user + system of the child and of all its descendants: this script makes
-itself their subreaper, so workers forked by a fork server are counted too) are shown
+itself their subreaper, so even one its parent did not wait for is counted) are shown
 beside wall time: on a busy machine they move less. Peak memory is the largest sum of RSS over the
 child's process tree (sampled every 50 ms, so reader workers count), and ru_maxrss of the
 largest single process (wait4).
@@ -72,8 +72,9 @@ for f in sorted(Path(sys.argv[1]).glob("*.xlsx")):
 frames = {name: pd.DataFrame(r) for name, r in rows.items()}
 """
 
+_FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 # (指标, 计量单位, how a figure is typed): every row gets its own figures, typed as units
-# type them (万元/亿 suffixes, %, full-width digits, Chinese numerals).
+# type them (万元/亿 suffixes, %, full-width digits).
 INDICATORS = [
     ("税收收入", "万元", lambda x: f"{x:.2f}万元"),
     ("规上工业产值", "亿元", lambda x: f"{x / 1000:.2f}亿"),
@@ -81,7 +82,6 @@ INDICATORS = [
     ("新增市场主体", "户", lambda x: str(int(x) % 90 + 10).translate(_FULL_WIDTH)),
     ("村集体经济收入", "万元", lambda x: f"{x / 40:.1f}万元"),
 ]
-_FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 # Plan texts are drawn item by item from seed 000's plans, so nearly every row differs.
 PLAN_ITEMS = [
     item
@@ -215,7 +215,7 @@ def measure(cmd: list[str]) -> dict:
         time.sleep(0.05)
     seconds = time.perf_counter() - start
     cpu = usage.ru_utime + usage.ru_stime
-    cpu += _reap_orphans()  # descendants the child did not wait for (a fork server)
+    cpu += _reap_orphans()  # descendants the child did not wait for
     proc.returncode = os.waitstatus_to_exitcode(status)
     err = proc.stderr.read().decode("utf-8", "replace")
     if proc.returncode not in (0, 1):  # consolidate exits 1 when the data has errors
