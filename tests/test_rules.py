@@ -329,3 +329,22 @@ def test_lateness_items_read_their_deadline_in_any_usual_form():
         ("考核项目", "Q9", "rule_number_invalid"),
     ]
     assert rules.items_for(L.VILLAGE)[1].is_adjustment  # outside 满分: 党建 alone is 100
+
+
+def test_efficacy_needs_two_different_bounds():
+    frames = {
+        "考核项目": raw(
+            [
+                ITEM_HEAD,
+                item("", "信访", 100, "功效系数", 满意值=5, 不允许值=5),  # divides by 0
+                item("", "党建", 100, "功效系数", 满意值="五", 不允许值=5),
+                item("", "环境", 100, "功效系数", 满意值=0),
+            ]
+        )
+    }
+    _, issues = rules_from_frames(frames)
+    assert located(issues) == [
+        ("考核项目", "O2", "rule_param_missing"),
+        ("考核项目", "N3", "rule_number_invalid"),
+        ("考核项目", "O4", "rule_param_missing"),
+    ]

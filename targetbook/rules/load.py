@@ -120,6 +120,18 @@ def _reject(ctx: Ctx, sh: Sheet, row, r, rule: str, column: str, **params) -> No
     ctx.add(rule, sh.name, sh.cell(column, row), column=column, value=text(r.get(column)), **params)
 
 
+def _required(ctx: Ctx, sh: Sheet, row, r, method: str, values: dict[str, object]) -> bool:
+    """True when every parameter a method needs is there. Else the first missing one is
+    reported; one typed but unreadable was reported already (not a number / date)."""
+    if any(v is None and text(r.get(c)) for c, v in values.items()):
+        return False
+    missing = [c for c, v in values.items() if v is None]
+    if missing:
+        cell = sh.cell(missing[0], row)
+        ctx.add("rule_param_missing", sh.name, cell, method=method, column=missing[0])
+    return not missing
+
+
 def _items(ctx: Ctx, sh: Sheet) -> list[Item]:
     items: list[Item] = []
     seen: set[tuple[str, str]] = set()
@@ -142,19 +154,12 @@ def _items(ctx: Ctx, sh: Sheet) -> list[Item]:
                 L.STEP_POINTS,
                 L.SATISFIED,
                 L.UNACCEPTABLE,
+                L.PER_DAY,
             )
         }
         nums[L.THRESHOLD] = ctx.num(sh, L.THRESHOLD, row, r.get(L.THRESHOLD), percent=True)
-        if nums[L.POINTS] is None:
-            if text(r.get(L.POINTS)):
-                continue  # already reported as not a number
-            ctx.add(
-                "rule_param_missing",
-                sh.name,
-                sh.cell(L.POINTS, row),
-                method=method,
-                column=L.POINTS,
-            )
+        deadline = ctx.day(sh, L.DEADLINE, row, r.get(L.DEADLINE))
+        if not _required(ctx, sh, row, r, method, {L.POINTS: nums[L.POINTS]}):
             continue
         try:
             rank_points = tuple(float(number(p)) for p in split_list(r.get(L.RANK_POINTS)))
@@ -162,39 +167,16 @@ def _items(ctx: Ctx, sh: Sheet) -> list[Item]:
             _reject(ctx, sh, row, r, "rule_number_invalid", L.RANK_POINTS)
             continue
         if method == L.M_EFFICACY:
-            pair = (L.SATISFIED, L.UNACCEPTABLE)
-            if any(nums[c] is None and text(r.get(c)) for c in pair):
-                continue  # already reported as not a number
-            missing = [c for c in pair if nums[c] is None]
-            if not missing and nums[L.SATISFIED] == nums[L.UNACCEPTABLE]:
-                missing = [L.UNACCEPTABLE]  # the formula divides by their difference
-            if missing:
-                ctx.add(
-                    "rule_param_missing",
-                    sh.name,
-                    sh.cell(missing[0], row),
-                    method=method,
-                    column=missing[0],
-                )
+            pair = {c: nums[c] for c in (L.SATISFIED, L.UNACCEPTABLE)}
+            if not _required(ctx, sh, row, r, method, pair):
                 continue
-        nums[L.PER_DAY] = ctx.num(sh, L.PER_DAY, row, r.get(L.PER_DAY))
-        deadline = ctx.day(sh, L.DEADLINE, row, r.get(L.DEADLINE))
+            if nums[L.SATISFIED] == nums[L.UNACCEPTABLE]:  # the formula divides by their gap
+                cell = sh.cell(L.UNACCEPTABLE, row)
+                ctx.add("rule_param_missing", sh.name, cell, method=method, column=L.UNACCEPTABLE)
+                continue
         if method == L.M_LATE:
-            if (deadline is None and text(r.get(L.DEADLINE))) or (
-                nums[L.PER_DAY] is None and text(r.get(L.PER_DAY))
-            ):
-                continue  # already reported as not a date / number
-            missing = [
-                c for c, v in ((L.DEADLINE, deadline), (L.PER_DAY, nums[L.PER_DAY])) if v is None
-            ]
-            if missing:
-                ctx.add(
-                    "rule_param_missing",
-                    sh.name,
-                    sh.cell(missing[0], row),
-                    method=method,
-                    column=missing[0],
-                )
+            given = {L.DEADLINE: deadline, L.PER_DAY: nums[L.PER_DAY]}
+            if not _required(ctx, sh, row, r, method, given):
                 continue
             if nums[L.PER_DAY] <= 0:
                 _reject(ctx, sh, row, r, "rule_number_invalid", L.PER_DAY)
