@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 
 from targetbook import labels as L
-from targetbook.consolidate import Consolidation
 from targetbook.rank import rank
 from targetbook.registry import Registry, Unit
+from targetbook.results import Consolidation
 from targetbook.rules import Award, Grade, Item, Records, Rules, Settings
 from targetbook.score import score
 

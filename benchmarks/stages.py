@@ -58,8 +58,8 @@ def main() -> None:
     start, start_cpu = time.perf_counter(), time.process_time()
     from targetbook.consolidate import consolidate
     from targetbook.read import find_returns, read_return, read_returns
-    from targetbook.registry import load_registry
     from targetbook.write.consolidation import write_consolidation
+    from targetbook.write.registry import load_registry
 
     times["imports"] = time.perf_counter() - start
     cpu["imports"] = time.process_time() - start_cpu

@@ -26,17 +26,18 @@ _EXPORTS: dict[str, str] = {
     "find_returns": "targetbook.read",
     "read_return": "targetbook.read",
     "read_returns": "targetbook.read",
+    "read_grids": "targetbook.read",
     "iter_returns": "targetbook.read",
     # registry
     "Unit": "targetbook.registry",
     "Registry": "targetbook.registry",
-    "load_registry": "targetbook.registry",
+    "load_registry": "targetbook.write.registry",
     "registry_from_frame": "targetbook.registry",
     # validate / consolidate
     "validate_tables": "targetbook.validate",
-    "Consolidation": "targetbook.consolidate",
-    "Duplicate": "targetbook.consolidate",
-    "load_consolidation": "targetbook.consolidate",
+    "Consolidation": "targetbook.results",
+    "Duplicate": "targetbook.results",
+    "load_consolidation": "targetbook.write.consolidation",
     # write
     "write_consolidation": "targetbook.write",
     "write_templates": "targetbook.write",
@@ -51,13 +52,20 @@ _EXPORTS: dict[str, str] = {
     # rules / score / rank
     "Rules": "targetbook.rules",
     "Records": "targetbook.rules",
-    "load_rules": "targetbook.rules",
+    "load_rules": "targetbook.write.rules",
     "rules_from_frames": "targetbook.rules",
-    "load_scores": "targetbook.rules",
+    "load_scores": "targetbook.write.rules",
     "records_from_frames": "targetbook.rules",
-    "Scores": "targetbook.score",
-    "Ranking": "targetbook.rank",
-    "rank_files": "targetbook.rank",
+    "Scores": "targetbook.results",
+    "Ranking": "targetbook.results",
+    "Campaign": "targetbook.results",
+    # pipeline (the whole jobs)
+    "check_returns": "targetbook.pipeline",
+    "consolidate_returns": "targetbook.pipeline",
+    "rank_campaign": "targetbook.pipeline",
+    "rank_files": "targetbook.pipeline",
+    "publish": "targetbook.pipeline",
+    "init_campaign": "targetbook.pipeline",
     # report
     "render_report": "targetbook.report",
     # demo

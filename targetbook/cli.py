@@ -1,17 +1,13 @@
 """The command line (thin): each command calls one library function and prints its result.
 
-Library modules are imported inside the commands, so `targetbook --help` starts without
-loading pandas or pandera.
+Each command calls one job of `targetbook.pipeline` and presents its result. Library
+modules are imported inside the commands, so `targetbook --help` starts without loading
+pandas or pandera.
 """
 
 from __future__ import annotations
 
-import contextlib
-import datetime
 import functools
-import gc
-import importlib
-import itertools
 import json
 import os
 import sys
@@ -33,11 +29,6 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 _PATHS = click.Path(exists=True, path_type=Path)
 _OUT_FILE = click.Path(dir_okay=False, path_type=Path)
 _JSON = click.option("--json", "as_json", is_flag=True, help="在标准输出打印一个 JSON 文档。")
-
-
-def _stage(module: str, name: str) -> Callable:
-    """`targetbook.<module>.<name>`, imported when a command runs (keeps start-up light)."""
-    return getattr(importlib.import_module(f"targetbook.{module}"), name)
 
 
 def _guarded(command: Callable) -> Callable:
@@ -89,10 +80,6 @@ def _plain(obj: object) -> object:
     return obj
 
 
-def _has_errors(doc: dict) -> bool:
-    return any(i.get("severity") == "error" for i in doc.get("issues", []))
-
-
 def _issue_line(i: dict) -> str:
     loc = f"{i['sheet']}!{i['cell']}" if i.get("sheet") and i.get("cell") else i.get("sheet", "")
     message = i.get("message", "").removeprefix(f"{loc}：")
@@ -130,61 +117,14 @@ def _summary(doc: dict) -> list[str]:
     return lines
 
 
-def _load_registry(path: Path | None):
-    if path is None:
-        return None, []
-    registry, issues = _stage("registry", "load_registry")(path)
-    if not registry.units:  # every unit would be "unknown": nothing sensible can follow
-        reason = issues[0].message if issues else "没有任何单位"
-        raise TargetbookError(f"单位名录 {path} 无法使用：{reason}")
-    return registry, issues
-
-
-@contextlib.contextmanager
-def _no_gc():
-    """No cyclic garbage collection while a run builds its ~10⁶ small objects.
-
-    Full collections over the growing heap cost ~15% of `consolidate` on a thousand
-    returns, and such a run makes little cyclic garbage; reader workers keep theirs.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _consolidate(paths: tuple[Path, ...], registry_path: Path | None, label: str):
-    """Read, validate and consolidate: the shared body of `validate` and `consolidate`."""
-    iter_returns = _stage("read", "iter_returns")
-    progress = _Progress(label)
-    reading = iter_returns(list(paths), progress=progress)  # the workers start reading now
-    try:
-        # Meanwhile this process loads the registry and imports pandas/pandera.
-        registry, registry_issues = _load_registry(registry_path)
-        consolidate = _stage("consolidate", "consolidate")
-        first = next(reading, None)
-        # consolidate validates the returns as they arrive, while the workers read the rest.
-        cons = None if first is None else consolidate(itertools.chain([first], reading), registry)
-    finally:
-        reading.close()
-        progress.close()
-    if cons is None:
-        shown = "、".join(str(p) for p in paths)
-        raise TargetbookError(f"在 {shown} 中未找到任何表格文件（.xlsx/.xls/.xlsm/.ods/.csv）")
-    if registry_issues:
-        cons.issues = [*registry_issues, *cons.issues]
-    return cons
-
-
-def _finish(doc: dict, as_json: bool) -> None:
+def _finish(result, as_json: bool) -> None:
+    """Print a validate / consolidate result (JSON or the summary) and exit 0 or 1."""
+    doc = result.to_json()
     if as_json:
         _emit_json(doc)
     else:
         click.echo("\n".join(_summary(doc)))
-    sys.exit(EXIT_PROBLEMS if _has_errors(doc) else EXIT_OK)
+    sys.exit(EXIT_PROBLEMS if result.problems else EXIT_OK)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -205,7 +145,9 @@ def cli() -> None:
 @_guarded
 def demo(out_dir: Path) -> None:
     """用南桐镇 2022 年 34 个单位的数据演示完整流程（含几处故意的填报错误）。"""
-    result = _stage("demo", "run_demo")(out_dir)
+    from targetbook.demo import run_demo
+
+    result = run_demo(out_dir)
     click.echo("\n".join(result.summary_lines()))
 
 
@@ -217,7 +159,9 @@ def demo(out_dir: Path) -> None:
 @_guarded
 def init(directory: Path, registry: Path | None) -> None:
     """新建考核活动文件夹：控制台.xlsm、下发/、回收/、成果/。"""
-    made = _stage("demo.campaign", "init_campaign")(directory, registry=registry)
+    from targetbook import pipeline
+
+    made = pipeline.init_campaign(directory, registry=registry)
     click.echo(f"已建立活动文件夹：{directory}")
     for path in made:
         if path.parent == directory:
@@ -240,9 +184,9 @@ def init(directory: Path, registry: Path | None) -> None:
 @_guarded
 def templates(registry: Path, out_dir: Path, year: int | None) -> None:
     """按单位名录生成下发给各单位的空白填报模板。"""
-    reg, _ = _load_registry(registry)
-    year = year or datetime.date.today().year
-    written = _stage("write.templates", "write_templates")(reg, out_dir, year=year)
+    from targetbook import pipeline
+
+    written = pipeline.make_templates(registry, out_dir, year=year)
     click.echo(f"已生成 {len(written)} 个模板：{out_dir}")
 
 
@@ -253,9 +197,14 @@ def templates(registry: Path, out_dir: Path, year: int | None) -> None:
 @_guarded
 def validate(paths: tuple[Path, ...], registry: Path | None, as_json: bool) -> None:
     """校验回收表（文件或文件夹），列出每个问题所在的单元格。"""
-    with _no_gc():
-        cons = _consolidate(paths, registry, "校验")
-    _finish(cons.to_json(None), as_json)
+    from targetbook import pipeline
+
+    progress = _Progress("校验")
+    try:
+        result = pipeline.check_returns(paths, registry, progress=progress)
+    finally:
+        progress.close()
+    _finish(result, as_json)
 
 
 @cli.command()
@@ -271,10 +220,14 @@ def validate(paths: tuple[Path, ...], registry: Path | None, as_json: bool) -> N
 @_guarded
 def consolidate(paths: tuple[Path, ...], registry: Path, out: Path, as_json: bool) -> None:
     """校验并汇总回收表，写出 汇总.xlsx（附件1–3、校验问题、未报送、重复报送、来源）。"""
-    with _no_gc():
-        cons = _consolidate(paths, registry, "汇总")
-        _stage("write.consolidation", "write_consolidation")(cons, out, year=cons.year)
-    _finish(cons.to_json(str(out)), as_json)
+    from targetbook import pipeline
+
+    progress = _Progress("汇总")
+    try:
+        result = pipeline.consolidate_returns(paths, registry, out, progress=progress)
+    finally:
+        progress.close()
+    _finish(result, as_json)
 
 
 @cli.command()
@@ -299,24 +252,20 @@ def rank(
     as_json: bool,
 ) -> None:
     """按考核细则评分、排名（并列、进位、等次、奖项、否决），写出排名工作簿。"""
-    result = _stage("rank", "rank_files")(
-        consolidated, rules, scores=scores, previous=previous, out=out
-    )
-    doc = _plain(result)
-    if not isinstance(doc, dict):
-        doc = {"out": str(out)}
-    doc.setdefault("out", str(out))
+    from targetbook import pipeline
+
+    result = pipeline.rank_campaign(consolidated, rules, scores=scores, previous=previous, out=out)
+    doc = result.to_dict()
     if as_json:
         _emit_json(doc)
     else:
-        issues = doc.get("issues", [])
-        errors = sum(1 for i in issues if i.get("severity") == "error")
-        lines = [f"排名：{doc.get('units', 0)} 个单位"]
-        lines.append(f"错误：{errors} 条  警告：{len(issues) - errors} 条")
+        issues = doc["issues"]
+        lines = [f"排名：{doc['units']} 个单位"]
+        lines.append(f"错误：{result.errors} 条  警告：{len(issues) - result.errors} 条")
         lines.extend(_issue_line(i) for i in issues[:SHOW_ISSUES])
         lines.append(f"输出：{doc['out']}")
         click.echo("\n".join(lines))
-    sys.exit(EXIT_PROBLEMS if _has_errors(doc) else EXIT_OK)
+    sys.exit(EXIT_PROBLEMS if result.problems else EXIT_OK)
 
 
 @cli.command()
@@ -330,10 +279,9 @@ def rank(
 @_guarded
 def report(ranked: Path, out: Path) -> None:
     """由排名工作簿生成通报（或通知），.docx 或 .html。"""
-    from targetbook import labels
+    from targetbook import pipeline
 
-    kind = labels.REPORT_NOTICE if labels.REPORT_NOTICE in out.stem else labels.REPORT_BULLETIN
-    written = _stage("report", "render_report")(ranked, out, kind=kind)
+    written = pipeline.publish(ranked, out)
     click.echo(f"输出：{written}")
 
 
@@ -343,8 +291,9 @@ def report(ranked: Path, out: Path) -> None:
 @_guarded
 def parse_target(texts: tuple[str, ...], as_json: bool) -> None:
     """解析创先争优目标原文（如“区考核组排名保2争1”），列出结构化目标。"""
-    parse = _stage("targets", "parse_target")
-    targets = [_plain(t) for text in texts for t in parse(text)]
+    from targetbook.targets import parse_target
+
+    targets = [_plain(t) for text in texts for t in parse_target(text)]
     if as_json:
         _emit_json(targets)
         return

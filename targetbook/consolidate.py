@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pandas as pd
 
@@ -15,76 +13,11 @@ from targetbook import labels as L
 from targetbook.errors import Issue, issue
 from targetbook.read import Source
 from targetbook.registry import Registry
+from targetbook.results import UNMATCHED_COLUMNS, Consolidation, Duplicate
 from targetbook.validate import Validation, validate_tables  # noqa: F401 (kept importable here)
 
-# Plan rows whose unit is unknown or blank are kept here (never printed in the annexes).
-UNMATCHED_COLUMNS = (L.SEQ, L.UNIT, L.TARGET, L.PLAN, *L.PROVENANCE)
 _ORDER = "_order"  # registry position of the row's unit (unmatched rows sort last)
 _MATCHED = "_matched"  # the unit is a registry name (validate resolved it)
-
-
-@dataclass
-class Duplicate:
-    """One unit reported in several files; `kept` is the newest."""
-
-    unit: str
-    files: list[str]
-    kept: str
-    kinds: list[str] = field(default_factory=list)  # annex kinds in which it was duplicated
-
-
-@dataclass
-class Consolidation:
-    """Everything the consolidate stage produced, in memory (written by write.py)."""
-
-    registry: Registry | None
-    year: int | None = None
-    # category → plan rows in registry order: 序号 单位 创先争优目标 亮点工作计划 + PROVENANCE
-    annexes: dict[str, pd.DataFrame] = field(default_factory=dict)
-    # kind → rows (labels.PROGRESS_KIND / BENCHMARK_KIND / FEATURE_KIND), with 类别 and PROVENANCE
-    others: dict[str, pd.DataFrame] = field(default_factory=dict)
-    issues: list[Issue] = field(default_factory=list)
-    missing_units: list[str] = field(default_factory=list)
-    duplicates: list[Duplicate] = field(default_factory=list)
-    sources: list[Source] = field(default_factory=list)
-    # plan rows whose unit is blank or not in the registry (UNMATCHED_COLUMNS), input order
-    unmatched: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=UNMATCHED_COLUMNS))
-    file_units: dict[str, list[str]] = field(default_factory=dict)  # file → units it reported
-    file_rows: dict[str, int] = field(default_factory=dict)  # file → data rows read from it
-    # 参数 carried to 汇总.xlsx and on to 排名.xlsx (乡镇, 发文机关, 文号 …; 年度 is `year`)
-    params: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def rows(self) -> int:
-        """Data rows kept in the output (annexes, other kinds and unmatched plan rows)."""
-        return (
-            sum(len(f) for f in self.annexes.values())
-            + sum(len(f) for f in self.others.values())
-            + len(self.unmatched)
-        )
-
-    def to_json(self, out: str | None = None) -> dict:
-        """The JSON document of DESIGN.md (validate / consolidate --json)."""
-        files = [
-            {
-                "path": s.file,
-                "sha256": s.sha256,
-                "status": s.status,
-                "units": list(self.file_units.get(s.file, [])),
-                "rows": self.file_rows.get(s.file, sum(t.n_rows for t in s.tables)),
-            }
-            for s in self.sources
-        ]
-        return {
-            "files": files,
-            "issues": [i.to_dict() for i in self.issues],
-            "missing_units": list(self.missing_units),
-            "duplicates": [
-                {"unit": d.unit, "files": list(d.files), "kept": d.kept} for d in self.duplicates
-            ],
-            "rows": self.rows,
-            "out": None if out is None else str(out),
-        }
 
 
 def consolidate(
@@ -157,13 +90,6 @@ def consolidate(
     everything = [i for s in sources for i in s.issues] + list(found) + own
     cons.issues = sorted(everything, key=lambda i: order.get(i.file, len(order)))
     return cons
-
-
-def load_consolidation(path: str | Path) -> Consolidation:
-    """Read back a 汇总.xlsx written by write_consolidation (the rank stage's input)."""
-    from targetbook.write.consolidation import load_consolidation as _load
-
-    return _load(path)
 
 
 def _stamp(value: datetime | None) -> float:

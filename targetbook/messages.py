@@ -18,6 +18,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "file_encrypted": (E, "文件设置了打开密码，无法读取，请取消密码后重新报送"),
     "not_a_workbook": (E, "不是电子表格文件（{reason}），请报送 Excel/WPS 表格（.xlsx）"),
     "file_empty": (E, "文件为空（0 字节），请重新报送"),
+    # read_grids: a registry, rules, scores or targetbook's own workbook (fatal)
+    "book_missing": (E, "找不到文件“{file}”，请检查路径"),
+    "book_unreadable": (E, "无法读取“{file}”：{reason}"),
     "header_missing": (
         E,
         "{sheet}：前 {rows} 行内未找到表头（需含“单位”等列），请使用下发的模板填报",

@@ -1,19 +1,17 @@
-"""Unit, Registry (单位名录): load, normalise names, resolve aliases."""
+"""Unit, Registry (单位名录): build from rows, normalise names, resolve aliases (no files:
+write.registry loads the workbook)."""
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from xlsxwriter.utility import xl_col_to_name as column_letter
 
 from targetbook import labels
-from targetbook.errors import Issue, TargetbookError, issue
+from targetbook.errors import Issue, issue
 from targetbook.text import (
     clean_text,
     clean_texts,
@@ -204,7 +202,7 @@ def _registry_from_rows(
     file: str = "",
     sheet: str = "",
 ) -> tuple[Registry, list[Issue]]:
-    """registry_from_frame on plain rows: load_registry builds no DataFrame, imports no pandas."""
+    """registry_from_frame on plain rows."""
     issues: list[Issue] = []
 
     def flag(rule: str, **params) -> None:
@@ -335,51 +333,15 @@ def _table_of(rows: list[list[object]]) -> tuple[list[str], list[list[object]], 
     return header, body, list(range(at + 2, at + 2 + len(body)))
 
 
-def _from_sheet_rows(rows: list[list[object]], file: str, sheet: str = ""):
-    header, body, numbers = _table_of(rows)
-    return _registry_from_rows(header, body, numbers, file=file, sheet=sheet)
-
-
-def _read_csv_rows(data: bytes) -> list[list[object]]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise TargetbookError("单位名录无法解码（应为 UTF-8 或 GB18030 编码的 CSV）")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
-
-
-def load_registry(path: str | Path) -> tuple[Registry, list[Issue]]:
-    """Load a registry from xlsx/xls/ods/csv (sheet `单位名录` or the first with the header)."""
-    path = Path(path)
-    display = str(path)
-    if not path.is_file():
-        raise TargetbookError(f"找不到单位名录文件：{display}")
-    data = path.read_bytes()
-    if path.suffix.lower() in (".csv", ".txt"):
-        return _from_sheet_rows(_read_csv_rows(data), display)
-    try:
-        from python_calamine import CalamineWorkbook
-
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
-    except Exception as exc:  # calamine raises its own error types per format
-        try:  # a CSV saved with an .xls name still loads
-            return _from_sheet_rows(_read_csv_rows(data), display)
-        except Exception:
-            raise TargetbookError(f"单位名录无法读取：{display}（{exc}）") from exc
-    if not sheets:
-        raise TargetbookError(f"单位名录中没有工作表：{display}")
+def registry_from_sheets(
+    sheets: dict[str, list[list[object]]], *, file: str = ""
+) -> tuple[Registry, list[Issue]]:
+    """A Registry from a workbook's sheets as rows: sheet `单位名录`, else the first holding
+    the header (单位, 类别), else the first sheet."""
     chosen = next((n for n in sheets if header_key(n) == labels.SHEET_REGISTRY), None)
     if chosen is None:
         chosen = next((n for n, rows in sheets.items() if _header_row(rows) is not None), None)
     if chosen is None:
         chosen = next(iter(sheets))
-    return _from_sheet_rows(sheets[chosen], display, chosen)
+    header, body, numbers = _table_of(sheets[chosen])
+    return _registry_from_rows(header, body, numbers, file=file, sheet=chosen)

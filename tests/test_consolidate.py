@@ -9,10 +9,11 @@ from datetime import datetime, timedelta, timezone
 import pandas as pd
 
 from targetbook import labels as L
-from targetbook.consolidate import Consolidation, Duplicate, consolidate
+from targetbook.consolidate import consolidate
 from targetbook.errors import issue
 from targetbook.read import Source, Table
 from targetbook.registry import Registry, Unit
+from targetbook.results import Consolidation, Duplicate
 
 # The module, not targetbook's lazily exported function of the same name.
 PLAN_LETTERS = {L.SEQ: "A", L.UNIT: "B", L.TARGET: "C", L.PLAN: "D"}

@@ -111,7 +111,7 @@ def test_copy_control_workbook_writes_workbook_and_bat_files(tmp_path):
 
 
 def test_rule_sheets_are_a_rules_workbook_for_the_cli(tmp_path):
-    from targetbook.rules import load_rules
+    from targetbook.write.rules import load_rules
 
     wb = openpyxl.load_workbook(COMMITTED, keep_vba=True)
     for sheet in L.RULES_SHEETS:

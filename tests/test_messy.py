@@ -22,9 +22,9 @@ from targetbook import labels
 from targetbook.cli import cli
 from targetbook.messages import MESSAGES
 from targetbook.read import Table, read_return
-from targetbook.registry import load_registry
 from targetbook.text import parse_quantity
 from targetbook.validate import validate_table, validate_tables
+from targetbook.write.registry import load_registry
 
 MESSY = Path(__file__).parent / "data" / "messy"
 RETURNS = MESSY / "returns"

@@ -12,10 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from targetbook import labels as L
-from targetbook.consolidate import UNMATCHED_COLUMNS, Consolidation, consolidate
+from targetbook.consolidate import consolidate
 from targetbook.errors import Issue
 from targetbook.read import Source, Table, read_return
 from targetbook.registry import Registry, Unit
+from targetbook.results import UNMATCHED_COLUMNS, Consolidation
 from targetbook.write import write_consolidation
 
 REGISTRY = Registry(

@@ -12,10 +12,11 @@ import pytest
 from conftest import soffice_convert
 
 from targetbook import labels as L
-from targetbook.consolidate import Consolidation
-from targetbook.rank import rank, rank_files
+from targetbook.pipeline import rank_files
+from targetbook.rank import rank
 from targetbook.rank.order import competition_rank
 from targetbook.registry import Registry, Unit
+from targetbook.results import Consolidation
 from targetbook.rules import Award, Grade, Item, Records, Rules, Settings
 from targetbook.write.ranking import load_ranking, write_ranking
 
@@ -393,7 +394,7 @@ def test_demo_rules_express_seed_003_with_marked_examples(tmp_path):
         write_rules,
         write_scores,
     )
-    from targetbook.rules import load_rules, load_scores
+    from targetbook.write.rules import load_rules, load_scores
 
     rules_obj, issues = load_rules(write_rules(tmp_path / "考核细则.xlsx"))
     assert issues == []
@@ -437,7 +438,7 @@ def test_hand_made_previous_ranking_with_a_title_and_place_texts(book):
             ],
         },
     )
-    previous = load_ranking(path)
+    previous = load_ranking(path).ranks
     sc = {"甲村": (50, 40), "乙村": (55, 40), "丙村": (60, 40), "丁村": (40, 30)}
     result = rank(cons(FOUR), rules(), scores=records(sc), previous=previous)
     got = {u: v for u, v in table(result, "上年名次", "进位").items() if not np.isnan(v[0])}

@@ -8,7 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from targetbook.errors import TargetbookError
-from targetbook.registry import Registry, Unit, load_registry, registry_from_frame
+from targetbook.registry import Registry, Unit, registry_from_frame
+from targetbook.write.registry import load_registry
 
 SEED_ROWS = [
     ("党政办  （党群办、人大办）", "部门", "", ""),

@@ -240,10 +240,9 @@ def test_chart_shortens_long_labels_and_scales_to_the_best_total():
 
 
 def test_context_from_ranking_and_consolidation_objects():
-    from targetbook.consolidate import Consolidation
-    from targetbook.rank import Ranking
     from targetbook.registry import Registry, Unit
     from targetbook.report import context_from_ranking
+    from targetbook.results import Consolidation, Ranking
 
     f = frames()
     units = [Unit(u, c) for c, u, _, _ in seed_units()]
@@ -431,7 +430,7 @@ def test_notice_from_a_workbook_with_headerless_params_and_a_date_cell(tmp_path)
 
 
 def test_render_report_reads_what_write_ranking_writes(tmp_path):
-    from targetbook.rank import Ranking
+    from targetbook.results import Ranking
     from targetbook.score import SCORE_FRAME_COLUMNS
     from targetbook.write.ranking import write_ranking
 

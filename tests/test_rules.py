@@ -7,7 +7,8 @@ from datetime import date, datetime
 import pandas as pd
 
 from targetbook import labels as L
-from targetbook.rules import load_rules, load_scores, period_group, rules_from_frames
+from targetbook.rules import period_group, rules_from_frames
+from targetbook.write.rules import load_rules, load_scores
 
 ITEM_HEAD = [
     "类别",

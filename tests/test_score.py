@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from targetbook import labels as L
-from targetbook.consolidate import Consolidation
 from targetbook.registry import Registry, Unit
+from targetbook.results import Consolidation
 from targetbook.rules import Item, Records, Rules, Settings
 from targetbook.score import score
 

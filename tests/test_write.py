@@ -14,11 +14,12 @@ from conftest import soffice_convert
 from test_consolidate import T0, kind_table, make_registry, plan_table, source
 
 from targetbook import labels as L
-from targetbook.consolidate import consolidate, load_consolidation
+from targetbook.consolidate import consolidate
 from targetbook.errors import TargetbookError, issue
 from targetbook.write import _book as book_module
 from targetbook.write import consolidation as writer
 from targetbook.write import write_consolidation
+from targetbook.write.consolidation import load_consolidation
 
 LONG = (
     "1. 2022年7月建成投用镇级养老服务中心；\n2. 积极开展卫生健康进企业活动，创建卫生镇；\n3. 探索"

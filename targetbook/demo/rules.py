@@ -21,7 +21,7 @@ import xlsxwriter
 
 from targetbook import labels as L
 from targetbook.demo.seed import UNITS, YEAR
-from targetbook.write._common import atomic_path
+from targetbook.write.atomic import atomic_path
 
 SCORES_FILE = "考核打分.xlsx"
 VETO_ITEMS = ("党风廉政建设", "社会治安综合治理", "计划生育", "安全生产")

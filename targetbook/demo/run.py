@@ -5,37 +5,29 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from targetbook import labels
-from targetbook.consolidate import Consolidation, consolidate
+from targetbook import labels, pipeline
 from targetbook.demo import returns as demo_returns
 from targetbook.demo import rules as demo_rules
-from targetbook.demo.campaign import init_campaign
 from targetbook.demo.seed import NOTICE_DATE, REMARK, TOWN, UNITS, YEAR
-from targetbook.errors import ERROR
-from targetbook.read import read_returns
-from targetbook.registry import load_registry
-from targetbook.write.consolidation import write_consolidation
-from targetbook.write.templates import write_templates
-
-if TYPE_CHECKING:
-    from targetbook.rank import Ranking
+from targetbook.results import Campaign, Consolidation, Ranking
 
 DEFAULT_OUT = Path("targetbook-demo")
 SHOW_ISSUES = 8
 AS_OF = date(YEAR, 6, 30)
 # Seed 000's notice: what the 通知 prints around the annexes.
-NOTICE_PARAMS = {
-    labels.PARAM_TOWN: TOWN,
-    labels.PARAM_YEAR: str(YEAR),
-    labels.PARAM_OFFICE: f"{TOWN}党政办公室",
-    labels.PARAM_SIGNATURE: f"{TOWN}党政办",
-    labels.PARAM_DOC_NUMBER: f"南桐党政办发〔{YEAR}〕14号",
-    labels.PARAM_DATE: NOTICE_DATE,
-    labels.PARAM_RECIPIENTS: "各村、社区，机关各部门：",
-    labels.PARAM_REMARK: REMARK,
-}
+NOTICE = Campaign.from_params(
+    {
+        labels.PARAM_TOWN: TOWN,
+        labels.PARAM_YEAR: str(YEAR),
+        labels.PARAM_OFFICE: f"{TOWN}党政办公室",
+        labels.PARAM_SIGNATURE: f"{TOWN}党政办",
+        labels.PARAM_DOC_NUMBER: f"南桐党政办发〔{YEAR}〕14号",
+        labels.PARAM_DATE: NOTICE_DATE,
+        labels.PARAM_RECIPIENTS: "各村、社区，机关各部门：",
+        labels.PARAM_REMARK: REMARK,
+    }
+)
 
 
 @dataclass
@@ -57,7 +49,7 @@ class DemoResult:
         counts = {c: sum(1 for u in UNITS if u[0] == c) for c in labels.CATEGORIES}
         per = "、".join(f"{c} {n}" for c, n in counts.items())
         check = self.check
-        errors = sum(1 for i in check.issues if i.severity == ERROR)
+        errors = sum(1 for i in check.issues if i.severity == "error")
         lines = [
             f"演示：{TOWN}{YEAR}年度创先争优目标和亮点工作计划（{len(UNITS)} 个单位：{per}）",
             f"第一轮回收：{len(self.returns)} 个文件，数据行 {check.rows} 行",
@@ -85,9 +77,9 @@ class DemoResult:
         return lines
 
     def _ranking_lines(self) -> list[str]:
-        ranks = getattr(self.ranking, "ranks", None)
-        if ranks is None or ranks.empty:
+        if self.ranking is None or self.ranking.ranks.empty:
             return []
+        ranks = self.ranking.ranks
         # Blank cells may come back as NaN (object dtype on pandas 2) or "" (str dtype on 3).
         ranks = ranks.fillna({"奖项": "", "否决": "", "否决事由": "", "并列": ""})
         lines = ["排名（示例打分）："]
@@ -116,47 +108,49 @@ def _clear_demo_files(collect: Path) -> None:
 def run_demo(out_dir: str | Path = DEFAULT_OUT) -> DemoResult:
     """Build the seed-000 campaign in `out_dir`, check it, take the late return, consolidate."""
     root = Path(out_dir).resolve()
-    init_campaign(root)
+    pipeline.init_campaign(root)
     collect = root / labels.FOLDER_COLLECT
     results = root / labels.FOLDER_RESULTS
     _clear_demo_files(collect)
     registry_path = demo_returns.write_registry(root / labels.REGISTRY_FILE)
-    registry, registry_issues = load_registry(registry_path)
     outputs: dict[str, Path] = {"单位名录": registry_path}
 
-    write_templates(registry, root / labels.FOLDER_SEND, year=YEAR)
     outputs["下发模板"] = root / labels.FOLDER_SEND
+    pipeline.make_templates(registry_path, outputs["下发模板"], year=YEAR)
 
     written, faults = demo_returns.write_returns(collect)
-    check = consolidate(read_returns([collect]), registry, year=YEAR)
-    check.issues = [*registry_issues, *check.issues]
-    late = demo_returns.write_late_return(collect)
-    cons = consolidate(read_returns([collect]), registry, year=YEAR)
-    cons.issues = [*registry_issues, *cons.issues]
-
-    report = write_consolidation(check, results / labels.CHECK_REPORT_FILE, year=YEAR)
+    report = results / labels.CHECK_REPORT_FILE
+    check = pipeline.consolidate_returns([collect], registry_path, report, year=YEAR)
     outputs["校验报告（第一轮）"] = report
-    summary = write_consolidation(cons, results / labels.CONSOLIDATED_FILE, year=YEAR)
+    late = demo_returns.write_late_return(collect)
+    summary = results / labels.CONSOLIDATED_FILE
+    cons = pipeline.consolidate_returns([collect], registry_path, summary, year=YEAR)
     outputs["汇总"] = summary
     ranking, more = _rank_and_report(root, summary)
     outputs.update(more)
-    return DemoResult(root, registry_path, written, late, faults, check, cons, outputs, ranking)
+    return DemoResult(
+        root,
+        registry_path,
+        written,
+        late,
+        faults,
+        check.consolidation,
+        cons.consolidation,
+        outputs,
+        ranking,
+    )
 
 
 def _rank_and_report(root: Path, consolidated: Path) -> tuple[Ranking, dict[str, Path]]:
     """Rank with the demo's 考核细则 and example scores; write the 通报 and the 通知."""
-    # Imported here: docxtpl and the rank stage are only needed once the demo gets this far.
-    from targetbook.rank import rank_files
-    from targetbook.report import render_report
-
     rules = demo_rules.write_rules(root / labels.RULES_FILE)
     scores = demo_rules.write_scores(root / demo_rules.SCORES_FILE)
     ranked = root / labels.FOLDER_RESULTS / labels.RANKED_FILE
     # 序时进度 is taken at the notice's half-year, not today, so the demo is reproducible.
-    ranking = rank_files(consolidated, rules, scores=scores, out=ranked, as_of=AS_OF)
+    job = pipeline.rank_campaign(consolidated, rules, scores=scores, out=ranked, as_of=AS_OF)
     outputs = {"考核细则（示例）": rules, "考核打分（示例）": scores, "排名": ranked}
     for kind in (labels.REPORT_BULLETIN, labels.REPORT_NOTICE):
         for suffix in (".docx", ".html"):
             out = root / labels.FOLDER_RESULTS / f"{kind}{suffix}"
-            outputs[f"{kind}{suffix}"] = render_report(ranked, out, kind=kind, params=NOTICE_PARAMS)
-    return ranking, outputs
+            outputs[f"{kind}{suffix}"] = pipeline.publish(ranked, out, kind=kind, campaign=NOTICE)
+    return job.ranking, outputs

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import xlsxwriter
 
+import targetbook.excel.ovba as ovba
 from targetbook import labels as L
 from targetbook._resources import resource
-from targetbook.excel import ovba
-from targetbook.excel.bat import write_bat_files
-from targetbook.write._common import atomic_path
+from targetbook.excel.batfiles import write_bat_files
+from targetbook.write.atomic import atomic_path
 
 XLWINGS_VERSION = "0.37.8"  # must equal the pinned xlwings (pyproject: test extra)
 PROJECT_ID = "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, "targetbook/控制台")).upper() + "}"

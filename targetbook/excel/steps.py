@@ -18,6 +18,7 @@ import pandas as pd
 from targetbook import labels as L
 from targetbook.errors import Issue, TargetbookError, has_errors
 from targetbook.messages import render
+from targetbook.results import Campaign, Consolidation
 
 
 @dataclass
@@ -117,7 +118,8 @@ def _registry_file(inputs: Inputs) -> Path | None:
 def registry(inputs: Inputs):
     """The 单位名录 sheet as a Registry; when the sheet is empty, the campaign's 单位名录 file
     (what `targetbook init --registry` copies in). Fatal when no unit is listed or on errors."""
-    from targetbook.registry import load_registry, registry_from_frame
+    from targetbook.registry import registry_from_frame
+    from targetbook.write.registry import load_registry
 
     frame = headed(inputs, L.SHEET_REGISTRY)
     file = _registry_file(inputs) if frame.empty else None
@@ -133,54 +135,56 @@ def registry(inputs: Inputs):
     return reg, issues
 
 
-def _consolidated(inputs: Inputs):
-    from targetbook.consolidate import consolidate
-    from targetbook.read import find_returns, read_returns
+def _checked(inputs: Inputs, out: Path | None = None):
+    """The 校验 / 汇总 job on 回收 with the sheet's registry and 参数 (and `out`: 汇总.xlsx)."""
+    from targetbook import pipeline
+    from targetbook.read import find_returns
 
     reg, reg_issues = registry(inputs)
     collect = folder(inputs, L.PARAM_COLLECT_DIR, L.FOLDER_COLLECT, must_exist=True)
-    found = find_returns([collect])
-    if not found:
+    if not find_returns([collect]):
         raise fail("excel_no_returns", path=collect)
 
     def tick(done: int, total: int) -> None:
         inputs.progress(f"正在读取回收表 {done}/{total}……")
 
-    sources = read_returns([collect], progress=tick)
-    cons = consolidate(sources, reg, year=year(inputs))
-    cons.issues = [*reg_issues, *cons.issues]
-    return cons
+    if out is None:
+        job = pipeline.check_returns
+        return job([collect], reg, registry_issues=reg_issues, year=year(inputs), progress=tick)
+    return pipeline.consolidate_returns(
+        [collect], reg, out, registry_issues=reg_issues, year=year(inputs), progress=tick
+    )
 
 
-def _counts(issues: list[Issue]) -> str:
-    errors = sum(1 for i in issues if i.severity == "error")
-    return f"错误 {errors} 条，警告 {len(issues) - errors} 条"
+def _counts(result) -> str:
+    return f"错误 {result.errors} 条，警告 {len(result.issues) - result.errors} 条"
 
 
 def make_templates(inputs: Inputs) -> Outcome:
     """生成模板: blank returns for every unit of 单位名录 into the 下发 folder."""
-    from targetbook.write.templates import write_templates
+    from targetbook import pipeline
 
     reg, issues = registry(inputs)
     out = folder(inputs, L.PARAM_SEND_DIR, L.FOLDER_SEND)
-    written = [Path(p) for p in write_templates(reg, out, year=year(inputs))]
+    written = pipeline.make_templates(reg, out, year=year(inputs))
     return Outcome(f"已生成 {len(written)} 个模板：{out}", files=written, issues=issues)
 
 
 def validate_returns(inputs: Inputs) -> Outcome:
     """校验: read and check the returns in 回收; 校验问题 and 未报送 sheets."""
-    from targetbook.write._tables import issues_frame, missing_frame
+    from targetbook.write import issues_frame, missing_frame
 
-    cons = _consolidated(inputs)
+    result = _checked(inputs)
+    cons = result.consolidation
     sheets = {L.SHEET_ISSUES: issues_frame(cons.issues), L.SHEET_MISSING: missing_frame(cons)}
     summary = (
-        f"校验 {len(cons.sources)} 个文件：{_counts(cons.issues)}，"
+        f"校验 {len(cons.sources)} 个文件：{_counts(result)}，"
         f"未报送 {len(cons.missing_units)} 个单位"
     )
-    return Outcome(summary, sheets=sheets, issues=cons.issues)
+    return Outcome(summary, sheets=sheets, issues=result.issues)
 
 
-def annex_frame(cons, category: str) -> pd.DataFrame:
+def annex_frame(cons: Consolidation, category: str) -> pd.DataFrame:
     """附件N: 序号 | 单位 | 创先争优目标 | 亮点工作计划 (+ where each row came from)."""
     columns = [*L.KIND_COLUMNS[L.PLAN_KIND], *L.PROVENANCE]
     frame = cons.annexes.get(category)
@@ -191,17 +195,16 @@ def annex_frame(cons, category: str) -> pd.DataFrame:
 
 def consolidate_returns(inputs: Inputs) -> Outcome:
     """汇总: validate and consolidate into 成果/汇总.xlsx; 附件1–3, 校验问题, 未报送 sheets."""
-    from targetbook.write._tables import issues_frame, missing_frame
-    from targetbook.write.consolidation import write_consolidation
+    from targetbook.write import issues_frame, missing_frame
 
-    cons = _consolidated(inputs)
     out = folder(inputs, L.PARAM_RESULTS_DIR, L.FOLDER_RESULTS) / L.CONSOLIDATED_FILE
-    write_consolidation(cons, out, year=year(inputs))
+    result = _checked(inputs, out)
+    cons = result.consolidation
     sheets = {L.annex_sheet(c): annex_frame(cons, c) for c in L.CATEGORIES}
     sheets[L.SHEET_ISSUES] = issues_frame(cons.issues)
     sheets[L.SHEET_MISSING] = missing_frame(cons)
-    summary = f"汇总 {cons.rows} 行：{_counts(cons.issues)}；已写出 {out}"
-    return Outcome(summary, sheets=sheets, files=[out], issues=cons.issues)
+    summary = f"汇总 {cons.rows} 行：{_counts(result)}；已写出 {out}"
+    return Outcome(summary, sheets=sheets, files=result.files, issues=result.issues)
 
 
 def _optional_file(inputs: Inputs, key: str) -> Path | None:
@@ -225,35 +228,31 @@ def rank_units(inputs: Inputs) -> Outcome:
     With an empty 考核项目 sheet the campaign's 考核细则.xlsx is used; with 参数 打分文件
     blank, the campaign's 考核打分.xlsx when present.
     """
-    from targetbook.rank import rank
-    from targetbook.rules import Records, load_rules, load_scores, rules_from_frames
-    from targetbook.write._tables import issues_frame
-    from targetbook.write.consolidation import load_consolidation
-    from targetbook.write.ranking import load_ranking, write_ranking
+    from targetbook import pipeline
+    from targetbook.rules import rules_from_frames
+    from targetbook.write import issues_frame
 
     results = folder(inputs, L.PARAM_RESULTS_DIR, L.FOLDER_RESULTS)
     consolidated = results / L.CONSOLIDATED_FILE
     if not consolidated.is_file():
         raise fail("excel_run_first", path=consolidated, button="汇总")
-    cons = load_consolidation(consolidated)
     rules_file = inputs.base / L.RULES_FILE
     if _no_rows(inputs, L.RULES_ITEMS) and rules_file.is_file():
-        rules, issues = load_rules(rules_file, file=rules_file.name)  # e.g. the demo's
+        rules, issues = rules_file, []  # e.g. the demo's
     else:
         rules, issues = rules_from_frames(inputs.frames, file=inputs.file)
-    records = Records()
     scores_file = _optional_file(inputs, L.PARAM_SCORES)
     if scores_file is None and (inputs.base / L.SCORING_FILE).is_file():
         scores_file = inputs.base / L.SCORING_FILE
-    if scores_file is not None:
-        records, more = load_scores(scores_file)
-        issues += more
-    previous_file = _optional_file(inputs, L.PARAM_PREVIOUS)
-    previous = load_ranking(previous_file) if previous_file is not None else None
-    result = rank(cons, rules, scores=records, previous=previous)
-    result.issues = issues + result.issues
-    out = results / L.RANKED_FILE
-    write_ranking(result, out, consolidation=cons)
+    job = pipeline.rank_campaign(
+        consolidated,
+        rules,
+        rule_issues=issues,
+        scores=scores_file,
+        previous=_optional_file(inputs, L.PARAM_PREVIOUS),
+        out=results / L.RANKED_FILE,
+    )
+    result = job.ranking
     sheets = {
         L.SHEET_SCORES: result.scores,
         L.SHEET_RANKS: result.ranks,
@@ -261,27 +260,27 @@ def rank_units(inputs: Inputs) -> Outcome:
         L.SHEET_WARNINGS: result.warnings,
         L.SHEET_RANK_ISSUES: issues_frame(result.issues),
     }
-    summary = f"排名 {len(result.ranks)} 个单位：{_counts(result.issues)}；已写出 {out}"
-    return Outcome(summary, sheets=sheets, files=[out], issues=result.issues)
+    summary = f"排名 {len(result.ranks)} 个单位：{_counts(job)}；已写出 {result.out}"
+    return Outcome(summary, sheets=sheets, files=job.files, issues=job.issues)
 
 
-def _report_params(inputs: Inputs) -> dict[str, object]:
-    out = dict(params(inputs))
-    out[L.PARAM_YEAR] = str(year(inputs))  # a number cell reads 2024.0
-    return out
+def _campaign(inputs: Inputs) -> Campaign:
+    campaign = Campaign.from_params(params(inputs))
+    campaign.year = year(inputs)  # a number cell reads 2024.0
+    return campaign
 
 
 def make_report(inputs: Inputs) -> Outcome:
     """生成通报: 成果/排名.xlsx → 成果/通报.docx and 通报.html, with 参数 (发文机关, 文号 …)."""
-    from targetbook.report import render_report
+    from targetbook import pipeline
 
     results = folder(inputs, L.PARAM_RESULTS_DIR, L.FOLDER_RESULTS)
     ranked = results / L.RANKED_FILE
     if not ranked.is_file():
         raise fail("excel_run_first", path=ranked, button="计算排名")
-    shown = _report_params(inputs)
+    campaign = _campaign(inputs)
     written = [
-        Path(render_report(ranked, results / f"{L.BULLETIN_STEM}{suffix}", params=shown))
+        pipeline.publish(ranked, results / f"{L.BULLETIN_STEM}{suffix}", campaign=campaign)
         for suffix in (".docx", ".html")
     ]
     return Outcome(f"已生成通报：{'、'.join(str(p) for p in written)}", files=written)
@@ -302,5 +301,6 @@ def read_control_workbook(directory: str | Path) -> Inputs:
     path = base / L.CONTROL_WORKBOOK
     if not path.is_file():
         raise fail("excel_workbook_missing", path=path)
-    frames = pd.read_excel(path, sheet_name=None, header=None, engine="calamine", dtype=object)
-    return Inputs(frames=frames, base=base)
+    from targetbook.read import read_grids
+
+    return Inputs(frames=read_grids(path), base=base)

@@ -1,9 +1,8 @@
 """Ranking: totals → competition ranks (1, 1, 3) per category and 考核组, tie-break, 进位,
 否决 effects, 等次, awards, 目标达成 and 红黄绿 progress warnings.
 
-`rank()` is pure (a Consolidation and Rules in, a Ranking out); `rank_files()` loads the
-consolidated workbook, the rules, the offices' scores and last year's ranking, ranks and
-writes the ranked workbook.
+`rank()` is pure (a Consolidation and Rules in, a Ranking out); `pipeline.rank_campaign`
+loads the workbooks around it and writes the ranked one.
 
 - 名次: within the category, on 总分 (rounded to 保留小数), descending; equal totals share
   the best rank and the next is skipped (Excel RANK.EQ: 1, 1, 3). 并列规则 items, in order,
@@ -20,86 +19,37 @@ writes the ranked workbook.
 from __future__ import annotations
 
 import datetime as dt
-import math
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from targetbook import labels as L
 from targetbook.errors import Issue, issue
+from targetbook.rank.achieve import achievement
 from targetbook.rank.grades import assign_grades, lower_one, pick, tie_groups
 from targetbook.rank.order import competition_rank, progress_places, tie_flags
 from targetbook.rank.progress import schedule, warnings
+from targetbook.results import Consolidation, Ranking, Scores
 from targetbook.rules.model import Records, Rules
 from targetbook.rules.sheets import key
-from targetbook.score import SCORE_FRAME_COLUMNS, VETO_FRAME_COLUMNS, Scores, score
+from targetbook.score import SCORE_FRAME_COLUMNS, score
 
 VETO_ROW = "一票否决"
 
 
-@dataclass
-class Ranking:
-    """The rank stage's results: the frames of the sheets 得分, 排名, 目标达成, 进度预警."""
-
-    scores: pd.DataFrame  # labels.SCORE_COLUMNS + 期间
-    ranks: pd.DataFrame  # labels.RANK_COLUMNS
-    achievement: pd.DataFrame  # labels.ACHIEVEMENT_COLUMNS
-    warnings: pd.DataFrame  # labels.WARNING_COLUMNS
-    vetoes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=VETO_FRAME_COLUMNS))
-    issues: list[Issue] = field(default_factory=list)
-    year: int | None = None
-    sheets: dict[str, pd.DataFrame] = field(default_factory=dict)  # copied sheets, when loaded
-    out: str = ""
-
-    def to_dict(self) -> dict:
-        """The JSON document of `targetbook rank --json`."""
-
-        def plain(v):
-            v = v.item() if hasattr(v, "item") else v
-            if v is None or (isinstance(v, float) and math.isnan(v)):
-                return None
-            return int(v) if isinstance(v, float) and v.is_integer() else v
-
-        ranks = [
-            {
-                "category": r[L.CATEGORY],
-                "unit": r[L.UNIT],
-                "total": plain(r["总分"]),
-                "rank": plain(r["名次"]),
-                "tie": r["并列"] == L.YES,
-                "grade": r["等次"],
-                "awards": [a for a in str(r["奖项"]).split("、") if a],
-                "veto": r["否决"] or None,
-            }
-            for r in self.ranks.to_dict("records")
-        ]
-        return {
-            "out": self.out,
-            "units": len(self.ranks),
-            "ranks": ranks,
-            "issues": [i.to_dict() for i in self.issues],
-        }
-
-
-def _records(scores) -> Records:
-    if scores is None:
-        return Records()
-    if isinstance(scores, Records):
-        return scores
-    frame = scores.copy()  # a bare 考核打分 frame
-    for c in (*L.SCORING_COLUMNS, *L.PROVENANCE):
-        if c not in frame:
-            frame[c] = None
-    return Records(scoring=frame)
-
-
 def rank(
-    consolidation, rules: Rules, *, scores=None, previous=None, as_of: dt.date | None = None
+    consolidation: Consolidation,
+    rules: Rules,
+    *,
+    scores: Records | None = None,
+    previous: pd.DataFrame | None = None,
+    as_of: dt.date | None = None,
 ) -> Ranking:
-    """Pure: score, rank, grade, award, judge targets and warn — one Ranking."""
-    sc = score(consolidation, rules, _records(scores))
+    """Pure: score, rank, grade, award, judge targets and warn — one Ranking.
+
+    `scores` are the offices' records; `previous` is last year's 排名 frame (Ranking.ranks)."""
+    records = scores if scores is not None else Records()
+    sc = score(consolidation, rules, records)
     issues = list(sc.issues)
     s = rules.settings
     frame = _base(sc)
@@ -132,20 +82,19 @@ def rank(
     frame["_cat"] = frame[L.CATEGORY].map({c: n for n, c in enumerate(L.CATEGORIES)})
     frame = frame.sort_values(["_cat", "名次"], na_position="last", kind="stable")
     ranks = frame[list(L.RANK_COLUMNS)].reset_index(drop=True)
-    annexes = getattr(consolidation, "annexes", None) or {}
+    annexes = consolidation.annexes
     named = {key(u) for f in annexes.values() if L.UNIT in f for u in f[L.UNIT]}
     mine = ranks[ranks[L.UNIT].map(key).isin(named)]
     own = {
         "ranks": {key(r[L.UNIT]): r for r in mine.to_dict("records")},
         "items": _item_ranks(rows, named),
     }
-    records = rules.records + _records(scores)
-    from targetbook.rank.achieve import achievement
+    records = rules.records + records
 
     achieved = achievement(annexes, records, own)
-    year = getattr(consolidation, "year", None)
+    year = consolidation.year
     cats = {u.name: u.category for u in sc.units}
-    progress = (getattr(consolidation, "others", None) or {}).get(L.PROGRESS_KIND)
+    progress = consolidation.others.get(L.PROGRESS_KIND)
     warned = warnings(progress, cats, s, schedule(s, year, as_of))
     return Ranking(
         rows[list(SCORE_FRAME_COLUMNS)], ranks, achieved, warned, sc.vetoes, issues, year
@@ -270,26 +219,4 @@ def _item_ranks(rows: pd.DataFrame, named: set[str]) -> dict[str, dict[str, floa
     return out
 
 
-def rank_files(
-    consolidated, rules, *, scores=None, previous=None, out, as_of: dt.date | None = None
-) -> Ranking:
-    """Load 汇总.xlsx, the 考核细则, offices' scores and last year's ranking; rank; write."""
-    from targetbook.rules import load_rules, load_scores
-    from targetbook.write.consolidation import load_consolidation
-    from targetbook.write.ranking import load_ranking, write_ranking
-
-    cons = load_consolidation(consolidated)
-    rule_set, issues = load_rules(rules)
-    records = Records()
-    if scores is not None:
-        records, more = load_scores(scores)
-        issues += more
-    before = load_ranking(previous) if previous is not None else None
-    result = rank(cons, rule_set, scores=records, previous=before, as_of=as_of)
-    result.issues = issues + result.issues
-    write_ranking(result, out, consolidation=cons)
-    result.out = str(Path(out))
-    return result
-
-
-__all__ = ["Ranking", "rank", "rank_files"]
+__all__ = ["Ranking", "rank"]

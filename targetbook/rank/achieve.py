@@ -16,6 +16,7 @@ import math
 import pandas as pd
 
 from targetbook import labels as L
+from targetbook.rules.model import Records
 from targetbook.rules.sheets import NotANumber, key, number, text
 from targetbook.score.inputs import source_of
 
@@ -52,7 +53,7 @@ def _same_subject(item: str, subject: str) -> bool:
     return item in subject or subject in item
 
 
-def _external(records, unit: str, target: dict) -> tuple[dict, str] | None:
+def _external(records: Records, unit: str, target: dict) -> tuple[dict, str] | None:
     """The first 外部结果 row for this unit that answers `target`: its 项目 names the
     target's subject, its 范围 (blank = any) is the target's scope, and it carries the
     figure the target's kind is judged on (名次 for a rank, 数值 for a rate/count/amount/
@@ -135,7 +136,7 @@ def _shown(actual: dict | None) -> str:
     return "；".join(parts)
 
 
-def achievement(annexes: dict[str, pd.DataFrame], records, own: dict) -> pd.DataFrame:
+def achievement(annexes: dict[str, pd.DataFrame], records: Records, own: dict) -> pd.DataFrame:
     """One row per target of every unit's 创先争优目标, judged (ACHIEVEMENT_COLUMNS)."""
     # Imported here: the rank stage works (without 目标达成) should targets fail to import.
     from targetbook.targets import Target, judge, parse_targets_frame

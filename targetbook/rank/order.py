@@ -48,9 +48,8 @@ def tie_flags(frame: pd.DataFrame, by: list[str], rank: str) -> pd.Series:
     return flags
 
 
-def previous_ranks(previous) -> dict[str, float]:
-    """{unit key: last year's 名次} from a Ranking, or a frame with 单位 and 名次 columns."""
-    frame = getattr(previous, "ranks", previous)
+def previous_ranks(frame: pd.DataFrame | None) -> dict[str, float]:
+    """{unit key: last year's 名次} from a frame with 单位 and 名次 columns (Ranking.ranks)."""
     if frame is None or len(frame) == 0 or L.UNIT not in frame or "名次" not in frame:
         return {}
     places = place_numbers(frame["名次"])
@@ -72,7 +71,9 @@ def place_numbers(values: pd.Series) -> np.ndarray:
     return places
 
 
-def progress_places(frame: pd.DataFrame, previous) -> tuple[pd.Series, pd.Series]:
+def progress_places(
+    frame: pd.DataFrame, previous: pd.DataFrame | None
+) -> tuple[pd.Series, pd.Series]:
     """(上年名次, 进位 = 上年名次 − 名次); blank for units new this year or unranked."""
     last = previous_ranks(previous)
     before = pd.Series(

@@ -147,3 +147,4 @@ class Source:
     status: str = "ok"  # "ok" | "error" (unreadable file)
     tables: list[Table] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    grids: list = field(default_factory=list)  # raw sheets (read_grids only: no tables)

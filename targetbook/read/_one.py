@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from targetbook.errors import ERROR, issue
-from targetbook.read._grid import load_grids
+from targetbook.read._grid import Grid, load_grids
 from targetbook.read._model import Source
 from targetbook.read._sniff import MAX_FILE_BYTES, Rejected, sniff
 from targetbook.read._table import HEADER_SEARCH_ROWS, read_sheet
@@ -20,33 +20,10 @@ def read_return(path: str | Path, display: str | None = None) -> Source:
 
 def read_source(path: str | Path, display: str | None = None, frames: bool = True) -> Source:
     """read_return; with `frames=False` tables hold `Rows` (workers: cheaper to send)."""
-    p = Path(path)
-    file = display if display is not None else str(path)
-    src = Source(file=file, path=str(p.absolute()))
-    try:
-        st = p.stat()
-        src.size = st.st_size
-        src.modified = datetime.fromtimestamp(st.st_mtime, UTC).replace(tzinfo=None)
-        if st.st_size > MAX_FILE_BYTES:
-            raise Rejected("file_too_large", f"{st.st_size >> 20} MB")
-        data = p.read_bytes()
-    except Rejected as exc:
-        return _fail(src, exc.rule, exc.reason)
-    except OSError as exc:
-        return _fail(src, "file_unreadable", exc.strerror or type(exc).__name__)
-    src.sha256 = hashlib.sha256(data).hexdigest()
-    try:
-        sniffed = sniff(data)
-        if sniffed.modified is not None:
-            src.modified = sniffed.modified
-        grids = load_grids(sniffed, data, p.stem)
-    except Rejected as exc:
-        return _fail(src, exc.rule, exc.reason)
-    except Exception as exc:  # calamine/zip/codec errors on a broken file: the run goes on
-        name = type(exc).__name__
-        if name == "PasswordError":
-            return _fail(src, "file_encrypted")
-        return _fail(src, "file_unreadable", f"{name}: {str(exc)[:200]}")
+    src, grids = _load(path, display)
+    if grids is None:
+        return src
+    file = src.file
     headerless = []
     for grid in grids:
         tables, issues, has_header = read_sheet(grid, file, frames)
@@ -72,6 +49,47 @@ def read_source(path: str | Path, display: str | None = None, frames: bool = Tru
     if not src.tables and any(i.severity == ERROR for i in src.issues):
         src.status = "error"
     return src
+
+
+def read_book(path: str | Path, display: str | None = None) -> Source:
+    """One workbook's sheets as raw grids in `Source.grids` (no annex tables): what
+    read_grids' worker runs for the registry, rules, scores and targetbook's own books."""
+    src, grids = _load(path, display)
+    if grids is not None:
+        src.grids = grids
+    return src
+
+
+def _load(path: str | Path, display: str | None) -> tuple[Source, list[Grid] | None]:
+    """Provenance, size limit, sniff and pre-check, then every sheet's grid; on failure
+    the Source carries the Issue and the grids are None."""
+    p = Path(path)
+    file = display if display is not None else str(path)
+    src = Source(file=file, path=str(p.absolute()))
+    try:
+        st = p.stat()
+        src.size = st.st_size
+        src.modified = datetime.fromtimestamp(st.st_mtime, UTC).replace(tzinfo=None)
+        if st.st_size > MAX_FILE_BYTES:
+            raise Rejected("file_too_large", f"{st.st_size >> 20} MB")
+        data = p.read_bytes()
+    except Rejected as exc:
+        return _fail(src, exc.rule, exc.reason), None
+    except OSError as exc:
+        return _fail(src, "file_unreadable", exc.strerror or type(exc).__name__), None
+    src.sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        sniffed = sniff(data)
+        if sniffed.modified is not None:
+            src.modified = sniffed.modified
+        return src, load_grids(sniffed, data, p.stem)
+    except Rejected as exc:
+        return _fail(src, exc.rule, exc.reason), None
+    except Exception as exc:  # calamine/zip/codec errors on a broken file: the run goes on
+        name = type(exc).__name__
+        if name == "PasswordError":
+            return _fail(src, "file_encrypted"), None
+        return _fail(src, "file_unreadable", f"{name}: {str(exc)[:200]}"), None
 
 
 def _fail(src: Source, rule: str, reason: str = "") -> Source:

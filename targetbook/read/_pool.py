@@ -135,12 +135,14 @@ def _failed(path: str, display: str, rule: str, reason: str = "", **params: obje
 class _Slot:
     """One worker process and the files it has been given, in order."""
 
-    def __init__(self, ctx, memory_limit: int | None) -> None:
+    def __init__(
+        self, ctx, memory_limit: int | None, reader: Callable[[str, str], Source] | None = None
+    ) -> None:
         task_out, self.tasks = ctx.Pipe(duplex=False)
         self.conn, result_in = ctx.Pipe(duplex=False)
         _widen(result_in)
         # The reader goes by name (this module's read_rows unless a test replaced it).
-        args = (task_out, result_in, memory_limit, read_rows)
+        args = (task_out, result_in, memory_limit, reader or read_rows)
         self.proc = ctx.Process(target=_worker, args=args, daemon=True)
         self.proc.start()
         task_out.close()
@@ -248,8 +250,10 @@ class _Reading:
         timeout: float,
         memory_limit: int | None,
         progress: Callable[[int, int], None] | None = None,
+        reader: Callable[[str, str], Source] | None = None,
     ) -> None:
         self.total = len(items)
+        self.reader = reader
         self.n_workers = n_workers
         self.timeout = timeout
         self.memory_limit = memory_limit
@@ -266,7 +270,7 @@ class _Reading:
         self.asked = 0  # replacements asked of the caller's thread, not yet received
         self.stopping = threading.Event()
         self._wake_in, self._wake = self.ctx.Pipe(duplex=False)
-        self.slots = [_Slot(self.ctx, memory_limit) for _ in range(n_workers)]
+        self.slots = [_Slot(self.ctx, memory_limit, reader) for _ in range(n_workers)]
         self._thread = threading.Thread(target=self._run, name="targetbook-read", daemon=True)
         self._thread.start()
 
@@ -281,7 +285,7 @@ class _Reading:
             except queue.Empty:
                 continue
             if got is _WORKER_WANTED:
-                self.fresh.put(_Slot(self.ctx, self.memory_limit))
+                self.fresh.put(_Slot(self.ctx, self.memory_limit, self.reader))
                 self._wake_loop()
                 continue
             if got is None:

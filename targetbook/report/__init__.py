@@ -11,7 +11,8 @@ from targetbook.report.context import build_context, clean_text
 from targetbook.report.documents import render_docx, render_html
 from targetbook.report.load import RankedBook, read_ranked
 from targetbook.report.records import ReportContext
-from targetbook.write._common import atomic_path
+from targetbook.results import Consolidation, Ranking
+from targetbook.write.atomic import atomic_path
 
 __all__ = [
     "RankedBook",
@@ -54,16 +55,18 @@ def context_from_book(book: RankedBook, *, params: dict | None = None, **kwargs)
     )
 
 
-def context_from_ranking(ranking, consolidation=None, **kwargs) -> ReportContext:
-    """Pure: a rank.Ranking (and the consolidate.Consolidation it came from) → context."""
+def context_from_ranking(
+    ranking: Ranking, consolidation: Consolidation | None = None, **kwargs
+) -> ReportContext:
+    """Pure: a Ranking (and the Consolidation it came from) → context."""
     cons = consolidation
     return build_context(
         ranking.ranks,
-        annexes=getattr(cons, "annexes", None),
+        annexes=cons.annexes if cons is not None else None,
         achievement=ranking.achievement,
-        missing=list(getattr(cons, "missing_units", None) or []),
-        registry=getattr(cons, "registry", None),
-        year=kwargs.pop("year", None) or ranking.year or getattr(cons, "year", None),
+        missing=list(cons.missing_units) if cons is not None else [],
+        registry=cons.registry if cons is not None else None,
+        year=kwargs.pop("year", None) or ranking.year or (cons.year if cons else None),
         **kwargs,
     )
 

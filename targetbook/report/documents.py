@@ -11,7 +11,7 @@ from targetbook._resources import resource
 from targetbook.errors import TargetbookError
 from targetbook.messages import render
 from targetbook.report.records import ReportContext
-from targetbook.write._common import atomic_path
+from targetbook.write.atomic import atomic_path
 
 
 def html_environment() -> jinja2.Environment:

@@ -1,16 +1,11 @@
-"""The assessment rules (考核细则): the workbook's sheets, their model and their loader.
+"""The assessment rules (考核细则): the workbook's sheets, their model and their parsing
+(write.rules reads the workbooks).
 
 The workbook's format is documented for users in README.md (section "考核细则 workbook");
 the control workbook carries the same sheets.
 """
 
-from targetbook.rules.load import (
-    load_rules,
-    load_scores,
-    read_frames,
-    records_from_frames,
-    rules_from_frames,
-)
+from targetbook.rules.load import records_from_frames, rules_from_frames
 from targetbook.rules.model import Award, Grade, Item, Records, Rules, Settings
 from targetbook.rules.settings import period_group
 
@@ -21,10 +16,7 @@ __all__ = [
     "Records",
     "Rules",
     "Settings",
-    "load_rules",
-    "load_scores",
     "period_group",
-    "read_frames",
     "records_from_frames",
     "rules_from_frames",
 ]

@@ -1,13 +1,12 @@
-"""Load a 考核细则 (and 考核打分 records) from sheets; every bad rule is an Issue with its cell."""
+"""Parse a 考核细则 (and 考核打分 records) from sheet frames; every bad rule is an Issue with
+its cell. The workbooks are read by write.rules."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pandas as pd
 
 from targetbook import labels as L
-from targetbook.errors import Issue, TargetbookError
+from targetbook.errors import Issue
 from targetbook.rules.model import Award, Grade, Item, Records, Rules
 from targetbook.rules.settings import parse_settings
 from targetbook.rules.sheets import (
@@ -328,32 +327,3 @@ def records_from_frames(
         setattr(out, attr, frame[[*cols, *L.PROVENANCE]].reset_index(drop=True))
         out.columns[f"{file}!{sh.name}"] = dict(sh.letters)
     return out, ctx.issues
-
-
-def read_frames(path: str | Path) -> dict[str, pd.DataFrame]:
-    """Every sheet of a workbook, raw (header=None); a fatal TargetbookError if unreadable."""
-    p = Path(path)
-    if not p.exists():
-        raise TargetbookError(f"找不到文件“{path}”")
-    try:
-        return pd.read_excel(p, sheet_name=None, header=None, engine="calamine", dtype=object)
-    except Exception as exc:  # calamine raises several types for a non-workbook
-        raise TargetbookError(f"无法读取“{path}”：{exc}") from exc
-
-
-def cited(path: str | Path) -> str:
-    """How a rules/scores file is cited in 来源 and issues: a relative path as given (as typed
-    on the command line), an absolute one by its file name — so outputs never depend on
-    where the campaign folder lives."""
-    p = Path(path)
-    return p.name if p.is_absolute() else str(path)
-
-
-def load_rules(path: str | Path, *, file: str | None = None) -> tuple[Rules, list[Issue]]:
-    """Load a 考核细则 workbook (sheets 考核项目, 设置, 等次, 奖项, 加扣分, 否决, 考核打分)."""
-    return rules_from_frames(read_frames(path), file=cited(path) if file is None else file)
-
-
-def load_scores(path: str | Path, *, file: str | None = None) -> tuple[Records, list[Issue]]:
-    """Load offices' records (sheets 考核打分 / 加扣分 / 否决 / 外部结果) from a workbook."""
-    return records_from_frames(read_frames(path), file=cited(path) if file is None else file)

@@ -8,14 +8,13 @@ from (来源: `file!sheet!cell` of the 考核打分 entry, or `file!sheet!第N�
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 import pandas as pd
 
 from targetbook import labels as L
 from targetbook.errors import Issue, issue
 from targetbook.registry import Unit
+from targetbook.results import Consolidation, Scores
 from targetbook.rules.model import Records, Rules
 from targetbook.rules.settings import period_group
 from targetbook.score.adjust import VETO_FRAME_COLUMNS, adjustments, lateness, vetoes
@@ -27,22 +26,11 @@ SCORE_FRAME_COLUMNS = (*L.SCORE_COLUMNS, L.PERIOD)
 WEIGHTED = "期间加权"
 
 
-@dataclass
-class Scores:
-    """Scoring results: 得分 rows, per-unit totals, vetoes and what went wrong."""
-
-    rows: pd.DataFrame  # SCORE_FRAME_COLUMNS
-    totals: pd.Series  # unit name → 总分 (rounded); units without any data are absent
-    vetoes: pd.DataFrame  # 单位 | 项目 | 事由 | 日期 | 来源
-    units: list[Unit] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
-
-
-def score(consolidation, rules: Rules, records: Records | None = None) -> Scores:
+def score(consolidation: Consolidation, rules: Rules, records: Records | None = None) -> Scores:
     """Score every unit on every item of its category; add 加扣分; collect 否决."""
     records = rules.records + (records if records is not None else Records())
     inputs, units, issues = build_inputs(consolidation, rules, records)
-    resolve = Resolver(units, getattr(consolidation, "registry", None))
+    resolve = Resolver(units, consolidation.registry)
     parts = [_score_items(inputs, rules, issues)]
     late = lateness(consolidation, rules, units, records, resolve)
     adj_rows, adj_issues = adjustments(records, rules, resolve, late)

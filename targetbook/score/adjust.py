@@ -7,6 +7,7 @@ import pandas as pd
 from targetbook import labels as L
 from targetbook.beijing import from_utc
 from targetbook.errors import Issue, issue
+from targetbook.results import Consolidation
 from targetbook.rules.model import Records, Rules
 from targetbook.rules.sheets import NotANumber, key, number, text
 from targetbook.score.inputs import Resolver, source_of
@@ -46,7 +47,9 @@ def _row(unit, item, method, cap, points, note, source) -> dict:
     }
 
 
-def lateness(consolidation, rules: Rules, units: list, records: Records, resolve: Resolver):
+def lateness(
+    consolidation: Consolidation, rules: Rules, units: list, records: Records, resolve: Resolver
+):
     """逾期扣分 deductions, as `adjustments` takes them: (unit, item, method, cap, points,
     note, source).
 

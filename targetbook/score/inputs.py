@@ -8,6 +8,7 @@ import pandas as pd
 from targetbook import labels as L
 from targetbook.errors import Issue, issue
 from targetbook.registry import Registry, Unit
+from targetbook.results import Consolidation
 from targetbook.rules.model import Records, Rules
 from targetbook.rules.sheets import NotANumber, key, number, text
 
@@ -34,13 +35,13 @@ PASS_WORDS = {"达标", "是", "合格", "通过", "完成", "√", "✓", "Y", 
 FAIL_WORDS = {"不达标", "否", "不合格", "未达标", "未完成", "未通过", "×", "✗", "N", "NO"}
 
 
-def units_of(consolidation) -> list[Unit]:
+def units_of(consolidation: Consolidation) -> list[Unit]:
     """Assessed units: the registry's, else those named in the annexes (category from the annex)."""
-    registry = getattr(consolidation, "registry", None)
+    registry = consolidation.registry
     if registry is not None and registry.units:
         return list(registry.units)
     out: list[Unit] = []
-    for cat, frame in (getattr(consolidation, "annexes", None) or {}).items():
+    for cat, frame in consolidation.annexes.items():
         for name in frame.get(L.UNIT, []):
             if text(name):
                 out.append(Unit(text(name), cat))
@@ -219,9 +220,9 @@ def from_records(
     return out[keep].reset_index(drop=True), issues
 
 
-def from_progress(consolidation, rules: Rules, resolve: Resolver) -> list[dict]:
+def from_progress(consolidation: Consolidation, rules: Rules, resolve: Resolver) -> list[dict]:
     """指标进度 rows whose 指标 is an item's 指标 → input rows (values already parsed)."""
-    frame = (getattr(consolidation, "others", None) or {}).get(L.PROGRESS_KIND)
+    frame = consolidation.others.get(L.PROGRESS_KIND)
     if frame is None or frame.empty or L.INDICATOR not in frame:
         return []
     rows: list[dict] = []
@@ -292,11 +293,11 @@ def _letter(row: dict, val) -> str:
 
 
 def build_inputs(
-    consolidation, rules: Rules, records: Records
+    consolidation: Consolidation, rules: Rules, records: Records
 ) -> tuple[pd.DataFrame, list[Unit], list[Issue]]:
     """All input rows; an office's 考核打分 row overrides a return's row for the same cell."""
     units = units_of(consolidation)
-    resolve = Resolver(units, getattr(consolidation, "registry", None))
+    resolve = Resolver(units, consolidation.registry)
     office, issues = from_records(records, rules, resolve)
     returns = pd.DataFrame(
         from_progress(consolidation, rules, resolve), columns=list(INPUT_COLUMNS)

@@ -8,16 +8,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
-from python_calamine import CalamineWorkbook
 
 from targetbook import labels as L
 from targetbook.beijing import to_utc
-from targetbook.consolidate import UNMATCHED_COLUMNS, Consolidation, Duplicate
 from targetbook.errors import Issue, TargetbookError
-from targetbook.read import Source
+from targetbook.read import Source, read_grids
 from targetbook.registry import Registry, Unit
+from targetbook.results import UNMATCHED_COLUMNS, Consolidation, Duplicate
 from targetbook.write._book import Book, finite
-from targetbook.write._common import atomic_path
 from targetbook.write._sheets import Formats
 from targetbook.write._tables import (
     PARSED,
@@ -35,6 +33,7 @@ from targetbook.write._tables import (
     registry_frame,
     sources_frame,
 )
+from targetbook.write.atomic import atomic_path
 
 
 def consolidation_params(
@@ -104,16 +103,17 @@ _finite = finite
 def load_consolidation(path: str | Path) -> Consolidation:
     """Read back a 汇总.xlsx written by write_consolidation (the rank stage's input)."""
     try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types as well as OSError
-        raise TargetbookError(L.CONSOLIDATED_UNREADABLE.format(path=path, reason=exc)) from exc
-    sheets = set(book.sheet_names)
+        grids = read_grids(path)
+    except TargetbookError as exc:
+        reason = exc.message
+        raise TargetbookError(L.CONSOLIDATED_UNREADABLE.format(path=path, reason=reason)) from exc
+    sheets = set(grids)
     if not {L.annex_sheet(c) for c in L.CATEGORIES} <= sheets:
         first = L.annex_sheet(L.DEPARTMENT)
         raise TargetbookError(L.NOT_CONSOLIDATED.format(path=path, sheet=first))
 
     def rows(name: str) -> list[list]:
-        return book.get_sheet_by_name(name).to_python() if name in sheets else []
+        return grids[name].to_numpy(dtype=object).tolist() if name in sheets else []
 
     params = {_text(r[0]): _text(r[1]) for r in rows(L.SHEET_PARAMS)[1:] if len(r) > 1}
     year = params.get(L.PARAM_YEAR, "")

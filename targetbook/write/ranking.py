@@ -16,11 +16,11 @@ import pandas as pd
 
 from targetbook import labels as L
 from targetbook.errors import Issue, TargetbookError
-from targetbook.rank import Ranking
 from targetbook.rank.order import place_numbers
+from targetbook.read import read_grids
+from targetbook.results import Consolidation, Ranking
 from targetbook.score import SCORE_FRAME_COLUMNS
 from targetbook.write._book import MAX_TEXT, Book, Column, finite
-from targetbook.write._common import atomic_path
 from targetbook.write._sheets import Formats, put_text
 from targetbook.write._tables import (
     annex_sheet,
@@ -30,6 +30,7 @@ from targetbook.write._tables import (
     params_frame,
     registry_frame,
 )
+from targetbook.write.atomic import atomic_path
 
 OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 NUMERIC = {
@@ -143,7 +144,7 @@ def _charts(wb, ws, ranks: pd.DataFrame) -> None:
         anchor += max(12, int((26 * len(where) + 80) / 20) + 2)
 
 
-def _consolidated(book: Book, fmts: Formats, cons, year) -> None:
+def _consolidated(book: Book, fmts: Formats, cons: Consolidation, year: int) -> None:
     """The consolidated workbook's sheets the report reads, in 汇总.xlsx's own layout."""
     for category in L.CATEGORIES:
         annex_sheet(book, fmts, category, year, cons.annexes.get(category))
@@ -160,7 +161,7 @@ def write_ranking(
     ranking: Ranking,
     path: str | Path,
     *,
-    consolidation=None,
+    consolidation: Consolidation | None = None,
     params: dict[str, object] | None = None,
 ) -> Path:
     """Write 排名.xlsx atomically (rank sheets, charts, the consolidated sheets, 参数).
@@ -168,9 +169,10 @@ def write_ranking(
     参数 carries the consolidation's parameters (乡镇, 发文机关, 文号 …) and `params` over
     them, so the report of this one file prints the real names."""
     target = Path(path)
-    year = ranking.year or getattr(consolidation, "year", None) or datetime.now().year
+    carried = consolidation.params if consolidation is not None else {}
+    year = ranking.year or (consolidation and consolidation.year) or datetime.now().year
     shown = {L.PARAM_YEAR: str(year)}
-    for source in (getattr(consolidation, "params", None) or {}, params or {}):
+    for source in (carried, params or {}):
         shown.update((str(k), "" if v is None else str(v)) for k, v in source.items())
     shown[L.PARAM_YEAR] = str(year)
     book = Book()
@@ -233,10 +235,7 @@ def load_ranking(path: str | Path) -> Ranking:
     p = Path(path)
     if not p.is_file():
         raise TargetbookError(f"找不到排名工作簿“{path}”")
-    try:
-        grids = pd.read_excel(p, sheet_name=None, header=None, engine="calamine", dtype=object)
-    except Exception as exc:  # one fatal, explained error whatever calamine raises
-        raise TargetbookError(f"无法读取排名工作簿“{path}”：{exc}") from exc
+    grids = read_grids(p)
     frames = {
         attr: _frame(grids.get(sheet, pd.DataFrame()), columns)
         for sheet, columns, attr in RANK_SHEETS

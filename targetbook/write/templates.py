@@ -9,8 +9,8 @@ import xlsxwriter
 
 from targetbook import labels as L
 from targetbook.registry import Registry, Unit
-from targetbook.write._common import atomic_path
 from targetbook.write._sheets import Formats, annex_head, print_setup, put_text
+from targetbook.write.atomic import atomic_path
 
 # Where filling code (demo, benchmark, tests) finds the input cells (Excel rows, 1-based).
 PLAN_HEADER_ROW = 4  # 附件N, title, instruction line, then the header

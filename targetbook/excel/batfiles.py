@@ -1,0 +1,50 @@
+"""The .bat files' contents: the buttons' steps by double-click (WPS, macros off).
+
+Each file is ASCII with CRLF line ends, so no code page can garble it; Chinese appears only
+in the file names and in what Python prints (UTF-8, after `chcp 65001`). Their entry point,
+`python -m targetbook.excel.bat STEP DIR`, is excel/bat.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from targetbook.write.atomic import atomic_path
+
+# file stem → step (a function of targetbook.excel; run here by main())
+BAT_STEPS = (
+    ("生成模板", "make_templates"),
+    ("校验", "validate_returns"),
+    ("汇总", "consolidate_returns"),
+    ("计算排名", "rank_units"),
+    ("生成通报", "make_report"),
+)
+
+_TEMPLATE = """@echo off
+rem targetbook: {step} - the same step as the button in the control workbook.
+rem Runs on the folder this file is in. Edit the PY line to use another Python.
+chcp 65001 >nul
+set PYTHONIOENCODING=utf-8
+cd /d "%~dp0"
+set PY=python
+where python >nul 2>nul || set PY=py -3
+%PY% -m targetbook.excel.bat {step} .
+echo.
+pause
+"""
+
+
+def bat_text(step: str) -> bytes:
+    """Bytes of the .bat file running `step` (ASCII, CRLF)."""
+    return _TEMPLATE.format(step=step).replace("\n", "\r\n").encode("ascii")
+
+
+def write_bat_files(dest_dir: str | Path) -> list[Path]:
+    """Write 生成模板.bat, 校验.bat, 汇总.bat, 计算排名.bat, 生成通报.bat into `dest_dir`."""
+    written = []
+    for stem, step in BAT_STEPS:
+        path = Path(dest_dir) / f"{stem}.bat"
+        with atomic_path(path) as tmp:
+            tmp.write_bytes(bat_text(step))
+        written.append(path)
+    return written

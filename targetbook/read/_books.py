@@ -1,0 +1,60 @@
+"""Read a whole workbook of ours or the user's (registry, rules, scores, 汇总, 排名, 控制台)
+as raw grids, with the returns' sniffing, pre-check and isolated worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from targetbook.errors import TargetbookError
+from targetbook.messages import render
+from targetbook.read._model import Source
+from targetbook.read._one import read_book
+from targetbook.read._pool import DEFAULT_MEMORY, DEFAULT_TIMEOUT, _Reading
+
+
+def read_grids(
+    path: str | Path,
+    *,
+    isolated: bool = True,
+    timeout: float = DEFAULT_TIMEOUT,
+    memory_limit: int | None = DEFAULT_MEMORY,
+) -> dict[str, pd.DataFrame]:
+    """Every worksheet of a workbook (or CSV) as {sheet: grid (header=None, dtype=object)}.
+
+    Row i of a grid is Excel row i + 1. The file is read in a worker process, as returns
+    are: a hostile file (a cell at XFD1048576, a zip bomb) or a crashing parser is a fatal
+    TargetbookError naming the file, never the end of the calling process."""
+    p = Path(path)
+    if not p.is_file():
+        raise TargetbookError(render("book_missing", file=str(path)))
+    src = _read(p, isolated, timeout, memory_limit)
+    if src.status == "error" or not src.grids and src.issues:
+        reason = src.issues[0].message if src.issues else ""
+        raise TargetbookError(render("book_unreadable", file=str(path), reason=reason))
+    return {
+        grid.name: pd.DataFrame(grid.rows, dtype=object) if grid.rows else pd.DataFrame()
+        for grid in src.grids
+    }
+
+
+def _read(path: Path, isolated: bool, timeout: float, memory_limit: int | None) -> Source:
+    shown = str(path)
+    if isolated:
+        try:
+            reading = _Reading([(0, shown, shown)], 1, timeout, memory_limit, reader=read_book)
+        except OSError:  # no worker can start here (a locked-down machine): read in process
+            pass
+        else:
+            try:
+                return next(reading)
+            finally:
+                reading.close()
+    try:
+        return read_book(path, shown)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine's Rust panics are BaseExceptions (PyO3)
+        reason = f"{type(exc).__name__}: {str(exc)[:200]}"
+        raise TargetbookError(render("book_unreadable", file=shown, reason=reason)) from exc
