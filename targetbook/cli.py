@@ -135,8 +135,9 @@ def _load_registry(path: Path | None):
         return None, []
     registry, issues = _stage("registry", "load_registry")(path)
     if not registry.units:  # every unit would be "unknown": nothing sensible can follow
-        reason = issues[0].message if issues else "没有任何单位"
-        raise TargetbookError(f"单位名录 {path} 无法使用：{reason}")
+        if not issues:
+            raise TargetbookError("registry_empty", path=path)
+        raise TargetbookError("registry_unusable", path=path, reason=issues[0].message)
     return registry, issues
 
 
@@ -172,8 +173,10 @@ def _consolidate(paths: tuple[Path, ...], registry_path: Path | None, label: str
         reading.close()
         progress.close()
     if cons is None:
-        shown = "、".join(str(p) for p in paths)
-        raise TargetbookError(f"在 {shown} 中未找到任何表格文件（.xlsx/.xls/.xlsm/.ods/.csv）")
+        from targetbook.labels import LIST_SEP
+
+        shown = LIST_SEP.join(str(p) for p in paths)
+        raise TargetbookError("no_returns_found", paths=shown)
     if registry_issues:
         cons.issues = [*registry_issues, *cons.issues]
     return cons

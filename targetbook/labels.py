@@ -462,8 +462,6 @@ TARGET_KIND_NAMES = {
 # --- write.templates (consolidation area, continued) ---------------------------------------
 TEMPLATE_KIND_TITLE = "{category}{year}年度{name}"  # 村2022年度指标进度 (template sheet titles)
 SOURCE_UNITS = "报送单位"  # 来源: units each file reported (after SOURCE_COLUMNS)
-CONSOLIDATED_UNREADABLE = "汇总文件 {path} 无法读取（{reason}），请重新运行“汇总”"
-NOT_CONSOLIDATED = "{path} 不是汇总文件（缺少“{sheet}”等工作表），请选择“汇总”生成的 汇总.xlsx"
 FONT_BODY = "宋体"  # workbook fonts (as in the seed notice's annex tables)
 FONT_HEADING = "黑体"
 
@@ -492,3 +490,10 @@ FOOTER_MARKERS = (
     "单位负责人",
     "负责人",
 )
+
+# --- punctuation that joins words and clauses in messages and cells ----------------------
+LIST_SEP = "、"  # 温塘村、石桥村
+CLAUSE_SEP = "；"  # one clause; the next
+
+# --- errors: how a fatal error is shown on stderr ------------------------------------------
+FATAL_PREFIX = "错误："

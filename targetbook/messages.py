@@ -109,6 +109,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         W,
         "{loc}：{unit}的目标“{value}”无法自动识别，需人工认定，请在“外部结果”中填写是否达成",
     ),
+    # --- fatal errors of the inputs and doors (TargetbookError) --------------------------
+    "registry_unusable": (E, "单位名录 {path} 无法使用：{reason}"),
+    "registry_empty": (E, "单位名录 {path} 无法使用：没有任何单位"),
+    "registry_undecodable": (E, "单位名录无法解码（应为 UTF-8 或 GB18030 编码的 CSV）"),
+    "registry_file_missing": (E, "找不到单位名录文件：{path}"),
+    "registry_unreadable": (E, "单位名录无法读取：{path}（{reason}）"),
+    "registry_no_sheets": (E, "单位名录中没有工作表：{path}"),
+    "no_returns_found": (E, "在 {paths} 中未找到任何表格文件（.xlsx/.xls/.xlsm/.ods/.csv）"),
+    "consolidated_unreadable": (E, "汇总文件 {path} 无法读取（{reason}），请重新运行“汇总”"),
+    "not_consolidated": (
+        E,
+        "{path} 不是汇总文件（缺少“{sheet}”等工作表），请选择“汇总”生成的 汇总.xlsx",
+    ),
+    "ranking_missing": (E, "找不到排名工作簿“{path}”"),
+    "ranking_unreadable": (E, "无法读取排名工作簿“{path}”：{reason}"),
+    "rules_file_missing": (E, "找不到文件“{path}”"),
+    "rules_file_unreadable": (E, "无法读取“{path}”：{reason}"),
     # --- report.py ---------------------------------------------------------------------
     # (owned by the report stage; add ids here)
     "report_input_missing": (E, "找不到排名工作簿“{file}”，请先运行“计算排名”"),
@@ -126,6 +143,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "excel_file_missing": (E, "找不到文件“{path}”（参数“{key}”），请检查路径或清空该项"),
     "excel_run_first": (E, "找不到“{path}”，请先点“{button}”"),
     "excel_workbook_missing": (E, "找不到控制台“{path}”，请在活动文件夹中运行"),
+    "excel_registry_invalid": (E, "单位名录有误，请改正后再试：{reasons}"),
     "excel_unexpected": (E, "运行出错（{reason}），请把“日志”表和出错的文件发给维护人员"),
 }
 

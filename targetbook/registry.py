@@ -348,7 +348,7 @@ def _read_csv_rows(data: bytes) -> list[list[object]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise TargetbookError("单位名录无法解码（应为 UTF-8 或 GB18030 编码的 CSV）")
+        raise TargetbookError("registry_undecodable")
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -361,7 +361,7 @@ def load_registry(path: str | Path) -> tuple[Registry, list[Issue]]:
     path = Path(path)
     display = str(path)
     if not path.is_file():
-        raise TargetbookError(f"找不到单位名录文件：{display}")
+        raise TargetbookError("registry_file_missing", path=display)
     data = path.read_bytes()
     if path.suffix.lower() in (".csv", ".txt"):
         return _from_sheet_rows(_read_csv_rows(data), display)
@@ -374,9 +374,9 @@ def load_registry(path: str | Path) -> tuple[Registry, list[Issue]]:
         try:  # a CSV saved with an .xls name still loads
             return _from_sheet_rows(_read_csv_rows(data), display)
         except Exception:
-            raise TargetbookError(f"单位名录无法读取：{display}（{exc}）") from exc
+            raise TargetbookError("registry_unreadable", path=display, reason=exc) from exc
     if not sheets:
-        raise TargetbookError(f"单位名录中没有工作表：{display}")
+        raise TargetbookError("registry_no_sheets", path=display)
     chosen = next((n for n in sheets if header_key(n) == labels.SHEET_REGISTRY), None)
     if chosen is None:
         chosen = next((n for n, rows in sheets.items() if _header_row(rows) is not None), None)

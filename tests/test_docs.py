@@ -103,3 +103,31 @@ def test_public_names_resolve_to_what_they_name_even_after_their_modules_are_imp
         value = getattr(targetbook, name)
         # `targetbook.consolidate` must stay the function, not the submodule of that name.
         assert not isinstance(value, types.ModuleType), name
+
+
+RAISED = re.compile(
+    r"""(?:TargetbookError|fail|issue|explain|Explain|\w+_issue)\(\s*["']([a-z][a-z0-9_]*)["']"""
+)
+
+
+def test_every_rule_id_used_in_the_code_has_a_message():
+    used = set(RAISED.findall(_sources_outside_messages()))
+    assert {"registry_file_missing", "score_unit_unknown"} <= used  # the pattern finds raise sites
+    assert sorted(used - set(MESSAGES)) == []
+
+
+def test_a_fatal_error_carries_its_rule_and_survives_pickling():
+    import pickle
+
+    from targetbook.errors import TargetbookError
+
+    err = TargetbookError("rules_file_unreadable", path="考核细则.xlsx", reason=OSError("坏"))
+    back = pickle.loads(pickle.dumps(err))
+    assert (back.rule, back.params, back.exit_code) == (
+        "rules_file_unreadable",
+        {"path": "考核细则.xlsx", "reason": "坏"},
+        2,
+    )
+    assert back.message == err.message and "考核细则.xlsx" in str(back)
+    with pytest.raises(KeyError):
+        TargetbookError("no_such_rule")

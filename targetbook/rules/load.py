@@ -334,11 +334,11 @@ def read_frames(path: str | Path) -> dict[str, pd.DataFrame]:
     """Every sheet of a workbook, raw (header=None); a fatal TargetbookError if unreadable."""
     p = Path(path)
     if not p.exists():
-        raise TargetbookError(f"找不到文件“{path}”")
+        raise TargetbookError("rules_file_missing", path=path)
     try:
         return pd.read_excel(p, sheet_name=None, header=None, engine="calamine", dtype=object)
     except Exception as exc:  # calamine raises several types for a non-workbook
-        raise TargetbookError(f"无法读取“{path}”：{exc}") from exc
+        raise TargetbookError("rules_file_unreadable", path=path, reason=exc) from exc
 
 
 def cited(path: str | Path) -> str:

@@ -106,11 +106,11 @@ def load_consolidation(path: str | Path) -> Consolidation:
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types as well as OSError
-        raise TargetbookError(L.CONSOLIDATED_UNREADABLE.format(path=path, reason=exc)) from exc
+        raise TargetbookError("consolidated_unreadable", path=path, reason=exc) from exc
     sheets = set(book.sheet_names)
     if not {L.annex_sheet(c) for c in L.CATEGORIES} <= sheets:
         first = L.annex_sheet(L.DEPARTMENT)
-        raise TargetbookError(L.NOT_CONSOLIDATED.format(path=path, sheet=first))
+        raise TargetbookError("not_consolidated", path=path, sheet=first)
 
     def rows(name: str) -> list[list]:
         return book.get_sheet_by_name(name).to_python() if name in sheets else []

@@ -232,11 +232,11 @@ def load_ranking(path: str | Path) -> Ranking:
     """Read a ranked workbook back: the four rank frames, issues, and every other sheet."""
     p = Path(path)
     if not p.is_file():
-        raise TargetbookError(f"找不到排名工作簿“{path}”")
+        raise TargetbookError("ranking_missing", path=path)
     try:
         grids = pd.read_excel(p, sheet_name=None, header=None, engine="calamine", dtype=object)
     except Exception as exc:  # one fatal, explained error whatever calamine raises
-        raise TargetbookError(f"无法读取排名工作簿“{path}”：{exc}") from exc
+        raise TargetbookError("ranking_unreadable", path=path, reason=exc) from exc
     frames = {
         attr: _frame(grids.get(sheet, pd.DataFrame()), columns)
         for sheet, columns, attr in RANK_SHEETS
