@@ -15,7 +15,6 @@ import targetbook.excel as t
 from targetbook import labels as L
 from targetbook.errors import TargetbookError
 from targetbook.excel import build
-from targetbook.messages import render
 
 
 def _remote_engine() -> None:

@@ -460,7 +460,10 @@ def test_render_report_rejects_unknown_format_and_kind(tmp_path, out, kind, rule
     book = ranked_book(tmp_path / "排名.xlsx")
     with pytest.raises(TargetbookError) as err:
         render_report(book, tmp_path / out, kind=kind)
-    assert (err.value.rule, err.value.params) == (rule, {"value": kind if "kind" in rule else ".pdf"})
+    assert (err.value.rule, err.value.params) == (
+        rule,
+        {"value": kind if "kind" in rule else ".pdf"},
+    )
     assert not (tmp_path / out).exists()
 
 
