@@ -148,6 +148,77 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+# Explanation kind → Chinese template of a score's 计算依据 (rendered by targetbook.explain,
+# which formats the numbers). Kinds are stable snake_case like rule ids; a field may hold a
+# nested explanation (`head`, `why`, `terms`, `cap`, `floor`), which renders in place or,
+# when absent, as nothing.
+EXPLANATIONS: dict[str, str] = {
+    "plus": "{a} + {b}",
+    # 完成率
+    "rate_computed": "完成率 = {actual} ÷ {target} × 100% = {rate}%",
+    "rate_reported": "完成率 {rate}%",
+    "rate_no_data": "无完成值/目标值/完成率数据，计0分",
+    "rate_below_threshold": "{head}，低于起评线 {threshold}%，不计分",
+    "rate_met": "{head}，达到目标，得 {points} 分",
+    "rate_bonus": (
+        "{head}；超额 {over} 个百分点 × {per_pct} 分 = {extra} 分{cap}；"
+        "得分 = {points} + {capped} = {score}"
+    ),
+    "rate_bonus_cap": "，封顶 {cap} 分",
+    "rate_short_term": "{short} × {per_pct}",
+    "rate_step_term": "每低 {step} 个百分点扣 {step_points} 分 × {steps} 档",
+    "rate_deducted": "{head}；得分 = {points} − ({terms}) = {raw}{floor}",
+    "rate_proportional": "{head}；得分 = {points} × {rate}% = {raw}{floor}",
+    "floor_applied": "，不低于最低分 {floor}",
+    # 名次赋分
+    "rank_no_data": "无名次或数值数据，计0分",
+    "rank_no_data_floor": "无名次或数值数据，计最低分 {floor}",
+    "rank_given": "名次第{place}名，按名次分（{table}）得 {points} 分",
+    "rank_by_value": "数值 {actual} 在类别内排名第{place}名，按名次分（{table}）得 {points} 分",
+    "best_no_data": "无可比较的数值，计0分",
+    "best_no_data_floor": "无可比较的数值，计最低分 {floor}",
+    "best_ratio": "按最优值比例：{points} × {num} ÷ {den} = {raw}",
+    # 功效系数
+    "efficacy_no_data": "无完成值数据，计0分",
+    "efficacy_full": "实际 {actual} 达到满意值 {satisfied}，系数 100",
+    "efficacy_zero": "实际 {actual} 未达不允许值 {unacceptable}，系数 0",
+    "efficacy_between": (
+        "系数 = 60 + 40 × ({actual} − {unacceptable}) ÷ ({satisfied} − {unacceptable}) = {coef}"
+    ),
+    "efficacy_score": "{why}；得分 = {points} × {coef}% = {score}",
+    # 达标
+    "pass_verdict": "考核认定达标",
+    "pass_verdict_failed": "考核认定未达标",
+    "pass_rate_met": "完成率 {rate}% ≥ 达标线 {mark}%",
+    "pass_rate_not_met": "完成率 {rate}% < 达标线 {mark}%",
+    "pass_no_data": "无达标认定或完成率数据，计0分",
+    "pass_score": "{why}，得 {score} 分",
+    # 直接打分 and entered scores (考核打分)
+    "direct_not_entered": "未录入得分，计0分",
+    "score_entered": "考核打分录入 {score} 分",
+    "score_entered_over": "考核打分录入 {score} 分，超过满分按 {points} 分计",
+    "with_basis": "{note}（{basis}）",
+    "no_input": "无考核数据，计0分",
+    # 期间权重
+    "weighted_term": "{group} {value} × {weight}%",
+    "weighted_term_mean": "{group}平均 {value} × {weight}%",
+    "weighted_total": "{terms} = {total}",
+    # 加扣分, 逾期扣分, caps
+    "late_no_return": "未报送回收表，扣 {points} 分（逾期扣分上限）",
+    "late_days": (
+        "报送时间 {saved:%Y-%m-%d %H:%M}（{file} 的保存时间），截止 {deadline:%Y-%m-%d}，"
+        "逾期 {days} 天 × {per_day} 分 = {minus} 分"
+    ),
+    "cap_bonus": "{name}合计加 {total} 分，超过上限 {cap} 分，核减 {cut} 分",
+    "cap_penalty": "{name}合计扣 {total} 分，超过上限 {cap} 分，退回 {back} 分",
+    # rank stage
+    "veto_zero": "一票否决（{items}），总分计0分",
+    "quota_tie_lenient": "均评为“{grade}”",
+    "quota_tie_strict": "均不占用该名额",
+    "actual_place": "第{place}名",
+}
+
+
 class _Blank(dict):
     def __missing__(self, key: str) -> str:
         return ""
