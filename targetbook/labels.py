@@ -535,6 +535,10 @@ FOOTER_MARKERS = (
 MAGNITUDE_CHARS = "万亿萬億"
 YUAN = "元"
 
+# --- excel: button captions named in messages ("请先点“汇总”") ------------------------------
+BUTTON_CONSOLIDATE = "汇总"
+BUTTON_RANK = "计算排名"
+
 # --- punctuation that joins words and clauses in messages and cells ----------------------
 LIST_SEP = "、"  # 温塘村、石桥村
 CLAUSE_SEP = "；"  # one clause; the next

@@ -235,7 +235,7 @@ def rank_units(inputs: Inputs) -> Outcome:
     results = folder(inputs, L.PARAM_RESULTS_DIR, L.FOLDER_RESULTS)
     consolidated = results / L.CONSOLIDATED_FILE
     if not consolidated.is_file():
-        raise fail("excel_run_first", path=consolidated, button="汇总")
+        raise fail("excel_run_first", path=consolidated, button=L.BUTTON_CONSOLIDATE)
     cons = load_consolidation(consolidated)
     rules_file = inputs.base / L.RULES_FILE
     if _no_rows(inputs, L.RULES_ITEMS) and rules_file.is_file():
@@ -279,7 +279,7 @@ def make_report(inputs: Inputs) -> Outcome:
     results = folder(inputs, L.PARAM_RESULTS_DIR, L.FOLDER_RESULTS)
     ranked = results / L.RANKED_FILE
     if not ranked.is_file():
-        raise fail("excel_run_first", path=ranked, button="计算排名")
+        raise fail("excel_run_first", path=ranked, button=L.BUTTON_RANK)
     shown = _report_params(inputs)
     written = [
         Path(render_report(ranked, results / f"{L.BULLETIN_STEM}{suffix}", params=shown))
