@@ -275,6 +275,11 @@ M_PENALTY = "扣分"
 M_LATE = "逾期扣分"
 METHODS = (M_RATE, M_RANK, M_EFFICACY, M_PASS, M_DIRECT, M_BONUS, M_PENALTY, M_LATE)
 LOWER_IS_BETTER = "越小越好"
+LOWER_IS_BETTER_WORDS = (LOWER_IS_BETTER, "越低越好", "负向")  # 方向 cells meaning the same
+ANY_CATEGORY = "全部"  # a rule row with a blank 类别, as messages name it
+REASON_NOT_A_COUNT = "应为非负整数"  # rule_quota_invalid reasons
+REASON_SHARE_RANGE = "比例应在 0–100% 之间"
+CHOICE_NUMBER = "数字"  # rule_setting_invalid: what a numeric setting accepts
 
 # 加扣分: 单位 | 项目 | 分值 (signed) | 事由 | 依据 ; 否决: 单位 | 项目 | 事由 | 日期
 REASON = "事由"
