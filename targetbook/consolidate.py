@@ -123,7 +123,7 @@ def _column_letters(df: pd.DataFrame, kind: str, tables) -> list[str]:
     return out
 
 
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_YEAR = re.compile(L.YEAR_IN_TITLE)
 
 
 def _title_year(sources: list[Source]) -> int | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import asdict, dataclass
 
+from targetbook.labels import FATAL_PREFIX
 from targetbook.messages import MESSAGES, render
 
 ERROR = "error"
@@ -58,18 +59,35 @@ def has_errors(issues: list[Issue]) -> bool:
     return any(i.severity == ERROR for i in issues)
 
 
+def _plain(value: object) -> object:
+    # Parameters cross process boundaries with the error: keep only what pickles anywhere.
+    return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
+
+
+def _rebuild(cls: type, rule: str, params: dict) -> TargetbookError:
+    return cls(rule, **params)
+
+
 class TargetbookError(Exception):
-    """A fatal problem: the run cannot go on (bad arguments, unreadable registry, …)."""
+    """A fatal problem: the run cannot go on (bad arguments, unreadable registry, …).
+
+    It carries a rule id of the message table and the parameters of its message, so tests
+    and callers can tell one fatal error from another without reading the Chinese text.
+    """
 
     exit_code = 2
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, rule: str, **params: object) -> None:
+        if rule not in MESSAGES:
+            raise KeyError(f"no message for rule {rule!r}")
+        self.rule = rule
+        self.params = {k: _plain(v) for k, v in params.items()}
+        self.message = render(rule, **self.params)
+        super().__init__(self.message)
 
     # Exceptions cross process boundaries (reader workers): keep them picklable.
     def __reduce__(self):
-        return (type(self), (self.message,))
+        return (_rebuild, (type(self), self.rule, self.params))
 
     def format_message(self) -> str:
         """The message shown to the user."""
@@ -77,4 +95,4 @@ class TargetbookError(Exception):
 
     def show(self, file=None) -> None:
         """Print the message in Chinese to stderr, as click's ClickException does."""
-        print(f"错误：{self.format_message()}", file=file or sys.stderr)
+        print(f"{FATAL_PREFIX}{self.format_message()}", file=file or sys.stderr)

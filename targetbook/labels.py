@@ -184,46 +184,7 @@ SHEET_SCORING = "考核打分"
 # Columns of the rank stage's sheets (report.py and excel/ read them back by these labels).
 CATEGORY = "类别"
 GROUP = "考核组"
-RANK_COLUMNS = (
-    CATEGORY,
-    GROUP,
-    UNIT,
-    "总分",
-    "名次",
-    "并列",
-    "组内名次",
-    "上年名次",
-    "进位",
-    "等次",
-    "奖项",
-    "否决",
-    "否决事由",
-)
-SCORE_COLUMNS = (CATEGORY, UNIT, "项目", "方法", "满分", "得分", "计算依据", "来源")
-ACHIEVEMENT_COLUMNS = (
-    CATEGORY,
-    UNIT,
-    "目标原文",
-    "类型",
-    "范围",
-    "保",
-    "争",
-    "实际",
-    "判定",
-    "来源",
-)
-WARNING_COLUMNS = (
-    CATEGORY,
-    UNIT,
-    INDICATOR,
-    TARGET_VALUE,
-    ACTUAL_VALUE,
-    RATE,
-    "序时进度",
-    "差距",
-    "预警",
-    "来源",
-)
+# RANK_COLUMNS, SCORE_COLUMNS, ACHIEVEMENT_COLUMNS, WARNING_COLUMNS: after the rank stage's words.
 
 
 def parsed(column: str) -> str:
@@ -314,6 +275,11 @@ M_PENALTY = "扣分"
 M_LATE = "逾期扣分"
 METHODS = (M_RATE, M_RANK, M_EFFICACY, M_PASS, M_DIRECT, M_BONUS, M_PENALTY, M_LATE)
 LOWER_IS_BETTER = "越小越好"
+LOWER_IS_BETTER_WORDS = (LOWER_IS_BETTER, "越低越好", "负向")  # 方向 cells meaning the same
+ANY_CATEGORY = "全部"  # a rule row with a blank 类别, as messages name it
+REASON_NOT_A_COUNT = "应为非负整数"  # rule_quota_invalid reasons
+REASON_SHARE_RANGE = "比例应在 0–100% 之间"
+CHOICE_NUMBER = "数字"  # rule_setting_invalid: what a numeric setting accepts
 
 # 加扣分: 单位 | 项目 | 分值 (signed) | 事由 | 依据 ; 否决: 单位 | 项目 | 事由 | 日期
 REASON = "事由"
@@ -389,6 +355,85 @@ NO_DATA = "无数据"
 TOTAL = "总分"
 SHEET_RANK_ISSUES = "排名问题"
 
+# Columns of the rank stage's sheets (得分 / 排名 / 目标达成 / 进度预警) not named above.
+MAX_POINTS = "满分"
+EXPLANATION = "计算依据"
+SOURCE = "来源"
+TIED = "并列"
+GROUP_PLACE = "组内名次"
+LAST_PLACE = "上年名次"
+RISE = "进位"
+VETO = "否决"
+VETO_REASON = "否决事由"
+TARGET_TEXT = "目标原文"
+SCOPE = "范围"
+KIND = "类型"
+GUARANTEE = "保"
+STRIVE = "争"
+ACTUAL = "实际"
+VERDICT = "判定"
+SCHEDULE = "序时进度"
+GAP = "差距"
+LIGHT = "预警"
+RANK_COLUMNS = (
+    CATEGORY,
+    GROUP,
+    UNIT,
+    TOTAL,
+    PLACE,
+    TIED,
+    GROUP_PLACE,
+    LAST_PLACE,
+    RISE,
+    GRADE,
+    AWARD,
+    VETO,
+    VETO_REASON,
+)
+SCORE_COLUMNS = (CATEGORY, UNIT, ITEM, METHOD, MAX_POINTS, SCORE, EXPLANATION, SOURCE)
+ACHIEVEMENT_COLUMNS = (
+    CATEGORY,
+    UNIT,
+    TARGET_TEXT,
+    KIND,
+    SCOPE,
+    GUARANTEE,
+    STRIVE,
+    ACTUAL,
+    VERDICT,
+    SOURCE,
+)
+WARNING_COLUMNS = (
+    CATEGORY,
+    UNIT,
+    INDICATOR,
+    TARGET_VALUE,
+    ACTUAL_VALUE,
+    RATE,
+    SCHEDULE,
+    GAP,
+    LIGHT,
+    SOURCE,
+)
+# Rows the rank stage adds to 得分 (项目 and 方法 of the row), and a capped sum's 方法 suffix.
+M_WEIGHTED = "期间加权"
+VETO_ROW = "一票否决"
+CAPPED = "封顶"  # 加分封顶 / 扣分封顶
+NO = "否"
+AWARD_ON_ITEM = "{award}（{item}）"  # an award on one item: 单项奖（财政工作）
+ROW_NUMBER = "第{row}行"  # where a score came from when the cell's column is unknown
+# 目标达成: scopes that mean the town's own ranking, subjects that mean the overall result,
+# and 外部结果 达成 words.
+OWN_SCOPES = ("全镇", "本镇", "镇", "全乡", "本乡", "全镇(街)")
+OVERALL_WORDS = ("综合", "年度考核", "目标考核", "总分", "考核")
+ACHIEVED_WORDS = frozenset({"是", "达成", "完成", "√", "1", "TRUE", "YES"})
+NOT_ACHIEVED_WORDS = frozenset({"否", "未达成", "未完成", "×", "0", "FALSE", "NO"})
+# 考核打分 达标 verdicts typed by offices.
+PASS_WORDS = frozenset({"达标", "是", "合格", "通过", "完成", "√", "✓", "Y", "YES"})
+FAIL_WORDS = frozenset(
+    {"不达标", "否", "不合格", "未达标", "未完成", "未通过", "×", "✗", "N", "NO"}
+)
+
 # --- campaign folder and output file names (cli / demo, issue 2) ---------------------------
 FOLDER_SEND = "下发"  # blank per-unit returns to send out
 FOLDER_COLLECT = "回收"  # returns dropped here, any file names
@@ -462,13 +507,11 @@ TARGET_KIND_NAMES = {
 # --- write.templates (consolidation area, continued) ---------------------------------------
 TEMPLATE_KIND_TITLE = "{category}{year}年度{name}"  # 村2022年度指标进度 (template sheet titles)
 SOURCE_UNITS = "报送单位"  # 来源: units each file reported (after SOURCE_COLUMNS)
-CONSOLIDATED_UNREADABLE = "汇总文件 {path} 无法读取（{reason}），请重新运行“汇总”"
-NOT_CONSOLIDATED = "{path} 不是汇总文件（缺少“{sheet}”等工作表），请选择“汇总”生成的 汇总.xlsx"
+YEAR_IN_TITLE = r"((?:19|20)\d{2})\s*年"  # 村2022年度指标进度: the year a return's title names
 FONT_BODY = "宋体"  # workbook fonts (as in the seed notice's annex tables)
 FONT_HEADING = "黑体"
 
 # --- rank stage (rules/score/rank): 外部结果 sheet (results from outside, for 目标达成) -------
-SCOPE = "范围"
 NUMBER = "数值"
 ACHIEVED = "达成"
 EXTERNAL_COLUMNS = (UNIT, ITEM, SCOPE, PLACE, NUMBER, GRADE, ACHIEVED)
@@ -492,3 +535,18 @@ FOOTER_MARKERS = (
     "单位负责人",
     "负责人",
 )
+
+# --- validate: magnitudes of a 计量单位 (万人, 亿元) and money (千元) -----------------------
+MAGNITUDE_CHARS = "万亿萬億"
+YUAN = "元"
+
+# --- excel: button captions named in messages ("请先点“汇总”") ------------------------------
+BUTTON_CONSOLIDATE = "汇总"
+BUTTON_RANK = "计算排名"
+
+# --- punctuation that joins words and clauses in messages and cells ----------------------
+LIST_SEP = "、"  # 温塘村、石桥村
+CLAUSE_SEP = "；"  # one clause; the next
+
+# --- errors: how a fatal error is shown on stderr ------------------------------------------
+FATAL_PREFIX = "错误："

@@ -112,6 +112,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         W,
         "{loc}：{unit}的目标“{value}”无法自动识别，需人工认定，请在“外部结果”中填写是否达成",
     ),
+    # --- fatal errors of the inputs and doors (TargetbookError) --------------------------
+    "registry_unusable": (E, "单位名录 {path} 无法使用：{reason}"),
+    "registry_empty": (E, "单位名录 {path} 无法使用：没有任何单位"),
+    "registry_file_missing": (E, "找不到单位名录文件：{path}"),
+    "registry_unreadable": (E, "单位名录无法读取：{path}（{reason}）"),
+    "registry_no_sheets": (E, "单位名录中没有工作表：{path}"),
+    "no_returns_found": (E, "在 {paths} 中未找到任何表格文件（.xlsx/.xls/.xlsm/.ods/.csv）"),
+    "consolidated_unreadable": (E, "汇总文件 {path} 无法读取（{reason}），请重新运行“汇总”"),
+    "not_consolidated": (
+        E,
+        "{path} 不是汇总文件（缺少“{sheet}”等工作表），请选择“汇总”生成的 汇总.xlsx",
+    ),
+    "ranking_missing": (E, "找不到排名工作簿“{path}”"),
+    "rules_file_missing": (E, "找不到文件“{path}”"),
     # --- report.py ---------------------------------------------------------------------
     # (owned by the report stage; add ids here)
     "report_input_missing": (E, "找不到排名工作簿“{file}”，请先运行“计算排名”"),
@@ -129,7 +143,79 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "excel_file_missing": (E, "找不到文件“{path}”（参数“{key}”），请检查路径或清空该项"),
     "excel_run_first": (E, "找不到“{path}”，请先点“{button}”"),
     "excel_workbook_missing": (E, "找不到控制台“{path}”，请在活动文件夹中运行"),
+    "excel_registry_invalid": (E, "单位名录有误，请改正后再试：{reasons}"),
     "excel_unexpected": (E, "运行出错（{reason}），请把“日志”表和出错的文件发给维护人员"),
+}
+
+
+# Explanation kind → Chinese template of a score's 计算依据 (rendered by targetbook.explain,
+# which formats the numbers). Kinds are stable snake_case like rule ids; a field may hold a
+# nested explanation (`head`, `why`, `terms`, `cap`, `floor`), which renders in place or,
+# when absent, as nothing.
+EXPLANATIONS: dict[str, str] = {
+    "plus": "{a} + {b}",
+    # 完成率
+    "rate_computed": "完成率 = {actual} ÷ {target} × 100% = {rate}%",
+    "rate_reported": "完成率 {rate}%",
+    "rate_no_data": "无完成值/目标值/完成率数据，计0分",
+    "rate_below_threshold": "{head}，低于起评线 {threshold}%，不计分",
+    "rate_met": "{head}，达到目标，得 {points} 分",
+    "rate_bonus": (
+        "{head}；超额 {over} 个百分点 × {per_pct} 分 = {extra} 分{cap}；"
+        "得分 = {points} + {capped} = {score}"
+    ),
+    "rate_bonus_cap": "，封顶 {cap} 分",
+    "rate_short_term": "{short} × {per_pct}",
+    "rate_step_term": "每低 {step} 个百分点扣 {step_points} 分 × {steps} 档",
+    "rate_deducted": "{head}；得分 = {points} − ({terms}) = {raw}{floor}",
+    "rate_proportional": "{head}；得分 = {points} × {rate}% = {raw}{floor}",
+    "floor_applied": "，不低于最低分 {floor}",
+    # 名次赋分
+    "rank_no_data": "无名次或数值数据，计0分",
+    "rank_no_data_floor": "无名次或数值数据，计最低分 {floor}",
+    "rank_given": "名次第{place}名，按名次分（{table}）得 {points} 分",
+    "rank_by_value": "数值 {actual} 在类别内排名第{place}名，按名次分（{table}）得 {points} 分",
+    "best_no_data": "无可比较的数值，计0分",
+    "best_no_data_floor": "无可比较的数值，计最低分 {floor}",
+    "best_ratio": "按最优值比例：{points} × {num} ÷ {den} = {raw}",
+    # 功效系数
+    "efficacy_no_data": "无完成值数据，计0分",
+    "efficacy_full": "实际 {actual} 达到满意值 {satisfied}，系数 100",
+    "efficacy_zero": "实际 {actual} 未达不允许值 {unacceptable}，系数 0",
+    "efficacy_between": (
+        "系数 = 60 + 40 × ({actual} − {unacceptable}) ÷ ({satisfied} − {unacceptable}) = {coef}"
+    ),
+    "efficacy_score": "{why}；得分 = {points} × {coef}% = {score}",
+    # 达标
+    "pass_verdict": "考核认定达标",
+    "pass_verdict_failed": "考核认定未达标",
+    "pass_rate_met": "完成率 {rate}% ≥ 达标线 {mark}%",
+    "pass_rate_not_met": "完成率 {rate}% < 达标线 {mark}%",
+    "pass_no_data": "无达标认定或完成率数据，计0分",
+    "pass_score": "{why}，得 {score} 分",
+    # 直接打分 and entered scores (考核打分)
+    "direct_not_entered": "未录入得分，计0分",
+    "score_entered": "考核打分录入 {score} 分",
+    "score_entered_over": "考核打分录入 {score} 分，超过满分按 {points} 分计",
+    "with_basis": "{note}（{basis}）",
+    "no_input": "无考核数据，计0分",
+    # 期间权重
+    "weighted_term": "{group} {value} × {weight}%",
+    "weighted_term_mean": "{group}平均 {value} × {weight}%",
+    "weighted_total": "{terms} = {total}",
+    # 加扣分, 逾期扣分, caps
+    "late_no_return": "未报送回收表，扣 {points} 分（逾期扣分上限）",
+    "late_days": (
+        "报送时间 {saved:%Y-%m-%d %H:%M}（{file} 的保存时间），截止 {deadline:%Y-%m-%d}，"
+        "逾期 {days} 天 × {per_day} 分 = {minus} 分"
+    ),
+    "cap_bonus": "{name}合计加 {total} 分，超过上限 {cap} 分，核减 {cut} 分",
+    "cap_penalty": "{name}合计扣 {total} 分，超过上限 {cap} 分，退回 {back} 分",
+    # rank stage
+    "veto_zero": "一票否决（{items}），总分计0分",
+    "quota_tie_lenient": "均评为“{grade}”",
+    "quota_tie_strict": "均不占用该名额",
+    "actual_place": "第{place}名",
 }
 
 

@@ -92,8 +92,9 @@ def open_registry(path: PathLike) -> tuple[Registry, list[Issue]]:
 
     registry, issues = load_registry(path)
     if not registry.units:
-        reason = issues[0].message if issues else "没有任何单位"
-        raise TargetbookError(f"单位名录 {path} 无法使用：{reason}")
+        if not issues:
+            raise TargetbookError("registry_empty", path=path)
+        raise TargetbookError("registry_unusable", path=path, reason=issues[0].message)
     return registry, issues
 
 
@@ -140,8 +141,8 @@ def gather(
     finally:
         reading.close()
     if cons is None:
-        shown = "、".join(str(p) for p in paths)
-        raise TargetbookError(f"在 {shown} 中未找到任何表格文件（.xlsx/.xls/.xlsm/.ods/.csv）")
+        shown = L.LIST_SEP.join(str(p) for p in paths)
+        raise TargetbookError("no_returns_found", paths=shown)
     if registry_issues:
         cons.issues = [*registry_issues, *cons.issues]
     return cons

@@ -172,12 +172,12 @@ class Ranking:
             {
                 "category": r[L.CATEGORY],
                 "unit": r[L.UNIT],
-                "total": plain(r["总分"]),
-                "rank": plain(r["名次"]),
-                "tie": r["并列"] == L.YES,
-                "grade": r["等次"],
-                "awards": [a for a in str(r["奖项"]).split("、") if a],
-                "veto": r["否决"] or None,
+                "total": plain(r[L.TOTAL]),
+                "rank": plain(r[L.PLACE]),
+                "tie": r[L.TIED] == L.YES,
+                "grade": r[L.GRADE],
+                "awards": [a for a in str(r[L.AWARD]).split(L.LIST_SEP) if a],
+                "veto": r[L.VETO] or None,
             }
             for r in self.ranks.to_dict("records")
         ]

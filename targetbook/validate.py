@@ -265,7 +265,7 @@ def _apply_measure(
             continue
         for i, measure in enumerate(measures):
             # only the counting magnitudes (万人, 亿元) and money (千元): 千米 is a unit
-            if not measure or not (measure[0] in "万亿萬億" or "元" in measure):
+            if not measure or not (measure[0] in labels.MAGNITUDE_CHARS or labels.YUAN in measure):
                 continue
             if not bare[col][i] or math.isnan(numbers[col][i]):
                 continue

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from targetbook.cli import cli
 from targetbook.errors import issue
-from targetbook.messages import MESSAGES
+from targetbook.messages import EXPLANATIONS, MESSAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "targetbook"
@@ -108,3 +108,40 @@ def test_public_names_resolve_to_what_they_name_even_after_their_modules_are_imp
         value = getattr(targetbook, name)
         # `targetbook.consolidate` must stay the function, not the submodule of that name.
         assert not isinstance(value, types.ModuleType), name
+
+
+RAISED = re.compile(r"""(?:TargetbookError|fail|issue)\(\s*["']([a-z][a-z0-9_]*)["']""")
+EXPLAINED = re.compile(r"""Explain\(\s*["']([a-z][a-z0-9_]*)["']""")
+
+
+def test_every_rule_id_used_in_the_code_has_a_message():
+    used = set(RAISED.findall(_sources_outside_messages()))
+    assert {"registry_file_missing", "score_unit_unknown"} <= used  # the pattern finds sites
+    assert sorted(used - set(MESSAGES)) == []
+
+
+def test_every_explanation_kind_has_a_template_and_every_template_is_used():
+    code = _sources_outside_messages()
+    used = set(EXPLAINED.findall(code))
+    assert {"rate_computed", "veto_zero"} <= used  # the pattern finds the records
+    assert sorted(used - set(EXPLANATIONS)) == []
+    # a `…_floor` kind is chosen by suffixing its base kind (score.methods._no_data)
+    unused = [k for k in EXPLANATIONS if f'"{k.removesuffix("_floor")}"' not in code]
+    assert unused == []
+
+
+def test_a_fatal_error_carries_its_rule_and_survives_pickling():
+    import pickle
+
+    from targetbook.errors import TargetbookError
+
+    err = TargetbookError("book_unreadable", file="考核细则.xlsx", reason=OSError("坏"))
+    back = pickle.loads(pickle.dumps(err))
+    assert (back.rule, back.params, back.exit_code) == (
+        "book_unreadable",
+        {"file": "考核细则.xlsx", "reason": "坏"},
+        2,
+    )
+    assert back.message == err.message and "考核细则.xlsx" in str(back)
+    with pytest.raises(KeyError):
+        TargetbookError("no_such_rule")

@@ -15,7 +15,6 @@ import targetbook.excel as t
 from targetbook import labels as L
 from targetbook.errors import TargetbookError
 from targetbook.excel import build
-from targetbook.messages import render
 
 
 def _remote_engine() -> None:
@@ -217,8 +216,8 @@ def test_failure_writes_chinese_log_and_raises(campaign):
     book = _book(_params())  # 单位名录 left empty
     with pytest.raises(TargetbookError) as err:
         t.validate_returns(book)
-    expected = render("excel_registry_empty", sheet=L.SHEET_REGISTRY)
-    assert err.value.message == expected
+    assert err.value.rule == "excel_registry_empty"
+    expected = err.value.message
     log = _values(book, L.SHEET_LOG)
     assert log[1][1:] == ["校验", "失败", expected]
     assert "Traceback" not in log[1][3]
@@ -280,7 +279,7 @@ def test_report_before_rank_names_the_missing_step(campaign):
     with pytest.raises(TargetbookError) as err:
         t.make_report(book)
     path = campaign / L.FOLDER_RESULTS / L.RANKED_FILE
-    assert err.value.message == render("excel_run_first", path=path, button="计算排名")
+    assert (err.value.rule, err.value.params["path"]) == ("excel_run_first", str(path))
 
 
 def test_log_appends_below_existing_rows(campaign):

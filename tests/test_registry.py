@@ -152,7 +152,7 @@ def test_load_csv(tmp_path, encoding):
 def test_load_missing_file_is_fatal(tmp_path):
     with pytest.raises(TargetbookError) as err:
         load_registry(tmp_path / "无.xlsx")
-    assert err.value.exit_code == 2
+    assert (err.value.rule, err.value.exit_code) == ("registry_file_missing", 2)
 
 
 def test_match_is_a_dict_lookup():

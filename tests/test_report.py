@@ -459,18 +459,21 @@ def test_render_report_rejects_unknown_format_and_kind(tmp_path, out, kind, rule
     book = ranked_book(tmp_path / "排名.xlsx")
     with pytest.raises(TargetbookError) as err:
         render_report(book, tmp_path / out, kind=kind)
-    from targetbook.messages import render
-
-    assert err.value.message == render(rule, value=kind if "kind" in rule else ".pdf")
+    assert (err.value.rule, err.value.params) == (
+        rule,
+        {"value": kind if "kind" in rule else ".pdf"},
+    )
     assert not (tmp_path / out).exists()
 
 
 def test_render_report_needs_the_rank_sheet_for_the_bulletin(tmp_path):
     book = make_book(tmp_path / "汇总.xlsx", {L.SHEET_PARAMS: [["项目", "值"], ["年度", 2022]]})
-    with pytest.raises(TargetbookError, match=L.SHEET_RANKS):
+    with pytest.raises(TargetbookError) as err:
         render_report(book, tmp_path / "通报.docx")
-    with pytest.raises(TargetbookError):
+    assert (err.value.rule, err.value.params) == ("report_sheet_missing", {"sheet": L.SHEET_RANKS})
+    with pytest.raises(TargetbookError) as err:
         render_report(tmp_path / "nope.xlsx", tmp_path / "通报.docx")
+    assert err.value.rule == "report_input_missing"
 
 
 # --- from the demo campaign ------------------------------------------------------------------

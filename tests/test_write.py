@@ -258,14 +258,17 @@ def test_chunked_bodies_write_the_same_cells(written, tmp_path, monkeypatch):
 
 def test_load_consolidation_refuses_other_files(tmp_path, book):
     other = book("returns.xlsx", {"附件2": [["序号", "单位", "创先争优目标"]]})
-    with pytest.raises(TargetbookError):
+    with pytest.raises(TargetbookError) as err:
         load_consolidation(other)
-    with pytest.raises(TargetbookError):
+    assert err.value.rule == "not_consolidated"
+    with pytest.raises(TargetbookError) as err:
         load_consolidation(tmp_path / "missing.xlsx")
+    assert err.value.rule == "consolidated_unreadable"
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04 not really a zip")
-    with pytest.raises(TargetbookError):
+    with pytest.raises(TargetbookError) as err:
         load_consolidation(broken)
+    assert err.value.rule == "consolidated_unreadable"
 
 
 HOSTILE = [

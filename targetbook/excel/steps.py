@@ -17,7 +17,6 @@ import pandas as pd
 
 from targetbook import labels as L
 from targetbook.errors import Issue, TargetbookError, has_errors
-from targetbook.messages import render
 from targetbook.results import Campaign, Consolidation
 
 
@@ -48,7 +47,7 @@ class Outcome:
 
 def fail(rule: str, **params: object) -> TargetbookError:
     """A fatal error with the Chinese message of an excel_* rule."""
-    return TargetbookError(render(rule, **params))
+    return TargetbookError(rule, **params)
 
 
 def _blank(value: object) -> bool:
@@ -129,7 +128,9 @@ def registry(inputs: Inputs):
         reg, issues = registry_from_frame(frame, file=inputs.file, sheet=L.SHEET_REGISTRY)
     errors = [i for i in issues if i.severity == "error"]
     if errors:
-        raise TargetbookError("；".join(i.message for i in errors[:5]))
+        raise fail(
+            "excel_registry_invalid", reasons=L.CLAUSE_SEP.join(i.message for i in errors[:5])
+        )
     if not len(reg.units):
         raise fail("excel_registry_empty", sheet=L.SHEET_REGISTRY)
     return reg, issues

@@ -25,6 +25,7 @@ import pandas as pd
 
 from targetbook import labels as L
 from targetbook.errors import Issue, issue
+from targetbook.explain import Explain, render
 from targetbook.rank.achieve import achievement
 from targetbook.rank.grades import assign_grades, lower_one, pick, tie_groups
 from targetbook.rank.order import competition_rank, progress_places, tie_flags
@@ -34,7 +35,7 @@ from targetbook.rules.model import Records, Rules
 from targetbook.rules.sheets import key
 from targetbook.score import SCORE_FRAME_COLUMNS, score
 
-VETO_ROW = "一票否决"
+VETO_ROW = L.VETO_ROW
 
 
 def rank(
@@ -53,34 +54,34 @@ def rank(
     issues = list(sc.issues)
     s = rules.settings
     frame = _base(sc)
-    for u in frame.loc[frame["总分"].isna(), [L.UNIT, L.CATEGORY]].itertuples(index=False):
+    for u in frame.loc[frame[L.TOTAL].isna(), [L.UNIT, L.CATEGORY]].itertuples(index=False):
         issues.append(issue("unit_no_scores", unit=u[0], category=u[1]))
     rows = sc.rows
-    vetoed = frame["否决"] != ""
+    vetoed = frame[L.VETO] != ""
     if s.veto_effect == L.V_ZERO and vetoed.any():
-        rows = _zero_rows(rows, frame[vetoed & frame["总分"].notna()])
-        frame.loc[vetoed & frame["总分"].notna(), "总分"] = 0.0
-    keys = ["_last", "总分"] if s.veto_effect == L.V_LAST else ["总分"]
+        rows = _zero_rows(rows, frame[vetoed & frame[L.TOTAL].notna()])
+        frame.loc[vetoed & frame[L.TOTAL].notna(), L.TOTAL] = 0.0
+    keys = ["_last", L.TOTAL] if s.veto_effect == L.V_LAST else [L.TOTAL]
     frame["_last"] = np.where(vetoed, 0.0, 1.0)  # 排末位: unvetoed units first
     for n, item in enumerate(s.tie_break):
-        per_item = rows[rows[L.ITEM] == item].groupby(L.UNIT)["得分"].sum()
+        per_item = rows[rows[L.ITEM] == item].groupby(L.UNIT)[L.SCORE].sum()
         frame[f"_tb{n}"] = frame[L.UNIT].map(per_item).fillna(0.0)
         keys.append(f"_tb{n}")
-    frame.loc[frame["总分"].isna(), "_last"] = np.nan
-    frame["名次"] = competition_rank(frame, [L.CATEGORY], keys if len(keys) > 1 else ["总分"])
-    frame["并列"] = tie_flags(frame, [L.CATEGORY], "名次")
+    frame.loc[frame[L.TOTAL].isna(), "_last"] = np.nan
+    frame[L.PLACE] = competition_rank(frame, [L.CATEGORY], keys if len(keys) > 1 else [L.TOTAL])
+    frame[L.TIED] = tie_flags(frame, [L.CATEGORY], L.PLACE)
     grouped = frame[L.GROUP] != ""
-    frame["组内名次"] = np.nan
+    frame[L.GROUP_PLACE] = np.nan
     if grouped.any():
         sub = frame[grouped]
-        ks = keys if len(keys) > 1 else ["总分"]
-        frame.loc[grouped, "组内名次"] = competition_rank(sub, [L.CATEGORY, L.GROUP], ks)
-    frame["上年名次"], frame["进位"] = progress_places(frame, previous)
+        ks = keys if len(keys) > 1 else [L.TOTAL]
+        frame.loc[grouped, L.GROUP_PLACE] = competition_rank(sub, [L.CATEGORY, L.GROUP], ks)
+    frame[L.LAST_PLACE], frame[L.RISE] = progress_places(frame, previous)
     _grade(frame, rules, issues)
     _award(frame, rows, rules, issues)
     # Printed by category, best first; unranked units last, in registry order.
     frame["_cat"] = frame[L.CATEGORY].map({c: n for n, c in enumerate(L.CATEGORIES)})
-    frame = frame.sort_values(["_cat", "名次"], na_position="last", kind="stable")
+    frame = frame.sort_values(["_cat", L.PLACE], na_position="last", kind="stable")
     ranks = frame[list(L.RANK_COLUMNS)].reset_index(drop=True)
     annexes = consolidation.annexes
     named = {key(u) for f in annexes.values() if L.UNIT in f for u in f[L.UNIT]}
@@ -111,13 +112,15 @@ def _base(sc: Scores) -> pd.DataFrame:
             L.UNIT: [u.name for u in units],
         }
     )
-    frame["总分"] = frame[L.UNIT].map(sc.totals).astype(float)
+    frame[L.TOTAL] = frame[L.UNIT].map(sc.totals).astype(float)
     by_unit = sc.vetoes.groupby(L.UNIT, sort=False)
-    items = by_unit[L.ITEM].agg(lambda x: "、".join(dict.fromkeys(v for v in x if v)) or L.YES)
-    reasons = by_unit[L.REASON].agg(lambda x: "；".join(v for v in x if v))
+    items = by_unit[L.ITEM].agg(
+        lambda x: L.LIST_SEP.join(dict.fromkeys(v for v in x if v)) or L.YES
+    )
+    reasons = by_unit[L.REASON].agg(lambda x: L.CLAUSE_SEP.join(v for v in x if v))
     items, reasons = items.to_dict(), reasons.to_dict()
-    frame["否决"] = [items.get(u, "") for u in frame[L.UNIT]]
-    frame["否决事由"] = [reasons.get(u, "") for u in frame[L.UNIT]]
+    frame[L.VETO] = [items.get(u, "") for u in frame[L.UNIT]]
+    frame[L.VETO_REASON] = [reasons.get(u, "") for u in frame[L.UNIT]]
     return frame
 
 
@@ -128,11 +131,11 @@ def _zero_rows(rows: pd.DataFrame, hit: pd.DataFrame) -> pd.DataFrame:
             L.CATEGORY: r[L.CATEGORY],
             L.UNIT: r[L.UNIT],
             L.ITEM: VETO_ROW,
-            "方法": VETO_ROW,
-            "满分": np.nan,
-            "得分": -r["总分"],
-            "计算依据": f"一票否决（{r['否决']}），总分计0分",
-            "来源": "",
+            L.METHOD: VETO_ROW,
+            L.MAX_POINTS: np.nan,
+            L.SCORE: -r[L.TOTAL],
+            L.EXPLANATION: render(Explain("veto_zero", items=r[L.VETO])),
+            L.SOURCE: "",
             L.PERIOD: "",
         }
         for r in hit.to_dict("records")
@@ -142,28 +145,28 @@ def _zero_rows(rows: pd.DataFrame, hit: pd.DataFrame) -> pd.DataFrame:
 
 def _grade(frame: pd.DataFrame, rules: Rules, issues: list[Issue]) -> None:
     s = rules.settings
-    frame["等次"] = ""
-    vetoed = frame["否决"] != ""
+    frame[L.GRADE] = ""
+    vetoed = frame[L.VETO] != ""
     no_seat = vetoed & (s.veto_effect in (L.V_FAIL, L.V_DOWNGRADE))
     for cat in L.CATEGORIES:
         ladder = rules.grades_for(cat)
-        of_cat = frame[(frame[L.CATEGORY] == cat) & frame["名次"].notna()]
+        of_cat = frame[(frame[L.CATEGORY] == cat) & frame[L.PLACE].notna()]
         if of_cat.empty:
             continue
         n = len(of_cat)
         if ladder:
             seated = of_cat[~no_seat.loc[of_cat.index]]
-            got = assign_grades(tie_groups(seated, "名次", "总分"), ladder, n, s, cat, issues)
-            frame.loc[seated.index, "等次"] = seated[L.UNIT].map(got).fillna("")
+            got = assign_grades(tie_groups(seated, L.PLACE, L.TOTAL), ladder, n, s, cat, issues)
+            frame.loc[seated.index, L.GRADE] = seated[L.UNIT].map(got).fillna("")
         hit = of_cat[no_seat.loc[of_cat.index]]
         if hit.empty:
             continue
         if s.veto_effect == L.V_FAIL:
-            frame.loc[hit.index, "等次"] = L.V_FAIL
+            frame.loc[hit.index, L.GRADE] = L.V_FAIL
         elif ladder:
             # 降一等: the grade its own score and place would earn, one step lower.
-            would = assign_grades(tie_groups(of_cat, "名次", "总分"), ladder, n, s, cat, None)
-            frame.loc[hit.index, "等次"] = [
+            would = assign_grades(tie_groups(of_cat, L.PLACE, L.TOTAL), ladder, n, s, cat, None)
+            frame.loc[hit.index, L.GRADE] = [
                 lower_one(would.get(u, ""), ladder) for u in hit[L.UNIT]
             ]
 
@@ -172,14 +175,16 @@ def _award(frame: pd.DataFrame, rows: pd.DataFrame, rules: Rules, issues: list[I
     s = rules.settings
     got: dict[str, list[str]] = {}
     sums = None  # per item and unit, computed once when an item award needs it
-    eligible = frame[(frame["否决"] == "") & frame["名次"].notna()]
+    eligible = frame[(frame[L.VETO] == "") & frame[L.PLACE].notna()]
     for award in rules.awards:
         for cat in L.CATEGORIES if award.category == "" else (award.category,):
             cands = eligible[eligible[L.CATEGORY] == cat]
             if cands.empty:
                 continue
             if not award.item:
-                for u in pick(tie_groups(cands, "名次", "总分"), award, s, cat, award.name, issues):
+                for u in pick(
+                    tie_groups(cands, L.PLACE, L.TOTAL), award, s, cat, award.name, issues
+                ):
                     got.setdefault(u, []).append(award.name)
                 continue
             items = (
@@ -189,19 +194,19 @@ def _award(frame: pd.DataFrame, rows: pd.DataFrame, rules: Rules, issues: list[I
             )
             for item in items:
                 if sums is None:
-                    sums = rows.groupby([L.ITEM, L.UNIT], sort=False)["得分"].sum()
+                    sums = rows.groupby([L.ITEM, L.UNIT], sort=False)[L.SCORE].sum()
                     scored_items = set(sums.index.get_level_values(0))
                 if item not in scored_items:
                     continue
                 per = sums.xs(item, level=0)
-                per = per[per.index.isin(cands[L.UNIT]) & (per > 0)].rename("分").reset_index()
+                per = per[per.index.isin(cands[L.UNIT]) & (per > 0)].rename(L.SCORE).reset_index()
                 if per.empty:
                     continue
-                per["名次"] = competition_rank(per.assign(c=0), ["c"], ["分"])
-                label = f"{award.name}（{item}）"
-                for u in pick(tie_groups(per, "名次", "分"), award, s, cat, label, issues):
+                per[L.PLACE] = competition_rank(per.assign(c=0), ["c"], [L.SCORE])
+                label = L.AWARD_ON_ITEM.format(award=award.name, item=item)
+                for u in pick(tie_groups(per, L.PLACE, L.SCORE), award, s, cat, label, issues):
                     got.setdefault(u, []).append(label)
-    frame["奖项"] = frame[L.UNIT].map(lambda u: "、".join(got.get(u, [])))
+    frame[L.AWARD] = frame[L.UNIT].map(lambda u: L.LIST_SEP.join(got.get(u, [])))
 
 
 def _item_ranks(rows: pd.DataFrame, named: set[str]) -> dict[str, dict[str, float]]:
@@ -209,12 +214,12 @@ def _item_ranks(rows: pd.DataFrame, named: set[str]) -> dict[str, dict[str, floa
     the annexes (for 目标达成); the ranks are taken among all units of the category."""
     if not named:
         return {}
-    scored = rows[~rows["方法"].astype(str).str.startswith((L.M_BONUS, L.M_PENALTY, VETO_ROW))]
-    per = scored.groupby([L.ITEM, L.CATEGORY, L.UNIT], sort=False)["得分"].sum().reset_index()
-    per["名次"] = per.groupby([L.ITEM, L.CATEGORY])["得分"].rank(method="min", ascending=False)
+    scored = rows[~rows[L.METHOD].astype(str).str.startswith((L.M_BONUS, L.M_PENALTY, VETO_ROW))]
+    per = scored.groupby([L.ITEM, L.CATEGORY, L.UNIT], sort=False)[L.SCORE].sum().reset_index()
+    per[L.PLACE] = per.groupby([L.ITEM, L.CATEGORY])[L.SCORE].rank(method="min", ascending=False)
     out: dict[str, dict[str, float]] = {}
     per = per[per[L.UNIT].map(key).isin(named)]
-    for item, unit, place in zip(per[L.ITEM], per[L.UNIT], per["名次"], strict=True):
+    for item, unit, place in zip(per[L.ITEM], per[L.UNIT], per[L.PLACE], strict=True):
         out.setdefault(item, {})[key(unit)] = place
     return out
 

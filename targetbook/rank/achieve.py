@@ -16,14 +16,15 @@ import math
 import pandas as pd
 
 from targetbook import labels as L
+from targetbook.explain import Explain, render
 from targetbook.rules.model import Records
 from targetbook.rules.sheets import NotANumber, key, number, text
 from targetbook.score.inputs import source_of
 
-OWN_SCOPES = ("全镇", "本镇", "镇", "全乡", "本乡", "全镇(街)")
-OVERALL_WORDS = ("综合", "年度考核", "目标考核", "总分", "考核")
-YES_WORDS = {"是", "达成", "完成", "√", "1", "TRUE", "YES"}
-NO_WORDS = {"否", "未达成", "未完成", "×", "0", "FALSE", "NO"}
+OWN_SCOPES = L.OWN_SCOPES
+OVERALL_WORDS = L.OVERALL_WORDS
+YES_WORDS = L.ACHIEVED_WORDS
+NO_WORDS = L.NOT_ACHIEVED_WORDS
 
 
 def _n(value) -> float | None:
@@ -111,12 +112,12 @@ def _own(target: dict, unit: str, own: dict) -> dict | None:
         if item is not None:
             place = own["items"][item].get(key(unit))
             return None if place is None else {"rank": int(place)}
-        if _overall(subject) and not math.isnan(row["名次"]):
-            return {"rank": int(row["名次"])}
-    if kind == "grade" and _overall(subject) and row["等次"]:
-        return {"grade": row["等次"]}
-    if kind == "rank_change" and _overall(subject) and not math.isnan(row["进位"]):
-        return {"value": row["进位"]}
+        if _overall(subject) and not math.isnan(row[L.PLACE]):
+            return {"rank": int(row[L.PLACE])}
+    if kind == "grade" and _overall(subject) and row[L.GRADE]:
+        return {"grade": row[L.GRADE]}
+    if kind == "rank_change" and _overall(subject) and not math.isnan(row[L.RISE]):
+        return {"value": row[L.RISE]}
     return None
 
 
@@ -125,15 +126,15 @@ def _shown(actual: dict | None) -> str:
         return ""
     parts = []
     if actual.get("rank") is not None:
-        parts.append(f"第{actual['rank']}名")
+        parts.append(render(Explain("actual_place", place=actual["rank"])))
     if actual.get("value") is not None:
         v = actual["value"]
         parts.append(f"{v:g}" if isinstance(v, float) else str(v))
     if actual.get("grade"):
         parts.append(actual["grade"])
     if actual.get("achieved") is not None:
-        parts.append(L.YES if actual["achieved"] else "否")
-    return "；".join(parts)
+        parts.append(L.YES if actual["achieved"] else L.NO)
+    return L.CLAUSE_SEP.join(parts)
 
 
 def achievement(annexes: dict[str, pd.DataFrame], records: Records, own: dict) -> pd.DataFrame:
@@ -165,14 +166,14 @@ def achievement(annexes: dict[str, pd.DataFrame], records: Records, own: dict) -
                 {
                     L.CATEGORY: cat,
                     L.UNIT: unit,
-                    "目标原文": t.text,
-                    "类型": L.TARGET_KIND_NAMES.get(t.kind, t.kind),
-                    "范围": t.scope or "",
-                    "保": t.guarantee,
-                    "争": t.strive,
-                    "实际": _shown(actual),
-                    "判定": judge(t, actual),
-                    "来源": src,
+                    L.TARGET_TEXT: t.text,
+                    L.KIND: L.TARGET_KIND_NAMES.get(t.kind, t.kind),
+                    L.SCOPE: t.scope or "",
+                    L.GUARANTEE: t.guarantee,
+                    L.STRIVE: t.strive,
+                    L.ACTUAL: _shown(actual),
+                    L.VERDICT: judge(t, actual),
+                    L.SOURCE: src,
                 }
             )
     return pd.DataFrame(out, columns=list(L.ACHIEVEMENT_COLUMNS))

@@ -17,6 +17,7 @@ import pandas as pd
 
 from targetbook import labels as L
 from targetbook.errors import Issue, issue
+from targetbook.explain import Explain, render
 from targetbook.rules.model import Award, Grade, Settings
 
 
@@ -38,16 +39,17 @@ def seats(n_ranked: int, grade: Grade, settings: Settings) -> int | None:
 
 
 def _tie_issue(category, name, room, units, settings, higher) -> Issue:
-    outcome = f"均评为“{higher}”" if settings.quota_tie == L.TIE_LENIENT else "均不占用该名额"
+    lenient = settings.quota_tie == L.TIE_LENIENT
+    outcome = Explain("quota_tie_lenient", grade=higher) if lenient else Explain("quota_tie_strict")
     return issue(
         "quota_tie",
         category=category,
         grade=name,
         quota=room,
         count=len(units),
-        units="、".join(units),
+        units=L.LIST_SEP.join(units),
         how=settings.quota_tie,
-        outcome=outcome,
+        outcome=render(outcome),
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 import numpy as np
@@ -10,9 +9,8 @@ import pandas as pd
 
 from targetbook import labels as L
 from targetbook.rules.sheets import key, text
-
-_CN = {c: float(n) for n, c in enumerate("一二三四五六七八九十", start=1)}
-_PLACE = re.compile(r"第?\s*(\d+|[一二三四五六七八九十])\s*名?")
+from targetbook.targets.patterns import PLACE_CELL_RX
+from targetbook.text import cn_number
 
 
 def competition_rank(frame: pd.DataFrame, by: list[str], keys: list[str]) -> pd.Series:
@@ -50,9 +48,9 @@ def tie_flags(frame: pd.DataFrame, by: list[str], rank: str) -> pd.Series:
 
 def previous_ranks(frame: pd.DataFrame | None) -> dict[str, float]:
     """{unit key: last year's 名次} from a frame with 单位 and 名次 columns (Ranking.ranks)."""
-    if frame is None or len(frame) == 0 or L.UNIT not in frame or "名次" not in frame:
+    if frame is None or len(frame) == 0 or L.UNIT not in frame or L.PLACE not in frame:
         return {}
-    places = place_numbers(frame["名次"])
+    places = place_numbers(frame[L.PLACE])
     names = frame[L.UNIT].to_numpy(dtype=object)
     return {
         key(u): float(p) for u, p in zip(names, places, strict=True) if not np.isnan(p) and text(u)
@@ -64,10 +62,10 @@ def place_numbers(values: pd.Series) -> np.ndarray:
     places = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, copy=True)
     raw = values.to_numpy(dtype=object)
     for n in np.flatnonzero(np.isnan(places)):
-        found = _PLACE.search(unicodedata.normalize("NFKC", text(raw[n])))
-        if found:
-            digits = found.group(1)
-            places[n] = float(digits) if digits.isdigit() else _CN.get(digits, np.nan)
+        found = PLACE_CELL_RX.search(unicodedata.normalize("NFKC", text(raw[n])))
+        number = cn_number(found.group(1)) if found else None
+        if number is not None:
+            places[n] = number
     return places
 
 
@@ -81,5 +79,5 @@ def progress_places(
         index=frame.index,
         dtype=float,
     )
-    moved = before - frame["名次"].astype(float)
+    moved = before - frame[L.PLACE].astype(float)
     return before, moved

@@ -8,7 +8,6 @@ from pathlib import Path
 import pandas as pd
 
 from targetbook.errors import TargetbookError
-from targetbook.messages import render
 from targetbook.read._model import Source
 from targetbook.read._one import read_book
 from targetbook.read._pool import DEFAULT_MEMORY, DEFAULT_TIMEOUT, _Reading
@@ -28,11 +27,11 @@ def read_grids(
     TargetbookError naming the file, never the end of the calling process."""
     p = Path(path)
     if not p.is_file():
-        raise TargetbookError(render("book_missing", file=str(path)))
+        raise TargetbookError("book_missing", file=str(path))
     src = _read(p, isolated, timeout, memory_limit)
     if src.status == "error" or not src.grids and src.issues:
         reason = src.issues[0].message if src.issues else ""
-        raise TargetbookError(render("book_unreadable", file=str(path), reason=reason))
+        raise TargetbookError("book_unreadable", file=str(path), reason=reason)
     return {
         grid.name: pd.DataFrame(grid.rows, dtype=object) if grid.rows else pd.DataFrame()
         for grid in src.grids
@@ -57,4 +56,4 @@ def _read(path: Path, isolated: bool, timeout: float, memory_limit: int | None) 
         raise
     except BaseException as exc:  # calamine's Rust panics are BaseExceptions (PyO3)
         reason = f"{type(exc).__name__}: {str(exc)[:200]}"
-        raise TargetbookError(render("book_unreadable", file=shown, reason=reason)) from exc
+        raise TargetbookError("book_unreadable", file=shown, reason=reason) from exc

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from targetbook import labels as L
 from targetbook.errors import TargetbookError
-from targetbook.messages import render
 from targetbook.report.context import build_context, clean_text
 from targetbook.report.documents import render_docx, render_html
 from targetbook.report.load import RankedBook, read_ranked
@@ -33,7 +32,7 @@ def normalise_kind(kind: str) -> str:
     """通报 / 通知 (English `bulletin` / `notice` accepted); anything else is fatal."""
     value = _KIND_ALIASES.get(str(kind).strip().lower(), str(kind).strip())
     if value not in L.REPORT_KINDS:
-        raise TargetbookError(render("report_kind_unknown", value=kind))
+        raise TargetbookError("report_kind_unknown", value=kind)
     return value
 
 
@@ -81,13 +80,13 @@ def render_report(
     out = Path(out_path)
     suffix = out.suffix.lower()
     if suffix not in (".docx", ".html", ".htm"):
-        raise TargetbookError(render("report_format_unknown", value=out.suffix or out.name))
+        raise TargetbookError("report_format_unknown", value=out.suffix or out.name)
     kind = normalise_kind(kind)
     book = read_ranked(ranked_path)
     if kind == L.REPORT_BULLETIN and book.ranks is None:  # absent or empty 排名 sheet
-        raise TargetbookError(render("report_sheet_missing", sheet=L.SHEET_RANKS))
+        raise TargetbookError("report_sheet_missing", sheet=L.SHEET_RANKS)
     if kind == L.REPORT_NOTICE and not book.annexes:
-        raise TargetbookError(render("report_sheet_missing", sheet=L.annex_sheet(L.DEPARTMENT)))
+        raise TargetbookError("report_sheet_missing", sheet=L.annex_sheet(L.DEPARTMENT))
     context = context_from_book(book, **kwargs)
     if suffix == ".docx":
         return render_docx(context, kind, out)

@@ -9,7 +9,6 @@ from markupsafe import Markup, escape
 
 from targetbook._resources import resource
 from targetbook.errors import TargetbookError
-from targetbook.messages import render
 from targetbook.report.records import ReportContext
 from targetbook.write.atomic import atomic_path
 
@@ -53,7 +52,7 @@ def template_path(kind: str) -> Path:
     """The shipped .docx template for `kind` (通知 / 通报)."""
     path = resource("templates", f"{kind}.docx")
     if not path.is_file():
-        raise TargetbookError(render("report_template_missing", file=str(path)))
+        raise TargetbookError("report_template_missing", file=str(path))
     return path
 
 

@@ -11,7 +11,6 @@ import pandas as pd
 
 from targetbook import labels as L
 from targetbook.errors import TargetbookError
-from targetbook.messages import render
 
 # Sheets carry title rows above their header (附件N, the annex title): look this far down.
 _HEADER_SEARCH_ROWS = 12
@@ -72,7 +71,7 @@ def read_ranked(path: str | Path) -> RankedBook:
 
     source = Path(path)
     if not source.is_file():
-        raise TargetbookError(render("report_input_missing", file=str(source)))
+        raise TargetbookError("report_input_missing", file=str(source))
     ranking = load_ranking(source)
     grids = ranking.sheets
     book = RankedBook()

@@ -189,7 +189,7 @@ def _items(ctx: Ctx, sh: Sheet) -> list[Item]:
                 sh.name,
                 sh.cell(L.ITEM, row),
                 value=name,
-                category=cat or "全部",
+                category=cat or L.ANY_CATEGORY,
             )
             continue
         seen.add((cat, name))
@@ -213,7 +213,7 @@ def _items(ctx: Ctx, sh: Sheet) -> list[Item]:
                 rank_points=rank_points,
                 satisfied=nums[L.SATISFIED],
                 unacceptable=nums[L.UNACCEPTABLE],
-                lower_is_better=key(r.get(L.DIRECTION)) in (L.LOWER_IS_BETTER, "越低越好", "负向"),
+                lower_is_better=key(r.get(L.DIRECTION)) in L.LOWER_IS_BETTER_WORDS,
                 deadline=deadline,
                 per_day=nums[L.PER_DAY] or 0.0,
                 period=text(r.get(L.PERIOD)),
@@ -258,10 +258,10 @@ def _grades(ctx: Ctx, sh: Sheet | None) -> list[Grade]:
         quota = ctx.num(sh, L.QUOTA, row, r.get(L.QUOTA))
         share = ctx.num(sh, L.SHARE, row, r.get(L.SHARE), percent=True)
         if quota is not None and (quota < 0 or not float(quota).is_integer()):
-            _reject(ctx, sh, row, r, "rule_quota_invalid", L.QUOTA, reason="应为非负整数")
+            _reject(ctx, sh, row, r, "rule_quota_invalid", L.QUOTA, reason=L.REASON_NOT_A_COUNT)
             quota = None
         if share is not None and not 0 <= share <= 100:
-            _reject(ctx, sh, row, r, "rule_quota_invalid", L.SHARE, reason="比例应在 0–100% 之间")
+            _reject(ctx, sh, row, r, "rule_quota_invalid", L.SHARE, reason=L.REASON_SHARE_RANGE)
             share = None
         grades.append(Grade(name, cat, lower, None if quota is None else int(quota), share, row))
     for cat in {g.category for g in grades}:
@@ -272,7 +272,7 @@ def _grades(ctx: Ctx, sh: Sheet | None) -> list[Grade]:
                 "rule_quota_total",
                 sh.name,
                 sh.cell(L.SHARE, first.row),
-                category=cat or "全部",
+                category=cat or L.ANY_CATEGORY,
                 total=f"{total:g}",
             )
     return grades
@@ -289,7 +289,7 @@ def _awards(ctx: Ctx, sh: Sheet | None, names: set[str]) -> list[Award]:
             continue
         quota = ctx.num(sh, L.QUOTA, row, r.get(L.QUOTA))
         if quota is not None and (quota < 0 or not float(quota).is_integer()):
-            _reject(ctx, sh, row, r, "rule_quota_invalid", L.QUOTA, reason="应为非负整数")
+            _reject(ctx, sh, row, r, "rule_quota_invalid", L.QUOTA, reason=L.REASON_NOT_A_COUNT)
             continue
         lower = ctx.num(sh, L.LOWER_BOUND, row, r.get(L.LOWER_BOUND))
         awards.append(Award(name, cat, item, 1 if quota is None else int(quota), lower, row))

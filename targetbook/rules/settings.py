@@ -39,7 +39,7 @@ def parse_settings(ctx: Ctx, sh: Sheet | None) -> tuple[Settings, str]:
             try:
                 return number(raw, percent=percent)
             except NotANumber:
-                bad("数字")
+                bad(L.CHOICE_NUMBER)
                 return None
 
         if name == L.S_FULL_MARKS:

@@ -13,17 +13,18 @@ import pandas as pd
 
 from targetbook import labels as L
 from targetbook.errors import Issue, issue
+from targetbook.explain import Explain, fmt, fmt_many, plus, render_all, render_each
 from targetbook.registry import Unit
 from targetbook.results import Consolidation, Scores
 from targetbook.rules.model import Records, Rules
 from targetbook.rules.settings import period_group
 from targetbook.score.adjust import VETO_FRAME_COLUMNS, adjustments, lateness, vetoes
 from targetbook.score.inputs import Resolver, build_inputs, input_issue
-from targetbook.score.methods import METHOD_FUNCS, fmt, fmt_many, max_points
+from targetbook.score.methods import METHOD_FUNCS, max_points
 
 # The 得分 sheet: labels.SCORE_COLUMNS plus 期间 (blank unless periods are weighted).
 SCORE_FRAME_COLUMNS = (*L.SCORE_COLUMNS, L.PERIOD)
-WEIGHTED = "期间加权"
+WEIGHTED = L.M_WEIGHTED
 
 
 def score(consolidation: Consolidation, rules: Rules, records: Records | None = None) -> Scores:
@@ -45,6 +46,8 @@ def score(consolidation: Consolidation, rules: Rules, records: Records | None = 
     )
     rows = _order(rows, units, rules)
     rows, totals = _totals(rows, rules)
+    # The records become their Chinese sentences here, once (targetbook.explain).
+    rows[L.EXPLANATION] = render_all(rows[L.EXPLANATION].to_numpy())
     veto_frame, veto_issues = vetoes(records, rules, resolve)
     return Scores(rows, totals, veto_frame, units, issues + veto_issues)
 
@@ -70,30 +73,33 @@ def _score_items(inputs: pd.DataFrame, rules: Rules, issues: list[Issue]) -> pd.
             if given.any():
                 top = max_points(item)
                 over = given & (entered > top)
-                shown = fmt_many(entered[given])
-                notes[given] = "考核打分录入 " + shown + " 分"
+                shown = np.full(len(rows), "", dtype=object)
+                shown[given] = fmt_many(entered[given])
+                notes[given] = render_each("score_entered", score=shown[given])
                 for n in np.flatnonzero(over):
                     r = rows.iloc[n]
                     issues.append(
                         input_issue("score_over_points", r, value=fmt(entered[n]), points=fmt(top))
                     )
-                    notes[n] += f"，超过满分按 {fmt(top)} 分计"
+                    notes[n] = Explain("score_entered_over", score=shown[n], points=top)
                 scores[given] = np.minimum(entered[given], top)
             basis = rows["basis"].to_numpy(dtype=object)
             has = basis != ""
             if has.any():
-                notes[has] = notes[has] + "（" + basis[has] + "）"
+                notes[has] = render_each(
+                    "with_basis", note=render_all(notes[has]), basis=basis[has]
+                )
             out.append(
                 pd.DataFrame(
                     {
                         L.CATEGORY: cat,
                         L.UNIT: rows["unit"].to_numpy(),
                         L.ITEM: item.name,
-                        "方法": item.method,
-                        "满分": item.points,
-                        "得分": scores,
-                        "计算依据": notes,
-                        "来源": rows["source"].to_numpy(),
+                        L.METHOD: item.method,
+                        L.MAX_POINTS: item.points,
+                        L.SCORE: scores,
+                        L.EXPLANATION: notes,
+                        L.SOURCE: rows["source"].to_numpy(),
                         L.PERIOD: rows["period"].to_numpy(),
                     }
                 )
@@ -130,11 +136,11 @@ def _missing(units, with_data, inputs, rules, issues) -> pd.DataFrame:
             L.CATEGORY: gaps["cat"].to_numpy(),
             L.UNIT: gaps["unit"].to_numpy(),
             L.ITEM: gaps["item"].to_numpy(),
-            "方法": gaps["method"].to_numpy(),
-            "满分": gaps["points"].to_numpy(dtype=float),
-            "得分": 0.0,
-            "计算依据": "无考核数据，计0分",
-            "来源": "",
+            L.METHOD: gaps["method"].to_numpy(),
+            L.MAX_POINTS: gaps["points"].to_numpy(dtype=float),
+            L.SCORE: 0.0,
+            L.EXPLANATION: Explain("no_input"),
+            L.SOURCE: "",
             L.PERIOD: "",
         },
         columns=list(SCORE_FRAME_COLUMNS),
@@ -153,7 +159,7 @@ def _order(rows: pd.DataFrame, units: list[Unit], rules: Rules) -> pd.DataFrame:
         {
             "u": rows[L.UNIT].map(unit_pos).fillna(len(unit_pos)),
             "i": rows[L.ITEM].map(item_pos).fillna(len(item_pos)),
-            "adj": rows["方法"].astype(str).str.startswith((L.M_BONUS, L.M_PENALTY)),
+            "adj": rows[L.METHOD].astype(str).str.startswith((L.M_BONUS, L.M_PENALTY)),
         }
     )
     order["n"] = np.arange(len(rows))
@@ -164,18 +170,19 @@ def _order(rows: pd.DataFrame, units: list[Unit], rules: Rules) -> pd.DataFrame:
 def _totals(rows: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, pd.Series]:
     """Σ 得分 per unit; with 期间权重, Σ over groups of weight × mean of the periods' sums."""
     s = rules.settings
-    rows = rows.assign(得分=pd.to_numeric(rows["得分"], errors="coerce").fillna(0.0).round(4))
+    points = pd.to_numeric(rows[L.SCORE], errors="coerce").fillna(0.0).round(4)
+    rows = rows.assign(**{L.SCORE: points})
     if rows.empty:
         return rows, pd.Series(dtype=float)
     weights = s.period_weights
     if not weights:
-        totals = rows.groupby(L.UNIT, sort=False)["得分"].sum()
+        totals = rows.groupby(L.UNIT, sort=False)[L.SCORE].sum()
         return rows, totals.round(s.decimals)
-    is_adj = rows["方法"].astype(str).str.startswith((L.M_BONUS, L.M_PENALTY))
+    is_adj = rows[L.METHOD].astype(str).str.startswith((L.M_BONUS, L.M_PENALTY))
     scored = rows[~is_adj].copy()
     # Items of no particular period count in the annual group.
     scored["g"] = scored[L.PERIOD].map(period_group)
-    per_period = scored.groupby([L.UNIT, "g", L.PERIOD], sort=False)["得分"].sum()
+    per_period = scored.groupby([L.UNIT, "g", L.PERIOD], sort=False)[L.SCORE].sum()
     per_group = per_period.groupby(level=[0, 1], sort=False).mean()
     extra = []
     totals = {}
@@ -184,9 +191,8 @@ def _totals(rows: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, pd.Series]:
         for (_, g), v in groups.items():
             w = weights.get(g, 0.0)
             total += v * w / 100
-            parts.append(
-                f"{g}{'平均' if g != L.PERIOD_YEAR else ''} {fmt(round(v, 4))} × {fmt(w)}%"
-            )
+            kind = "weighted_term" if g == L.PERIOD_YEAR else "weighted_term_mean"
+            parts.append(Explain(kind, group=g, value=round(v, 4), weight=w))
         totals[unit] = total
         first = scored[scored[L.UNIT] == unit].iloc[0]
         extra.append(
@@ -194,15 +200,15 @@ def _totals(rows: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, pd.Series]:
                 L.CATEGORY: first[L.CATEGORY],
                 L.UNIT: unit,
                 L.ITEM: WEIGHTED,
-                "方法": WEIGHTED,
-                "满分": np.nan,
-                "得分": total,
-                "计算依据": " + ".join(parts) + f" = {fmt(round(total, 4))}",
-                "来源": "",
+                L.METHOD: WEIGHTED,
+                L.MAX_POINTS: np.nan,
+                L.SCORE: total,
+                L.EXPLANATION: Explain("weighted_total", terms=plus(*parts), total=round(total, 4)),
+                L.SOURCE: "",
                 L.PERIOD: "",
             }
         )
-    adj = rows[is_adj].groupby(L.UNIT, sort=False)["得分"].sum()
+    adj = rows[is_adj].groupby(L.UNIT, sort=False)[L.SCORE].sum()
     out = pd.Series(totals, dtype=float).add(adj, fill_value=0.0)
     rows = pd.concat([rows, pd.DataFrame(extra, columns=rows.columns)], ignore_index=True)
     return rows, out.round(s.decimals)

@@ -7,13 +7,13 @@ import pandas as pd
 from targetbook import labels as L
 from targetbook.beijing import from_utc
 from targetbook.errors import Issue, issue
+from targetbook.explain import Explain, fmt
 from targetbook.results import Consolidation
 from targetbook.rules.model import Records, Rules
 from targetbook.rules.sheets import NotANumber, key, number, text
 from targetbook.score.inputs import Resolver, source_of
-from targetbook.score.methods import fmt
 
-VETO_FRAME_COLUMNS = (L.UNIT, L.ITEM, L.REASON, L.DATE, "来源")
+VETO_FRAME_COLUMNS = (L.UNIT, L.ITEM, L.REASON, L.DATE, L.SOURCE)
 
 
 def _cell(records: Records, r: dict, label: str) -> tuple[str, str, str]:
@@ -38,11 +38,11 @@ def _row(unit, item, method, cap, points, note, source) -> dict:
         L.CATEGORY: unit.category,
         L.UNIT: unit.name,
         L.ITEM: item,
-        "方法": method,
-        "满分": cap,
-        "得分": points,
-        "计算依据": note,
-        "来源": source,
+        L.METHOD: method,
+        L.MAX_POINTS: cap,
+        L.SCORE: points,
+        L.EXPLANATION: note,
+        L.SOURCE: source,
         L.PERIOD: "",
     }
 
@@ -79,7 +79,7 @@ def lateness(
             if (unit.name, item.name) in entered:
                 continue
             if unit.name not in first:
-                note = f"未报送回收表，扣 {fmt(item.points)} 分（逾期扣分上限）"
+                note = Explain("late_no_return", points=item.points)
                 out.append((unit, item.name, item.method, item.points, -item.points, note, ""))
                 continue
             when, file = first[unit.name]
@@ -88,10 +88,14 @@ def lateness(
             if days <= 0:
                 continue
             minus = days * item.per_day
-            note = (
-                f"报送时间 {local:%Y-%m-%d %H:%M}（{file} 的保存时间），截止 "
-                f"{item.deadline:%Y-%m-%d}，逾期 {days} 天 × {fmt(item.per_day)} 分 = "
-                f"{fmt(minus)} 分"
+            note = Explain(
+                "late_days",
+                saved=local,
+                file=file,
+                deadline=item.deadline,
+                days=days,
+                per_day=item.per_day,
+                minus=minus,
             )
             out.append((unit, item.name, item.method, item.points, -minus, note, file))
     return out
@@ -134,7 +138,7 @@ def adjustments(
         else:
             method = L.M_BONUS if pts > 0 else L.M_PENALTY
             name, cap = text(r[L.ITEM]) or method, None
-        note = "；".join(p for p in (text(r[L.REASON]), text(r[L.BASIS])) if p)
+        note = L.CLAUSE_SEP.join(p for p in (text(r[L.REASON]), text(r[L.BASIS])) if p)
         letter = records.columns.get(f"{file}!{sheet}", {}).get(L.POINTS, "")
         source = source_of(file, sheet, r[L.SRC_ROW], letter)
         kept.append((unit, name, method, cap, pts, note or method, source))
@@ -176,12 +180,11 @@ def adjustments(
 
 
 def _cap_row(unit, name, method, cap, total, value) -> dict:
-    over = f"超过上限 {fmt(cap)} 分"
     if total > 0:
-        note = f"{name}合计加 {fmt(total)} 分，{over}，核减 {fmt(total - value)} 分"
+        note = Explain("cap_bonus", name=name, total=total, cap=cap, cut=total - value)
     else:  # deductions: the points taken beyond the cap are given back
-        note = f"{name}合计扣 {fmt(-total)} 分，{over}，退回 {fmt(value - total)} 分"
-    return _row(unit, name, f"{method}封顶", cap, value - total, note, "")
+        note = Explain("cap_penalty", name=name, total=-total, cap=cap, back=value - total)
+    return _row(unit, name, f"{method}{L.CAPPED}", cap, value - total, note, "")
 
 
 def vetoes(records: Records, rules: Rules, resolve: Resolver) -> tuple[pd.DataFrame, list[Issue]]:
@@ -206,7 +209,7 @@ def vetoes(records: Records, rules: Rules, resolve: Resolver) -> tuple[pd.DataFr
                 L.ITEM: text(r[L.ITEM]),
                 L.REASON: text(r[L.REASON]),
                 L.DATE: date,
-                "来源": source_of(file, sheet, r[L.SRC_ROW], cell.rstrip("0123456789")),
+                L.SOURCE: source_of(file, sheet, r[L.SRC_ROW], cell.rstrip("0123456789")),
             }
         )
     return pd.DataFrame(out, columns=list(VETO_FRAME_COLUMNS)), issues

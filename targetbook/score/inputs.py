@@ -31,8 +31,8 @@ INPUT_COLUMNS = (
     "src_sheet",
     "src_cell",
 )
-PASS_WORDS = {"达标", "是", "合格", "通过", "完成", "√", "✓", "Y", "YES"}
-FAIL_WORDS = {"不达标", "否", "不合格", "未达标", "未完成", "未通过", "×", "✗", "N", "NO"}
+PASS_WORDS = L.PASS_WORDS
+FAIL_WORDS = L.FAIL_WORDS
 
 
 def units_of(consolidation: Consolidation) -> list[Unit]:
@@ -70,7 +70,7 @@ def source_of(file: object, sheet: object, row: object, letter: str = "") -> str
     f, s, r = text(file), text(sheet), text(row)
     if not (f or s or r):
         return ""
-    where = f"{letter}{r}" if letter else (f"第{r}行" if r else "")
+    where = f"{letter}{r}" if letter else (L.ROW_NUMBER.format(row=r) if r else "")
     return "!".join(p for p in (f, s, where) if p)
 
 

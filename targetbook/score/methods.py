@@ -1,4 +1,5 @@
-"""The scoring methods, vectorised over the units of one item; each score explains itself."""
+"""The scoring methods, vectorised over the units of one item; each score explains itself
+(an `Explain` record per unit, rendered to Chinese by targetbook.explain)."""
 
 from __future__ import annotations
 
@@ -8,25 +9,8 @@ import numpy as np
 import pandas as pd
 
 from targetbook import labels as L
+from targetbook.explain import Explain, plus
 from targetbook.rules.model import Item
-
-
-def fmt(x: object) -> str:
-    """A number as staff write it: 85, 97.19, 0.5 (at most 4 decimals, no trailing zeros)."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "—"
-    s = f"{float(x):.4f}".rstrip("0").rstrip(".")
-    return "0" if s == "-0" else s
-
-
-def fmt_many(values: np.ndarray) -> np.ndarray:
-    """`fmt` of many numbers at once (the 200,000 entered scores of a large run)."""
-    rounded = np.round(np.asarray(values, dtype=float), 4)
-    whole = rounded == np.round(rounded)
-    out = np.where(
-        whole, np.nan_to_num(rounded).astype(np.int64).astype(str), rounded.astype(str)
-    ).astype(object)
-    return out
 
 
 def max_points(item: Item) -> float:
@@ -49,69 +33,80 @@ def completion_rate(rows: pd.DataFrame) -> np.ndarray:
     return np.where(np.isnan(computed), rate, computed)
 
 
-def _rate_text(a, t, r) -> str:
+def _rate_head(a, t, r) -> Explain:
     if not (math.isnan(a) or math.isnan(t)) and t != 0:
-        return f"完成率 = {fmt(a)} ÷ {fmt(t)} × 100% = {fmt(round(r, 2))}%"
-    return f"完成率 {fmt(round(r, 2))}%"
+        return Explain("rate_computed", actual=a, target=t, rate=round(r, 2))
+    return Explain("rate_reported", rate=round(r, 2))
 
 
-def by_rate(item: Item, rows: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+def by_rate(item: Item, rows: pd.DataFrame) -> tuple[np.ndarray, list[Explain]]:
     """完成率: base when met, ± per 1% with caps and a floor, a threshold, step deductions."""
     P = item.points
     rate = completion_rate(rows)
     a, t = _f(rows["actual"]), _f(rows["target"])
     scores = np.full(len(rows), np.nan)
-    notes: list[str] = []
+    notes: list[Explain] = []
     for n, r in enumerate(rate):
-        head = _rate_text(a[n], t[n], r) if not math.isnan(r) else ""
         if math.isnan(r):
-            notes.append("无完成值/目标值/完成率数据，计0分")
+            notes.append(Explain("rate_no_data"))
             scores[n] = 0.0
             continue
+        head = _rate_head(a[n], t[n], r)
         if item.threshold is not None and r < item.threshold:
             scores[n] = 0.0
-            notes.append(f"{head}，低于起评线 {fmt(item.threshold)}%，不计分")
+            notes.append(Explain("rate_below_threshold", head=head, threshold=item.threshold))
             continue
         if r >= 100:
             extra = (r - 100) * item.bonus_per_pct
             capped = extra if item.bonus_cap is None else min(extra, item.bonus_cap)
             scores[n] = P + capped
             if extra:
-                cap = "" if capped == extra else f"，封顶 {fmt(item.bonus_cap)} 分"
+                cap = None if capped == extra else Explain("rate_bonus_cap", cap=item.bonus_cap)
                 notes.append(
-                    f"{head}；超额 {fmt(round(r - 100, 2))} 个百分点 × "
-                    f"{fmt(item.bonus_per_pct)} 分 = {fmt(extra)} 分{cap}；"
-                    f"得分 = {fmt(P)} + {fmt(capped)} = {fmt(P + capped)}"
+                    Explain(
+                        "rate_bonus",
+                        head=head,
+                        over=round(r - 100, 2),
+                        per_pct=item.bonus_per_pct,
+                        extra=extra,
+                        cap=cap,
+                        points=P,
+                        capped=capped,
+                        score=P + capped,
+                    )
                 )
             else:
-                notes.append(f"{head}，达到目标，得 {fmt(P)} 分")
+                notes.append(Explain("rate_met", head=head, points=P))
             continue
         short = 100 - r
         if item.short_per_pct or item.step:
             minus = short * item.short_per_pct
-            parts = []
+            terms = []
             if item.short_per_pct:
-                parts.append(f"{fmt(round(short, 2))} × {fmt(item.short_per_pct)}")
+                terms.append(
+                    Explain("rate_short_term", short=round(short, 2), per_pct=item.short_per_pct)
+                )
             if item.step:
                 steps = math.floor(round(short / item.step, 9))
                 minus += steps * item.step_points
-                parts.append(
-                    f"每低 {fmt(item.step)} 个百分点扣 {fmt(item.step_points)} 分 × {steps} 档"
+                terms.append(
+                    Explain(
+                        "rate_step_term", step=item.step, step_points=item.step_points, steps=steps
+                    )
                 )
             raw = P - minus
-            text = f"{head}；得分 = {fmt(P)} − ({' + '.join(parts)}) = {fmt(raw)}"
+            kind, params = "rate_deducted", {"terms": plus(*terms)}
         else:
             raw = P * r / 100
-            text = f"{head}；得分 = {fmt(P)} × {fmt(round(r, 2))}% = {fmt(raw)}"
+            kind, params = "rate_proportional", {"rate": round(r, 2)}
         score = max(raw, item.floor)
-        if score != raw:
-            text += f"，不低于最低分 {fmt(item.floor)}"
+        floor = Explain("floor_applied", floor=item.floor) if score != raw else None
         scores[n] = score
-        notes.append(text)
+        notes.append(Explain(kind, head=head, points=P, raw=raw, floor=floor, **params))
     return scores, notes
 
 
-def by_rank(item: Item, rows: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+def by_rank(item: Item, rows: pd.DataFrame) -> tuple[np.ndarray, list[Explain]]:
     """名次赋分: points by rank list, or proportional to the best value of the category."""
     P = item.points
     actual = _f(rows["actual"])
@@ -126,25 +121,24 @@ def by_rank(item: Item, rows: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     given = ~np.isnan(place)
     place = np.where(given, place, ranked)
     scores = np.zeros(len(rows))
-    notes: list[str] = []
+    notes: list[Explain] = []
     if item.rank_points:
         table = np.array(item.rank_points)
         for n, p in enumerate(place):
             if math.isnan(p):
                 scores[n] = item.floor
-                notes.append(
-                    "无名次或数值数据，计0分"
-                    if not item.floor
-                    else f"无名次或数值数据，计最低分 {fmt(item.floor)}"
-                )
+                notes.append(_no_data("rank_no_data", item.floor))
                 continue
             k = int(p)
             pts = float(table[k - 1]) if 1 <= k <= len(table) else item.floor
-            how = "名次" if given[n] else f"数值 {fmt(actual[n])} 在类别内排名"
+            shown = tuple(float(x) for x in table)
             scores[n] = pts
-            notes.append(
-                f"{how}第{k}名，按名次分（{'、'.join(fmt(x) for x in table)}）得 {fmt(pts)} 分"
-            )
+            if given[n]:
+                notes.append(Explain("rank_given", place=k, table=shown, points=pts))
+            else:
+                notes.append(
+                    Explain("rank_by_value", actual=actual[n], place=k, table=shown, points=pts)
+                )
         return scores, notes
     best = (
         pd.Series(actual, index=rows.index)
@@ -155,70 +149,75 @@ def by_rank(item: Item, rows: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     for n, (v, b) in enumerate(zip(actual, best, strict=True)):
         if math.isnan(v) or math.isnan(b) or b == 0 or v == 0 and item.lower_is_better:
             scores[n] = item.floor
-            notes.append(
-                "无可比较的数值，计0分"
-                if not item.floor
-                else f"无可比较的数值，计最低分 {fmt(item.floor)}"
-            )
+            notes.append(_no_data("best_no_data", item.floor))
             continue
         ratio = b / v if item.lower_is_better else v / b
         scores[n] = max(P * ratio, item.floor)
-        formula = f"{fmt(b)} ÷ {fmt(v)}" if item.lower_is_better else f"{fmt(v)} ÷ {fmt(b)}"
-        notes.append(f"按最优值比例：{fmt(P)} × {formula} = {fmt(P * ratio)}")
+        num, den = (b, v) if item.lower_is_better else (v, b)
+        notes.append(Explain("best_ratio", points=P, num=num, den=den, raw=P * ratio))
     return scores, notes
 
 
-def by_efficacy(item: Item, rows: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+def _no_data(kind: str, floor: float) -> Explain:
+    """No data: 0 points, or the item's 最低分 when it has one."""
+    return Explain(f"{kind}_floor", floor=floor) if floor else Explain(kind)
+
+
+def by_efficacy(item: Item, rows: pd.DataFrame) -> tuple[np.ndarray, list[Explain]]:
     """功效系数: P × (60 + 40 × (实际 − 不允许值) ÷ (满意值 − 不允许值)) ÷ 100, within [0, P]."""
     P, s, u = item.points, float(item.satisfied), float(item.unacceptable)
     actual = _f(rows["actual"])
     actual = np.where(np.isnan(actual), completion_rate(rows), actual)
     scores = np.zeros(len(rows))
-    notes: list[str] = []
+    notes: list[Explain] = []
     for n, a in enumerate(actual):
         if math.isnan(a):
-            notes.append("无完成值数据，计0分")
+            notes.append(Explain("efficacy_no_data"))
             continue
         share = (a - u) / (s - u)
         if share >= 1:
-            coef, why = 100.0, f"实际 {fmt(a)} 达到满意值 {fmt(s)}，系数 100"
+            coef, why = 100.0, Explain("efficacy_full", actual=a, satisfied=s)
         elif share < 0:
-            coef, why = 0.0, f"实际 {fmt(a)} 未达不允许值 {fmt(u)}，系数 0"
+            coef, why = 0.0, Explain("efficacy_zero", actual=a, unacceptable=u)
         else:
             coef = 60 + 40 * share
-            why = (
-                f"系数 = 60 + 40 × ({fmt(a)} − {fmt(u)}) ÷ ({fmt(s)} − {fmt(u)}) "
-                f"= {fmt(round(coef, 4))}"
+            why = Explain(
+                "efficacy_between", actual=a, unacceptable=u, satisfied=s, coef=round(coef, 4)
             )
         scores[n] = P * coef / 100
-        notes.append(f"{why}；得分 = {fmt(P)} × {fmt(round(coef, 4))}% = {fmt(scores[n])}")
+        notes.append(
+            Explain("efficacy_score", why=why, points=P, coef=round(coef, 4), score=scores[n])
+        )
     return scores, notes
 
 
-def by_pass(item: Item, rows: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+def by_pass(item: Item, rows: pd.DataFrame) -> tuple[np.ndarray, list[Explain]]:
     """达标: full points when passed (a verdict entered, or 完成率 ≥ 起评线), else 0."""
     P = item.points
     mark = 100.0 if item.threshold is None else item.threshold
     rate = completion_rate(rows)
     scores = np.zeros(len(rows))
-    notes: list[str] = []
+    notes: list[Explain] = []
     for n, (verdict, r) in enumerate(zip(rows["verdict"], rate, strict=True)):
         if isinstance(verdict, bool):
-            ok, why = verdict, "考核认定" + ("达标" if verdict else "未达标")
+            ok, why = verdict, Explain("pass_verdict" if verdict else "pass_verdict_failed")
         elif not math.isnan(r):
             ok = r >= mark
-            why = f"完成率 {fmt(round(r, 2))}% {'≥' if ok else '<'} 达标线 {fmt(mark)}%"
+            kind = "pass_rate_met" if ok else "pass_rate_not_met"
+            why = Explain(kind, rate=round(r, 2), mark=mark)
         else:
-            notes.append("无达标认定或完成率数据，计0分")
+            notes.append(Explain("pass_no_data"))
             continue
         scores[n] = P if ok else 0.0
-        notes.append(f"{why}，得 {fmt(scores[n])} 分")
+        notes.append(Explain("pass_score", why=why, score=scores[n]))
     return scores, notes
 
 
 def by_direct(item: Item, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """直接打分: the office's score (entered rows are handled by the caller)."""
-    return np.zeros(len(rows)), np.full(len(rows), "未录入得分，计0分", dtype=object)
+    notes = np.empty(len(rows), dtype=object)
+    notes[:] = [Explain("direct_not_entered")] * len(rows)
+    return np.zeros(len(rows)), notes
 
 
 METHOD_FUNCS = {

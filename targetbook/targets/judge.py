@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import operator
-import re
 from collections.abc import Callable, Mapping
 
 from targetbook import labels as L
@@ -19,7 +18,7 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
     ">": operator.gt,
     "<": operator.lt,
 }
-_AWARD_RX = re.compile(rf"(?P<n>{P.NUM})等奖")
+_AWARD_RX = P.AWARD_LEVEL_RX
 
 
 def judge(target: M.Target, actual: M.Actual | Mapping | None) -> str:

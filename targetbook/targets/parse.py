@@ -91,7 +91,7 @@ def _matches(norm: str, start: int, end: int) -> list[tuple[str, re.Match]]:
                 continue  # `超过10万元的村`: a qualifier of the subject, not a target
             if kind in P.QUALIFIABLE and norm[m.start() - 1 : m.start()] == P.ORDINAL:
                 continue  # 第1次, 第5名以外: an ordinal, not a quantity
-            if kind == M.COUNT and m["num"] == "一" and m["unit"] not in P.ONE_UNITS:
+            if kind == M.COUNT and m["num"] == P.ONE and m["unit"] not in P.ONE_UNITS:
                 continue  # 一家亲, 一张网, 一条街: idioms, not counts
             found.append((m.start(), m.start() - m.end(), priority, kind, m))
     found.sort(key=lambda f: f[:3])

@@ -126,6 +126,9 @@ PATTERNS = (
 QUALIFIABLE = frozenset({M.RATE, M.COUNT, M.AMOUNT})
 QUALIFIER_RX = re.compile(r"的(?!目标|任务)")
 ORDINAL = "第"
+AWARD_LEVEL_RX = re.compile(rf"(?P<n>{NUM})等奖")  # 一等奖 / 1等奖 → the award's level
+# A 名次 cell of a hand-made ranking: 3, 第3名, 并列第1名, 第一名, 第十一名.
+PLACE_CELL_RX = re.compile(rf"第?\s*({NUM})\s*名?")
 # Kinds that quantify a noun when another target follows in the clause (`一个示范点进入前10名`,
 # `5亿元企业5家`); 和 / 及 / 与 join two targets instead.
 QUANTIFYING = frozenset({M.COUNT, M.AMOUNT})
@@ -134,6 +137,7 @@ CONJUNCTIONS = frozenset("和及与、")
 OVERALL_RX = re.compile(r"(?:年度|综合|年终|目标)$")
 ASSESSMENT = "考核"
 # A bare 一 counts only with these measure words (一个, 一次 …).
+ONE = "一"  # 一家亲: the numeral that is more often an idiom than a count
 ONE_UNITS = frozenset({"个", "次", "场", "支", "项", "名", "户", "处", "座"})
 # Kinds whose following words belong to the subject (`新培育1家区级餐饮品牌`, `不发生命案`).
 ABSORBING = frozenset({M.RATE, M.COUNT, M.AMOUNT, M.ZERO})

@@ -106,11 +106,11 @@ def load_consolidation(path: str | Path) -> Consolidation:
         grids = read_grids(path)
     except TargetbookError as exc:
         reason = exc.message
-        raise TargetbookError(L.CONSOLIDATED_UNREADABLE.format(path=path, reason=reason)) from exc
+        raise TargetbookError("consolidated_unreadable", path=path, reason=reason) from exc
     sheets = set(grids)
     if not {L.annex_sheet(c) for c in L.CATEGORIES} <= sheets:
         first = L.annex_sheet(L.DEPARTMENT)
-        raise TargetbookError(L.NOT_CONSOLIDATED.format(path=path, sheet=first))
+        raise TargetbookError("not_consolidated", path=path, sheet=first)
 
     def rows(name: str) -> list[list]:
         return grids[name].to_numpy(dtype=object).tolist() if name in sheets else []

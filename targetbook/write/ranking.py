@@ -234,7 +234,7 @@ def load_ranking(path: str | Path) -> Ranking:
     """Read a ranked workbook back: the four rank frames, issues, and every other sheet."""
     p = Path(path)
     if not p.is_file():
-        raise TargetbookError(f"找不到排名工作簿“{path}”")
+        raise TargetbookError("ranking_missing", path=path)
     grids = read_grids(p)
     frames = {
         attr: _frame(grids.get(sheet, pd.DataFrame()), columns)

@@ -14,12 +14,12 @@ def load_registry(path: str | Path) -> tuple[Registry, list[Issue]]:
     path = Path(path)
     display = str(path)
     if not path.is_file():
-        raise TargetbookError(f"找不到单位名录文件：{display}")
+        raise TargetbookError("registry_file_missing", path=display)
     try:
         grids = read_grids(path)
     except TargetbookError as exc:
-        raise TargetbookError(f"单位名录无法读取：{exc.message}") from exc
+        raise TargetbookError("registry_unreadable", path=display, reason=exc.message) from exc
     if not grids:
-        raise TargetbookError(f"单位名录中没有工作表：{display}")
+        raise TargetbookError("registry_no_sheets", path=display)
     sheets = {name: grid.to_numpy(dtype=object).tolist() for name, grid in grids.items()}
     return registry_from_sheets(sheets, file=display)

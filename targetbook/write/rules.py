@@ -15,7 +15,7 @@ from targetbook.rules.model import Records, Rules
 def read_frames(path: str | Path) -> dict[str, pd.DataFrame]:
     """Every sheet of a workbook, raw (header=None); a fatal TargetbookError if unreadable."""
     if not Path(path).exists():
-        raise TargetbookError(f"找不到文件“{path}”")
+        raise TargetbookError("rules_file_missing", path=path)
     return read_grids(path)
 
 
