@@ -8,7 +8,7 @@ from pathlib import Path
 
 from targetbook import labels
 from targetbook.excel.bat import BAT_STEPS, write_bat_files
-from targetbook.excel.build import copy_control_workbook
+from targetbook.excel.control import copy_control_workbook
 
 
 def init_campaign(
