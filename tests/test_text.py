@@ -5,12 +5,15 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
+import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from targetbook.text import (
     Quantity,
+    cell_text,
     clean_text,
     clean_texts,
     cn_number,
@@ -40,6 +43,36 @@ from targetbook.text import (
 )
 def test_clean_text(value, expected):
     assert clean_text(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (123456789012345.0, "123456789012345"),  # 15 digits: still a whole number
+        (-123456789012345.0, "-123456789012345"),
+        (1e15, "1E+15"),  # 16 digits: Excel's General format shows the exponent
+        (12345678901234567.0, "1.23456789012346E+16"),
+        (0.1 + 0.2, "0.3"),  # 15 significant digits, as Excel shows it
+        (1.5e-7, "1.5E-07"),
+        (-0.0, "0"),
+        (float("inf"), ""),
+        (12345678901234567, "12345678901234567"),  # a Python int is exact: all its digits
+        (False, "FALSE"),
+        (datetime(2022, 6, 28, 9, 30), "2022-06-28 09:30:00"),
+        (pd.NaT, ""),
+        (pd.NA, ""),
+        (np.float64(3.0), "3"),
+        (pd.Timestamp("2023-03-05"), "2023-03-05"),
+    ],
+)
+def test_clean_text_edges(value, expected):
+    assert clean_text(value) == expected
+    assert cell_text(value) == expected
+
+
+def test_cell_text_keeps_strings_verbatim():
+    assert cell_text("  lead and trail \r\n") == "  lead and trail \r\n"
+    assert clean_text("  lead and trail \r\n") == "lead and trail"
 
 
 def test_clean_texts_matches_clean_text():

@@ -13,6 +13,7 @@ import pandas as pd
 from targetbook import labels as L
 from targetbook.errors import Issue, issue
 from targetbook.registry import column_letter
+from targetbook.text import clean_text
 
 HEADER_SCAN_ROWS = 10  # title/example rows above a header are allowed, as in returns
 
@@ -24,16 +25,8 @@ def key(value: object) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
 
 
-def text(value: object) -> str:
-    """Cell value → display text (None/NaN → "", 12.0 → "12")."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return ""
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        if value.is_integer():
-            return str(int(value))
-    return str(value).strip()  # names keep their own width: key() is for matching
+# Cell → display text is targetbook.text's one conversion (names keep their own width).
+text = clean_text
 
 
 class NotANumber(ValueError):

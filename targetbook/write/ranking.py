@@ -19,6 +19,7 @@ from targetbook.errors import Issue, TargetbookError
 from targetbook.rank import Ranking
 from targetbook.rank.order import place_numbers
 from targetbook.score import SCORE_FRAME_COLUMNS
+from targetbook.text import cell_text, clean_text
 from targetbook.write._book import MAX_TEXT, Book, Column, finite
 from targetbook.write._common import atomic_path
 from targetbook.write._sheets import Formats, put_text
@@ -171,7 +172,7 @@ def write_ranking(
     year = ranking.year or getattr(consolidation, "year", None) or datetime.now().year
     shown = {L.PARAM_YEAR: str(year)}
     for source in (getattr(consolidation, "params", None) or {}, params or {}):
-        shown.update((str(k), "" if v is None else str(v)) for k, v in source.items())
+        shown.update((cell_text(k), cell_text(v)) for k, v in source.items())
     shown[L.PARAM_YEAR] = str(year)
     book = Book()
     try:
@@ -211,7 +212,7 @@ def _frame(grid: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataF
     if grid.empty:
         return pd.DataFrame(columns=list(columns or []))
     top = _header_row(grid, columns)
-    head = ["" if pd.isna(c) else str(c).strip() for c in grid.iloc[top]]
+    head = [clean_text(c) for c in grid.iloc[top]]
     body = grid.iloc[top + 1 :].set_axis(head, axis=1).reset_index(drop=True)
     body = body.loc[:, ~pd.Index(head).duplicated()]
     head = list(body.columns)
@@ -224,7 +225,7 @@ def _frame(grid: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataF
         elif label in NUMERIC:
             out[label] = pd.to_numeric(values, errors="coerce").astype(float).to_numpy()
         else:
-            out[label] = ["" if pd.isna(v) else str(v) for v in values]
+            out[label] = [cell_text(v) for v in values]
     return pd.DataFrame(out, columns=list(columns or body.columns))
 
 
