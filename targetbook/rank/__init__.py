@@ -33,8 +33,8 @@ from targetbook.rank.grades import assign_grades, lower_one, pick, tie_groups
 from targetbook.rank.order import competition_rank, progress_places, tie_flags
 from targetbook.rank.progress import schedule, warnings
 from targetbook.rules.model import Records, Rules
-from targetbook.rules.sheets import key
 from targetbook.score import SCORE_FRAME_COLUMNS, VETO_FRAME_COLUMNS, Scores, score
+from targetbook.text import name_key
 
 VETO_ROW = "一票否决"
 
@@ -133,10 +133,10 @@ def rank(
     frame = frame.sort_values(["_cat", "名次"], na_position="last", kind="stable")
     ranks = frame[list(L.RANK_COLUMNS)].reset_index(drop=True)
     annexes = getattr(consolidation, "annexes", None) or {}
-    named = {key(u) for f in annexes.values() if L.UNIT in f for u in f[L.UNIT]}
-    mine = ranks[ranks[L.UNIT].map(key).isin(named)]
+    named = {name_key(u) for f in annexes.values() if L.UNIT in f for u in f[L.UNIT]}
+    mine = ranks[ranks[L.UNIT].map(name_key).isin(named)]
     own = {
-        "ranks": {key(r[L.UNIT]): r for r in mine.to_dict("records")},
+        "ranks": {name_key(r[L.UNIT]): r for r in mine.to_dict("records")},
         "items": _item_ranks(rows, named),
     }
     records = rules.records + _records(scores)
@@ -264,9 +264,9 @@ def _item_ranks(rows: pd.DataFrame, named: set[str]) -> dict[str, dict[str, floa
     per = scored.groupby([L.ITEM, L.CATEGORY, L.UNIT], sort=False)["得分"].sum().reset_index()
     per["名次"] = per.groupby([L.ITEM, L.CATEGORY])["得分"].rank(method="min", ascending=False)
     out: dict[str, dict[str, float]] = {}
-    per = per[per[L.UNIT].map(key).isin(named)]
+    per = per[per[L.UNIT].map(name_key).isin(named)]
     for item, unit, place in zip(per[L.ITEM], per[L.UNIT], per["名次"], strict=True):
-        out.setdefault(item, {})[key(unit)] = place
+        out.setdefault(item, {})[name_key(unit)] = place
     return out
 
 

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from targetbook import labels as L
-from targetbook.rules.sheets import key, text
+from targetbook.rules.sheets import text
+from targetbook.text import name_key
 
 _CN = {c: float(n) for n, c in enumerate("一二三四五六七八九十", start=1)}
 _PLACE = re.compile(r"第?\s*(\d+|[一二三四五六七八九十])\s*名?")
@@ -56,7 +57,9 @@ def previous_ranks(previous) -> dict[str, float]:
     places = place_numbers(frame["名次"])
     names = frame[L.UNIT].to_numpy(dtype=object)
     return {
-        key(u): float(p) for u, p in zip(names, places, strict=True) if not np.isnan(p) and text(u)
+        name_key(u): float(p)
+        for u, p in zip(names, places, strict=True)
+        if not np.isnan(p) and text(u)
     }
 
 
@@ -76,7 +79,7 @@ def progress_places(frame: pd.DataFrame, previous) -> tuple[pd.Series, pd.Series
     """(上年名次, 进位 = 上年名次 − 名次); blank for units new this year or unranked."""
     last = previous_ranks(previous)
     before = pd.Series(
-        [last.get(key(u), np.nan) for u in frame[L.UNIT].to_numpy(dtype=object)],
+        [last.get(name_key(u), np.nan) for u in frame[L.UNIT].to_numpy(dtype=object)],
         index=frame.index,
         dtype=float,
     )

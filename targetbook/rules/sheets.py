@@ -18,11 +18,14 @@ from targetbook.text import clean_text
 HEADER_SCAN_ROWS = 10  # title/example rows above a header are allowed, as in returns
 
 
-def key(value: object) -> str:
-    """Header/name key: NFKC, every whitespace removed."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
+def word_key(value: object) -> str:
+    """Key for headers, sheet names and rule words: NFKC, no whitespace (units: text.name_key)."""
+    return _SPACE_RE.sub("", unicodedata.normalize("NFKC", clean_text(value)))
+
+
+# The old name, kept while other branches still call it; never for unit names.
+key = word_key
+_SPACE_RE = re.compile(r"\s+")
 
 
 # Cell → display text is targetbook.text's one conversion (names keep their own width).
