@@ -263,3 +263,28 @@ def _to_chinese(n: int) -> str:
     text = below_10000(high, True) + "万" if high else ""
     text += below_10000(low, not high) if low else ""
     return text
+
+
+def test_find_header_skips_titles_and_maps_aliases_to_first_columns():
+    from targetbook.headers import find_header, label_map
+
+    rows = [
+        ["附件2", None, None],
+        ["村 2022年度 目标", None, None],
+        [None, None, None],
+        ["序 号", "单位名称", "单位"],
+        [1, "温塘村", "x"],
+    ]
+    known = label_map(["序号", "单位"], {"单位名称": "单位"})
+    found = find_header(rows, known, ["单位"])
+    assert (found.row, found.columns) == (3, {"序号": 0, "单位": 1})
+    assert find_header(rows, known, ["单位"], scan=3) is None
+    assert find_header(rows, known, ["单位", "类别"]) is None
+
+
+def test_find_header_takes_a_cell_to_label_function():
+    from targetbook.headers import find_header
+
+    rows = [["名录"], ["名称", "分类"]]
+    found = find_header(rows, {"名称": "单位", "分类": "类别"}.get, ["单位", "类别"])
+    assert (found.row, found.columns) == (1, {"单位": 0, "类别": 1})

@@ -16,6 +16,7 @@ import pandas as pd
 
 from targetbook import labels as L
 from targetbook.errors import Issue, TargetbookError
+from targetbook.headers import find_header
 from targetbook.rank import Ranking
 from targetbook.rank.order import place_numbers
 from targetbook.score import SCORE_FRAME_COLUMNS
@@ -201,10 +202,9 @@ def _header_row(grid: pd.DataFrame, columns: Sequence[str] | None) -> int:
     """The first of the top rows holding 单位 (or columns[0]): staff-made workbooks (a
     previous year's ranking typed by hand) often have a title above the header."""
     wanted = L.UNIT if columns is None or L.UNIT in columns else columns[0]
-    for r in range(min(10, len(grid))):
-        if any(str(v).strip() == wanted for v in grid.iloc[r] if not pd.isna(v)):
-            return r
-    return 0
+    rows = grid.iloc[:10].to_numpy(dtype=object).tolist()
+    found = find_header(rows, {wanted: wanted}, (wanted,), scan=10, key=clean_text)
+    return 0 if found is None else found.row
 
 
 def _frame(grid: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:
