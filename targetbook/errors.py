@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 
 from targetbook.labels import FATAL_PREFIX
 from targetbook.messages import MESSAGES, render
+from targetbook.text import cell_text
 
 ERROR = "error"
 WARNING = "warning"
@@ -48,7 +49,7 @@ def issue(
 ) -> Issue:
     """Make an Issue for `rule`, rendering its Chinese message once from the template."""
     default_severity, _ = MESSAGES[rule]
-    shown = "" if value is None else str(value)
+    shown = cell_text(value)
     loc = f"{sheet}!{cell}" if sheet and cell else (sheet or cell)
     message = render(rule, loc=loc, value=shown, file=file, sheet=sheet, cell=cell, **params)
     return Issue(file, sheet, cell, rule, severity or default_severity, message, shown)

@@ -2,11 +2,14 @@
 
 Header matching happens after `text.header_key()` normalisation (NFKC, all whitespace and
 line breaks removed), so `序  号` and `创先争优\\n目标` need no alias of their own.
+
+Sections are titled by what they label — Words (categories, kinds, cell values), Sheets,
+Columns (per workbook), Params (参数 keys), Files and folders — not by the stage that added them.
 """
 
 from __future__ import annotations
 
-# --- categories (类别) and their annex numbers --------------------------------------------
+# --- Words: categories (类别) and their annex numbers ---------------------------------------
 DEPARTMENT = "部门"
 VILLAGE = "村"
 COMMUNITY = "社区"
@@ -24,7 +27,7 @@ def annex_title(category: str, year: int | str) -> str:
     return f"{category}{year}年度创先争优目标和亮点工作计划"
 
 
-# --- columns ------------------------------------------------------------------------------
+# --- Columns: annex tables of a return (and 汇总's annex sheets) ----------------------------
 SEQ = "序号"
 UNIT = "单位"
 TARGET = "创先争优目标"
@@ -57,7 +60,7 @@ SRC_SHEET = "来源工作表"
 SRC_ROW = "来源行"
 PROVENANCE = (SRC_FILE, SRC_SHEET, SRC_ROW)
 
-# --- annex kinds: a sheet is recognised by its header, never by its name -------------------
+# --- Words: annex kinds (a sheet is recognised by its header, never by its name) ----------
 PLAN_KIND = "plan"  # 目标计划 (seed 000)
 PROGRESS_KIND = "progress"  # 指标进度
 BENCHMARK_KIND = "benchmark"  # 对标管理
@@ -148,7 +151,7 @@ ALIASES: dict[str, str] = {
 # First-cell texts of rows that are not data (合计/小计/备注 lines).
 NON_DATA_MARKERS = ("合计", "小计", "总计", "备注", "说明", "注：", "注:", "填表说明")
 
-# --- consolidated workbook (汇总.xlsx) sheets ----------------------------------------------
+# --- Sheets and columns: the consolidated workbook 汇总.xlsx --------------------------------
 SHEET_PROGRESS = "指标进度"
 SHEET_BENCHMARK = "对标管理"
 SHEET_FEATURE = "特色工作"
@@ -173,7 +176,7 @@ PARAM_YEAR = "年度"
 PARAM_PERIOD = "考核期"
 PARAM_TOWN = "乡镇"
 
-# --- ranked workbook sheets (rank stage) --------------------------------------------------
+# --- Sheets and columns: the ranked workbook 排名.xlsx --------------------------------------
 SHEET_SCORES = "得分"
 SHEET_RANKS = "排名"
 SHEET_ACHIEVEMENT = "目标达成"
@@ -192,7 +195,7 @@ def parsed(column: str) -> str:
     return f"{column}_数值"
 
 
-# --- report stage (report/: 通知 and 通报) ---------------------------------------------------
+# --- Params: 参数 keys the 通知 / 通报 print; report kinds --------------------------------------
 # 参数 sheet keys read by the report, beside PARAM_YEAR / PARAM_TOWN (all optional).
 PARAM_OFFICE = "发文机关"  # 南桐镇党政办公室
 PARAM_SIGNATURE = "落款"  # 南桐镇党政办 (defaults to 发文机关)
@@ -206,7 +209,7 @@ REPORT_BULLETIN = "通报"  # the results bulletin (default)
 REPORT_NOTICE = "通知"  # the notice publishing annexes 1–3 (seed 000)
 REPORT_KINDS = (REPORT_BULLETIN, REPORT_NOTICE)
 
-# --- rank stage: the 考核细则 workbook (rules.py), 考核打分 records (score.py) -------------
+# --- Sheets, columns and words: the 考核细则 workbook and 考核打分 records ------------------------
 RULES_ITEMS = "考核项目"
 RULES_ADJUSTMENTS = "加扣分"
 RULES_VETOES = "否决"
@@ -434,7 +437,7 @@ FAIL_WORDS = frozenset(
     {"不达标", "否", "不合格", "未达标", "未完成", "未通过", "×", "✗", "N", "NO"}
 )
 
-# --- campaign folder and output file names (cli / demo, issue 2) ---------------------------
+# --- Files and folders: the campaign folder and output file names -------------------------
 FOLDER_SEND = "下发"  # blank per-unit returns to send out
 FOLDER_COLLECT = "回收"  # returns dropped here, any file names
 FOLDER_RESULTS = "成果"  # outputs
@@ -448,7 +451,7 @@ RULES_FILE = "考核细则.xlsx"
 BULLETIN_STEM = "通报"  # 通报.docx / 通报.html
 EXAMPLE_DATA = EXAMPLE_MARK  # marks invented figures in the demo (one mark, two names)
 
-# --- consolidate / write.consolidation / write.templates (consolidation area) -------------
+# --- Sheets, columns and words: 汇总 extras and the templates sent out ----------------------
 SHEET_UNMATCHED = "未识别单位"  # plan rows whose unit is blank or not in the registry
 MISSING_COLUMNS = (CATEGORY, UNIT, GROUP)
 DUPLICATE_COLUMNS = (UNIT, "报送文件", "保留文件", "表格")
@@ -467,7 +470,7 @@ TEMPLATE_NOTE_ROWS = (
 TEMPLATE_MEASURES = ("万元", "亿元", "元", "%", "个", "家", "户", "人", "项", "名", "亩", "公里")
 PAGE_FOOTER = "&C第 &P 页，共 &N 页"
 
-# --- Excel door (excel/): the control workbook's own sheets and 参数 keys -------------------
+# --- Sheets and params: the control workbook 控制台.xlsm (the Excel door) --------------------
 SHEET_GUIDE = "说明"
 SHEET_LOG = "日志"
 SHEET_XLWINGS_CONF = "xlwings.conf"  # read by xlwings' VBA (interpreter, PYTHONPATH …)
@@ -479,11 +482,11 @@ PARAM_SCORES = "打分文件"  # optional: offices' 考核打分 workbook
 LOG_COLUMNS = ("时间", "按钮", "结果", "说明")
 SCORING_FILE = "考核打分.xlsx"  # offices' scores beside the control workbook (optional)
 
-# --- validate.py: message fragments --------------------------------------------------------
+# --- Words: message fragments of validation -----------------------------------------------
 UNIT_HINT = "，是否为“{}”？"  # appended to unit_unknown when a close registry name exists
 RANGE_NEGATIVE = "不应为负数"  # value_out_of_range reason
 
-# --- targets (rank stage: targets/) --------------------------------------------------------
+# --- Words: target verdicts and kinds (目标达成) ----------------------------------------------
 # Verdicts of a target against actual results (目标达成 sheet, column 判定).
 VERDICT_STRIVE = "达成争"
 VERDICT_GUARANTEE = "达成保"
@@ -504,24 +507,24 @@ TARGET_KIND_NAMES = {
     "manual": "需人工认定",
 }
 
-# --- write.templates (consolidation area, continued) ---------------------------------------
+# --- Words: template titles, 来源 and fonts of the workbooks we write -----------------------
 TEMPLATE_KIND_TITLE = "{category}{year}年度{name}"  # 村2022年度指标进度 (template sheet titles)
 SOURCE_UNITS = "报送单位"  # 来源: units each file reported (after SOURCE_COLUMNS)
 YEAR_IN_TITLE = r"((?:19|20)\d{2})\s*年"  # 村2022年度指标进度: the year a return's title names
 FONT_BODY = "宋体"  # workbook fonts (as in the seed notice's annex tables)
 FONT_HEADING = "黑体"
 
-# --- rank stage (rules/score/rank): 外部结果 sheet (results from outside, for 目标达成) -------
+# --- Columns: the 外部结果 sheet (results from outside, for 目标达成) -----------------------------
 NUMBER = "数值"
 ACHIEVED = "达成"
 EXTERNAL_COLUMNS = (UNIT, ITEM, SCOPE, PLACE, NUMBER, GRADE, ACHIEVED)
 
-# --- consolidation: cell-level provenance of numeric columns (指标进度 …) ------------------
+# --- Columns: cell-level provenance of numeric columns (指标进度 …) ---------------------------
 # 来源列: the return's column letter of each numeric column, `目标值=D;完成值=E;完成率=F`,
 # so a score traces to the cell (回收/x.xlsx!指标进度!E7), not only to the row.
 SRC_COLUMNS = "来源列"
 
-# --- read: footer lines under a table (QA fixes) -------------------------------------------
+# --- Words: footer lines under a table of a return ----------------------------------------
 # A row whose first filled cell starts with one of these is the form's sign-off, not data.
 FOOTER_MARKERS = (
     "填表人",

@@ -272,7 +272,7 @@ def init_campaign(
 ) -> list[Path]:
     """Make a campaign folder (控制台.xlsm, .bat, 下发/回收/成果); a registry adds its templates."""
     from targetbook.excel.batfiles import BAT_STEPS, write_bat_files
-    from targetbook.excel.build import copy_control_workbook
+    from targetbook.excel.control import copy_control_workbook
     from targetbook.write.registry import load_registry
     from targetbook.write.templates import write_templates
 

@@ -12,6 +12,7 @@ from xlsxwriter.utility import xl_col_to_name as column_letter
 
 from targetbook import labels
 from targetbook.errors import Issue, issue
+from targetbook.headers import find_header, row_labels
 from targetbook.text import (
     clean_text,
     clean_texts,
@@ -165,23 +166,24 @@ def _category(value: object) -> str:
     return _CATEGORY_ALIASES.get(key, "")
 
 
+def _registry_label(col: object) -> str | None:
+    """The registry column a header cell names (aliases included), or None."""
+    key = header_key(col)
+    label = key if key in labels.REGISTRY_COLUMNS else labels.ALIASES.get(key)
+    if key in ("名称", "单位名称", "单位"):
+        label = labels.REG_UNIT
+    elif key in ("分类", "类型", "类别"):
+        label = labels.REG_CATEGORY
+    elif key in ("别称", "简称", "曾用名", "别名"):
+        label = labels.REG_ALIASES
+    elif key in ("分组", "考核分组", "考核组"):
+        label = labels.REG_GROUP
+    return label if label in labels.REGISTRY_COLUMNS else None
+
+
 def _canonical_columns(columns: list[object]) -> dict[str, int]:
     """Registry label → position in `columns` (first occurrence wins)."""
-    found: dict[str, int] = {}
-    for pos, col in enumerate(columns):
-        key = header_key(col)
-        label = key if key in labels.REGISTRY_COLUMNS else labels.ALIASES.get(key)
-        if key in ("名称", "单位名称", "单位"):
-            label = labels.REG_UNIT
-        elif key in ("分类", "类型", "类别"):
-            label = labels.REG_CATEGORY
-        elif key in ("别称", "简称", "曾用名", "别名"):
-            label = labels.REG_ALIASES
-        elif key in ("分组", "考核分组", "考核组"):
-            label = labels.REG_GROUP
-        if label in labels.REGISTRY_COLUMNS and label not in found:
-            found[label] = pos
-    return found
+    return row_labels(columns, _registry_label)
 
 
 def registry_from_frame(
@@ -311,14 +313,11 @@ def _cell_order(found: Issue) -> tuple[int, int, str]:
 
 def _header_row(rows: list[list[object]], limit: int = 15) -> int | None:
     """Index of the first row (within `limit`) holding the 单位 and 类别 columns."""
-    for i, row in enumerate(rows[:limit]):
-        found = _canonical_columns(row)
-        if labels.REG_UNIT in found and labels.REG_CATEGORY in found:
-            return i
-    for i, row in enumerate(rows[:limit]):  # a 名录 by sections has no 类别 column
-        if labels.REG_UNIT in _canonical_columns(row):
-            return i
-    return None
+    both = (labels.REG_UNIT, labels.REG_CATEGORY)
+    found = find_header(rows, _registry_label, both, scan=limit)
+    if found is None:  # a 名录 by sections has no 类别 column
+        found = find_header(rows, _registry_label, both[:1], scan=limit)
+    return None if found is None else found.row
 
 
 def _table_of(rows: list[list[object]]) -> tuple[list[str], list[list[object]], list[int]]:

@@ -14,7 +14,7 @@ import xlwings as xw
 import targetbook.excel as t
 from targetbook import labels as L
 from targetbook.errors import TargetbookError
-from targetbook.excel import build
+from targetbook.excel import control
 
 
 def _remote_engine() -> None:
@@ -110,7 +110,7 @@ def campaign(tmp_path, monkeypatch):
     monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")  # xlwings' remote engine, tests only
     _remote_engine()
     root = tmp_path / "活动"
-    build.copy_control_workbook(root)
+    control.copy_control_workbook(root)
     for name in L.CAMPAIGN_FOLDERS:
         (root / name).mkdir()
     monkeypatch.chdir(root)
@@ -118,7 +118,7 @@ def campaign(tmp_path, monkeypatch):
 
 
 def _book(fill: dict[str, list[list]] | None = None, extra_sheets=()):
-    payload = payload_from_workbook(build.control_workbook(), fill)
+    payload = payload_from_workbook(control.control_workbook(), fill)
     payload["sheets"] += list(extra_sheets)
     return xw.Book(json=payload)
 

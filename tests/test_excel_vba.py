@@ -16,7 +16,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from oletools.olevba import VBA_Parser, decompress_stream
 
-from targetbook.excel import cfb, ovba
+from tools.xlsm import cfb, ovba
 
 XLWINGS_BAS = Path(xlwings.__file__).parent / "xlwings.bas"
 

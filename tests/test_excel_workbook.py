@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import re
+import subprocess
+import sys
 import warnings
 import zipfile
 
@@ -14,15 +16,16 @@ from conftest import soffice_convert
 
 import targetbook.excel
 from targetbook import labels as L
-from targetbook.excel import build
+from targetbook.excel import control
 from targetbook.excel.bat import BAT_STEPS
+from tools.xlsm import build
 
 with warnings.catch_warnings():
     # oletools 0.60 calls pyparsing names deprecated in pyparsing 3.3 at import time.
     warnings.simplefilter("ignore")
     from oletools.olevba import VBA_Parser
 
-COMMITTED = build.control_workbook()
+COMMITTED = control.control_workbook()
 RUN = re.compile(r'Sub (\w+)\(\)\s+RunPython "import targetbook\.excel as t; t\.(\w+)\(\)"')
 
 
@@ -99,7 +102,7 @@ def test_libreoffice_opens_workbook_and_binds_buttons(tmp_path):
 
 
 def test_copy_control_workbook_writes_workbook_and_bat_files(tmp_path):
-    path = build.copy_control_workbook(tmp_path / "活动")
+    path = control.copy_control_workbook(tmp_path / "活动")
     assert path == tmp_path / "活动" / L.CONTROL_WORKBOOK
     assert path.read_bytes() == COMMITTED.read_bytes()
     for stem, step in BAT_STEPS:
@@ -124,3 +127,10 @@ def test_rule_sheets_are_a_rules_workbook_for_the_cli(tmp_path):
     rules, issues = load_rules(path)  # `targetbook rank … --rules 控制台.xlsm`
     assert [i.name for i in rules.items] == ["综合工作"]
     assert [i.rule for i in issues if i.severity == "error"] == []
+
+
+def test_runtime_excel_door_does_not_import_the_builder():
+    code = "import sys, targetbook.excel, targetbook.excel.control, targetbook.pipeline; "
+    code += "print(sorted(m for m in sys.modules if m.startswith(('tools', 'xlsxwriter.vba'))))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

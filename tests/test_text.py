@@ -5,12 +5,15 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
+import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from targetbook.text import (
     Quantity,
+    cell_text,
     clean_text,
     clean_texts,
     cn_number,
@@ -40,6 +43,36 @@ from targetbook.text import (
 )
 def test_clean_text(value, expected):
     assert clean_text(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (123456789012345.0, "123456789012345"),  # 15 digits: still a whole number
+        (-123456789012345.0, "-123456789012345"),
+        (1e15, "1E+15"),  # 16 digits: Excel's General format shows the exponent
+        (12345678901234567.0, "1.23456789012346E+16"),
+        (0.1 + 0.2, "0.3"),  # 15 significant digits, as Excel shows it
+        (1.5e-7, "1.5E-07"),
+        (-0.0, "0"),
+        (float("inf"), ""),
+        (12345678901234567, "12345678901234567"),  # a Python int is exact: all its digits
+        (False, "FALSE"),
+        (datetime(2022, 6, 28, 9, 30), "2022-06-28 09:30:00"),
+        (pd.NaT, ""),
+        (pd.NA, ""),
+        (np.float64(3.0), "3"),
+        (pd.Timestamp("2023-03-05"), "2023-03-05"),
+    ],
+)
+def test_clean_text_edges(value, expected):
+    assert clean_text(value) == expected
+    assert cell_text(value) == expected
+
+
+def test_cell_text_keeps_strings_verbatim():
+    assert cell_text("  lead and trail \r\n") == "  lead and trail \r\n"
+    assert clean_text("  lead and trail \r\n") == "lead and trail"
 
 
 def test_clean_texts_matches_clean_text():
@@ -230,3 +263,28 @@ def _to_chinese(n: int) -> str:
     text = below_10000(high, True) + "万" if high else ""
     text += below_10000(low, not high) if low else ""
     return text
+
+
+def test_find_header_skips_titles_and_maps_aliases_to_first_columns():
+    from targetbook.headers import find_header, label_map
+
+    rows = [
+        ["附件2", None, None],
+        ["村 2022年度 目标", None, None],
+        [None, None, None],
+        ["序 号", "单位名称", "单位"],
+        [1, "温塘村", "x"],
+    ]
+    known = label_map(["序号", "单位"], {"单位名称": "单位"})
+    found = find_header(rows, known, ["单位"])
+    assert (found.row, found.columns) == (3, {"序号": 0, "单位": 1})
+    assert find_header(rows, known, ["单位"], scan=3) is None
+    assert find_header(rows, known, ["单位", "类别"]) is None
+
+
+def test_find_header_takes_a_cell_to_label_function():
+    from targetbook.headers import find_header
+
+    rows = [["名录"], ["名称", "分类"]]
+    found = find_header(rows, {"名称": "单位", "分类": "类别"}.get, ["单位", "类别"])
+    assert (found.row, found.columns) == (1, {"单位": 0, "类别": 1})

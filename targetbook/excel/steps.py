@@ -18,6 +18,7 @@ import pandas as pd
 from targetbook import labels as L
 from targetbook.errors import Issue, TargetbookError, has_errors
 from targetbook.results import Campaign, Consolidation
+from targetbook.text import clean_text
 
 
 @dataclass
@@ -51,9 +52,7 @@ def fail(rule: str, **params: object) -> TargetbookError:
 
 
 def _blank(value: object) -> bool:
-    if isinstance(value, float) and value != value:
-        return True
-    return value is None or str(value).strip() == ""
+    return clean_text(value) == ""
 
 
 def headed(inputs: Inputs, sheet: str) -> pd.DataFrame:
@@ -63,7 +62,7 @@ def headed(inputs: Inputs, sheet: str) -> pd.DataFrame:
         raise fail("excel_sheet_missing", sheet=sheet)
     if grid.empty:
         return pd.DataFrame()
-    header = [("" if _blank(v) else str(v).strip()) for v in grid.iloc[0]]
+    header = [clean_text(v) for v in grid.iloc[0]]
     body = grid.iloc[1:].copy()
     body.columns = header
     body.index = [int(i) + 1 for i in grid.index[1:]]
@@ -77,7 +76,7 @@ def params(inputs: Inputs) -> dict[str, object]:
     out: dict[str, object] = {}
     for row in frame.itertuples(index=False):
         if len(row) >= 2 and not _blank(row[0]) and not _blank(row[1]):
-            out[str(row[0]).strip()] = row[1]
+            out[clean_text(row[0])] = row[1]
     return out
 
 

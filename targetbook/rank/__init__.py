@@ -32,8 +32,8 @@ from targetbook.rank.order import competition_rank, progress_places, tie_flags
 from targetbook.rank.progress import schedule, warnings
 from targetbook.results import Consolidation, Ranking, Scores
 from targetbook.rules.model import Records, Rules
-from targetbook.rules.sheets import key
 from targetbook.score import SCORE_FRAME_COLUMNS, score
+from targetbook.text import name_key
 
 VETO_ROW = L.VETO_ROW
 
@@ -84,10 +84,10 @@ def rank(
     frame = frame.sort_values(["_cat", L.PLACE], na_position="last", kind="stable")
     ranks = frame[list(L.RANK_COLUMNS)].reset_index(drop=True)
     annexes = consolidation.annexes
-    named = {key(u) for f in annexes.values() if L.UNIT in f for u in f[L.UNIT]}
-    mine = ranks[ranks[L.UNIT].map(key).isin(named)]
+    named = {name_key(u) for f in annexes.values() if L.UNIT in f for u in f[L.UNIT]}
+    mine = ranks[ranks[L.UNIT].map(name_key).isin(named)]
     own = {
-        "ranks": {key(r[L.UNIT]): r for r in mine.to_dict("records")},
+        "ranks": {name_key(r[L.UNIT]): r for r in mine.to_dict("records")},
         "items": _item_ranks(rows, named),
     }
     records = rules.records + records
@@ -218,9 +218,9 @@ def _item_ranks(rows: pd.DataFrame, named: set[str]) -> dict[str, dict[str, floa
     per = scored.groupby([L.ITEM, L.CATEGORY, L.UNIT], sort=False)[L.SCORE].sum().reset_index()
     per[L.PLACE] = per.groupby([L.ITEM, L.CATEGORY])[L.SCORE].rank(method="min", ascending=False)
     out: dict[str, dict[str, float]] = {}
-    per = per[per[L.UNIT].map(key).isin(named)]
+    per = per[per[L.UNIT].map(name_key).isin(named)]
     for item, unit, place in zip(per[L.ITEM], per[L.UNIT], per[L.PLACE], strict=True):
-        out.setdefault(item, {})[key(unit)] = place
+        out.setdefault(item, {})[name_key(unit)] = place
     return out
 
 

@@ -20,6 +20,7 @@ from targetbook.explain import Explain, render
 from targetbook.rules.model import Records
 from targetbook.rules.sheets import NotANumber, key, number, text
 from targetbook.score.inputs import source_of
+from targetbook.text import name_key
 
 OWN_SCOPES = L.OWN_SCOPES
 OVERALL_WORDS = L.OVERALL_WORDS
@@ -65,7 +66,7 @@ def _external(records: Records, unit: str, target: dict) -> tuple[dict, str] | N
     subject, scope = key(target.get("subject")), key(target.get("scope"))
     wanted = FIGURE_OF_KIND.get(target.get("kind") or "")
     for r in frame.to_dict("records"):
-        if key(r[L.UNIT]) != key(unit) or not _same_subject(key(r[L.ITEM]), subject):
+        if name_key(r[L.UNIT]) != name_key(unit) or not _same_subject(key(r[L.ITEM]), subject):
             continue
         where = key(r[L.SCOPE])
         if where and scope and where != scope:
@@ -104,13 +105,13 @@ def _overall(subject) -> bool:
 
 def _own(target: dict, unit: str, own: dict) -> dict | None:
     kind, subject, scope = target["kind"], text(target["subject"]), key(target["scope"])
-    row = own["ranks"].get(key(unit))
+    row = own["ranks"].get(name_key(unit))
     if row is None:
         return None
     if kind == "rank" and scope in OWN_SCOPES:
         item = _item_of(subject, own["items"])
         if item is not None:
-            place = own["items"][item].get(key(unit))
+            place = own["items"][item].get(name_key(unit))
             return None if place is None else {"rank": int(place)}
         if _overall(subject) and not math.isnan(row[L.PLACE]):
             return {"rank": int(row[L.PLACE])}

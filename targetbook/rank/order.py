@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 
 from targetbook import labels as L
-from targetbook.rules.sheets import key, text
+from targetbook.rules.sheets import text
 from targetbook.targets.patterns import PLACE_CELL_RX
-from targetbook.text import cn_number
+from targetbook.text import cn_number, name_key
 
 
 def competition_rank(frame: pd.DataFrame, by: list[str], keys: list[str]) -> pd.Series:
@@ -53,7 +53,9 @@ def previous_ranks(frame: pd.DataFrame | None) -> dict[str, float]:
     places = place_numbers(frame[L.PLACE])
     names = frame[L.UNIT].to_numpy(dtype=object)
     return {
-        key(u): float(p) for u, p in zip(names, places, strict=True) if not np.isnan(p) and text(u)
+        name_key(u): float(p)
+        for u, p in zip(names, places, strict=True)
+        if not np.isnan(p) and text(u)
     }
 
 
@@ -75,7 +77,7 @@ def progress_places(
     """(上年名次, 进位 = 上年名次 − 名次); blank for units new this year or unranked."""
     last = previous_ranks(previous)
     before = pd.Series(
-        [last.get(key(u), np.nan) for u in frame[L.UNIT].to_numpy(dtype=object)],
+        [last.get(name_key(u), np.nan) for u in frame[L.UNIT].to_numpy(dtype=object)],
         index=frame.index,
         dtype=float,
     )

@@ -22,6 +22,7 @@ from targetbook.report.records import (
     ReportContext,
     Veto,
 )
+from targetbook.text import clean_text as cell_text
 
 # How each category is named in a 公文 (主送 and section headings).
 CATEGORY_TITLES = {L.DEPARTMENT: "机关各部门", L.VILLAGE: "各村", L.COMMUNITY: "各社区"}
@@ -37,20 +38,10 @@ _FALSE_WORDS = {"", "否", "无", "false", "0", "no", "n", "nan", "none", "×"}
 
 
 def clean_text(value: object) -> str:
-    """Cell value → printable text: blanks become "", floats like 3.0 lose `.0`, controls go."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        if value.is_integer():
-            return str(int(value))
-    if value is pd.NA or value is pd.NaT:
-        return ""
-    if isinstance(value, dt.datetime | dt.date | pd.Timestamp):
+    """Cell value → printable text: targetbook.text's cell text, dates in Chinese, no controls."""
+    if isinstance(value, dt.datetime | dt.date) and value is not pd.NaT:
         return format_date(value)
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text).strip()
+    return _CONTROL.sub("", cell_text(value))
 
 
 def truthy(value: object) -> bool:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from targetbook import labels as L
 from targetbook.errors import TargetbookError
+from targetbook.headers import find_header, label_map
 
 # Sheets carry title rows above their header (附件N, the annex title): look this far down.
 _HEADER_SEARCH_ROWS = 12
@@ -36,18 +37,19 @@ def _key(value: object) -> str:
 
 def frame_below_header(grid: pd.DataFrame, required: tuple[str, ...]) -> pd.DataFrame | None:
     """The table under the first row holding every `required` label; None if there is none."""
-    keys = {unicodedata.normalize("NFKC", r) for r in required}
-    for i in range(min(_HEADER_SEARCH_ROWS, len(grid))):
-        header = [_key(v) for v in grid.iloc[i].tolist()]
-        if keys <= set(header):
-            body = grid.iloc[i + 1 :]
-            keep = [j for j, h in enumerate(header) if h and h not in header[:j]]
-            out = body.iloc[:, keep].copy()
-            out.columns = [header[j] for j in keep]
-            # Drop the second row of a merged two-row header and other all-blank rows.
-            blank = out.apply(lambda r: all(_key(v) == "" for v in r), axis=1)
-            return out.loc[~blank].reset_index(drop=True)
-    return None
+    rows = grid.iloc[:_HEADER_SEARCH_ROWS].to_numpy(dtype=object).tolist()
+    known = label_map(required, key=_key)
+    found = find_header(rows, known, required, scan=_HEADER_SEARCH_ROWS, key=_key)
+    if found is None:
+        return None
+    header = [_key(v) for v in rows[found.row]]
+    body = grid.iloc[found.row + 1 :]
+    keep = [j for j, h in enumerate(header) if h and h not in header[:j]]
+    out = body.iloc[:, keep].copy()
+    out.columns = [header[j] for j in keep]
+    # Drop the second row of a merged two-row header and other all-blank rows.
+    blank = out.apply(lambda r: all(_key(v) == "" for v in r), axis=1)
+    return out.loc[~blank].reset_index(drop=True)
 
 
 def _params(grid: pd.DataFrame) -> dict[str, object]:

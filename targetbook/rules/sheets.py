@@ -12,28 +12,25 @@ import pandas as pd
 
 from targetbook import labels as L
 from targetbook.errors import Issue, issue
+from targetbook.headers import find_header
 from targetbook.registry import column_letter
+from targetbook.text import clean_text
 
 HEADER_SCAN_ROWS = 10  # title/example rows above a header are allowed, as in returns
 
 
-def key(value: object) -> str:
-    """Header/name key: NFKC, every whitespace removed."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
+def word_key(value: object) -> str:
+    """Key for headers, sheet names and rule words: NFKC, no whitespace (units: text.name_key)."""
+    return _SPACE_RE.sub("", unicodedata.normalize("NFKC", clean_text(value)))
 
 
-def text(value: object) -> str:
-    """Cell value → display text (None/NaN → "", 12.0 → "12")."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return ""
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        if value.is_integer():
-            return str(int(value))
-    return str(value).strip()  # names keep their own width: key() is for matching
+# The old name, kept while other branches still call it; never for unit names.
+key = word_key
+_SPACE_RE = re.compile(r"\s+")
+
+
+# Cell → display text is targetbook.text's one conversion (names keep their own width).
+text = clean_text
 
 
 class NotANumber(ValueError):
@@ -104,16 +101,14 @@ def read_sheet(sheet: str, frame: pd.DataFrame, columns: tuple[str, ...]) -> She
         letters = {wanted[h]: column_letter(i) for i, h in enumerate(heads) if h in wanted}
         data = frame.set_axis(range(frame.shape[1]), axis=1)
         return _build(sheet, data, letters, range(2, 2 + len(frame)), 1)
-    for r in range(min(HEADER_SCAN_ROWS, len(frame))):
-        cells = [key(v) for v in frame.iloc[r]]
-        if key(columns[0]) in cells:
-            letters = {}
-            for i, h in enumerate(cells):
-                if h in wanted and wanted[h] not in letters:
-                    letters[wanted[h]] = column_letter(i)
-            body = frame.iloc[r + 1 :].set_axis(range(frame.shape[1]), axis=1)
-            return _build(sheet, body, letters, range(r + 2, r + 2 + len(body)), r + 1)
-    return None
+    rows = frame.iloc[:HEADER_SCAN_ROWS].to_numpy(dtype=object).tolist()
+    found = find_header(rows, wanted, columns[:1], scan=HEADER_SCAN_ROWS, key=word_key)
+    if found is None:
+        return None
+    r = found.row
+    letters = {lab: column_letter(c) for lab, c in found.columns.items()}
+    body = frame.iloc[r + 1 :].set_axis(range(frame.shape[1]), axis=1)
+    return _build(sheet, body, letters, range(r + 2, r + 2 + len(body)), r + 1)
 
 
 def _build(sheet, body, letters, rows, header_row) -> Sheet:

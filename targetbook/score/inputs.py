@@ -11,6 +11,7 @@ from targetbook.registry import Registry, Unit
 from targetbook.results import Consolidation
 from targetbook.rules.model import Records, Rules
 from targetbook.rules.sheets import NotANumber, key, number, text
+from targetbook.text import name_key
 
 # Columns of the inputs frame (English: internal only, never written).
 INPUT_COLUMNS = (
@@ -52,14 +53,14 @@ class Resolver:
     """Unit names typed by offices → units (standard names, then the registry's aliases)."""
 
     def __init__(self, units: list[Unit], registry: Registry | None) -> None:
-        self.by_key = {key(u.name): u for u in units}
+        self.by_key = {name_key(u.name): u for u in units}
         for u in units:
             for a in u.aliases:
-                self.by_key.setdefault(key(a), u)
+                self.by_key.setdefault(name_key(a), u)
         self.registry = registry
 
     def __call__(self, name: object) -> Unit | None:
-        found = self.by_key.get(key(name))
+        found = self.by_key.get(name_key(name))
         if found is None and self.registry is not None:
             found = self.registry.resolve(text(name))
         return found

@@ -10,6 +10,7 @@ from targetbook import labels as L
 from targetbook.errors import Issue, issue
 from targetbook.targets.model import MANUAL, TARGET_FIELDS
 from targetbook.targets.parse import parse_target
+from targetbook.text import clean_text
 
 TARGET_NO = "target_no"  # 1-based position of the target within its cell
 FRAME_COLUMNS = (TARGET_NO, *TARGET_FIELDS)
@@ -44,10 +45,10 @@ def manual_issues(
     """
     out = []
     for row in parsed.loc[parsed["kind"] == MANUAL].to_dict("records"):
-        file, sheet = _text(row.get(L.SRC_FILE)), _text(row.get(L.SRC_SHEET))
+        file, sheet = clean_text(row.get(L.SRC_FILE)), clean_text(row.get(L.SRC_SHEET))
         line = row.get(L.SRC_ROW)
         letter = column_of(file, sheet) if column_of else ""
-        cell = f"{letter}{int(line)}" if letter and _text(line) else ""
+        cell = f"{letter}{int(line)}" if letter and clean_text(line) else ""
         out.append(
             issue(
                 "target_manual",
@@ -55,11 +56,7 @@ def manual_issues(
                 sheet=sheet,
                 cell=cell,
                 value=row["text"],
-                unit=_text(row.get(L.UNIT)),
+                unit=clean_text(row.get(L.UNIT)),
             )
         )
     return out
-
-
-def _text(value: object) -> str:
-    return "" if value is None or pd.isna(value) else str(value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from targetbook.text._clean import (
     EMPTY_MARKERS,
     MEASURE_WORDS,
+    cell_text,
     clean_text,
     clean_texts,
     header_key,
@@ -19,6 +20,7 @@ __all__ = [
     "EMPTY_MARKERS",
     "MEASURE_WORDS",
     "Quantity",
+    "cell_text",
     "clean_text",
     "clean_texts",
     "cn_number",

@@ -18,7 +18,9 @@ EMPTY_MARKERS = frozenset(["", *"- -- — —— － / \\ 无 暂无 空 n/a na 
 
 
 def clean_text(value: object) -> str:
-    """Cell value → display text: None → "", 12.0 → "12", CRLF → LF, outer whitespace stripped."""
+    """Cell value → display text: None/NaN → "", 12.0 → "12", 15 digits as Excel shows them."""
+    # The one conversion for every reader and writer: True → "TRUE", dates as ISO (the time
+    # only when set), CRLF → LF, invisible characters dropped, outer whitespace stripped.
     if type(value) is str:  # the hot path: most cells are text
         if "\r" in value:
             value = value.replace("\r\n", "\n").replace("\r", "\n")
@@ -27,6 +29,11 @@ def clean_text(value: object) -> str:
         return _clean_other(value)
     except Exception:  # a display text must never fail on an odd object
         return ""
+
+
+def cell_text(value: object) -> str:
+    """A cell's text as stored: a string verbatim, any other value as clean_text shows it."""
+    return value if type(value) is str else clean_text(value)
 
 
 _NEEDS_WORK_RE = re.compile("[\r" + _INVISIBLE + "]")
@@ -50,8 +57,7 @@ def _clean_other(value: object) -> str:
             return ""
         if math.isinf(value):
             return ""
-        # Excel stores 12 as 12.0; repr() keeps 0.1 as "0.1" rather than 0.1000000000000000055
-        return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
+        return _float_text(value)
     if isinstance(value, int):
         return str(value)
     if isinstance(value, datetime):
@@ -72,6 +78,19 @@ def _clean_other(value: object) -> str:
     if hasattr(value, "item"):  # numpy scalars
         return _clean_other(value.item())
     return clean_text(str(value))
+
+
+# Excel keeps and shows 15 significant digits: a whole number below 10^15 prints as digits
+# (Excel stores 12 as 12.0), anything else as Excel's General format would show it.
+EXCEL_DIGITS = 15
+_WHOLE_LIMIT = 10.0**EXCEL_DIGITS
+
+
+def _float_text(value: float) -> str:
+    if value.is_integer() and -_WHOLE_LIMIT < value < _WHOLE_LIMIT:
+        return str(int(value))
+    text = format(value, f".{EXCEL_DIGITS}g")
+    return text.replace("e+", "E+").replace("e-", "E-")
 
 
 def header_key(value: object) -> str:

@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterable, Sequence
 
 from targetbook import labels as L
+from targetbook.text import cell_text
 
 LINE_HEIGHT = 14.5  # points per wrapped line of the 11pt body font
 # Column widths (Excel character units) for the seed-000 annex: 序号 | 单位 | 目标 | 计划.
@@ -86,7 +87,7 @@ def row_heights(columns: Sequence[Sequence[str | None]], widths: Sequence[float]
 
 def put_text(ws, row: int, col: int, value: object, fmt=None) -> None:
     """Write any value as a string cell (never a formula, URL or number guess)."""
-    text = "" if value is None else str(value)
+    text = cell_text(value)
     if text:
         ws.write_string(row, col, text[:MAX_TEXT], fmt)
     elif fmt is not None:

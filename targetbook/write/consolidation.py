@@ -15,6 +15,7 @@ from targetbook.errors import Issue, TargetbookError
 from targetbook.read import Source, read_grids
 from targetbook.registry import Registry, Unit
 from targetbook.results import UNMATCHED_COLUMNS, Consolidation, Duplicate
+from targetbook.text import cell_text
 from targetbook.write._book import Book, finite
 from targetbook.write._sheets import Formats
 from targetbook.write._tables import (
@@ -42,7 +43,7 @@ def consolidation_params(
     """The 参数 sheet's rows: 年度 first, then the consolidation's parameters and `extra`."""
     params = {L.PARAM_YEAR: str(year)}
     for source in (cons.params, extra or {}):
-        params.update((str(k), _text(v)) for k, v in source.items() if k != L.PARAM_YEAR)
+        params.update((str(k), cell_text(v)) for k, v in source.items() if k != L.PARAM_YEAR)
     return params
 
 
@@ -91,12 +92,6 @@ def write_consolidation(
     return target
 
 
-def _text(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return value if isinstance(value, str) else str(value)
-
-
 _finite = finite
 
 
@@ -115,7 +110,7 @@ def load_consolidation(path: str | Path) -> Consolidation:
     def rows(name: str) -> list[list]:
         return grids[name].to_numpy(dtype=object).tolist() if name in sheets else []
 
-    params = {_text(r[0]): _text(r[1]) for r in rows(L.SHEET_PARAMS)[1:] if len(r) > 1}
+    params = {cell_text(r[0]): cell_text(r[1]) for r in rows(L.SHEET_PARAMS)[1:] if len(r) > 1}
     year = params.get(L.PARAM_YEAR, "")
     registry = Registry(
         [
@@ -136,7 +131,7 @@ def load_consolidation(path: str | Path) -> Consolidation:
     for kind, sheet in L.KIND_SHEET.items():
         if sheet in sheets:
             grid = rows(sheet)
-            cons.others[kind] = _frame(grid, [_text(c) for c in grid[0]] if grid else [])
+            cons.others[kind] = _frame(grid, [cell_text(c) for c in grid[0]] if grid else [])
     if L.SHEET_UNMATCHED in sheets:
         cons.unmatched = _frame(rows(L.SHEET_UNMATCHED), UNMATCHED_COLUMNS, (L.SRC_ROW,))
     severity = {v: k for k, v in L.SEVERITY_NAMES.items()}
@@ -158,9 +153,9 @@ def _records(grid: list[list], columns: Sequence[str]) -> list[dict[str, str]]:
     """Rows under a one-row header as {label: text}, by label (column order may differ)."""
     if not grid:
         return []
-    where = {_text(c): i for i, c in enumerate(grid[0])}
+    where = {cell_text(c): i for i, c in enumerate(grid[0])}
     return [
-        {c: _text(r[where[c]]) if c in where and where[c] < len(r) else "" for c in columns}
+        {c: cell_text(r[where[c]]) if c in where and where[c] < len(r) else "" for c in columns}
         for r in grid[1:]
     ]
 
@@ -169,7 +164,7 @@ def _frame(
     grid: list[list], columns: Sequence[str], ints: Sequence[str] = (L.SEQ, L.SRC_ROW)
 ) -> pd.DataFrame:
     """Rows under a header → frame with `columns`; numbers where the writer wrote numbers."""
-    where = {_text(c): i for i, c in enumerate(grid[0])} if grid else {}
+    where = {cell_text(c): i for i, c in enumerate(grid[0])} if grid else {}
     body = grid[1:]
     data = {}
     for label in columns:
@@ -180,7 +175,7 @@ def _frame(
         elif label in PARSED:
             data[label] = [float(v) if _finite(v) and v != "" else math.nan for v in cells]
         else:
-            data[label] = [_text(v) for v in cells]
+            data[label] = [cell_text(v) for v in cells]
     return pd.DataFrame(data, columns=list(columns))
 
 

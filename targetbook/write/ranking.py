@@ -16,10 +16,12 @@ import pandas as pd
 
 from targetbook import labels as L
 from targetbook.errors import Issue, TargetbookError
+from targetbook.headers import find_header
 from targetbook.rank.order import place_numbers
 from targetbook.read import read_grids
 from targetbook.results import Consolidation, Ranking
 from targetbook.score import SCORE_FRAME_COLUMNS
+from targetbook.text import cell_text, clean_text
 from targetbook.write._book import MAX_TEXT, Book, Column, finite
 from targetbook.write._sheets import Formats, put_text
 from targetbook.write._tables import (
@@ -173,7 +175,7 @@ def write_ranking(
     year = ranking.year or (consolidation and consolidation.year) or datetime.now().year
     shown = {L.PARAM_YEAR: str(year)}
     for source in (carried, params or {}):
-        shown.update((str(k), "" if v is None else str(v)) for k, v in source.items())
+        shown.update((cell_text(k), cell_text(v)) for k, v in source.items())
     shown[L.PARAM_YEAR] = str(year)
     book = Book()
     try:
@@ -202,10 +204,9 @@ def _header_row(grid: pd.DataFrame, columns: Sequence[str] | None) -> int:
     """The first of the top rows holding 单位 (or columns[0]): staff-made workbooks (a
     previous year's ranking typed by hand) often have a title above the header."""
     wanted = L.UNIT if columns is None or L.UNIT in columns else columns[0]
-    for r in range(min(10, len(grid))):
-        if any(str(v).strip() == wanted for v in grid.iloc[r] if not pd.isna(v)):
-            return r
-    return 0
+    rows = grid.iloc[:10].to_numpy(dtype=object).tolist()
+    found = find_header(rows, {wanted: wanted}, (wanted,), scan=10, key=clean_text)
+    return 0 if found is None else found.row
 
 
 def _frame(grid: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:
@@ -213,7 +214,7 @@ def _frame(grid: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataF
     if grid.empty:
         return pd.DataFrame(columns=list(columns or []))
     top = _header_row(grid, columns)
-    head = ["" if pd.isna(c) else str(c).strip() for c in grid.iloc[top]]
+    head = [clean_text(c) for c in grid.iloc[top]]
     body = grid.iloc[top + 1 :].set_axis(head, axis=1).reset_index(drop=True)
     body = body.loc[:, ~pd.Index(head).duplicated()]
     head = list(body.columns)
@@ -226,7 +227,7 @@ def _frame(grid: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataF
         elif label in NUMERIC:
             out[label] = pd.to_numeric(values, errors="coerce").astype(float).to_numpy()
         else:
-            out[label] = ["" if pd.isna(v) else str(v) for v in values]
+            out[label] = [cell_text(v) for v in values]
     return pd.DataFrame(out, columns=list(columns or body.columns))
 
 

@@ -1,9 +1,10 @@
-"""Build the control workbook 控制台.xlsm reproducibly; copy it and the .bat files to a campaign.
+"""Build the control workbook 控制台.xlsm reproducibly (a tool, outside the runtime package).
 
-`python -m targetbook.excel.build [OUT]` writes workbooks/控制台.xlsm from the committed VBA
-source (workbooks/vba/*.bas) plus xlwings' standalone VBA module (xlwings.bas and its
-Dictionary class, from the installed xlwings package). Same inputs, same bytes: fixed zip
-timestamps (XlsxWriter in_memory), fixed document dates, a fixed VBA project id.
+`python -m tools.xlsm.build [OUT]`, run from the repository root, writes workbooks/控制台.xlsm
+from the committed VBA source (workbooks/vba/*.bas) plus xlwings' standalone VBA module
+(xlwings.bas and its Dictionary class, from the installed xlwings package). Same inputs,
+same bytes: fixed zip timestamps (XlsxWriter in_memory), fixed document dates, a fixed VBA
+project id.
 """
 
 from __future__ import annotations
@@ -11,18 +12,19 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import shutil
 import sys
 import uuid
 from pathlib import Path
 
 import xlsxwriter
 
-import targetbook.excel.ovba as ovba
 from targetbook import labels as L
-from targetbook._resources import resource
-from targetbook.excel.batfiles import write_bat_files
 from targetbook.write.atomic import atomic_path
+
+from . import ovba
+
+# The repository's workbooks/ folder: the committed VBA source and the built workbook.
+WORKBOOKS = Path(__file__).resolve().parents[2] / "workbooks"
 
 XLWINGS_VERSION = "0.37.8"  # must equal the pinned xlwings (pyproject: test extra)
 PROJECT_ID = "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, "targetbook/控制台")).upper() + "}"
@@ -116,7 +118,7 @@ XLWINGS_CONF = (
 
 def vba_dir() -> Path:
     """Folder of the committed VBA source (workbooks/vba)."""
-    return resource("workbooks", "vba")
+    return WORKBOOKS / "vba"
 
 
 def xlwings_vba() -> tuple[str, str]:
@@ -227,26 +229,10 @@ def build_workbook(out: str | Path) -> Path:
     return out
 
 
-def control_workbook() -> Path:
-    """The shipped control workbook (workbooks/控制台.xlsm)."""
-    return resource("workbooks", L.CONTROL_WORKBOOK)
-
-
-def copy_control_workbook(dest_dir: str | Path) -> Path:
-    """Copy 控制台.xlsm and write the .bat files into a campaign folder; return the workbook."""
-    dest = Path(dest_dir)
-    dest.mkdir(parents=True, exist_ok=True)
-    target = dest / L.CONTROL_WORKBOOK
-    with atomic_path(target) as tmp:
-        shutil.copyfile(control_workbook(), tmp)
-    write_bat_files(dest)
-    return target
-
-
 def main(argv: list[str] | None = None) -> None:
-    """`python -m targetbook.excel.build [OUT]`: rebuild the control workbook."""
+    """`python -m tools.xlsm.build [OUT]`: rebuild the control workbook."""
     args = sys.argv[1:] if argv is None else argv
-    out = Path(args[0]) if args else control_workbook()
+    out = Path(args[0]) if args else WORKBOOKS / L.CONTROL_WORKBOOK
     print(build_workbook(out))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-from targetbook.excel.cfb import write_cfb
+from .cfb import write_cfb
 
 # --- 2.4.1 CompressedContainer ----------------------------------------------------------------
 _CHUNK = 4096

@@ -1,0 +1,1 @@
+"""Build tooling kept outside the runtime package (the control workbook builder)."""
