@@ -8,6 +8,8 @@ from datetime import date, datetime, time
 import openpyxl
 import pytest
 from conftest import soffice_convert
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl.styles.numbers import BUILTIN_FORMATS
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
@@ -278,3 +280,61 @@ def test_excel_where_libreoffice_differs(value, fmt, shown):
 )
 def test_display_values(value, fmt, date1904, shown):
     assert display(value, fmt, date1904=date1904) == shown
+
+
+# Pieces of format codes, glued at random: whatever a return's author typed, display() answers.
+_PIECES = st.sampled_from(
+    [
+        "0",
+        "#",
+        "?",
+        ".",
+        ",",
+        "%",
+        "E+",
+        "e-",
+        "/",
+        "@",
+        ";",
+        '"元"',
+        "\\万",
+        "_)",
+        "* ",
+        "[Red]",
+        "[>=100]",
+        "[<0]",
+        "[$¥-804]",
+        "[$-409]",
+        "[h]",
+        "[mm]",
+        "y",
+        "m",
+        "d",
+        "h",
+        "s",
+        "aaaa",
+        "AM/PM",
+        "A/P",
+        "上午/下午",
+        "General",
+        " ",
+        "-",
+        "[",
+        "]",
+        '"',
+    ]
+)
+_VALUES = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(9999, 12, 31)),
+    st.text(max_size=5),
+    st.booleans(),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=8).map("".join), _VALUES, st.booleans())
+def test_display_answers_any_format(fmt, value, date1904):
+    assert isinstance(display(value, fmt, date1904=date1904), str)
+    assert isinstance(format_unit(fmt), str) and format_scale(fmt) > 0

@@ -23,6 +23,8 @@ def display(value: object, fmt: str | int | None = "General", *, date1904: bool 
     if isinstance(fmt, int):
         fmt = builtin_format(fmt)
     sections = parse(fmt or "General")
+    if (type(value) is float or type(value) is int) and math.isfinite(value):
+        return _number_text(float(value), sections, date1904)  # the common case first
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"  # Excel shows booleans the same under any format
     if isinstance(value, str):
@@ -35,6 +37,10 @@ def display(value: object, fmt: str | int | None = "General", *, date1904: bool 
         return str(value)
     if not math.isfinite(x):
         return str(value)
+    return _number_text(x, sections, date1904)
+
+
+def _number_text(x: float, sections: tuple[Section, ...], date1904: bool) -> str:
     chosen = _choose(sections, x)
     if chosen is None:
         return ("-" if x < 0 else "") + _number.general(x)
@@ -139,5 +145,5 @@ def format_scale(fmt: str | int | None) -> float:
     section = parse(fmt or "General")[0]
     if section.kind != "number":
         return 1.0
-    pct, scale, _ = _number._layout(section.tokens)
+    pct, scale = _number._layout(section.tokens)[:2]
     return 100.0**pct / 1000.0**scale

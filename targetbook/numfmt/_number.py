@@ -30,8 +30,8 @@ def general(x: float) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _layout(tokens: tuple[Token, ...]) -> tuple[int, int, bool]:
-    """(percent signs, scaling commas, thousands grouping) of a number section."""
+def _layout(tokens: tuple[Token, ...]) -> tuple[int, int, bool, int, int]:
+    """(percent signs, scaling commas, grouping, index of E or -1, index of / or -1)."""
     kinds = [k for k, _ in tokens]
     pct = kinds.count("pct")
     scale, grouping = 0, False
@@ -43,59 +43,68 @@ def _layout(tokens: tuple[Token, ...]) -> tuple[int, int, bool]:
             grouping = grouping or "ph" in kinds[:i]
         elif after in (None, "point", "comma", "pct", "exp"):
             scale += 1
-    return pct, scale, grouping
+    exp = kinds.index("exp") if "exp" in kinds else -1
+    slash = kinds.index("slash") if "slash" in kinds else -1
+    return pct, scale, grouping, exp, slash
 
 
 def number(x: float, tokens: tuple[Token, ...]) -> str:
     """|x| under a section with digit placeholders (sign handled by the caller)."""
     d = to_decimal(x)
-    pct, scale, grouping = _layout(tokens)
+    pct, scale, grouping, exp, slash = _layout(tokens)
     if pct or scale:
         d = _CTX.multiply(d, Decimal(100) ** pct).scaleb(-3 * scale)
-    kinds = [k for k, _ in tokens]
-    if "exp" in kinds:
-        return _scientific(d, tokens, kinds.index("exp"))
-    if "slash" in kinds:
-        return _fraction(d, tokens, kinds.index("slash"))
+    if exp >= 0:
+        return _scientific(d, tokens, exp)
+    if slash >= 0:
+        return _fraction(d, tokens, slash)
     return _fill(tokens, d, grouping)
+
+
+@lru_cache(maxsize=4096)
+def _plan(tokens: tuple[Token, ...]) -> tuple:
+    """What _fill needs of a token run, worked out once per format."""
+    point = next((i for i, (k, _) in enumerate(tokens) if k == "point"), len(tokens))
+    ints = tuple(i for i, (k, _) in enumerate(tokens) if k == "ph" and i < point)
+    decs = tuple(i for i, (k, _) in enumerate(tokens) if k == "ph" and i > point)
+    solid = bool(ints) and all(tokens[i][0] in ("ph", "comma") for i in range(ints[0], ints[-1]))
+    static = tuple(t if k in ("point", "pct", "lit", "slash", "at") else "" for k, t in tokens)
+    return ints, decs, solid, static, Decimal(1).scaleb(-len(decs))
 
 
 def _fill(tokens: tuple[Token, ...], d: Decimal, grouping: bool) -> str:
     """Place the digits of d into the placeholders of tokens (no exponent, no fraction)."""
-    point = next((i for i, (k, _) in enumerate(tokens) if k == "point"), len(tokens))
-    ints = [i for i, (k, _) in enumerate(tokens) if k == "ph" and i < point]
-    decs = [i for i, (k, _) in enumerate(tokens) if k == "ph" and i > point]
-    q = d.quantize(Decimal(1).scaleb(-len(decs)), context=_CTX)
-    whole, _, frac = format(q, "f").partition(".")
+    ints, decs, solid, static, step = _plan(tokens)
+    whole, _, frac = format(d.quantize(step, context=_CTX), "f").partition(".")
     whole = whole.lstrip("0")
-    out: dict[int, str] = {}
-    for n, i in enumerate(reversed(ints)):
-        pos = len(whole) - 1 - n
-        out[i] = whole[pos] if pos >= 0 else {"0": "0", "?": " ", "#": ""}[tokens[i][1]]
-    if ints and len(whole) > len(ints):
-        out[ints[0]] = whole[: len(whole) - len(ints)] + out[ints[0]]
-    if grouping and ints and all(tokens[i][0] in ("ph", "comma") for i in range(ints[0], ints[-1])):
-        text = "".join(out[i] for i in ints)
-        pad = len(text) - len(text.lstrip(" "))
-        digits = text[pad:]
+    parts = list(static)
+    n_ints, n_whole = len(ints), len(whole)
+    for n, i in enumerate(ints):
+        pos = n_whole - n_ints + n
+        parts[i] = whole[pos] if pos >= 0 else _FILLER[tokens[i][1]]
+    if n_whole > n_ints and ints:
+        parts[ints[0]] = whole[: n_whole - n_ints + 1]
+    if grouping and solid:
+        text = "".join(parts[i] for i in ints)
+        digits = text.lstrip(" ")
         head = len(digits) % 3 or 3
         groups = [digits[:head]] + [digits[j : j + 3] for j in range(head, len(digits), 3)]
-        out = {ints[0]: " " * pad + ",".join(g for g in groups if g)} | dict.fromkeys(ints[1:], "")
+        for i in ints:
+            parts[i] = ""
+        parts[ints[0]] = " " * (len(text) - len(digits)) + ",".join(g for g in groups if g)
     trailing = True
-    for n, i in reversed(list(enumerate(decs))):
+    for n in range(len(decs) - 1, -1, -1):
+        i = decs[n]
         ph, digit = tokens[i][1], frac[n]
         if trailing and digit == "0" and ph != "0":
-            out[i] = " " if ph == "?" else ""
+            parts[i] = " " if ph == "?" else ""
         else:
             trailing = False
-            out[i] = digit
-    parts = []
-    for i, (kind, text) in enumerate(tokens):
-        if kind == "ph":
-            parts.append(out[i])
-        elif kind in ("point", "pct", "lit", "slash", "at"):
-            parts.append(text)
+            parts[i] = digit
     return "".join(parts)
+
+
+_FILLER = {"0": "0", "?": " ", "#": ""}
 
 
 def _scientific(d: Decimal, tokens: tuple[Token, ...], at: int) -> str:
