@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import re
+import zipfile
 from datetime import date, datetime, time
 
 import openpyxl
@@ -186,6 +188,48 @@ def test_display_matches_libreoffice_as_shown(tmp_path, monkeypatch, date1904):
             wrong.append((fmt, value, lo, ours))
     assert wrong == [], "\n".join(map(repr, wrong))
     assert set(QUIRKS.values()) | set(SHORT_DATE.values()) <= used  # no stale excuse
+
+
+_CODED = re.compile(r'<numFmt numFmtId="(\d+)" formatCode="&quot;ID(\d+)&quot;0"')
+
+
+def _bare_styles(xml: str) -> str:
+    """styles.xml with each placeholder code "IDn"0 replaced by the bare built-in id n."""
+    to_id = dict(_CODED.findall(xml))
+    assert to_id
+    xml = re.sub(r"<numFmts[^>]*>.*?</numFmts>", "", xml, flags=re.S)
+    return re.sub(r'numFmtId="(\d+)"', lambda m: f'numFmtId="{to_id.get(m[1], m[1])}"', xml)
+
+
+def _bare_ids(src, dst) -> None:
+    """Copy an xlsx, its cells carrying bare built-in ids (no format code), as Excel saves."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/styles.xml":
+                data = _bare_styles(data.decode()).encode()
+            zout.writestr(item, data)
+
+
+def test_bare_builtin_ids_match_libreoffice(tmp_path, monkeypatch):
+    # A file from a Chinese Excel stores only the id for these: LibreOffice (zh_CN) reads them
+    # with its zh-CN table, display() with ours. 14 and 22 are the short date (see SHORT_DATE).
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    monkeypatch.setenv("LC_ALL", "zh_CN.UTF-8")
+    moment, amount = datetime(2022, 3, 15, 14, 5, 9), -1234.5678
+    ids = [5, 6, 7, 8, 37, 38, 39, 40, 41, 42, 43, 44, 14, 22, *range(27, 37), *range(50, 59)]
+    cases = [(i, moment if is_date_format(i) else amount) for i in ids]
+    wb = openpyxl.Workbook()
+    for row, (fmt_id, value) in enumerate(cases, start=1):
+        wb.active.cell(row=row, column=1, value=value).number_format = f'"ID{fmt_id}"0'
+    wb.save(tmp_path / "coded.xlsx")
+    _bare_ids(tmp_path / "coded.xlsx", tmp_path / "ids.xlsx")
+    out = soffice_convert(tmp_path / "ids.xlsx", AS_SHOWN, tmp_path / "lo")
+    with open(out, encoding="utf-8", newline="") as f:
+        shown = [row[0] for row in csv.reader(f)]
+    short = {14: ("2022-3-15", "2022/3/15"), 22: ("2022-3-15 14:05", "2022/3/15 14:05")}
+    got = [(i, lo, display(v, i)) for (i, v), lo in zip(cases, shown, strict=True)]
+    assert [(i, lo, ours) for i, lo, ours in got if short.get(i, (lo, lo)) != (lo, ours)] == []
 
 
 @pytest.mark.parametrize(
