@@ -8,6 +8,7 @@ import zipfile
 from datetime import date, datetime, time
 
 import openpyxl
+import pandas as pd
 import pytest
 from conftest import soffice_convert
 from hypothesis import given, settings
@@ -87,6 +88,9 @@ DATE_FORMATS = [
     "yyyy-mm-dd hh:mm:ss",
     "yyyy/m/d h:mm",
     "yyyy/m/d;@",
+    '[DBNum1]yyyy"年"m"月"d"日"',
+    '[DBNum1][$-804]yyyy"年"m"月"',
+    '[DBNum1]m"月"d"日" aaaa',
 ]
 TIMES = [time(9, 30), time(14, 5, 9, 250000), 1.75]
 TIME_FORMATS = ["h:mm", "h:mm:ss", "[h]:mm:ss", "mm:ss.0", "h:mm:ss.00", "h:mm AM/PM"]
@@ -315,6 +319,8 @@ def test_excel_where_libreoffice_differs(value, fmt, shown):
         (date(2022, 3, 15), "General", False, "44635"),
         (date(2022, 3, 15), "General", True, "43173"),
         (None, "0.00", False, ""),
+        (pd.NaT, "yyyy-mm-dd", False, ""),
+        (float("nan"), "0.00", False, ""),  # how pandas holds an empty cell
         ("12345678901234567", "0", False, "12345678901234567"),  # text ids keep every digit
         (12345678901234567, "0", False, "12345678901234600"),  # a number keeps 15, as Excel
         (0.1 + 0.2, "General", False, "0.3"),

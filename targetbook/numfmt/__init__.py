@@ -14,11 +14,12 @@ from targetbook.numfmt._parse import Section, parse
 __all__ = ["builtin_format", "display", "format_scale", "format_unit", "is_date_format"]
 
 _CURRENCY = frozenset("¥￥$€£")
+_MISSING = frozenset({"NaTType", "NAType"})  # pandas' empty cells, named to avoid importing pandas
 
 
 def display(value: object, fmt: str | int | None = "General", *, date1904: bool = False) -> str:
     """The text Excel shows for a cell value under a number format (a code or a built-in id)."""
-    if value is None:
+    if value is None or type(value).__name__ in _MISSING:
         return ""
     if isinstance(fmt, int):
         fmt = builtin_format(fmt)
@@ -35,6 +36,8 @@ def display(value: object, fmt: str | int | None = "General", *, date1904: bool 
         x = float(value)
     else:
         return str(value)
+    if math.isnan(x):
+        return ""  # an empty cell as pandas holds it
     if not math.isfinite(x):
         return str(value)
     return _number_text(x, sections, date1904)

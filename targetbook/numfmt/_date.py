@@ -61,11 +61,16 @@ def render(serial: float, tokens: tuple[Token, ...], english: bool, date1904: bo
         except OverflowError:  # after 9999-12-31: Excel shows ####
             return None
     twelve = "ampm" in kinds
+    chinese = "dbnum" in kinds
     parts = ["-"] if serial < 0 else []
     for kind, text in tokens:
         n = len(text)
-        if kind == "y":
-            parts.append(f"{year % 100:02d}" if n <= 2 else f"{year:04d}")
+        if chinese and kind in ("m", "d", "h", "mi", "s") and n <= 2:
+            value = {"m": month, "d": day, "h": (hour % 12 or 12) if twelve else hour}.get(kind)
+            parts.append(_reading({"mi": minute, "s": second}.get(kind, value)))
+        elif kind == "y":
+            shown = f"{year % 100:02d}" if n <= 2 else f"{year:04d}"
+            parts.append("".join(names.ZH_DIGITS[int(c)] for c in shown) if chinese else shown)
         elif kind == "m":
             parts.append(_month(month, n, english))
         elif kind in ("d", "a"):
@@ -86,7 +91,7 @@ def render(serial: float, tokens: tuple[Token, ...], english: bool, date1904: bo
             parts.append(f"{total:0{n}d}")
         elif kind == "ampm":
             parts.append(_ampm(text, hour, english))
-        else:
+        elif kind != "dbnum":
             parts.append(text)
     return "".join(parts)
 
@@ -115,3 +120,12 @@ def _ampm(text: str, hour: int, english: bool) -> str:
     if text.upper() == "AM/PM" and english:
         return names.EN_AMPM[pm]
     return names.ZH_AMPM[pm]
+
+
+def _reading(n: int) -> str:
+    """0–99 read in Chinese numerals, as [DBNum1] shows a month or day: 20 → 二十, 31 → 三十一."""
+    tens, ones = divmod(n, 10)
+    if not tens:
+        return names.ZH_DIGITS[ones]
+    head = "" if tens == 1 else names.ZH_DIGITS[tens]
+    return head + names.ZH_TEN + (names.ZH_DIGITS[ones] if ones else "")

@@ -36,3 +36,5 @@ EN_MONTHS = (
 )
 EN_WEEKDAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
 EN_AMPM = ("AM", "PM")
+ZH_DIGITS = "〇一二三四五六七八九"
+ZH_TEN = "十"

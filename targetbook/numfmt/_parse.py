@@ -48,7 +48,9 @@ def _bracket(body: str, tokens: list[Token], state: dict) -> None:
             state["english"] = True  # 409, 809 …: a non-Chinese locale names months in English
         if symbol:
             tokens.append(("lit", symbol))
-    # colours ([Red], [Color10]), [DBNum1] and unknown brackets change no characters we render
+    elif body.upper() == "DBNUM1":
+        tokens.append(("dbnum", "1"))  # Chinese numerals: dates only (二〇二二年三月五日)
+    # colours ([Red], [Color10]), [DBNum2/3] and unknown brackets change no characters we render
 
 
 def _tokenize(code: str) -> tuple[list[Token], dict]:
