@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from targetbook.excel.pyfind import CHECK_TARGETBOOK, find_python_snippet
 from targetbook.write._common import atomic_path
 
 # file stem → step (a function of targetbook.excel; run here by main())
@@ -23,21 +24,34 @@ BAT_STEPS = (
 
 _TEMPLATE = """@echo off
 rem targetbook: {step} - the same step as the button in the control workbook.
-rem Runs on the folder this file is in. Edit the PY line to use another Python.
+rem Runs on the folder this file is in. To use another Python, put its full path
+rem (...\\python.exe) after PY= on the set line below.
+setlocal
 chcp 65001 >nul
 set PYTHONIOENCODING=utf-8
 cd /d "%~dp0"
-set PY=python
-where python >nul 2>nul || set PY=py -3
-%PY% -m targetbook.excel.bat {step} .
+set "PY="
+if not defined PY call :tb_find_python
+if not defined PY goto tb_no_python
+"%PY%" -m targetbook.excel.bat {step} .
 echo.
 pause
+exit /b
+
+:tb_no_python
+echo No Python with targetbook found (py launcher, PATH, usual install folders).
+echo Install it with the installer .bat of the targetbook Windows bundle, then try again.
+echo.
+pause
+exit /b 2
+
 """
 
 
 def bat_text(step: str) -> bytes:
     """Bytes of the .bat file running `step` (ASCII, CRLF)."""
-    return _TEMPLATE.format(step=step).replace("\n", "\r\n").encode("ascii")
+    text = _TEMPLATE.format(step=step) + find_python_snippet(CHECK_TARGETBOOK)
+    return text.replace("\n", "\r\n").encode("ascii")
 
 
 def write_bat_files(dest_dir: str | Path) -> list[Path]:
@@ -55,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     """`python -m targetbook.excel.bat STEP [DIR]`: run one step on a campaign folder."""
     from targetbook import labels as L
     from targetbook.errors import TargetbookError
+    from targetbook.excel.stamp import version_warning
     from targetbook.excel.steps import STEPS, read_control_workbook
 
     args = sys.argv[1:] if argv is None else argv
@@ -65,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         inputs = read_control_workbook(args[1] if len(args) > 1 else ".")
+        warning = version_warning(inputs.frames)
+        if warning:
+            print(f"提示：{warning}")
         inputs.progress = lambda text: print("\r" + text, end="", flush=True)
         outcome = STEPS[args[0]](inputs)
     except TargetbookError as exc:

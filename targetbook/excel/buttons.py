@@ -18,6 +18,7 @@ import pandas as pd
 from targetbook import labels as L
 from targetbook.errors import TargetbookError
 from targetbook.excel import steps
+from targetbook.excel.stamp import version_warning
 from targetbook.messages import render
 
 # The sheets the buttons own: created or overwritten by them, never read as input.
@@ -124,7 +125,11 @@ def run(step: str, caption: str, book=None) -> steps.Outcome:
     book = _caller(book)
     _status(book, f"targetbook：正在{caption}……")
     try:
-        outcome = steps.STEPS[step](read_inputs(book))
+        inputs = read_inputs(book)
+        warning = version_warning(inputs.frames)
+        if warning:
+            _log(book, caption, "提示", warning)
+        outcome = steps.STEPS[step](inputs)
         for name, frame in outcome.sheets.items():
             _status(book, f"targetbook：正在写入“{name}”……")
             write_sheet(book, name, frame)
