@@ -212,3 +212,17 @@ def test_bundle_contents(bundle):
     assert {"示例活动/控制台.xlsm", "示例活动/成果/汇总.xlsx", "示例活动/校验.bat"} <= names
     assert f"wheels/targetbook-{__version__}-py3-none-any.whl" in names
     assert guide.replace("\r\n", "\n") == (ROOT / "docs" / "excel.md").read_text("utf-8")
+
+
+def test_docs_install_steps_use_only_the_bundle(bundle):
+    guide = (ROOT / "docs" / "excel.md").read_text("utf-8")
+    steps = guide[guide.index("### 一、") : guide.index("3. **建活动文件夹**")]
+    with zipfile.ZipFile(bundle) as z:
+        names = set(z.namelist())
+    tops = {n.split("/")[0] for n in names}
+    for mentioned in ("安装.bat", "使用说明.txt", "示例活动", "wheels"):
+        assert mentioned in steps and mentioned in tops
+    for lock in re.findall(r"cp3\d\d\.txt", steps):
+        assert f"lock/{lock}" in names
+    offline = [ln for ln in steps.splitlines() if "pip install" in ln and "镜像" not in ln]
+    assert all("--no-index --find-links wheels" in ln for ln in offline)
