@@ -472,6 +472,8 @@ PAGE_FOOTER = "&C第 &P 页，共 &N 页"
 
 # --- Sheets and params: the control workbook 控制台.xlsm (the Excel door) --------------------
 SHEET_GUIDE = "说明"
+# the 说明 line stamping the targetbook version the workbook is built for (excel/stamp.py)
+GUIDE_VERSION = "本控制台适用于 targetbook {version}"
 SHEET_LOG = "日志"
 SHEET_XLWINGS_CONF = "xlwings.conf"  # read by xlwings' VBA (interpreter, PYTHONPATH …)
 PARAM_SEND_DIR = "下发文件夹"

@@ -145,6 +145,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "excel_workbook_missing": (E, "找不到控制台“{path}”，请在活动文件夹中运行"),
     "excel_registry_invalid": (E, "单位名录有误，请改正后再试：{reasons}"),
     "excel_unexpected": (E, "运行出错（{reason}），请把“日志”表和出错的文件发给维护人员"),
+    "excel_version_mismatch": (
+        W,
+        "本控制台是为 targetbook {built} 制作的，这台电脑装的是 targetbook {installed}；"
+        "结果可能与说明不符。请运行 targetbook {built} 安装包里的 安装.bat，或请维护人员更新控制台",
+    ),
 }
 
 

@@ -18,6 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     """`python -m targetbook.excel.bat STEP [DIR]`: run one step on a campaign folder."""
     from targetbook import labels as L
     from targetbook.errors import TargetbookError
+    from targetbook.excel.stamp import version_warning
     from targetbook.excel.steps import STEPS, read_control_workbook
 
     args = sys.argv[1:] if argv is None else argv
@@ -28,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         inputs = read_control_workbook(args[1] if len(args) > 1 else ".")
+        warning = version_warning(inputs.frames)
+        if warning:
+            print(f"提示：{warning}")
         inputs.progress = lambda text: print("\r" + text, end="", flush=True)
         outcome = STEPS[args[0]](inputs)
     except TargetbookError as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from targetbook.excel.pyfind import CHECK_TARGETBOOK, find_python_snippet
 from targetbook.write.atomic import atomic_path
 
 # file stem → step (a function of targetbook.excel; run here by main())
@@ -22,21 +23,34 @@ BAT_STEPS = (
 
 _TEMPLATE = """@echo off
 rem targetbook: {step} - the same step as the button in the control workbook.
-rem Runs on the folder this file is in. Edit the PY line to use another Python.
+rem Runs on the folder this file is in. To use another Python, put its full path
+rem (...\\python.exe) after PY= on the set line below.
+setlocal
 chcp 65001 >nul
 set PYTHONIOENCODING=utf-8
 cd /d "%~dp0"
-set PY=python
-where python >nul 2>nul || set PY=py -3
-%PY% -m targetbook.excel.bat {step} .
+set "PY="
+if not defined PY call :tb_find_python
+if not defined PY goto tb_no_python
+"%PY%" -m targetbook.excel.bat {step} .
 echo.
 pause
+exit /b
+
+:tb_no_python
+echo No Python with targetbook found (py launcher, PATH, usual install folders).
+echo Install it with the installer .bat of the targetbook Windows bundle, then try again.
+echo.
+pause
+exit /b 2
+
 """
 
 
 def bat_text(step: str) -> bytes:
     """Bytes of the .bat file running `step` (ASCII, CRLF)."""
-    return _TEMPLATE.format(step=step).replace("\n", "\r\n").encode("ascii")
+    text = _TEMPLATE.format(step=step) + find_python_snippet(CHECK_TARGETBOOK)
+    return text.replace("\n", "\r\n").encode("ascii")
 
 
 def write_bat_files(dest_dir: str | Path) -> list[Path]:

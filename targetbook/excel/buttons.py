@@ -18,6 +18,7 @@ import pandas as pd
 from targetbook import labels as L
 from targetbook.errors import TargetbookError
 from targetbook.excel import steps
+from targetbook.excel.stamp import version_warning
 from targetbook.messages import render
 
 # The sheets the buttons own: created or overwritten by them, never read as input.
@@ -123,20 +124,23 @@ def run(step: str, caption: str, book=None) -> steps.Outcome:
     """Run one step for the calling workbook; on failure log a Chinese message and raise."""
     book = _caller(book)
     _status(book, f"targetbook：正在{caption}……")
+    notes = []  # a version mismatch leads the 日志 line, whatever the outcome
     try:
-        outcome = steps.STEPS[step](read_inputs(book))
+        inputs = read_inputs(book)
+        notes += filter(None, [version_warning(inputs.frames)])
+        outcome = steps.STEPS[step](inputs)
         for name, frame in outcome.sheets.items():
             _status(book, f"targetbook：正在写入“{name}”……")
             write_sheet(book, name, frame)
-        _log(book, caption, "完成", outcome.summary)
+        _log(book, caption, "完成", "\n".join([*notes, outcome.summary]))
         return outcome
     except TargetbookError as exc:
-        _log_failure(book, caption, exc.message)
+        _log_failure(book, caption, "\n".join([*notes, exc.message]))
         raise
     except Exception as exc:
         where = traceback.extract_tb(exc.__traceback__)[-1]
         reason = f"{type(exc).__name__}: {exc} @ {where.name}"
-        _log_failure(book, caption, render("excel_unexpected", reason=reason))
+        _log_failure(book, caption, "\n".join([*notes, render("excel_unexpected", reason=reason)]))
         raise
     finally:
         _status(book, False)
