@@ -274,13 +274,19 @@ def test_vague_tiers_are_manual_never_guessed(text):
     ]
 
 
-def test_what_is_left_after_a_target_is_a_manual_target():
+def test_a_clause_of_its_own_without_a_target_is_a_manual_target():
     targets = parse_target("全区第1，并形成可复制的经验")
     assert [(t.kind, t.text) for t in targets] == [
         ("rank", "全区第1"),
         ("manual", "并形成可复制的经验"),
     ]
-    assert [t.kind for t in parse_target("继续保持全区第一的领先地位")] == ["rank", "manual"]
+
+
+def test_words_left_in_a_clause_make_the_whole_clause_manual():
+    # never a rank 1 plus a stray "的领先地位": the clause is one target for a person
+    assert [(t.kind, t.text) for t in parse_target("继续保持全区第一的领先地位")] == [
+        ("manual", "继续保持全区第一的领先地位")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -592,7 +598,8 @@ TOKENS = [
 ]
 # Item numbers at the start of a clause are layout, not target text.
 MARKER = re.compile(
-    r"(?:^|(?<=[\n;；。!！?？,，:：]))\s*(?:\d+[.．、](?![\d０-９])|[(（]\d+[)）]|[①-⑳])"
+    r"(?:^|(?<=[\n;；。!！?？,，:：]))\s*"
+    r"(?:\d+[.．、](?![\d０-９])|[(（]\d+[)）]|[①-⑳]|[零〇一二两三四五六七八九十百千]{1,3}是(?=.))"
 )
 
 

@@ -93,6 +93,12 @@ def _matches(norm: str, start: int, end: int) -> list[tuple[str, re.Match]]:
                 continue  # 第1次, 第5名以外: an ordinal, not a quantity
             if kind == M.COUNT and m["num"] == "一" and m["unit"] not in P.ONE_UNITS:
                 continue  # 一家亲, 一张网, 一条街: idioms, not counts
+            if (
+                kind == M.COUNT
+                and m["unit"] in P.PLACE_UNITS
+                and P.PLACE_BEFORE_RX.search(norm, start, m.start())
+            ):
+                continue  # 后三名, 排名3-5名: places in a ranking, not people
             found.append((m.start(), m.start() - m.end(), priority, kind, m))
     found.sort(key=lambda f: f[:3])
     chosen, pos = [], start
@@ -117,7 +123,7 @@ def _parse_clause(
 ) -> str | None:
     """Append the clause's targets to `out`; return the subject carried to the next clause."""
     chosen = _matches(norm, start, end)
-    if not chosen:
+    if not chosen or _needs_person(norm, start, end, chosen):
         if _has_content(norm, start, end):
             out.append(_manual(text, norm, start, end))
         return subject
@@ -125,12 +131,8 @@ def _parse_clause(
     for i, (kind, m) in enumerate(chosen):
         last = i == len(chosen) - 1
         span_end, tail = m.end(), ""
-        tail_manual = False
-        if last and _has_content(norm, m.end(), end):
-            if kind in P.ABSORBING:
-                span_end, tail = end, norm[m.end() : end]
-            else:
-                tail_manual = True
+        if last and kind in P.ABSORBING and _has_content(norm, m.end(), end):
+            span_end, tail = end, norm[m.end() : end]
         fields = None if kind == M.MANUAL else _BUILDERS[kind](m, norm[start : m.start()])
         if fields is not None and not _sane(kind, fields):
             fields = None
@@ -151,10 +153,37 @@ def _parse_clause(
             subject = own or subject
             a, b = _trim(norm, seg_start, span_end)
             out.append((a, b, M.Target(text=text[a:b], kind=kind, subject=subject, **fields)))
-        if tail_manual:
-            out.append(_manual(text, norm, m.end(), end))
         seg_start = m.end()
     return subject
+
+
+def _needs_person(norm: str, start: int, end: int, chosen: list[tuple[str, re.Match]]) -> bool:
+    """True if the clause is only partly understood: then it is one manual target, whole.
+
+    Half a parse is worse than none (`不出现在倒数后三名` is no count of three): words
+    left after a target that takes no subject (`继续保持全区第一的领先地位`), a negation
+    no pattern took as its own word, an approximate figure (`约`, `左右`), or a zero
+    target running into another one (`不发生3人以上事故`).
+    """
+    last_kind, last = chosen[-1]
+    if last_kind not in P.ABSORBING and _has_content(norm, last.end(), end):
+        return True
+    understood = [(m.start(), m.end()) for kind, m in chosen if kind != M.MANUAL]
+    for neg in P.NEGATION_RX.finditer(norm, start, end):
+        if not any(a <= neg.start() < b for a, b in understood):
+            return True
+    for kind, m in chosen:
+        if kind in P.QUALIFIABLE:
+            num = m.start("num") if m["num"] is not None else m.start()
+            if P.APPROX_BEFORE_RX.search(norm, start, num) or P.APPROX_AFTER_RX.match(norm, m.end()):
+                return True
+    for (k0, m0), (k1, m1) in zip(chosen, chosen[1:], strict=False):
+        glued = not P.CONJUNCTIONS.intersection(norm[m0.end() : m1.start()])
+        # 不发生3人以上事故: a zero target running into the next one;
+        # 全区第一的领先地位: a vague tier glued to a target qualifies it
+        if glued and (k0 == M.ZERO or M.MANUAL in (k0, k1)):
+            return True
+    return False
 
 
 # No place is that far down a ranking: a pasted run of digits, not a target.
@@ -221,17 +250,20 @@ def _levels(n: int, region: str) -> tuple[int | None, int]:
     return (None, n) if _modifier(region) == "strive" else (n, n)
 
 
-def _comparator(gd: dict) -> str:
+def _comparator(gd: dict, value: float) -> str:
     word = gd.get("post") or gd.get("pre")
-    return P.COMPARATOR_WORDS.get(word, ">=") if word else ">="
+    found = P.COMPARATOR_WORDS.get(word, ">=") if word else ">="
+    # 发案率为0% / 0起: at least nothing is no target; nothing at all is meant
+    return "=" if found == ">=" and value == 0 else found
 
 
 def _rank(m: re.Match, region: str) -> dict | None:
     gd = m.groupdict()
     if gd["g"] is not None:
         g, s = _n(gd["g"]), _n(gd["s"])
-    elif gd["r1"] is not None:
-        low, high = sorted((_n(gd["r1"]), _n(gd["r2"])))
+    elif gd["r1"] is not None or gd["r3"] is not None:
+        ends = (gd["r1"], gd["r2"]) if gd["r1"] is not None else (gd["r3"], gd["r4"])
+        low, high = sorted(_n(x) for x in ends)
         g, s = high, low
     elif gd["s2"] is not None:
         g, s = None, _n(gd["s2"])
@@ -295,14 +327,15 @@ def _zero(m: re.Match, region: str) -> dict:
 
 def _rate(m: re.Match, region: str) -> dict:
     gd = m.groupdict()
-    return dict(comparator=_comparator(gd), value=_n(gd["num"]), unit=P.RATE_UNITS[gd["pct"]])
+    value = _n(gd["num"])
+    return dict(comparator=_comparator(gd, value), value=value, unit=P.RATE_UNITS[gd["pct"]])
 
 
 def _count(m: re.Match, region: str) -> dict:
     gd = m.groupdict()
     mult = gd["mult"] or ""
     low = to_number(gd["num"], mult)
-    fields = dict(comparator=_comparator(gd), value=low, unit=gd["unit"])
+    fields = dict(comparator=_comparator(gd, low), value=low, unit=gd["unit"])
     if gd["hi"] is not None:
         fields.update(guarantee=low, strive=to_number(gd["hi"], mult))
     return fields
@@ -311,7 +344,8 @@ def _count(m: re.Match, region: str) -> dict:
 def _amount(m: re.Match, region: str) -> dict:
     gd = m.groupdict()
     mult = gd["mult"] or gd["yi"] or ""
-    return dict(comparator=_comparator(gd), value=to_number(gd["num"], mult), unit=P.YUAN)
+    value = to_number(gd["num"], mult)
+    return dict(comparator=_comparator(gd, value), value=value, unit=P.YUAN)
 
 
 _BUILDERS = {
