@@ -45,13 +45,14 @@ def target_spans(text: str) -> tuple[Span, ...]:
     if norm.strip(" \t\r\n\u3000。.") in P.NONE_WORDS:
         return ()  # `无`: the unit states it has no target (what the blank-cell message asks)
     for s_start, s_end in _pieces(P.SENTENCE_RX, norm, 0, len(norm)):
-        # an empty subject (`、区考核组排名第1`) takes the previous one of the same sentence
-        subject: str | None = None
+        # an empty subject (`、区考核组排名第1`) takes the previous one of the same sentence,
+        # and so does a missing scope (`全区第3，力争第1`)
+        previous: M.Target | None = None
         for c_start, c_end in _pieces(P.CLAUSE_RX, norm, s_start, s_end):
             marker = P.MARKER_RX.match(norm, c_start, c_end)
             if marker:
                 c_start = marker.end()
-            subject = _parse_clause(text, norm, c_start, c_end, subject, out)
+            previous = _parse_clause(text, norm, c_start, c_end, previous, out)
     return tuple(out)
 
 
@@ -119,14 +120,14 @@ def _quantifies(norm: str, pos: int) -> bool:
 
 
 def _parse_clause(
-    text: str, norm: str, start: int, end: int, subject: str | None, out: list[Span]
-) -> str | None:
-    """Append the clause's targets to `out`; return the subject carried to the next clause."""
+    text: str, norm: str, start: int, end: int, previous: M.Target | None, out: list[Span]
+) -> M.Target | None:
+    """Append the clause's targets to `out`; return the target whose subject carries on."""
     chosen = _matches(norm, start, end)
     if not chosen or _needs_person(norm, start, end, chosen):
         if _has_content(norm, start, end):
             out.append(_manual(text, norm, start, end))
-        return subject
+        return previous
     seg_start = start
     for i, (kind, m) in enumerate(chosen):
         last = i == len(chosen) - 1
@@ -150,11 +151,15 @@ def _parse_clause(
                     fields["scope"] = found["scope"]
                     pre = pre[: found.start()] + pre[found.end() :]
             own = clean_subject(pre + tail)
-            subject = own or subject
+            if not own and previous is not None:
+                if kind in P.RANKISH and previous.kind in P.RANKISH and not fields.get("scope"):
+                    fields["scope"] = previous.scope
+            subject = own or (previous.subject if previous is not None else None)
             a, b = _trim(norm, seg_start, span_end)
-            out.append((a, b, M.Target(text=text[a:b], kind=kind, subject=subject, **fields)))
+            previous = M.Target(text=text[a:b], kind=kind, subject=subject, **fields)
+            out.append((a, b, previous))
         seg_start = m.end()
-    return subject
+    return previous
 
 
 def _needs_person(norm: str, start: int, end: int, chosen: list[tuple[str, re.Match]]) -> bool:
@@ -169,9 +174,11 @@ def _needs_person(norm: str, start: int, end: int, chosen: list[tuple[str, re.Ma
     if last_kind not in P.ABSORBING and _has_content(norm, last.end(), end):
         return True
     understood = [(m.start(), m.end()) for kind, m in chosen if kind != M.MANUAL]
-    for neg in P.NEGATION_RX.finditer(norm, start, end):
-        if not any(a <= neg.start() < b for a, b in understood):
-            return True
+    understood += _qualifiers(norm, start, end)
+    for rx in (P.NEGATION_RX, P.RELATIVE_RX):
+        for word in rx.finditer(norm, start, end):
+            if not any(a <= word.start() < b for a, b in understood):
+                return True
     for kind, m in chosen:
         if kind in P.QUALIFIABLE:
             num = m.start("num") if m["num"] is not None else m.start()
@@ -184,6 +191,17 @@ def _needs_person(norm: str, start: int, end: int, chosen: list[tuple[str, re.Ma
         if glued and (k0 == M.ZERO or M.MANUAL in (k0, k1)):
             return True
     return False
+
+
+def _qualifiers(norm: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of figures that qualify a noun (`超过10万元的村`): their words are understood."""
+    spans = []
+    for kind, rx, _, triggers in P.PATTERNS:
+        if kind in P.QUALIFIABLE and not triggers.isdisjoint(norm[start:end]):
+            for m in rx.finditer(norm, start, end):
+                if P.QUALIFIER_RX.match(norm, m.end()):
+                    spans.append((m.start(), m.end()))
+    return spans
 
 
 # No place is that far down a ranking: a pasted run of digits, not a target.

@@ -97,10 +97,10 @@ CMP_PRE = (
     r"|控制在|保持在|提高到|提高至|提升到|提升至|达到|达|为)"
 )
 CMP_POST = r"(?P<post>及以上|以上|及以下|以下|以内)"
-RATE_RX = re.compile(rf"{CMP_PRE}?(?P<num>{NUMD})(?P<pct>%|个百分点){CMP_POST}?")
+RATE_RX = re.compile(rf"{CMP_PRE}?(?P<num>{NUMD})(?P<pct>%|‰|个百分点){CMP_POST}?")
 COUNT_UNITS = (
     "平方米|公里|千米|人次|户次|个|家|户|名|人|场|次|项|座|所|处|条|件|套|栋|幢|亩|米|吨|台|辆|篇|本|支"
-    "|间|张|份|宗|例|株|棵"
+    "|间|张|份|宗|例|株|棵|起|批"
 )
 COUNT_RX = re.compile(
     rf"{CMP_PRE}?(?P<num>{NUMD})(?:{RANGE}(?P<hi>{NUMD}))?(?P<mult>万|千)?"
@@ -124,7 +124,7 @@ PATTERNS = (
     (M.HONOUR, HONOUR_RX, 5, frozenset("榜先优示")),
     (M.MANUAL, VAGUE_RX, 6, frozenset("前靠第领最先争")),
     (M.ZERO, ZERO_RX, 7, frozenset("零不未无杜为")),
-    (M.RATE, RATE_RX, 8, frozenset("%百")),
+    (M.RATE, RATE_RX, 8, frozenset("%‰百")),
     (M.AMOUNT, AMOUNT_RX, 9, frozenset("元亿")),
     (M.COUNT, COUNT_RX, 10, frozenset(u[0] for u in COUNT_UNITS.split("|"))),
 )
@@ -183,7 +183,7 @@ AWARD_LEVELS = {"特等奖": 0, "一等奖": 1, "二等奖": 2, "三等奖": 3, 
 GRADE_UNIT = "等次"
 AWARD_UNIT = "等奖"
 RANK_UNIT = "名"
-RATE_UNITS = {"%": "%", "个百分点": "百分点"}
+RATE_UNITS = {"%": "%", "‰": "‰", "个百分点": "百分点"}
 YUAN = "元"
 
 COMPARATOR_WORDS = {
@@ -213,6 +213,9 @@ NEGATION_RX = re.compile(
     r"不(?!断|动产|忘|折不扣|稳定|良)|未(?!来|成年)|没有|无(?!人机|障碍|偿|线)"
     rf"|杜绝|避免|防止(?!返贫)|严禁|禁止|倒数|末位|末尾|后(?={NUM}[名位])"
 )
+# A figure measured against a moving reference (高于全区平均增速2个百分点, 超过卧龙镇2亿元)
+# or per period / per unit (每季度至少召开一次) is no plain target figure either.
+RELATIVE_RX = re.compile(r"高于|低于|超过|超出|高出|优于|快于|好于|领先|每")
 # An approximate figure (约1500万元, 1500万元左右, 近千万) is no target figure.
 APPROX_BEFORE_RX = re.compile(r"(?:约|大约|大概|近|将近|接近|逾)$")
 APPROX_AFTER_RX = re.compile(r"左右|上下|开外")
