@@ -182,7 +182,9 @@ def _needs_person(norm: str, start: int, end: int, chosen: list[tuple[str, re.Ma
     for kind, m in chosen:
         if kind in P.QUALIFIABLE:
             num = m.start("num") if m["num"] is not None else m.start()
-            if P.APPROX_BEFORE_RX.search(norm, start, num) or P.APPROX_AFTER_RX.match(norm, m.end()):
+            if P.APPROX_BEFORE_RX.search(norm, start, num) or P.APPROX_AFTER_RX.match(
+                norm, m.end()
+            ):
                 return True
     for (k0, m0), (k1, m1) in zip(chosen, chosen[1:], strict=False):
         glued = not P.CONJUNCTIONS.intersection(norm[m0.end() : m1.start()])

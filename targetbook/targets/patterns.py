@@ -50,8 +50,7 @@ LEVEL = (
 RANK_RX = re.compile(SCOPE_PREFIX + RANK_VERB + LEVEL + END)
 
 RANK_CHANGE_RX = re.compile(
-    SCOPE_PREFIX
-    + rf"(?:争先)?(?:进位|前进|上升|提升|提高)(?P<a>{NUM})(?:{RANGE}(?P<b>{NUM}))?个?"
+    SCOPE_PREFIX + rf"(?:争先)?(?:进位|前进|上升|提升|提高)(?P<a>{NUM})(?:{RANGE}(?P<b>{NUM}))?个?"
     r"(?:名次|位次|名|位)(?:及?以上)?"  # 进位3名以上: at least 3 places
 )
 
