@@ -78,7 +78,7 @@ def test_estimates_are_warnings_and_their_values_are_used():
     assert actual == [15_000_000, 20_000_000, 15_000_000, 15_000_000]  # 2000万 stays exact
 
 
-@pytest.mark.parametrize("mark", ["—", "-", "/", "无", "暂无", "——", "N/A", "／"])
+@pytest.mark.parametrize("mark", ["—", "-", "/", "无", "暂无", "——", "N/A", "／", "–"])
 def test_a_placeholder_in_a_figure_column_is_a_warning(mark):
     frame, issues = validate_table(progress([["财政收入", "万元", mark, mark, mark]]))
     assert located(issues) == [

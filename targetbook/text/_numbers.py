@@ -274,4 +274,4 @@ def is_empty(value: object) -> bool:
     if isinstance(value, float) and math.isnan(value):
         return True
     s = _SPACE_RE.sub("", unicodedata.normalize("NFKC", clean_text(value)))
-    return s.casefold() in EMPTY_MARKERS
+    return s.translate(_MINUS_TABLE).casefold() in EMPTY_MARKERS  # `–` (en dash) as `-`
