@@ -152,7 +152,7 @@ def _parse_clause(
                     pre = pre[: found.start()] + pre[found.end() :]
             own = clean_subject(pre + tail)
             if not own and previous is not None:
-                if kind in P.RANKISH and previous.kind in P.RANKISH and not fields.get("scope"):
+                if kind in P.PLACED and previous.kind in P.PLACED and not fields.get("scope"):
                     fields["scope"] = previous.scope
             subject = own or (previous.subject if previous is not None else None)
             a, b = _trim(norm, seg_start, span_end)
@@ -272,9 +272,9 @@ def _levels(n: int, region: str) -> tuple[int | None, int]:
 
 def _comparator(gd: dict, value: float) -> str:
     word = gd.get("post") or gd.get("pre")
-    found = P.COMPARATOR_WORDS.get(word, ">=") if word else ">="
-    # 发案率为0% / 0起: at least nothing is no target; nothing at all is meant
-    return "=" if found == ">=" and value == 0 else found
+    if value == 0 and word in (None, P.EQUALS):
+        return "="  # 发案率为0% / 0起: "at least nothing" is no target; nothing is meant
+    return P.COMPARATOR_WORDS.get(word, ">=") if word else ">="
 
 
 def _rank(m: re.Match, region: str) -> dict | None:
@@ -338,7 +338,7 @@ def _grade(m: re.Match, region: str) -> dict:
 
 
 def _honour(m: re.Match, region: str) -> dict:
-    return dict(scope=m["scope"])
+    return dict(scope=m["scope"] or m["level"])
 
 
 def _zero(m: re.Match, region: str) -> dict:

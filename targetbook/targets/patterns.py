@@ -72,6 +72,7 @@ AWARD_RX = re.compile(
 
 HONOUR_RX = re.compile(
     SCOPE_PREFIX + r"(?:获得|获评|评为|荣获)?"
+    r"(?P<level>(?:国家|省|市|区|县)级(?:及?以上)?)?"  # 市级先进集体: the level is its scope
     r"(?P<honour>榜上有名|先进集体|先进单位|先进个人|优胜单位|优胜奖|先进奖|示范单位)"
     r"(?:荣誉)?(?:称号)?"
 )
@@ -143,6 +144,8 @@ ASSESSMENT = "考核"
 ONE_UNITS = frozenset({"个", "次", "场", "支", "项", "名", "户", "处", "座"})
 # Kinds whose following words belong to the subject (`新培育1家区级餐饮品牌`, `不发生命案`).
 ABSORBING = frozenset({M.RATE, M.COUNT, M.AMOUNT, M.ZERO})
+# Kinds that take a missing scope from the target before them (`全区第3，力争第1`).
+PLACED = frozenset({M.RANK, M.RANK_CHANGE})
 # Kinds for which a scope or a 力争/确保 earlier in the clause applies.
 RANKISH = frozenset({M.RANK, M.RANK_CHANGE, M.GRADE, M.HONOUR})
 
@@ -185,6 +188,7 @@ RANK_UNIT = "名"
 RATE_UNITS = {"%": "%", "‰": "‰", "个百分点": "百分点"}
 YUAN = "元"
 
+EQUALS = "为"
 COMPARATOR_WORDS = {
     "超过": ">",
     "高于": ">",
