@@ -51,6 +51,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "column_absent": (W, "{loc}：表头没有“{column}”列，该列按空白处理，请使用下发的模板填报"),
     "unit_missing": (W, "单位“{unit}”（{category}）未报送"),
+    # figures of 指标进度 (figures.py): estimates, placeholders, a typed 完成率 that disagrees
+    "value_approximate": (
+        W,
+        "{loc}：{column}“{value}”是约数，已按 {number} 计算，请填写准确数值",
+    ),
+    "value_placeholder": (
+        W,
+        "{loc}：{column}“{value}”不是数值，按空白处理（不计算），请填写数值或在进展情况中说明",
+    ),
+    "rate_mismatch": (
+        W,
+        "{loc}：完成率“{value}”与 完成值（{actual_cell}）÷ 目标值（{target_cell}）= {computed}% "
+        "不符，请核对",
+    ),
     # --- registry.py -------------------------------------------------------------------
     "registry_column_missing": (E, "单位名录缺少“{column}”列，请按 单位|类别|考核组|别名 填写"),
     "registry_category_invalid": (E, "{loc}：类别“{value}”无效，应为 部门、村 或 社区"),

@@ -15,6 +15,7 @@ import pandera.pandas as pa
 
 from targetbook import labels
 from targetbook.errors import Issue, issue
+from targetbook.figures import figure_findings
 from targetbook.labels import parsed
 from targetbook.read import Table
 from targetbook.registry import ALIAS, Registry, Unit
@@ -158,6 +159,15 @@ def _validate_kind(
                 numbers[labels.RATE][i] * 100, 9
             )
             text[labels.RATE][i] = f"{round(value, 2):g}%"  # as Excel displayed it
+        for i, column, rule, shown, params in figure_findings(text, numbers):
+            if rule == "rate_mismatch":  # name the two cells the rate was checked against
+                table = table_by_pos[table_of[i]]
+                for key, col in (
+                    ("target_cell", labels.TARGET_VALUE),
+                    ("actual_cell", labels.ACTUAL_VALUE),
+                ):
+                    params[key] = table.cell(col, rows[i]) if col in table.columns else col
+            report(i, column, rule, shown, **params)
 
     units = text[labels.UNIT]
     resolved: list[Unit | None] = [None] * len(units)

@@ -170,6 +170,10 @@ def _numbers(column: pd.Series) -> list:
 def test_progress_figures_as_text_percent_cells_dates_and_formulas():
     frame, issues = _progress(PROGRESS)
     assert [(i.sheet, i.cell, i.rule) for i in issues] == [
+        ("指标进度", "D7", "value_approximate"),  # 约50: used as 50, flagged
+        ("指标进度", "F7", "value_placeholder"),  # —: blank, but said
+        ("指标进度", "E8", "value_placeholder"),  # /
+        ("指标进度", "F8", "value_placeholder"),  # 无
         ("指标进度", "E11", "not_a_number"),  # a date is not a 完成值
         ("指标进度", "E12", "not_a_number"),  # 待定
         ("指标进度", "F12", "not_a_number"),  # "=E5" typed as text: neither 5 nor a formula

@@ -274,13 +274,190 @@ def test_vague_tiers_are_manual_never_guessed(text):
     ]
 
 
-def test_what_is_left_after_a_target_is_a_manual_target():
+def test_a_clause_of_its_own_without_a_target_is_a_manual_target():
     targets = parse_target("全区第1，并形成可复制的经验")
     assert [(t.kind, t.text) for t in targets] == [
         ("rank", "全区第1"),
         ("manual", "并形成可复制的经验"),
     ]
-    assert [t.kind for t in parse_target("继续保持全区第一的领先地位")] == ["rank", "manual"]
+
+
+def test_words_left_in_a_clause_make_the_whole_clause_manual():
+    # never a rank 1 plus a stray "的领先地位": the clause is one target for a person
+    assert [(t.kind, t.text) for t in parse_target("继续保持全区第一的领先地位")] == [
+        ("manual", "继续保持全区第一的领先地位")
+    ]
+
+
+# Right or flagged, never silently wrong: real and realistic phrases (seeds 000-004, the issue)
+# with what each means — (kind, scope, comparator, value, guarantee, strive) per target — or
+# MANUAL: the whole phrase is one target for a person (a negation, a remainder, an
+# approximate figure, a figure against a moving reference or per period). Comparators:
+# 以内/以上/不少于/不低于/达到 include the number, 超过/不满/低于 exclude it (超过第3名 → ≤ 2).
+MANUAL = "manual"
+PHRASES = [
+    (
+        "1. 区考核组排名保2争1；2. 违建零发生；3. 新增企业5家",
+        [
+            ("rank", "区考核组", "<=", 2, 2, 1),
+            ("zero", None, "=", 0, None, None),
+            ("count", None, ">=", 5, None, None),
+        ],
+    ),
+    ("1500余万元", MANUAL),
+    ("1500多万元", MANUAL),
+    (
+        "一是全区第1；二是违建零发生",
+        [("rank", "全区", "<=", 1, 1, 1), ("zero", None, "=", 0, None, None)],
+    ),
+    (
+        "一是全镇第1；二是进位2名",
+        [("rank", "全镇", "<=", 1, 1, 1), ("rank_change", None, ">=", 2, 2, 2)],
+    ),
+    ("一般公共预算收入完成1.2亿元", [("amount", None, ">=", 120000000, None, None)]),
+    ("不低于全区平均水平", MANUAL),
+    ("不出现在全区倒数后三名", MANUAL),
+    ("不出现在区考核组倒数后三名", MANUAL),
+    ("不动产登记办结率达95%", [("rate", None, ">=", 95, None, None)]),
+    ("不发生3人以上死亡事故", MANUAL),
+    ("不得低于90%", [("rate", None, ">=", 90, None, None)]),
+    ("不得低于95%", [("rate", None, ">=", 95, None, None)]),
+    ("不得出现重大安全事故", MANUAL),
+    ("不得超过3起", [("count", None, "<=", 3, None, None)]),
+    ("不满10家", [("count", None, "<", 10, None, None)]),
+    ("争创省级文明村", MANUAL),
+    ("低于2%", [("rate", None, "<", 2, None, None)]),
+    ("信访事项按期办结率100%", [("rate", None, ">=", 100, None, None)]),
+    ("党建工作在全区考核中位于第一方阵", MANUAL),
+    ("全区前3-5名", [("rank", "全区", "<=", 5, 5, 3)]),
+    ("全区排名上升3位", [("rank_change", "全区", ">=", 3, 3, 3)]),
+    ("全区第1左右", MANUAL),
+    ("全年不出现越级访", [("zero", None, "=", 0, None, None)]),
+    ("全年培训农民工500人次", [("count", None, ">=", 500, None, None)]),
+    ("全年新建至少10个红色驿站", [("count", None, ">=", 10, None, None)]),
+    ("全年无重大事故发生", [("zero", None, "=", 0, None, None)]),
+    ("全年无重大刑事案件发生", [("zero", None, "=", 0, None, None)]),
+    ("创建无违建村3个", MANUAL),
+    ("前三名以上", [("rank", None, "<=", 3, 3, 3)]),
+    ("力争全区第1左右", MANUAL),
+    ("力争向省级媒体推广经验1篇", [("count", None, ">=", 1, None, None)]),
+    ("力争经贸工作全区排名靠前", MANUAL),
+    ("力争综合考核进入全区前五名", [("rank", "全区", "<=", 5, None, 5)]),
+    (
+        "区考核组排名第一，全区排名前五",
+        [("rank", "区考核组", "<=", 1, 1, 1), ("rank", "全区", "<=", 5, 5, 5)],
+    ),
+    ("发案率为0%", [("rate", None, "=", 0, None, None)]),
+    ("发案率同比下降5%", [("rate", None, ">=", 5, None, None)]),
+    ("各项指标争创一流", MANUAL),
+    ("固定资产投资较上年增长8%以上", [("rate", None, ">=", 8, None, None)]),
+    (
+        "城管工作全区前三，并在全市推广经验",
+        [("rank", "全区", "<=", 3, 3, 3), ("manual", "并在全市推广经验")],
+    ),
+    ("城镇居民人均可支配收入增长7%左右", MANUAL),
+    ("培训300人次", [("count", None, ">=", 300, None, None)]),
+    ("完成高标准农田建设1.5万亩", [("count", None, ">=", 15000, None, None)]),
+    ("实现产值近千万元", MANUAL),
+    (
+        "实现招商引资24亿元，超过卧龙镇2亿元",
+        [("amount", None, ">=", 2400000000, None, None), ("manual", "超过卧龙镇2亿元")],
+    ),
+    ("年度考核获评优秀等次", [("grade", None, "<=", 1, 1, 1)]),
+    (
+        "引进5亿元企业5家、1亿元企业8家",
+        [("count", None, ">=", 5, None, None), ("count", None, ">=", 8, None, None)],
+    ),
+    ("招商引资到位资金约5亿元", MANUAL),
+    ("排名3-5名", [("rank", None, "<=", 5, 5, 3)]),
+    ("排名不低于全区平均水平", MANUAL),
+    ("排名不低于第4名", [("rank", None, "<=", 4, 4, 4)]),
+    ("排名较上年提升3个位次", [("rank_change", None, ">=", 3, 3, 3)]),
+    ("收入1500万元左右", MANUAL),
+    ("收入不低于10万元", [("amount", None, ">=", 100000, None, None)]),
+    ("新增3-5个新时代文明实践示范站点", [("count", None, ">=", 3, 3, 5)]),
+    ("新增企业5家左右", MANUAL),
+    ("新增就业岗位300个以上", [("count", None, ">=", 300, None, None)]),
+    ("新增市场主体不少于200户", [("count", None, ">=", 200, None, None)]),
+    ("新建农村公路10公里", [("count", None, ">=", 10, None, None)]),
+    ("无安全事故", [("zero", None, "=", 0, None, None)]),
+    ("无重大安全事故发生", [("zero", None, "=", 0, None, None)]),
+    ("村集体经济收入达到20万元以上", [("amount", None, ">=", 200000, None, None)]),
+    ("森林火灾受害率控制在0.9‰以内", [("rate", None, "<=", 0.9, None, None)]),
+    ("森林火灾受害率控制在1%以内", [("rate", None, "<=", 1, None, None)]),
+    ("每个社区培植红色物业不少于1个", MANUAL),
+    ("每季度至少召开一次联席会", MANUAL),
+    ("确保不发生不稳定事件", [("zero", None, "=", 0, None, None)]),
+    ("确保不发生重大安全生产事故", [("zero", None, "=", 0, None, None)]),
+    (
+        "确保全区第2，力争全区第1",
+        [("rank", "全区", "<=", 2, 2, 2), ("rank", "全区", "<=", 1, None, 1)],
+    ),
+    ("确保排名不出现在后三名", MANUAL),
+    ("确保空气质量排名在全区考核中排名前三", [("rank", "全区", "<=", 3, 3, 3)]),
+    (
+        "确保综合考核全区前十，力争前五",
+        [("rank", "全区", "<=", 10, 10, 10), ("rank", "全区", "<=", 5, None, 5)],
+    ),
+    ("税收收入1500余万元", MANUAL),
+    ("约1500万元", MANUAL),
+    ("继续保持全区第一的领先地位", MANUAL),
+    ("综合排名不低于第5名", [("rank", None, "<=", 5, 5, 5)]),
+    ("综合考核排名较上年前进2个名次", [("rank_change", None, ">=", 2, 2, 2)]),
+    ("群众满意度不低于90%", [("rate", None, ">=", 90, None, None)]),
+    ("荣获全区先进集体", [("honour", "全区", None, None, None, None)]),
+    ("获得市级以上表彰2项", [("count", None, ">=", 2, None, None)]),
+    ("获省级表彰1次", [("count", None, ">=", 1, None, None)]),
+    ("规模以上工业总产值同比增长12%", [("rate", None, ">=", 12, None, None)]),
+    ("超过第3名", [("rank", None, "<=", 2, 2, 2)]),
+    ("越级上访不超过2次", [("count", None, "<=", 2, None, None)]),
+    ("越级访为零", [("zero", None, "=", 0, None, None)]),
+    ("达到80%左右", MANUAL),
+    ("达到国家卫生镇标准", MANUAL),
+    ("近千万元", MANUAL),
+    ("进位3名以上", [("rank_change", None, ">=", 3, 3, 3)]),
+    (
+        "违建零发生、安全事故零发生",
+        [("zero", None, "=", 0, None, None), ("zero", None, "=", 0, None, None)],
+    ),
+    ("选树1-2个作风建设典型案例", [("count", None, ">=", 1, 1, 2)]),
+    ("重大安全事故零发生", [("zero", None, "=", 0, None, None)]),
+    ("防止返贫监测率达100%", [("rate", None, ">=", 100, None, None)]),
+    ("高于全区平均增速2个百分点", MANUAL),
+    ("全区前列", MANUAL),
+    ("零事故", [("zero", None, "=", 0, None, None)]),
+    ("全区第1确保", MANUAL),
+    ("获国家级荣誉称号", MANUAL),
+    ("争创市级先进集体", [("honour", "市级", None, None, None, None)]),
+    ("获得省级以上示范单位称号", [("honour", "省级以上", None, None, None, None)]),
+    ("确保全年安全生产零事故", [("zero", None, "=", 0, None, None)]),
+    ("全区第二名以上", [("rank", "全区", "<=", 2, 2, 2)]),
+    (
+        "综合考核进入全区前三名，争创优秀等次",
+        [("rank", "全区", "<=", 3, 3, 3), ("grade", None, "<=", 1, None, 1)],
+    ),
+    ("不低于上年水平", MANUAL),
+    ("增收不少于5万元", [("amount", None, ">=", 50000, None, None)]),
+    ("力争进位1-2个名次", [("rank_change", None, ">=", 1, 1, 2)]),
+    ("全区第3，力争第1", [("rank", "全区", "<=", 3, 3, 3), ("rank", "全区", "<=", 1, None, 1)]),
+    ("增速不低于0%", [("rate", None, ">=", 0, None, None)]),
+    ("越级访0起", [("count", None, "=", 0, None, None)]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PHRASES, ids=[p[0] for p in PHRASES])
+def test_phrases_are_right_or_manual(text, expected):
+    got = [
+        (t.kind, t.text)
+        if t.kind == MANUAL
+        else (t.kind, t.scope, t.comparator, t.value) + (t.guarantee, t.strive)
+        for t in parse_target(text)
+    ]
+    assert got == ([(MANUAL, text)] if expected == MANUAL else expected)
+
+
+def test_the_phrase_table_is_large_enough():
+    assert len(PHRASES) >= 60 and len({p[0] for p in PHRASES}) == len(PHRASES)
 
 
 @pytest.mark.parametrize(
@@ -592,7 +769,8 @@ TOKENS = [
 ]
 # Item numbers at the start of a clause are layout, not target text.
 MARKER = re.compile(
-    r"(?:^|(?<=[\n;；。!！?？,，:：]))\s*(?:\d+[.．、](?![\d０-９])|[(（]\d+[)）]|[①-⑳])"
+    r"(?:^|(?<=[\n;；。!！?？,，:：]))\s*"
+    r"(?:\d+[.．、](?![\d０-９])|[(（]\d+[)）]|[①-⑳]|[零〇一二两三四五六七八九十百千]{1,3}是(?=.))"
 )
 
 

@@ -131,14 +131,16 @@ def test_numbers_are_parsed_and_bad_ones_located(registry):
     )
     frame, issues = validate_table(table, registry)
     assert located(issues) == [
-        ("进度", "D5", "not_a_number"),
+        ("进度", "F4", "value_placeholder"),  # `-` where a figure belongs: said, not blank
+        ("进度", "D5", "value_approximate"),  # 约两千: used as 2000, and flagged
         ("进度", "E5", "not_a_number"),
         ("进度", "F5", "value_out_of_range"),
     ]
-    assert issues[0].value == "约两千"
+    assert issues[1].value == "约两千"
     target = frame[parsed(labels.TARGET_VALUE)]
     assert target[3] == pytest.approx(28_199_100) and target[4] == 5 and target[6] == 77_000_000
-    assert math.isnan(target[5])
+    assert target[5] == 20_000_000  # 两千 under 计量单位 万元
+    assert "20,000,000" in issues[1].message
     # a bare 1500 under 计量单位 万元 is in 万元, like the 目标值 beside it
     assert frame[parsed(labels.ACTUAL_VALUE)].tolist()[:2] == [15_000_000.0, 3.0]
     assert math.isnan(frame.loc[6, parsed(labels.ACTUAL_VALUE)])
@@ -157,7 +159,7 @@ def test_unparseable_rate_is_one_issue(registry):
 def test_many_tables_keep_provenance_and_order(registry):
     tables = [
         plan([[1, "温塘村", "a", None]], file="x/1.xlsx", sheet="附件2"),
-        progress([["八〇一社区", "x", "", "1", "2", "3%", "", "", "", ""]], file="x/2.xls"),
+        progress([["八〇一社区", "x", "", "1", "2", "200%", "", "", "", ""]], file="x/2.xls"),
         plan([[1, "镇政府", "a", "b"]], file="x/3.xlsx", sheet="Sheet1", first=7),
     ]
     frames, issues = validate_tables(tables, registry)
@@ -205,7 +207,7 @@ def test_one_pandera_call_per_kind(registry, monkeypatch):
 
         monkeypatch.setattr(model, "validate", spy)
     tables = [plan([[1, "温塘村", "a", "b"]] * 3, file=f"{n}.xlsx") for n in range(50)]
-    tables += [progress([["温塘村", "x", "", "1", "1", "1%", "", "", "", ""]] * 2)] * 20
+    tables += [progress([["温塘村", "x", "", "1", "1", "100%", "", "", "", ""]] * 2)] * 20
     frames, issues = validate_tables(tables, registry)
     assert sorted(calls) == [(labels.PLAN_KIND, 150), (labels.PROGRESS_KIND, 40)]
     assert issues == []
@@ -244,6 +246,13 @@ def test_row_conservation(registry, tables):
         assert list(zip(got[labels.SRC_FILE], got[labels.SRC_ROW], strict=True)) == expected
     for found in issues:
         assert found.cell
-        assert found.rule in (*schemas.RULE_PRIORITY, "unit_alias", "category_mismatch")
+        assert found.rule in (
+            *schemas.RULE_PRIORITY,
+            "unit_alias",
+            "category_mismatch",
+            "value_approximate",
+            "value_placeholder",
+            "rate_mismatch",
+        )
     # a cell is reported at most once
     assert len({(i.file, i.cell) for i in issues}) == len(issues)

@@ -34,10 +34,13 @@ class Target:
     (一等奖 1 …; 一类单位 goes into scope).
     rate / count / amount: value in base units (%, the measure word, 元: 5万元 → 50000);
     a count range (1-2个) gives guarantee = low, strive = high, value = low.
-    zero: comparator "=", value 0. honour: scope only (pass/fail, a person confirms).
-    manual: only `text` is set (需人工认定): vague tiers (前列, 第一方阵, 全区最低) and
-    anything no pattern explains. subject: the words before the target (modifiers such as
-    确保 / 力争 and 考核 / 排名 dropped); empty → the previous target's of the same sentence.
+    zero: comparator "=", value 0. honour: scope only (全区, or a level: 市级; pass/fail,
+    a person confirms). manual: only `text` is set (需人工认定): vague tiers (前列, 第一方阵,
+    全区最低), anything no pattern explains, and a whole clause only partly understood (a
+    negation, words left after its target, an estimate) — never half a parse.
+    subject: the words before the target (modifiers such as 确保 / 力争 and 考核 / 排名
+    dropped); empty → the previous target's of the same sentence, and so is a rank's missing
+    scope (`全区第3，力争第1`).
     """
 
     text: str

@@ -45,13 +45,14 @@ def target_spans(text: str) -> tuple[Span, ...]:
     if norm.strip(" \t\r\n\u3000。.") in P.NONE_WORDS:
         return ()  # `无`: the unit states it has no target (what the blank-cell message asks)
     for s_start, s_end in _pieces(P.SENTENCE_RX, norm, 0, len(norm)):
-        # an empty subject (`、区考核组排名第1`) takes the previous one of the same sentence
-        subject: str | None = None
+        # an empty subject (`、区考核组排名第1`) takes the previous one of the same sentence,
+        # and so does a missing scope (`全区第3，力争第1`)
+        previous: M.Target | None = None
         for c_start, c_end in _pieces(P.CLAUSE_RX, norm, s_start, s_end):
             marker = P.MARKER_RX.match(norm, c_start, c_end)
             if marker:
                 c_start = marker.end()
-            subject = _parse_clause(text, norm, c_start, c_end, subject, out)
+            previous = _parse_clause(text, norm, c_start, c_end, previous, out)
     return tuple(out)
 
 
@@ -93,6 +94,12 @@ def _matches(norm: str, start: int, end: int) -> list[tuple[str, re.Match]]:
                 continue  # 第1次, 第5名以外: an ordinal, not a quantity
             if kind == M.COUNT and m["num"] == P.ONE and m["unit"] not in P.ONE_UNITS:
                 continue  # 一家亲, 一张网, 一条街: idioms, not counts
+            if (
+                kind == M.COUNT
+                and m["unit"] in P.PLACE_UNITS
+                and P.PLACE_BEFORE_RX.search(norm, start, m.start())
+            ):
+                continue  # 后三名, 排名3-5名: places in a ranking, not people
             found.append((m.start(), m.start() - m.end(), priority, kind, m))
     found.sort(key=lambda f: f[:3])
     chosen, pos = [], start
@@ -113,24 +120,20 @@ def _quantifies(norm: str, pos: int) -> bool:
 
 
 def _parse_clause(
-    text: str, norm: str, start: int, end: int, subject: str | None, out: list[Span]
-) -> str | None:
-    """Append the clause's targets to `out`; return the subject carried to the next clause."""
+    text: str, norm: str, start: int, end: int, previous: M.Target | None, out: list[Span]
+) -> M.Target | None:
+    """Append the clause's targets to `out`; return the target whose subject carries on."""
     chosen = _matches(norm, start, end)
-    if not chosen:
+    if not chosen or _needs_person(norm, start, end, chosen):
         if _has_content(norm, start, end):
             out.append(_manual(text, norm, start, end))
-        return subject
+        return previous
     seg_start = start
     for i, (kind, m) in enumerate(chosen):
         last = i == len(chosen) - 1
         span_end, tail = m.end(), ""
-        tail_manual = False
-        if last and _has_content(norm, m.end(), end):
-            if kind in P.ABSORBING:
-                span_end, tail = end, norm[m.end() : end]
-            else:
-                tail_manual = True
+        if last and kind in P.ABSORBING and _has_content(norm, m.end(), end):
+            span_end, tail = end, norm[m.end() : end]
         fields = None if kind == M.MANUAL else _BUILDERS[kind](m, norm[start : m.start()])
         if fields is not None and not _sane(kind, fields):
             fields = None
@@ -148,13 +151,59 @@ def _parse_clause(
                     fields["scope"] = found["scope"]
                     pre = pre[: found.start()] + pre[found.end() :]
             own = clean_subject(pre + tail)
-            subject = own or subject
+            if not own and previous is not None:
+                if kind in P.PLACED and previous.kind in P.PLACED and not fields.get("scope"):
+                    fields["scope"] = previous.scope
+            subject = own or (previous.subject if previous is not None else None)
             a, b = _trim(norm, seg_start, span_end)
-            out.append((a, b, M.Target(text=text[a:b], kind=kind, subject=subject, **fields)))
-        if tail_manual:
-            out.append(_manual(text, norm, m.end(), end))
+            previous = M.Target(text=text[a:b], kind=kind, subject=subject, **fields)
+            out.append((a, b, previous))
         seg_start = m.end()
-    return subject
+    return previous
+
+
+def _needs_person(norm: str, start: int, end: int, chosen: list[tuple[str, re.Match]]) -> bool:
+    """True if the clause is only partly understood: then it is one manual target, whole.
+
+    Half a parse is worse than none (`不出现在倒数后三名` is no count of three): words
+    left after a target that takes no subject (`继续保持全区第一的领先地位`), a negation
+    no pattern took as its own word, an approximate figure (`约`, `左右`), or a zero
+    target running into another one (`不发生3人以上事故`).
+    """
+    last_kind, last = chosen[-1]
+    if last_kind not in P.ABSORBING and _has_content(norm, last.end(), end):
+        return True
+    understood = [(m.start(), m.end()) for kind, m in chosen if kind != M.MANUAL]
+    understood += _qualifiers(norm, start, end)
+    for rx in (P.NEGATION_RX, P.RELATIVE_RX):
+        for word in rx.finditer(norm, start, end):
+            if not any(a <= word.start() < b for a, b in understood):
+                return True
+    for kind, m in chosen:
+        if kind in P.QUALIFIABLE:
+            num = m.start("num") if m["num"] is not None else m.start()
+            if P.APPROX_BEFORE_RX.search(norm, start, num) or P.APPROX_AFTER_RX.match(
+                norm, m.end()
+            ):
+                return True
+    for (k0, m0), (k1, m1) in zip(chosen, chosen[1:], strict=False):
+        glued = not P.CONJUNCTIONS.intersection(norm[m0.end() : m1.start()])
+        # 不发生3人以上事故: a zero target running into the next one;
+        # 全区第一的领先地位: a vague tier glued to a target qualifies it
+        if glued and (k0 == M.ZERO or M.MANUAL in (k0, k1)):
+            return True
+    return False
+
+
+def _qualifiers(norm: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of figures that qualify a noun (`超过10万元的村`): their words are understood."""
+    spans = []
+    for kind, rx, _, triggers in P.PATTERNS:
+        if kind in P.QUALIFIABLE and not triggers.isdisjoint(norm[start:end]):
+            for m in rx.finditer(norm, start, end):
+                if P.QUALIFIER_RX.match(norm, m.end()):
+                    spans.append((m.start(), m.end()))
+    return spans
 
 
 # No place is that far down a ranking: a pasted run of digits, not a target.
@@ -221,8 +270,10 @@ def _levels(n: int, region: str) -> tuple[int | None, int]:
     return (None, n) if _modifier(region) == "strive" else (n, n)
 
 
-def _comparator(gd: dict) -> str:
+def _comparator(gd: dict, value: float) -> str:
     word = gd.get("post") or gd.get("pre")
+    if value == 0 and word in (None, P.EQUALS):
+        return "="  # 发案率为0% / 0起: "at least nothing" is no target; nothing is meant
     return P.COMPARATOR_WORDS.get(word, ">=") if word else ">="
 
 
@@ -230,8 +281,9 @@ def _rank(m: re.Match, region: str) -> dict | None:
     gd = m.groupdict()
     if gd["g"] is not None:
         g, s = _n(gd["g"]), _n(gd["s"])
-    elif gd["r1"] is not None:
-        low, high = sorted((_n(gd["r1"]), _n(gd["r2"])))
+    elif gd["r1"] is not None or gd["r3"] is not None:
+        ends = (gd["r1"], gd["r2"]) if gd["r1"] is not None else (gd["r3"], gd["r4"])
+        low, high = sorted(_n(x) for x in ends)
         g, s = high, low
     elif gd["s2"] is not None:
         g, s = None, _n(gd["s2"])
@@ -286,7 +338,7 @@ def _grade(m: re.Match, region: str) -> dict:
 
 
 def _honour(m: re.Match, region: str) -> dict:
-    return dict(scope=m["scope"])
+    return dict(scope=m["scope"] or m["level"])
 
 
 def _zero(m: re.Match, region: str) -> dict:
@@ -295,14 +347,15 @@ def _zero(m: re.Match, region: str) -> dict:
 
 def _rate(m: re.Match, region: str) -> dict:
     gd = m.groupdict()
-    return dict(comparator=_comparator(gd), value=_n(gd["num"]), unit=P.RATE_UNITS[gd["pct"]])
+    value = _n(gd["num"])
+    return dict(comparator=_comparator(gd, value), value=value, unit=P.RATE_UNITS[gd["pct"]])
 
 
 def _count(m: re.Match, region: str) -> dict:
     gd = m.groupdict()
     mult = gd["mult"] or ""
     low = to_number(gd["num"], mult)
-    fields = dict(comparator=_comparator(gd), value=low, unit=gd["unit"])
+    fields = dict(comparator=_comparator(gd, low), value=low, unit=gd["unit"])
     if gd["hi"] is not None:
         fields.update(guarantee=low, strive=to_number(gd["hi"], mult))
     return fields
@@ -311,7 +364,8 @@ def _count(m: re.Match, region: str) -> dict:
 def _amount(m: re.Match, region: str) -> dict:
     gd = m.groupdict()
     mult = gd["mult"] or gd["yi"] or ""
-    return dict(comparator=_comparator(gd), value=to_number(gd["num"], mult), unit=P.YUAN)
+    value = to_number(gd["num"], mult)
+    return dict(comparator=_comparator(gd, value), value=value, unit=P.YUAN)
 
 
 _BUILDERS = {

@@ -14,7 +14,13 @@ from targetbook.text._clean import (
     split_name_aliases,
 )
 from targetbook.text._items import split_items
-from targetbook.text._numbers import Quantity, cn_number, is_empty, parse_quantity
+from targetbook.text._numbers import (
+    Quantity,
+    cn_number,
+    is_approximate,
+    is_empty,
+    parse_quantity,
+)
 
 __all__ = [
     "EMPTY_MARKERS",
@@ -25,6 +31,7 @@ __all__ = [
     "clean_texts",
     "cn_number",
     "header_key",
+    "is_approximate",
     "is_empty",
     "name_key",
     "parse_quantity",

@@ -142,7 +142,7 @@ def _magnitude(word: str) -> Decimal | None:
 # The prefix is Chinese words and/or a comparison sign (`累计增速`, `完成率`, `约`, `≥`):
 # never Latin letters or `=`/`@` (`=E5`, `A1`, `V5` are references and names, not 5 or 1).
 _NUM = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-_QUALIFIERS = r"以上|以下|以内|左右|及以上|余"
+_QUALIFIERS = r"以上|以下|以内|左右|上下|及以上|余"
 _QTY_RE = re.compile(
     r"(?P<prefix>(?:[\u4e00-\u9fff]{1,12}?[:：]?)?(?:[≈~～≥≤]|[<>]=?)?)"
     r"(?P<num>" + _NUM + r")"
@@ -167,6 +167,12 @@ _CN_QTY_RE = re.compile(
 _NOTE_RE = re.compile(r"\(([^()\d]{1,12})\)$")
 _TRAILING_PUNCT = "。．.;；,，、!！"
 _CURRENCY = {"元", "万元", "亿元", "块", "块钱"}
+# Words that make a figure approximate (约1500万, 1500万左右, 近千万, 1500余万, 1500多万):
+# the figure is used, and is_approximate lets the caller say so.
+_APPROX_PREFIX_RE = re.compile(r"(?:大约|约|大概|将近|接近|近|逾)")
+_APPROX_RE = re.compile(
+    r"大约|约|大概|将近|接近|逾|左右|上下|[≈~～]|(?:^|[:：])近|[\d万萬亿億千百十][余多]"
+)
 _PERCENT = "百分之"
 
 
@@ -221,6 +227,11 @@ def _parse_text(text: str) -> Quantity | None:
         if m.group("prefix").endswith(_NEGATIVE_WORDS) and number > 0:
             number = -number
         return Quantity(float(number), unit, text)
+    approx = _APPROX_PREFIX_RE.match(s)
+    if approx and approx.end() < len(s):
+        # 近千万 / 约两千: Chinese numerals after the word (Arabic ones take it as a prefix)
+        inner = _parse_text(s[approx.end() :])
+        return None if inner is None else Quantity(inner.value, inner.unit, text)
     m = _CN_QTY_RE.fullmatch(s)
     if m:
         n = cn_number(m.group("num"))
@@ -248,6 +259,14 @@ def _money(number: Decimal, unit: str, has_magnitude: bool) -> tuple[Decimal, st
     return number, unit
 
 
+def is_approximate(value: object) -> bool:
+    """True for a figure given as an estimate (`约1500万`, `1500万左右`, `近千万`, `1500余万`)."""
+    if parse_quantity(value) is None or not isinstance(value, str):
+        return False
+    s = _SPACE_RE.sub("", unicodedata.normalize("NFKC", clean_text(value)))
+    return _APPROX_RE.search(s) is not None
+
+
 def is_empty(value: object) -> bool:
     """True for a blank cell or a "nothing" marker (`-`, `无`, `/`): no number, no error."""
     if value is None:
@@ -255,4 +274,4 @@ def is_empty(value: object) -> bool:
     if isinstance(value, float) and math.isnan(value):
         return True
     s = _SPACE_RE.sub("", unicodedata.normalize("NFKC", clean_text(value)))
-    return s.casefold() in EMPTY_MARKERS
+    return s.translate(_MINUS_TABLE).casefold() in EMPTY_MARKERS  # `–` (en dash) as `-`
