@@ -31,6 +31,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "row_blank_dropped": (W, "{sheet}：第 {row} 行为空行，已跳过"),
     "row_title_dropped": (W, "{loc}：“{value}”是下一张表的标题，不是数据，已跳过"),
     "read_timeout": (E, "读取超时（超过 {seconds} 秒），已跳过，请检查文件是否损坏"),
+    # --- reliability (issue 12): files, formats, outputs -----------------------------
+    "file_not_regular": (E, "不是普通文件（{reason}），未读取，请放入真正的表格文件"),
     # --- validate.py / schemas.py: cells -----------------------------------------------
     "cell_blank": (W, "{loc}：{column}为空，请填写或注明“无”"),
     "unit_blank": (E, "{loc}：单位为空，请填写单位名称"),

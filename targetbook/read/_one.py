@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,6 +26,9 @@ def read_source(path: str | Path, display: str | None = None, frames: bool = Tru
     src = Source(file=file, path=str(p.absolute()))
     try:
         st = p.stat()
+        if not stat.S_ISREG(st.st_mode):
+            # Never opened: a FIFO or device would block or never end.
+            raise Rejected("file_not_regular", _kind(st.st_mode))
         src.size = st.st_size
         src.modified = datetime.fromtimestamp(st.st_mtime, UTC).replace(tzinfo=None)
         if st.st_size > MAX_FILE_BYTES:
@@ -33,6 +37,8 @@ def read_source(path: str | Path, display: str | None = None, frames: bool = Tru
     except Rejected as exc:
         return _fail(src, exc.rule, exc.reason)
     except OSError as exc:
+        if p.is_symlink():  # a dangling or looping link
+            return _fail(src, "file_not_regular", "失效的链接")
         return _fail(src, "file_unreadable", exc.strerror or type(exc).__name__)
     src.sha256 = hashlib.sha256(data).hexdigest()
     try:
@@ -78,3 +84,15 @@ def _fail(src: Source, rule: str, reason: str = "") -> Source:
     src.status = "error"
     src.issues.append(issue(rule, file=src.file, reason=reason))
     return src
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "文件夹"
+    if stat.S_ISFIFO(mode):
+        return "管道"
+    if stat.S_ISSOCK(mode):
+        return "套接字"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "设备"
+    return "特殊文件"

@@ -20,6 +20,7 @@ import hashlib
 import multiprocessing as mp
 import os
 import queue
+import stat
 import sys
 import threading
 import time
@@ -123,7 +124,7 @@ def _failed(path: str, display: str, rule: str, reason: str = "", **params: obje
         st = p.stat()
         src.size = st.st_size
         src.modified = datetime.fromtimestamp(st.st_mtime, UTC).replace(tzinfo=None)
-        if st.st_size <= MAX_FILE_BYTES:
+        if stat.S_ISREG(st.st_mode) and st.st_size <= MAX_FILE_BYTES:
             with open(p, "rb") as f:
                 src.sha256 = hashlib.file_digest(f, "sha256").hexdigest()
     except OSError:

@@ -14,23 +14,26 @@ import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from xlsxwriter.utility import xl_col_to_name
+from targetbook.read._precheck import (
+    MAX_SHEET_CELLS,
+    MAX_SHEET_ROWS,
+    BadXml,
+    BookScan,
+    TooLarge,
+    scan_book,
+    scan_sheet,
+)
+
+__all__ = ["MAX_SHEET_CELLS", "MAX_SHEET_ROWS"]
 
 # Limits far above any real return (a township annex is a few hundred cells).
 MAX_FILE_BYTES = 100 << 20
 MAX_UNPACKED_BYTES = 300 << 20  # all zip members together, as declared
 MAX_MEMBER_RATIO = 200  # compression ratio of one member larger than 1 MiB
-MAX_SHEET_CELLS = 2_000_000  # rows × columns of a sheet's used area (calamine allocates it)
-MAX_SHEET_ROWS = 1_048_576
 
 XLSX, XLSB, XLS, ODS, CSV, HTML, XML2003 = "xlsx", "xlsb", "xls", "ods", "csv", "html", "xml2003"
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# Cell references (`r="XFD1048576"`; row elements carry digits only, so they do not match).
-# A literal first makes the regex engine skip ahead fast: `r="` is all but only cells.
-_CELL_REF = re.compile(rb'r="([A-Z]{1,4})([0-9]{1,8})"')
-# Beyond column Z or row 9,999: only such sheets need the exact bounding box.
-_FAR_REF = re.compile(rb'r="(?:[A-Z]{2,4}[0-9]|[A-Z][0-9]{5})')
 _MODIFIED = re.compile(rb"<dcterms:modified[^>]*>([^<]{10,40})<")
 _ODS_DATE = re.compile(rb"<dc:date>([^<]{10,40})<")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -56,6 +59,8 @@ class Sniffed:
     cell_errors: bool | None = None
     # xlsx: indexes of the cell styles (cellXfs) whose number format shows a percentage
     percent_styles: frozenset[int] = frozenset()
+    # xlsx: (sheet, A1 cell) of formula cells without a cached value
+    no_value: tuple[tuple[str, str], ...] = ()
 
 
 def sniff(data: bytes) -> Sniffed:
@@ -95,10 +100,16 @@ def _sniff_zip(data: bytes) -> Sniffed:
     _check_sizes(infos)
     try:
         if kind == XLSX:
-            errors = _check_xlsx(zf, names)
+            book = _check_xlsx(zf, names)
             modified = _parse_time(_MODIFIED, _read(zf, "docProps/core.xml", 1 << 16))
             percent = _percent_styles(zf.read(_STYLES)) if _STYLES in names else frozenset()
-            return Sniffed(kind, modified, cell_errors=errors, percent_styles=percent)
+            return Sniffed(
+                kind,
+                modified,
+                cell_errors=book.cell_errors,
+                percent_styles=percent,
+                no_value=tuple(book.no_value),
+            )
         if kind == ODS:
             _check_xml(zf, "content.xml", head=True)
             return Sniffed(kind, _parse_time(_ODS_DATE, _read(zf, "meta.xml", 1 << 16)))
@@ -120,19 +131,17 @@ def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
         raise Rejected("file_too_large", f"解压后 {total >> 20} MB")
 
 
-def _check_xlsx(zf: zipfile.ZipFile, names: set[str]) -> bool:
-    """Pre-check the parts calamine will read; True if a sheet holds a formula error cell
-    (the sheets are decompressed here anyway: the reader need not look again)."""
-    errors = False
-    for name in ("xl/workbook.xml", "xl/sharedStrings.xml"):
-        if name in names:
-            _check_xml(zf, name, head=True)
-    for name in sorted(names):
-        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-            xml = _check_xml(zf, name)
-            _check_sheet(name, xml)
-            errors = errors or b't="e"' in xml
-    return errors
+def _check_xlsx(zf: zipfile.ZipFile, names: set[str]) -> BookScan:
+    """Pre-check the parts calamine will read: every sheet the workbook references, parsed
+    structurally (see _precheck); also learns whether a sheet holds a formula error cell."""
+    if "xl/sharedStrings.xml" in names:
+        _check_xml(zf, "xl/sharedStrings.xml", head=True)
+    try:
+        return scan_book(zf, names)
+    except TooLarge as exc:
+        raise Rejected("file_too_large", str(exc)) from None
+    except BadXml as exc:
+        raise Rejected("file_unreadable", str(exc)) from None
 
 
 _STYLES = "xl/styles.xml"
@@ -184,19 +193,13 @@ def _check_xml(zf: zipfile.ZipFile, name: str, head: bool = False) -> bytes:
 
 
 def _check_sheet(name: str, xml: bytes) -> None:
-    # calamine allocates the whole rectangle spanned by the cells: one stray cell at
-    # XFD1048576 asks for ~500 GB and aborts the process (tafia/calamine#693).
-    if not _FAR_REF.search(xml):
-        return  # within A1:Z9999, at most 260,000 cells
-    refs = _CELL_REF.findall(xml)
-    if not refs:
-        return
-    cols = [column_number(c) for c in {c for c, _ in refs}]
-    rows = [int(r) for _, r in refs]
-    top, bottom, left, right = min(rows), max(rows), min(cols), max(cols)
-    if (bottom - top + 1) * (right - left + 1) > MAX_SHEET_CELLS or bottom > MAX_SHEET_ROWS:
-        span = f"{xl_col_to_name(left - 1)}{top}:{xl_col_to_name(right - 1)}{bottom}"
-        raise Rejected("file_too_large", f"{name.rsplit('/', 1)[-1]} 单元格范围 {span} 过大")
+    """Pre-check one worksheet part held in memory (see _precheck.scan_sheet)."""
+    try:
+        scan_sheet(name, [xml])
+    except TooLarge as exc:
+        raise Rejected("file_too_large", str(exc)) from None
+    except BadXml as exc:
+        raise Rejected("file_unreadable", str(exc)) from None
 
 
 def _sniff_ole(data: bytes) -> Sniffed:

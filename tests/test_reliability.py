@@ -1,0 +1,169 @@
+"""Issue 12: no file, name or path can hang, abort, overwrite or fool a run.
+
+Every case goes through the whole door (`python -m targetbook validate … --json`) and
+asserts the rule id, the file (and cell), the exit code; subprocess timeouts are generous
+bounds for a busy machine, not timing assertions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.test_hostile import good, rewrite
+
+ROOT = Path(__file__).resolve().parents[1]
+BOUND = 120  # seconds: a hang fails the test instead of the suite
+
+
+def run(*args: str | Path, cwd: Path | None = None) -> tuple[int, dict | None, str]:
+    """`python -m targetbook ARGS`: (exit code, the JSON document or None, stderr)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    result = subprocess.run(
+        [sys.executable, "-m", "targetbook", *map(str, args)],
+        capture_output=True,
+        timeout=BOUND,
+        env=env,
+        cwd=cwd,
+    )
+    out = result.stdout.decode("utf-8")  # must be UTF-8, whatever the file names
+    doc = json.loads(out) if "--json" in args else None
+    err = result.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in err, err
+    return result.returncode, doc, err
+
+
+def errors_by_file(doc: dict) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for i in doc["issues"]:
+        if i["severity"] == "error":
+            found.setdefault(Path(i["file"]).name, []).append(i["rule"])
+    return found
+
+
+# --- 1. only regular files are opened -----------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX FIFOs")
+def test_fifos_devices_and_broken_links_are_issues_never_opened(tmp_path):
+    folder = tmp_path / "回收"
+    folder.mkdir()
+    good(folder / "a_good.xlsx")
+    os.mkfifo(folder / "pipe.xlsx")
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "zero.xlsx").symlink_to("/dev/zero")
+    (folder / "dangling.xlsx").symlink_to(tmp_path / "nowhere.xlsx")
+    (folder / "loop.xls").symlink_to(folder / "loop.xls")
+    code, doc, _ = run("validate", folder, "--json")
+    assert code == 1
+    status = {Path(f["path"]).name: f["status"] for f in doc["files"]}
+    bad = ["dangling.xlsx", "loop.xls", "pipe.txt", "pipe.xlsx", "zero.xlsx"]
+    assert status == {"a_good.xlsx": "ok"} | dict.fromkeys(bad, "error")
+    assert errors_by_file(doc) == {name: ["file_not_regular"] for name in bad}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX FIFOs")
+def test_a_fifo_named_on_the_command_line_is_an_issue(tmp_path):
+    os.mkfifo(tmp_path / "pipe.xlsx")
+    code, doc, _ = run("validate", tmp_path / "pipe.xlsx", "--json")
+    assert code == 1
+    assert [(i["file"], i["rule"]) for i in doc["issues"]] == [
+        (str(tmp_path / "pipe.xlsx"), "file_not_regular")
+    ]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="Linux file names are bytes")
+def test_gbk_file_name_is_escaped_in_json_and_text(tmp_path):
+    folder = tmp_path / "回收"
+    folder.mkdir()
+    name = "温塘村.xlsx".encode("gbk")
+    good(Path(os.fsdecode(os.path.join(os.fsencode(folder), name))))
+    code, doc, _ = run("validate", folder, "--json")
+    assert code == 0
+    (shown,) = [f["path"] for f in doc["files"]]
+    assert shown.startswith("回收/\\x") and shown.endswith(".xlsx")
+    assert [f["status"] for f in doc["files"]] == ["ok"]
+    code, _, _ = run("validate", folder)
+    assert code == 0
+
+
+# --- 2. the far-cell pre-check is structural ----------------------------------------------
+
+FAR_ROWS = {
+    "single_quotes": b"<row r='1048576'><c r='XFD1048576' t='s'><v>0</v></c></row>",
+    "spaces": b'<row r = "1048576"><c r = "XFD1048576" t="s"><v>0</v></c></row>',
+    "lower_case": b'<row r="1048576"><c r="xfd1048576" t="s"><v>0</v></c></row>',
+    "no_refs": b'<row r="1048576">' + b'<c t="s"><v>0</v></c>' * 16384 + b"</row>",
+    "rows_without_r": b'<row r="1048575"/><row><c r="XFD1048576" t="s"><v>0</v></c></row>',
+}
+
+
+def far(path: Path, tmp: Path, row: bytes) -> Path:
+    base = good(tmp / f"base_{path.stem}.xlsx")
+    xml = zipfile.ZipFile(base).read("xl/worksheets/sheet1.xml")
+    return rewrite(
+        base, path, "xl/worksheets/sheet1.xml", xml.replace(b"</sheetData>", row + b"</sheetData>")
+    )
+
+
+def far_outside_worksheets(path: Path, tmp: Path) -> Path:
+    # The sheet part lives elsewhere; workbook.xml.rels points to it.
+    src = far(tmp / "moved.xlsx", tmp, FAR_ROWS["spaces"])
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            name = info.filename
+            if name == "xl/worksheets/sheet1.xml":
+                name = "xl/data/s1.xml"
+            data = data.replace(b"worksheets/sheet1.xml", b"data/s1.xml")
+            zout.writestr(name, data)
+    return path
+
+
+def test_every_way_of_writing_a_far_cell_is_file_too_large(tmp_path):
+    folder = tmp_path / "回收"
+    folder.mkdir()
+    for kind, row in FAR_ROWS.items():
+        far(folder / f"{kind}.xlsx", tmp_path, row)
+    far_outside_worksheets(folder / "outside.xlsx", tmp_path)
+    good(folder / "a_good.xlsx")
+    code, doc, _ = run("validate", folder, "--json")
+    assert code == 1
+    expected = {f"{kind}.xlsx": ["file_too_large"] for kind in [*FAR_ROWS, "outside"]}
+    assert errors_by_file(doc) == expected
+
+
+def test_declared_dimension_alone_never_rejects(tmp_path):
+    # Gnumeric declares A1:XFD1048576 around a few cells (calamine's issue_174.xlsx).
+    base = good(tmp_path / "base.xlsx")
+    xml = zipfile.ZipFile(base).read("xl/worksheets/sheet1.xml")
+    xml = xml.replace(b'<dimension ref="A1:D2"/>', b"").replace(
+        b"<sheetViews>", b'<dimension ref="A1:XFD1048576"/><sheetViews>'
+    )
+    assert b"XFD1048576" in xml
+    path = rewrite(base, tmp_path / "gnumeric.xlsx", "xl/worksheets/sheet1.xml", xml)
+    code, doc, _ = run("validate", path, "--json")
+    assert (code, doc["issues"], doc["rows"]) == (0, [], 1)
+
+
+def test_many_sparse_sheets_are_file_too_large(tmp_path):
+    # 300 sheets each spanning A1:F300000 (under the per-sheet cap): ~100 KB, 1.8 G cells.
+    base = good(tmp_path / "base.xlsx")
+    path = tmp_path / "sparse.xlsx"
+    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        sheet = zin.read("xl/worksheets/sheet1.xml").replace(
+            b"</sheetData>", b'<row r="300000"><c r="F300000"><v>1</v></c></row></sheetData>'
+        )
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info.filename))
+        for i in range(2, 302):
+            zout.writestr(f"xl/worksheets/sheet{i}.xml", sheet)
+    code, doc, _ = run("validate", path, "--json")
+    assert code == 1
+    assert errors_by_file(doc) == {"sparse.xlsx": ["file_too_large"]}
