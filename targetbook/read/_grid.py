@@ -274,7 +274,14 @@ def _csv_rows(text: str) -> list[list[object]]:
     except csv.Error:
         dialect = csv.excel_tab if sample.count("\t") > sample.count(",") else csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    return [[v if v.strip() else None for v in row] for row in reader]
+    rows = []
+    cells = 0
+    for row in reader:
+        cells += max(len(row), 1)
+        if cells > MAX_SHEET_CELLS:
+            raise Rejected("file_too_large", "CSV 单元格过多")
+        rows.append([v if v.strip() else None for v in row])
+    return rows
 
 
 # --- HTML tables (web systems export them with an .xls name) -------------------------------
@@ -339,9 +346,29 @@ def _span(value: str | None) -> int:
         return 1
 
 
+# A tag: `<` up to the next `>` with no `<` between. Any other `<` is text.
+_MARKUP = re.compile(r"<[^<>]*>|<")
+
+
+def defuse_markup(text: str) -> str:
+    """Escape every `<` that does not open a closed tag, and comments never closed.
+
+    html.parser looks ahead to the end of the text for the end of each construct it cannot
+    close (`<!`, `<a`, `<!--`): a few MB of them take minutes. Escaped, they are text."""
+    last_close = text.rfind("-->")
+
+    def fix(m: re.Match[str]) -> str:
+        tag = m.group()
+        if tag == "<" or (tag.startswith("<!--") and m.start() > last_close):
+            return "&lt;" + tag[1:]
+        return tag
+
+    return _MARKUP.sub(fix, text)
+
+
 def _html_tables(text: str) -> list[tuple[list[list[object]], list[Merge]]]:
     parser = _TableParser()
-    parser.feed(text)
+    parser.feed(defuse_markup(text))
     parser.close()
     parser._end_cell()
     out = []

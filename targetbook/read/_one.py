@@ -48,8 +48,13 @@ def read_source(path: str | Path, display: str | None = None, frames: bool = Tru
         grids = load_grids(sniffed, data, p.stem)
     except Rejected as exc:
         return _fail(src, exc.rule, exc.reason)
-    except Exception as exc:  # calamine/zip/codec errors on a broken file: the run goes on
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine/zip/codec errors on a broken file: the run goes on
+        # (a Rust panic in calamine is a PyO3 PanicException, a BaseException)
         name = type(exc).__name__
+        if isinstance(exc, MemoryError):
+            return _fail(src, "file_too_large", "内存不足")
         if name == "PasswordError":
             return _fail(src, "file_encrypted")
         return _fail(src, "file_unreadable", f"{name}: {str(exc)[:200]}")

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from targetbook.read._precheck import (
     MAX_SHEET_CELLS,
@@ -214,11 +215,48 @@ def _sniff_ole(data: bytes) -> Sniffed:
     with ole:
         streams = {"/".join(entry) for entry in ole.listdir()}
         _ole_kind(streams)
+        saved = _ole_saved(ole)
+    return Sniffed(XLS, saved)
+
+
+_SUMMARY = "\x05SummaryInformation"
+_PID_LASTSAVE, _VT_FILETIME = 13, 64
+
+
+def _ole_saved(ole) -> datetime | None:
+    """The last-saved time of the summary information, read with bounded work: olefile's
+    get_metadata() can spin for a minute on a fuzzed 8 KB file (a huge property count)."""
+    try:
+        if not ole.exists(_SUMMARY) or ole.get_size(_SUMMARY) > 1 << 16:
+            return None
+        data = ole.openstream(_SUMMARY).read(1 << 16)
+        return summary_saved_time(data)
+    except Exception:  # metadata is optional and often malformed; mtime is the fallback
+        return None
+
+
+def summary_saved_time(data: bytes) -> datetime | None:
+    """PIDSI_LASTSAVE_DTM of a SummaryInformation property set, or None."""
+    if len(data) < 48:
+        return None
+    section = struct.unpack_from("<I", data, 44)[0]
+    if section + 8 > len(data):
+        return None
+    count = struct.unpack_from("<I", data, section + 4)[0]
+    count = min(count, (len(data) - section - 8) // 8)  # never more than the bytes hold
+    for i in range(count):
+        pid, offset = struct.unpack_from("<II", data, section + 8 + 8 * i)
+        at = section + offset
+        if pid != _PID_LASTSAVE or at + 12 > len(data):
+            continue
+        kind, ticks = struct.unpack_from("<IQ", data, at)
+        if kind != _VT_FILETIME or not ticks:
+            return None
         try:
-            saved = ole.get_metadata().last_saved_time
-        except Exception:  # metadata is optional and often malformed; mtime is the fallback
-            saved = None
-    return Sniffed(XLS, saved if isinstance(saved, datetime) else None)
+            return datetime(1601, 1, 1) + timedelta(microseconds=ticks // 10)
+        except OverflowError:
+            return None
+    return None
 
 
 def _sniff_ole_names(data: bytes) -> Sniffed:
@@ -244,10 +282,22 @@ def _sniff_text(data: bytes) -> Sniffed:
         raise Rejected("not_a_workbook", "无法识别的文件内容")
     head = text[:4096].lstrip().lower()
     if head.startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in head:
+        _cap(text.count("<Cell") + text.count(":Cell "), "XML 表格")
         return Sniffed(XML2003, text=text)
     if head.startswith("<") and ("<table" in text[: 1 << 20].lower() or "<html" in head):
+        _cap(sum(text.count(t) for t in ("<td", "<TD", "<Td", "<th", "<TH", "<Th")), "HTML 表格")
         return Sniffed(HTML, text=text)
+    # Every cell ends with a separator or a line end: the count bounds the cells from above
+    # (quoted separators only overcount).
+    lines = text.count("\n")
+    _cap(lines + max(text.count(","), text.count("\t"), text.count(";")), "CSV", slack=2)
     return Sniffed(CSV, text=text)
+
+
+def _cap(cells: int, what: str, slack: int = 1) -> None:
+    """Text tables obey the workbooks' cell cap, and fail before any parsing (issue 12)."""
+    if cells > MAX_SHEET_CELLS * slack:
+        raise Rejected("file_too_large", f"{what}约 {cells:,} 个单元格")
 
 
 def decode_text(data: bytes) -> str | None:
