@@ -167,3 +167,63 @@ def test_many_sparse_sheets_are_file_too_large(tmp_path):
     code, doc, _ = run("validate", path, "--json")
     assert code == 1
     assert errors_by_file(doc) == {"sparse.xlsx": ["file_too_large"]}
+
+
+# --- 3. budgets proportional to size --------------------------------------------------------
+
+
+def fuzzed_summary_xls(path: Path) -> Path:
+    # The summary information claims 2³¹ properties: olefile's get_metadata() walks them all.
+    import shutil
+
+    import olefile
+
+    shutil.copy(ROOT / "tests" / "data" / "seed000_annex.xls", path)
+    with olefile.OleFileIO(str(path), write_mode=True) as ole:
+        data = bytearray(ole.openstream("\x05SummaryInformation").read())
+        section = int.from_bytes(data[44:48], "little")
+        data[section + 4 : section + 8] = (0x7FFFFFFF).to_bytes(4, "little")
+        ole.write_stream("\x05SummaryInformation", bytes(data))
+    return path
+
+
+def test_text_bombs_fail_fast_and_odd_metadata_is_bounded(tmp_path):
+    folder = tmp_path / "回收"
+    folder.mkdir()
+    (folder / "bang.html").write_text("<html><table>" + "<!" * 500_000, encoding="utf-8")
+    (folder / "tags.html").write_text("<html><table>" + "<a" * 500_000, encoding="utf-8")
+    (folder / "big.csv").write_text("1,2,3,4,5,6,7,8,9\n" * 500_000, encoding="utf-8")
+    rows = "<Row>" + "<Cell><Data ss:Type='Number'>1</Data></Cell>" * 50 + "</Row>"
+    (folder / "big.xml").write_text(
+        '<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="S">'
+        f"<Table>{rows * 45_000}</Table></Worksheet></Workbook>",
+        encoding="utf-8",
+    )
+    fuzzed_summary_xls(folder / "summary.xls")
+    code, doc, _ = run("validate", folder, "--json")
+    assert code == 1
+    assert errors_by_file(doc) == {
+        "bang.html": ["header_missing"],
+        "tags.html": ["header_missing"],
+        "big.csv": ["file_too_large"],
+        "big.xml": ["file_too_large"],
+    }
+    assert {Path(f["path"]).name: f["status"] for f in doc["files"]}["summary.xls"] == "ok"
+
+
+def test_a_small_file_holds_a_worker_ten_seconds_at_most(tmp_path, monkeypatch):
+    import targetbook.read._pool as pool
+    from targetbook.read import read_returns
+
+    monkeypatch.setattr(pool, "read_rows", _slow_reader)
+    path = good(tmp_path / "slow.xlsx")
+    (src,) = read_returns([path], workers=1, timeout=60)
+    assert [(i.rule, i.file) for i in src.issues] == [("read_timeout", str(path))]
+    assert "10" in src.issues[0].message
+
+
+def _slow_reader(path, display):
+    import time
+
+    time.sleep(120)
