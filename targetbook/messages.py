@@ -33,6 +33,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "read_timeout": (E, "读取超时（超过 {seconds} 秒），已跳过，请检查文件是否损坏"),
     # --- reliability (issue 12): files, formats, outputs -----------------------------
     "file_not_regular": (E, "不是普通文件（{reason}），未读取，请放入真正的表格文件"),
+    "format_unsupported": (
+        E,
+        "暂不支持的表格格式（{reason}），请用 Excel/WPS 打开后另存为 .xlsx 再报送",
+    ),
+    "formula_no_value": (
+        W,
+        "{loc}：公式没有计算结果（文件可能由程序生成），请用 Excel/WPS 打开、保存后再报送",
+    ),
     # --- validate.py / schemas.py: cells -----------------------------------------------
     "cell_blank": (W, "{loc}：{column}为空，请填写或注明“无”"),
     "unit_blank": (E, "{loc}：单位为空，请填写单位名称"),

@@ -227,3 +227,115 @@ def _slow_reader(path, display):
     import time
 
     time.sleep(120)
+
+
+# --- 4. real files read right ---------------------------------------------------------------
+
+DATA = ROOT / "tests" / "data"
+
+
+def encrypted_xls(path: Path) -> Path:
+    # A FILEPASS record in the workbook globals, as Excel writes for a password to open
+    # (the record after BOF is given FILEPASS's type; its length is kept).
+    import shutil
+
+    import olefile
+
+    shutil.copy(DATA / "seed000_annex.xls", path)
+    with olefile.OleFileIO(str(path), write_mode=True) as ole:
+        stream = bytearray(ole.openstream("Workbook").read())
+        first = 4 + int.from_bytes(stream[2:4], "little")
+        stream[first : first + 2] = (0x002F).to_bytes(2, "little")
+        ole.write_stream("Workbook", bytes(stream))
+    return path
+
+
+def encrypted_ods(path: Path) -> Path:
+    src = DATA / "seed000_annex.ods"
+    manifest = zipfile.ZipFile(src).read("META-INF/manifest.xml")
+    entry = b'manifest:full-path="content.xml"'
+    assert entry in manifest
+    encrypted = manifest.replace(
+        entry,
+        entry + b' manifest:size="1"><manifest:encryption-data manifest:checksum-type="SHA1"'
+        b' manifest:checksum="x"/></manifest:file-entry><manifest:file-entry'
+        b' manifest:full-path="x" manifest:media-type=""',
+    )
+    return rewrite(src, path, "META-INF/manifest.xml", encrypted)
+
+
+def script_written(path: Path) -> Path:
+    # openpyxl writes formulas without a computed value (`<v></v>`).
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "附件2"
+    ws.append(["序号", "单位", "创先争优目标", "亮点工作计划"])
+    ws.append([1, "温塘村", '="环境"&"保护"', "计划"])
+    wb.save(path)
+    return path
+
+
+def test_real_files_encrypted_unsupported_and_formulas(tmp_path):
+    folder = tmp_path / "回收"
+    folder.mkdir()
+    encrypted_xls(folder / "locked.xls")
+    encrypted_ods(folder / "locked.ods")
+    script_written(folder / "script.xlsx")
+    (folder / "sheet.slk").write_text('ID;PWXL;N;E\nC;Y1;X1;K"单位"\nE\n', encoding="utf-8")
+    (folder / "sheet.numbers").write_bytes(b"\x00\x01binary")
+    fods = '<?xml version="1.0"?>\n<office:document office:mimetype='
+    fods += '"application/vnd.oasis.opendocument.spreadsheet"></office:document>'
+    (folder / "flat.fods").write_text(fods, encoding="utf-8")
+    code, doc, _ = run("validate", folder, "--json")
+    assert code == 1
+    assert errors_by_file(doc) == {
+        "locked.xls": ["file_encrypted"],
+        "locked.ods": ["file_encrypted"],
+        "sheet.slk": ["format_unsupported"],
+        "sheet.numbers": ["format_unsupported"],
+        "flat.fods": ["format_unsupported"],
+    }
+    warnings = [
+        (Path(i["file"]).name, i["sheet"], i["cell"], i["rule"])
+        for i in doc["issues"]
+        if i["rule"] == "formula_no_value"
+    ]
+    assert warnings == [("script.xlsx", "附件2", "C2", "formula_no_value")]
+
+
+def test_ods_booleans_read_as_booleans(tmp_path):
+    # LibreOffice keeps a boolean from an xlsx as TRUE() with the value 1, shown TRUE.
+    from targetbook.read._grid import load_grids
+    from targetbook.read._sniff import sniff
+
+    src = DATA / "seed000_annex.ods"
+    content = zipfile.ZipFile(src).read("content.xml")
+    cell = (
+        b'<table:table-cell table:formula="of:=TRUE()" office:value-type="float" '
+        b'office:value="1" calcext:value-type="float"><text:p>TRUE</text:p></table:table-cell>'
+    )
+    at = content.index(b"</table:table-cell>") + len(b"</table:table-cell>")  # after A1
+    content = content[:at] + cell + content[at:]
+    path = rewrite(src, tmp_path / "bool.ods", "content.xml", content)
+    data = path.read_bytes()
+    first = load_grids(sniff(data), data, "bool")[0].rows[0]
+    assert first[:2] == ["附件1", True]
+
+
+def test_text_formula_in_a_time_formatted_xls_cell_reads_as_text():
+    # FORMULA (cached result: a string, in the STRING record that follows) in a cell whose
+    # format is a time: calamine shows 00:00:00; the text is what Excel shows.
+    import struct
+
+    from targetbook.read._biff import sheet_texts
+
+    formula = struct.pack("<HHH", 1, 2, 15) + b"\x00" * 6 + b"\xff\xff" + b"\x00" * 8
+    text = "环境保护".encode("utf-16-le")
+    string = struct.pack("<HB", 4, 1) + text
+    stream = b"".join(
+        struct.pack("<HH", t, len(b)) + b
+        for t, b in [(0x0809, b"\x00" * 16), (0x0006, formula), (0x0207, string), (0x000A, b"")]
+    )
+    assert sheet_texts(stream, 0) == [(1, 2, "环境保护")]

@@ -25,18 +25,11 @@ RETURN_SUFFIXES = frozenset(
         ".tsv",
         ".htm",
         ".html",
-        # Not read, but reported as `format_unsupported` rather than silently skipped.
-        ".fods",
-        ".slk",
-        ".sylk",
-        ".numbers",
-        ".dif",
-        ".wk1",
-        ".wks",
-        ".wb2",
-        ".123",
-        ".gnumeric",
     }
+)
+# Spreadsheets we do not read: reported as `format_unsupported`, never silently skipped.
+UNSUPPORTED_SUFFIXES = frozenset(
+    {".fods", ".slk", ".sylk", ".numbers", ".dif", ".wk1", ".wks", ".wb2", ".123", ".gnumeric"}
 )
 # Text and XML files in a folder are mostly notes (说明.txt) and other data: read only those
 # whose first bytes look like a table (Excel's 文本/Unicode 文本 export is tab-separated) or
@@ -68,7 +61,7 @@ def _is_return(path: Path) -> bool:
     if not is_regular(path):
         return True  # a FIFO, device or broken link in a folder: the reader reports it
     suffix = path.suffix.lower()
-    if suffix in RETURN_SUFFIXES:
+    if suffix in RETURN_SUFFIXES or suffix in UNSUPPORTED_SUFFIXES:
         return True
     marks = _PEEKED.get(suffix)
     if marks is None:

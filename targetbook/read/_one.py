@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from targetbook.errors import ERROR, issue
+from targetbook.read._files import UNSUPPORTED_SUFFIXES
 from targetbook.read._grid import load_grids
 from targetbook.read._model import Source
 from targetbook.read._sniff import MAX_FILE_BYTES, Rejected, sniff
@@ -47,6 +48,8 @@ def read_source(path: str | Path, display: str | None = None, frames: bool = Tru
             src.modified = sniffed.modified
         grids = load_grids(sniffed, data, p.stem)
     except Rejected as exc:
+        if exc.rule == "not_a_workbook" and p.suffix.lower() in UNSUPPORTED_SUFFIXES:
+            return _fail(src, "format_unsupported", p.suffix.lower())
         return _fail(src, exc.rule, exc.reason)
     except (KeyboardInterrupt, SystemExit):
         raise
@@ -58,6 +61,10 @@ def read_source(path: str | Path, display: str | None = None, frames: bool = Tru
         if name == "PasswordError":
             return _fail(src, "file_encrypted")
         return _fail(src, "file_unreadable", f"{name}: {str(exc)[:200]}")
+    # Files written by scripts (openpyxl) hold formulas without a computed value: calamine
+    # reads them as blank, so say which cells they are.
+    for sheet, cell in sniffed.no_value:
+        src.issues.append(issue("formula_no_value", file=file, sheet=sheet, cell=cell))
     headerless = []
     for grid in grids:
         tables, issues, has_header = read_sheet(grid, file, frames)

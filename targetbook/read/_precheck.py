@@ -80,7 +80,7 @@ class _SheetScan:
         self.bottom = self.right = 0
         self.errors = False
         self.cell: tuple[int, int] | None = None
-        self.formula = self.value = False
+        self.formula = self.value = self.in_v = False
         self.no_value: list[tuple[int, int]] = []
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
@@ -112,11 +112,20 @@ class _SheetScan:
         elif self.cell is not None:
             if tag == "f":
                 self.formula = True
-            elif tag in ("v", "is"):
+            elif tag == "v":
+                self.in_v = True  # an empty <v/> (openpyxl) is no cached value
+            elif tag == "is":
                 self.value = True
 
+    def text(self, data: str) -> None:
+        if self.in_v and not data.isspace():
+            self.value = True
+
     def end(self, name: str) -> None:
-        if _local(name) == "c" and self.cell is not None:
+        tag = _local(name)
+        if tag == "v":
+            self.in_v = False
+        elif tag == "c" and self.cell is not None:
             if self.formula and not self.value and len(self.no_value) < _NO_VALUE_KEPT:
                 self.no_value.append(self.cell)
             self.cell = None
@@ -145,6 +154,7 @@ def scan_sheet(part: str, chunks) -> _SheetScan:
     parser = expat.ParserCreate()
     parser.StartElementHandler = scan.start
     parser.EndElementHandler = scan.end
+    parser.CharacterDataHandler = scan.text
     parser.StartDoctypeDeclHandler = _refuse_dtd
     parser.EntityDeclHandler = _refuse_dtd
     try:

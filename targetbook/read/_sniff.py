@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from targetbook.read._biff import PERCENT_FORMATS, biff_encrypted, shows_percent
 from targetbook.read._precheck import (
     MAX_SHEET_CELLS,
     MAX_SHEET_ROWS,
@@ -76,6 +77,9 @@ def sniff(data: bytes) -> Sniffed:
         return _sniff_ole(data)
     if data.startswith(b"%PDF"):
         raise Rejected("not_a_workbook", "PDF")
+    unsupported = _unsupported(data)
+    if unsupported:
+        raise Rejected("format_unsupported", unsupported)
     return _sniff_text(data)
 
 
@@ -92,6 +96,8 @@ def _sniff_zip(data: bytes) -> Sniffed:
         kind = XLSB
     elif "content.xml" in names and b"spreadsheet" in _read(zf, "mimetype", 200):
         kind = ODS
+    elif any(n.startswith("Index/") and n.endswith(".iwa") for n in names):
+        raise Rejected("format_unsupported", "Apple Numbers")
     elif "word/document.xml" in names:
         raise Rejected("not_a_workbook", "Word 文档")
     elif "ppt/presentation.xml" in names:
@@ -112,6 +118,9 @@ def _sniff_zip(data: bytes) -> Sniffed:
                 no_value=tuple(book.no_value),
             )
         if kind == ODS:
+            # An ODS with a password keeps content.xml encrypted; the manifest says so.
+            if b"encryption-data" in _read(zf, "META-INF/manifest.xml", 1 << 16):
+                raise Rejected("file_encrypted")
             _check_xml(zf, "content.xml", head=True)
             return Sniffed(kind, _parse_time(_ODS_DATE, _read(zf, "meta.xml", 1 << 16)))
         return Sniffed(kind)
@@ -150,14 +159,6 @@ _NUM_FMT = re.compile(rb"<(?:\w+:)?numFmt\b[^>]*>")
 _CELL_XFS = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
 _XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*)>")
 _ATTR = re.compile(rb'\b(numFmtId|formatCode)="([^"]*)"')
-# Quoted text, escaped characters and [colour]/[condition] parts of a number format code.
-_LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
-PERCENT_FORMATS = frozenset({9, 10})  # Excel's built-in 0% and 0.00%
-
-
-def shows_percent(code: str) -> bool:
-    """True when a number format code (`0.0%`, `0.00%;[Red]-0.00%`) shows a percentage."""
-    return "%" in _LITERAL.sub("", code)
 
 
 def _percent_styles(styles: bytes) -> frozenset[int]:
@@ -215,6 +216,15 @@ def _sniff_ole(data: bytes) -> Sniffed:
     with ole:
         streams = {"/".join(entry) for entry in ole.listdir()}
         _ole_kind(streams)
+        if "Workbook" not in streams:
+            # Only a `Book` stream: BIFF5 (Excel 5/95), which calamine does not read right.
+            raise Rejected("format_unsupported", "Excel 95 或更早的 .xls")
+        try:
+            head = ole.openstream("Workbook").read(1 << 16)
+        except Exception:  # a broken stream: calamine will say
+            head = b""
+        if biff_encrypted(head):
+            raise Rejected("file_encrypted")
         saved = _ole_saved(ole)
     return Sniffed(XLS, saved)
 
@@ -274,6 +284,26 @@ def _ole_kind(streams: set[str]) -> None:
         raise Rejected("not_a_workbook", "Word 文档")
     if not streams & {"Workbook", "Book"}:
         raise Rejected("not_a_workbook", "未知的 OLE 文件")
+
+
+# BOF records of BIFF2-BIFF4 worksheets saved without an OLE container (Excel 2.x-4.0).
+_OLD_BIFF = (b"\x09\x00", b"\x09\x02", b"\x09\x04")
+
+
+def _unsupported(data: bytes) -> str:
+    """The name of a spreadsheet format we recognise but do not read, else ""."""
+    head = data[:4096]
+    if head.startswith(b"ID;P"):
+        return "SYLK（.slk）"
+    if head.startswith(b"\x1f\x8b"):
+        return "压缩的表格（如 Gnumeric）"
+    if head[:2] in _OLD_BIFF and head[2:4] in (b"\x04\x00", b"\x06\x00", b"\x08\x00"):
+        return "Excel 4.0 或更早的 .xls"
+    if head.startswith((b"\x00\x00\x02\x00\x04\x04", b"\x00\x00\x02\x00\x06\x04")):
+        return "Lotus 1-2-3"
+    if b"<office:document" in head and b"opendocument.spreadsheet" in data[:16384]:
+        return "单文件 ODS（.fods）"
+    return ""
 
 
 def _sniff_text(data: bytes) -> Sniffed:
