@@ -23,6 +23,7 @@ import click
 
 from targetbook import __version__
 from targetbook.errors import TargetbookError
+from targetbook.outputs import prepare_out, writing
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FATAL = 0, 1, 2
 PROGRESS_MIN_FILES = 5  # fewer files finish before a bar would be worth drawing
@@ -271,9 +272,11 @@ def validate(paths: tuple[Path, ...], registry: Path | None, as_json: bool) -> N
 @_guarded
 def consolidate(paths: tuple[Path, ...], registry: Path, out: Path, as_json: bool) -> None:
     """校验并汇总回收表，写出 汇总.xlsx（附件1–3、校验问题、未报送、重复报送、来源）。"""
+    prepare_out(out, [*paths, registry])
     with _no_gc():
         cons = _consolidate(paths, registry, "汇总")
-        _stage("write.consolidation", "write_consolidation")(cons, out, year=cons.year)
+        with writing(out):
+            _stage("write.consolidation", "write_consolidation")(cons, out, year=cons.year)
     _finish(cons.to_json(str(out)), as_json)
 
 
@@ -299,9 +302,11 @@ def rank(
     as_json: bool,
 ) -> None:
     """按考核细则评分、排名（并列、进位、等次、奖项、否决），写出排名工作簿。"""
-    result = _stage("rank", "rank_files")(
-        consolidated, rules, scores=scores, previous=previous, out=out
-    )
+    prepare_out(out, [p for p in (consolidated, rules, scores, previous) if p])
+    with writing(out):
+        result = _stage("rank", "rank_files")(
+            consolidated, rules, scores=scores, previous=previous, out=out
+        )
     doc = _plain(result)
     if not isinstance(doc, dict):
         doc = {"out": str(out)}
@@ -333,7 +338,9 @@ def report(ranked: Path, out: Path) -> None:
     from targetbook import labels
 
     kind = labels.REPORT_NOTICE if labels.REPORT_NOTICE in out.stem else labels.REPORT_BULLETIN
-    written = _stage("report", "render_report")(ranked, out, kind=kind)
+    prepare_out(out, [ranked])
+    with writing(out):
+        written = _stage("report", "render_report")(ranked, out, kind=kind)
     click.echo(f"输出：{written}")
 
 

@@ -339,3 +339,55 @@ def test_text_formula_in_a_time_formatted_xls_cell_reads_as_text():
         for t, b in [(0x0809, b"\x00" * 16), (0x0006, formula), (0x0207, string), (0x000A, b"")]
     )
     assert sheet_texts(stream, 0) == [(1, 2, "环境保护")]
+
+
+# --- 5. output safety -----------------------------------------------------------------------
+
+
+def registry(path: Path) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "单位名录"
+    wb.active.append(["单位", "类别", "考核组", "别名"])
+    wb.active.append(["温塘村", "村", "", ""])
+    wb.save(path)
+    return path
+
+
+def test_out_that_is_an_input_or_inside_the_returns_is_refused(tmp_path):
+    folder = tmp_path / "回收"
+    folder.mkdir()
+    ret = good(folder / "温塘村.xlsx")
+    before = ret.read_bytes()
+    reg = registry(tmp_path / "名录.xlsx")
+    for out in (ret, folder / "汇总.xlsx", reg):
+        code, _, err = run("consolidate", folder, "--registry", reg, "--out", out)
+        assert (code, "错误" in err, str(out.name) in err) == (2, True, True), err
+    assert ret.read_bytes() == before
+    assert not (folder / "汇总.xlsx").exists()
+
+
+def test_unwritable_out_is_exit_2_naming_the_path(tmp_path):
+    ret = good(tmp_path / "温塘村.xlsx")
+    reg = registry(tmp_path / "名录.xlsx")
+    (tmp_path / "not_a_folder").write_text("x")
+    out = tmp_path / "not_a_folder" / "汇总.xlsx"
+    code, _, err = run("consolidate", ret, "--registry", reg, "--out", out)
+    assert code == 2
+    assert "汇总.xlsx" in err and "错误" in err
+
+
+def test_stale_temp_files_of_a_killed_run_are_removed(tmp_path):
+    ret = good(tmp_path / "温塘村.xlsx")
+    reg = registry(tmp_path / "名录.xlsx")
+    out_dir = tmp_path / "成果"
+    out_dir.mkdir()
+    # pid 2**22 + 1 is above Linux's pid_max default: no such process is running.
+    stale = out_dir / f".~tb-{2**22 + 1}-abcd.xlsx"
+    stale.write_bytes(b"half written")
+    live = out_dir / f".~tb-{os.getpid()}-efgh.xlsx"  # a run still writing: kept
+    live.write_bytes(b"being written")
+    code, _, _ = run("consolidate", ret, "--registry", reg, "--out", out_dir / "汇总.xlsx")
+    assert code == 0
+    assert sorted(p.name for p in out_dir.iterdir()) == [live.name, "汇总.xlsx"]
