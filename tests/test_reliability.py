@@ -391,3 +391,33 @@ def test_stale_temp_files_of_a_killed_run_are_removed(tmp_path):
     code, _, _ = run("consolidate", ret, "--registry", reg, "--out", out_dir / "汇总.xlsx")
     assert code == 0
     assert sorted(p.name for p in out_dir.iterdir()) == [live.name, "汇总.xlsx"]
+
+
+# --- 8. rules values that make no sense -----------------------------------------------------
+
+
+def test_negative_caps_and_points_are_located_errors():
+    from targetbook.rules import rules_from_frames
+    from tests.test_rules import ITEM_HEAD, item, located, raw
+
+    frames = {
+        "考核项目": raw(
+            [
+                ITEM_HEAD,
+                item("", "经济", 50, "完成率", **{"超额每1%加": 1, "加分上限": -2}),
+                item("", "党建", -50, "直接打分"),
+                item("", "环境", 100, "直接打分"),
+                item("", "扣分", -5, "扣分"),  # 扣分 items may carry a signed cap
+            ]
+        ),
+        "设置": raw([["项目", "值"], ["加分总上限", -3], ["扣分总上限", -10]]),
+    }
+    rules, issues = rules_from_frames(frames)
+    assert [i for i in located(issues) if i[2] == "rule_value_negative"] == [
+        ("设置", "B2", "rule_value_negative"),
+        ("考核项目", "G2", "rule_value_negative"),
+        ("考核项目", "C3", "rule_value_negative"),
+    ]
+    assert all(i.severity == "error" for i in issues if i.rule == "rule_value_negative")
+    assert rules.settings.bonus_cap is None and rules.settings.penalty_cap == 10
+    assert [i.name for i in rules.items] == ["环境", "扣分"]
