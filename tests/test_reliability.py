@@ -421,3 +421,17 @@ def test_negative_caps_and_points_are_located_errors():
     assert all(i.severity == "error" for i in issues if i.rule == "rule_value_negative")
     assert rules.settings.bonus_cap is None and rules.settings.penalty_cap == 10
     assert [i.name for i in rules.items] == ["环境", "扣分"]
+
+
+def test_files_not_read_are_listed_as_skipped(tmp_path):
+    from targetbook.read import find_returns, skipped_files
+
+    folder = tmp_path / "回收"
+    (folder / "佐证").mkdir(parents=True)
+    good(folder / "a.xlsx")
+    (folder / "佐证" / "照片.jpg").write_bytes(b"\xff\xd8\xff")
+    (folder / "说明.txt").write_text("请查收", encoding="utf-8")
+    (folder / "~$a.xlsx").write_bytes(b"lock")
+    read = [shown for _, shown in find_returns([folder])]
+    assert read == ["回收/a.xlsx"]
+    assert skipped_files([folder]) == ["回收/~$a.xlsx", "回收/说明.txt", "回收/佐证/照片.jpg"]

@@ -7,9 +7,17 @@ processes so that a hostile file becomes an Issue instead of killing the run.
 
 from __future__ import annotations
 
-from targetbook.read._files import find_returns
+from targetbook.read._files import find_returns, skipped_files
 from targetbook.read._model import Source, Table
 from targetbook.read._one import read_return
 from targetbook.read._pool import iter_returns, read_returns
 
-__all__ = ["Source", "Table", "find_returns", "iter_returns", "read_return", "read_returns"]
+__all__ = [
+    "Source",
+    "Table",
+    "find_returns",
+    "iter_returns",
+    "read_return",
+    "read_returns",
+    "skipped_files",
+]

@@ -109,3 +109,23 @@ def _add(found: list[tuple[Path, str]], seen: set[str], path: Path, shown: str) 
     if key not in seen:
         seen.add(key)
         found.append((path, shown))
+
+
+def skipped_files(paths: Iterable[str | Path]) -> list[str]:
+    """Files inside the given folders that are not read (photos, PDFs of 佐证材料, notes),
+    as displayed: listed so that every file of a folder run is accounted for."""
+    skipped = []
+    for given in paths:
+        p = Path(given)
+        if not p.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(p):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            base = Path(dirpath)
+            for name in sorted(filenames):
+                f = base / name
+                if name.startswith(".") or _is_return(f) and not _skipped(name):
+                    continue
+                shown = Path(p.name) / f.relative_to(p) if p.name else f.relative_to(p)
+                skipped.append(shown_name(str(shown)))
+    return skipped
