@@ -40,6 +40,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "out_is_input": (E, "输出文件“{path}”是输入文件或在回收文件夹中，会覆盖报送的表，请换个位置"),
     "out_unwritable": (E, "无法写入“{path}”（{reason}），请检查文件夹是否可写、文件是否被打开"),
     "rule_value_negative": (E, "{loc}：{column}“{value}”不能为负数，请修改考核细则"),
+    "sheet_macro_skipped": (W, "{sheet}：宏表或对话框表不含数据，已忽略"),
     "formula_no_value": (
         W,
         "{loc}：公式没有计算结果（文件可能由程序生成），请用 Excel/WPS 打开、保存后再报送",

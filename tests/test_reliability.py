@@ -435,3 +435,40 @@ def test_files_not_read_are_listed_as_skipped(tmp_path):
     read = [shown for _, shown in find_returns([folder])]
     assert read == ["回收/a.xlsx"]
     assert skipped_files([folder]) == ["回收/~$a.xlsx", "回收/说明.txt", "回收/佐证/照片.jpg"]
+
+
+def macro_sheet_book(path: Path, tmp: Path) -> Path:
+    # An Excel 4 macro sheet listed in workbook.xml beside the data sheet.
+    base = good(tmp / "macro_base.xlsx")
+    z = zipfile.ZipFile(base)
+    changed = {
+        "xl/workbook.xml": z.read("xl/workbook.xml").replace(
+            b"</sheets>", b'<sheet name="Macro1" sheetId="9" r:id="rId99"/></sheets>'
+        ),
+        "xl/_rels/workbook.xml.rels": z.read("xl/_rels/workbook.xml.rels").replace(
+            b"</Relationships>",
+            b'<Relationship Id="rId99" Type="http://schemas.microsoft.com/office/2006/'
+            b'relationships/xlMacrosheet" Target="macrosheets/sheet1.xml"/></Relationships>',
+        ),
+    }
+    macro = (
+        b'<?xml version="1.0"?><xm:macrosheet xmlns="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main" xmlns:xm="http://schemas.microsoft.com/office/excel/2006/'
+        b'main"><sheetData><row r="1"><c r="A1"><f>HALT()</f><v>1</v></c></row></sheetData>'
+        b"</xm:macrosheet>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in z.infolist():
+            out.writestr(info.filename, changed.get(info.filename, z.read(info.filename)))
+        out.writestr("xl/macrosheets/sheet1.xml", macro)
+    return path
+
+
+def test_macro_sheet_is_skipped_with_a_note_and_data_sheets_read(tmp_path):
+    path = macro_sheet_book(tmp_path / "macro.xlsm", tmp_path)
+    code, doc, _ = run("validate", path, "--json")
+    assert code == 0
+    assert [(i["sheet"], i["rule"], i["severity"]) for i in doc["issues"]] == [
+        ("Macro1", "sheet_macro_skipped", "warning")
+    ]
+    assert [(f["status"], f["units"]) for f in doc["files"]] == [("ok", ["温塘村"])]

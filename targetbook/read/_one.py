@@ -11,7 +11,8 @@ from targetbook.errors import ERROR, issue
 from targetbook.read._files import UNSUPPORTED_SUFFIXES
 from targetbook.read._grid import load_grids
 from targetbook.read._model import Source
-from targetbook.read._sniff import MAX_FILE_BYTES, Rejected, sniff
+from targetbook.read._sniff import MAX_FILE_BYTES, XLSX, Rejected, sniff
+from targetbook.read._special import refused_by_calamine, without_special_sheets
 from targetbook.read._table import HEADER_SEARCH_ROWS, read_sheet
 
 
@@ -46,7 +47,18 @@ def read_source(path: str | Path, display: str | None = None, frames: bool = Tru
         sniffed = sniff(data)
         if sniffed.modified is not None:
             src.modified = sniffed.modified
-        grids = load_grids(sniffed, data, p.stem)
+        try:
+            grids = load_grids(sniffed, data, p.stem)
+        except Exception as exc:
+            if sniffed.kind != XLSX or not refused_by_calamine(exc):
+                raise
+            # A macro or dialog sheet: read the data sheets without it, and say so.
+            data, special = without_special_sheets(data)
+            if not special:
+                raise
+            grids = load_grids(sniffed, data, p.stem)
+            for name in special:
+                src.issues.append(issue("sheet_macro_skipped", file=file, sheet=name))
     except Rejected as exc:
         if exc.rule == "not_a_workbook" and p.suffix.lower() in UNSUPPORTED_SUFFIXES:
             return _fail(src, "format_unsupported", p.suffix.lower())
