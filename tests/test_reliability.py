@@ -472,3 +472,22 @@ def test_macro_sheet_is_skipped_with_a_note_and_data_sheets_read(tmp_path):
         ("Macro1", "sheet_macro_skipped", "warning")
     ]
     assert [(f["status"], f["units"]) for f in doc["files"]] == [("ok", ["温塘村"])]
+
+
+def test_ods_value_repeated_far_is_file_too_large(tmp_path):
+    # Empty cells repeated to the sheet's end are normal (LibreOffice); a value repeated
+    # over a million rows is what makes the reader allocate the rectangle.
+    src = DATA / "seed000_annex.ods"
+    content = zipfile.ZipFile(src).read("content.xml")
+    far = (
+        b'<table:table-row table:number-rows-repeated="1000000"><table:table-cell '
+        b'office:value-type="string" table:number-columns-repeated="100"><text:p>x</text:p>'
+        b"</table:table-cell></table:table-row></table:table>"
+    )
+    content = content.replace(b"</table:table>", far, 1)
+    path = rewrite(src, tmp_path / "far.ods", "content.xml", content)
+    code, doc, _ = run("validate", path, "--json")
+    assert code == 1
+    assert [(Path(i["file"]).name, i["rule"]) for i in doc["issues"]] == [
+        ("far.ods", "file_too_large")
+    ]

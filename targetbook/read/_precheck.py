@@ -236,3 +236,71 @@ def scan_book(zf: zipfile.ZipFile, names: set[str]) -> BookScan:
             for r, c in scan.no_value:
                 book.no_value.append((sheet_of[part], xl_rowcol_to_cell(r - 1, c - 1)))
     return book
+
+
+class _OdsScan:
+    """Expat handlers over content.xml: the far corner of the cells that hold a value.
+
+    Empty cells and rows repeated to the sheet's end are what LibreOffice always writes;
+    a value repeated that far is what makes a reader allocate the whole rectangle."""
+
+    def __init__(self) -> None:
+        self.row = 0  # rows before the current one (repeats counted)
+        self.col = 0  # columns before the current cell
+        self.repeat = 1  # repeats of the current row
+        self.bottom = self.right = 0
+        self.filled = False  # the current row holds a value
+        self.total = 0
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        tag = _local(name)
+        if tag == "table":
+            self._end_sheet()
+        elif tag == "table-row":
+            self.col, self.filled = 0, False
+            self.repeat = _count(attrs, "number-rows-repeated")
+        elif tag in ("table-cell", "covered-table-cell"):
+            span = _count(attrs, "number-columns-repeated")
+            if any(_local(k) == "value-type" for k in attrs):
+                self.filled = True
+                self.right = max(self.right, self.col + span)
+            self.col += span
+
+    def end(self, name: str) -> None:
+        if _local(name) == "table-row":
+            if self.filled:
+                self.bottom = self.row + self.repeat
+            self.row += self.repeat
+            if self.bottom * self.right > MAX_SHEET_CELLS:
+                raise TooLarge(f"content.xml 单元格范围 {self.bottom}×{self.right} 过大")
+
+    def _end_sheet(self) -> None:
+        self.total += self.bottom * self.right
+        if self.total > MAX_BOOK_CELLS:
+            raise TooLarge(f"各工作表单元格范围合计超过 {MAX_BOOK_CELLS:,}")
+        self.row = self.bottom = self.right = 0
+
+
+def _count(attrs: dict[str, str], key: str) -> int:
+    value = _attr(attrs, key)
+    try:
+        return max(1, int(value)) if value is not None else 1
+    except ValueError:
+        return 1
+
+
+def scan_ods(zf: zipfile.ZipFile) -> None:
+    """Pre-check an ODS's content.xml; raise TooLarge or BadXml."""
+    scan = _OdsScan()
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = scan.start
+    parser.EndElementHandler = scan.end
+    parser.StartDoctypeDeclHandler = _refuse_dtd
+    parser.EntityDeclHandler = _refuse_dtd
+    try:
+        for chunk in _member_chunks(zf, "content.xml"):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise BadXml(f"content.xml 不是有效的 XML：{exc}") from None
+    scan._end_sheet()

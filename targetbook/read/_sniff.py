@@ -23,6 +23,7 @@ from targetbook.read._precheck import (
     BookScan,
     TooLarge,
     scan_book,
+    scan_ods,
     scan_sheet,
 )
 
@@ -122,6 +123,12 @@ def _sniff_zip(data: bytes) -> Sniffed:
             if b"encryption-data" in _read(zf, "META-INF/manifest.xml", 1 << 16):
                 raise Rejected("file_encrypted")
             _check_xml(zf, "content.xml", head=True)
+            try:
+                scan_ods(zf)
+            except TooLarge as exc:
+                raise Rejected("file_too_large", str(exc)) from None
+            except BadXml as exc:
+                raise Rejected("file_unreadable", str(exc)) from None
             return Sniffed(kind, _parse_time(_ODS_DATE, _read(zf, "meta.xml", 1 << 16)))
         return Sniffed(kind)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
