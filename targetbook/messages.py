@@ -41,6 +41,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "out_unwritable": (E, "无法写入“{path}”（{reason}），请检查文件夹是否可写、文件是否被打开"),
     "rule_value_negative": (E, "{loc}：{column}“{value}”不能为负数，请修改考核细则"),
     "sheet_macro_skipped": (W, "{sheet}：宏表或对话框表不含数据，已忽略"),
+    "saved_time_suspect": (
+        W,
+        "文件记录的保存时间 {value} 不可信（{reason}），已改用文件的修改时间判断先后和逾期",
+    ),
     "formula_no_value": (
         W,
         "{loc}：公式没有计算结果（文件可能由程序生成），请用 Excel/WPS 打开、保存后再报送",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -491,3 +492,27 @@ def test_ods_value_repeated_far_is_file_too_large(tmp_path):
     assert [(Path(i["file"]).name, i["rule"]) for i in doc["issues"]] == [
         ("far.ods", "file_too_large")
     ]
+
+
+# --- 6. metadata a sender controls ----------------------------------------------------------
+
+
+def test_saved_time_in_the_future_is_suspect_and_never_wins_a_duplicate(tmp_path):
+    folder = tmp_path / "回收"
+    folder.mkdir()
+    good(folder / "a_honest.xlsx", "温塘村")
+    liar = good(tmp_path / "liar_base.xlsx", "温塘村")
+    core = zipfile.ZipFile(liar).read("docProps/core.xml")
+
+    core = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>2099-01-01T00:00:00Z\g<2>", core)
+    assert b"2099-01-01" in core
+    liar = rewrite(liar, folder / "b_liar.xlsx", "docProps/core.xml", core)
+    os.utime(liar, (1_000_000_000, 1_000_000_000))  # received in 2001: the time that stands
+    code, doc, _ = run("validate", folder, "--json", "--registry", registry(tmp_path / "r.xlsx"))
+    assert code == 0
+    suspect = [
+        (Path(i["file"]).name, i["rule"]) for i in doc["issues"] if i["severity"] == "warning"
+    ]
+    assert ("b_liar.xlsx", "saved_time_suspect") in suspect
+    (dup,) = doc["duplicates"]
+    assert Path(dup["kept"]).name == "a_honest.xlsx"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import stat
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from targetbook.errors import ERROR, issue
@@ -46,7 +46,7 @@ def read_source(path: str | Path, display: str | None = None, frames: bool = Tru
     try:
         sniffed = sniff(data)
         if sniffed.modified is not None:
-            src.modified = sniffed.modified
+            _saved_time(src, sniffed.modified, file)
         try:
             grids = load_grids(sniffed, data, p.stem)
         except Exception as exc:
@@ -102,6 +102,29 @@ def read_source(path: str | Path, display: str | None = None, frames: bool = Tru
     if not src.tables and any(i.severity == ERROR for i in src.issues):
         src.status = "error"
     return src
+
+
+# A saved time this far ahead of the clock is no time zone slip: the sender set it.
+_FUTURE_SLACK = timedelta(days=1)
+
+
+def _saved_time(src: Source, saved: datetime, file: str) -> None:
+    """Take the workbook's own saved time unless it is in the future.
+
+    The sender controls it: a time in 2099 would win every duplicate and escape any lateness
+    deduction. Such a time is reported and the file's own modification time (when it is
+    not in the future too) stands instead; unknown sorts as oldest."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    if saved <= now + _FUTURE_SLACK:
+        src.modified = saved
+        return
+    src.issues.append(
+        issue(
+            "saved_time_suspect", file=file, value=f"{saved:%Y-%m-%d %H:%M}", reason="晚于当前时间"
+        )
+    )
+    if src.modified is not None and src.modified > now + _FUTURE_SLACK:
+        src.modified = None
 
 
 def _fail(src: Source, rule: str, reason: str = "") -> Source:
