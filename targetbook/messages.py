@@ -34,6 +34,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "row_blank_dropped": (W, "{sheet}：第 {row} 行为空行，已跳过"),
     "row_title_dropped": (W, "{loc}：“{value}”是下一张表的标题，不是数据，已跳过"),
     "read_timeout": (E, "读取超时（超过 {seconds} 秒），已跳过，请检查文件是否损坏"),
+    # --- reliability (issue 12): files, formats, outputs -----------------------------
+    "file_not_regular": (E, "不是普通文件（{reason}），未读取，请放入真正的表格文件"),
+    "format_unsupported": (
+        E,
+        "暂不支持的表格格式（{reason}），请用 Excel/WPS 打开后另存为 .xlsx 再报送",
+    ),
+    "out_is_input": (E, "输出文件“{path}”是输入文件或在回收文件夹中，会覆盖报送的表，请换个位置"),
+    "out_unwritable": (E, "无法写入“{path}”（{reason}），请检查文件夹是否可写、文件是否被打开"),
+    "rule_value_negative": (E, "{loc}：{column}“{value}”不能为负数，请修改考核细则"),
+    "sheet_macro_skipped": (W, "{sheet}：宏表或对话框表不含数据，已忽略"),
+    "saved_time_suspect": (
+        W,
+        "文件记录的保存时间 {value} 不可信（{reason}），已改用文件的修改时间判断先后和逾期",
+    ),
+    "formula_no_value": (
+        W,
+        "{loc}：公式没有计算结果（文件可能由程序生成），请用 Excel/WPS 打开、保存后再报送",
+    ),
     # --- validate.py / schemas.py: cells -----------------------------------------------
     "cell_blank": (W, "{loc}：{column}为空，请填写或注明“无”"),
     "unit_blank": (E, "{loc}：单位为空，请填写单位名称"),

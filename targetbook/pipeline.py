@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from targetbook import labels as L
 from targetbook.errors import Issue, TargetbookError, has_errors
+from targetbook.outputs import prepare_out, writing
 from targetbook.results import Campaign, Consolidation, Ranking
 
 if TYPE_CHECKING:
@@ -179,12 +180,14 @@ def consolidate_returns(
 
     if year is None and campaign is not None:
         year = campaign.year
+    prepare_out(out, [*paths, *([registry] if isinstance(registry, str | Path) else [])])
     with _no_gc():
         cons = gather(
             paths, registry, registry_issues=registry_issues, year=year, progress=progress
         )
         params = campaign.params() if campaign is not None else None
-        written = write_consolidation(cons, out, year=year or cons.year, params=params)
+        with writing(out):
+            written = write_consolidation(cons, out, year=year or cons.year, params=params)
     return ReturnsResult(cons, [Path(written)])
 
 
@@ -206,6 +209,8 @@ def rank_campaign(
     from targetbook.write.ranking import load_ranking, write_ranking
     from targetbook.write.rules import load_rules, load_scores
 
+    given = [consolidated, scores, previous, rules if isinstance(rules, str | Path) else None]
+    prepare_out(out, [p for p in given if p is not None])
     cons = load_consolidation(consolidated)
     issues = list(rule_issues)
     if isinstance(rules, str | Path):
@@ -217,7 +222,8 @@ def rank_campaign(
     before = load_ranking(previous).ranks if previous is not None else None
     result = rank(cons, rules, scores=records, previous=before, as_of=as_of)
     result.issues = issues + result.issues
-    written = write_ranking(result, out, consolidation=cons)
+    with writing(out):
+        written = write_ranking(result, out, consolidation=cons)
     result.out = str(Path(out))
     return RankResult(result, cons, [Path(written)])
 
@@ -252,7 +258,9 @@ def publish(
     if kind is None:
         kind = L.REPORT_NOTICE if L.REPORT_NOTICE in out.stem else L.REPORT_BULLETIN
     params = campaign.params() if campaign is not None else None
-    return Path(render_report(ranked, out, kind=kind, params=params))
+    prepare_out(out, [ranked])
+    with writing(out):
+        return Path(render_report(ranked, out, kind=kind, params=params))
 
 
 def make_templates(

@@ -9,7 +9,7 @@ reads any other workbook (registry, rules, scores, our own outputs) the same way
 from __future__ import annotations
 
 from targetbook.read._books import read_grids
-from targetbook.read._files import find_returns
+from targetbook.read._files import find_returns, skipped_files
 from targetbook.read._model import Source, Table
 from targetbook.read._one import read_return
 from targetbook.read._pool import iter_returns, read_returns
@@ -22,4 +22,5 @@ __all__ = [
     "read_grids",
     "read_return",
     "read_returns",
+    "skipped_files",
 ]

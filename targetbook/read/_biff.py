@@ -4,9 +4,8 @@ cached error as empty) and number cells shown as percentages (it gives 0.98 for 
 from __future__ import annotations
 
 import io
+import re
 import struct
-
-from targetbook.read._sniff import PERCENT_FORMATS, shows_percent
 
 # BIFF8 error codes (FORMULA result / BOOLERR value) → the text Excel shows.
 _CODES = {
@@ -18,8 +17,11 @@ _CODES = {
     0x24: "#NUM!",
     0x2A: "#N/A",
 }
+PERCENT_FORMATS = frozenset({9, 10})  # Excel's built-in 0% and 0.00%
+_LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 _BOF, _EOF, _BOUNDSHEET, _FORMULA, _BOOLERR = 0x0809, 0x000A, 0x0085, 0x0006, 0x0205
 _FORMAT, _XF, _NUMBER, _RK, _MULRK = 0x041E, 0x00E0, 0x0203, 0x027E, 0x00BD
+_STRING, _FILEPASS = 0x0207, 0x002F
 
 
 def _records(stream: bytes, pos: int):
@@ -40,17 +42,20 @@ def _string(raw: bytes, cch: int, flags: int) -> str:
     return raw[:cch].decode("latin-1")
 
 
-def xls_cells(
-    data: bytes,
-) -> tuple[dict[str, list[tuple[int, int, str]]], dict[str, list[tuple[int, int]]]]:
-    """Per worksheet name: (0-based row, column, error text) of each error cell, and
-    (row, column) of each number cell whose format shows a percentage (0.98 → 98%)."""
+Texts = dict[str, list[tuple[int, int, str]]]
+
+
+def xls_cells(data: bytes) -> tuple[Texts, dict[str, list[tuple[int, int]]], Texts]:
+    """Per worksheet name: (0-based row, column, error text) of each error cell,
+    (row, column) of each number cell whose format shows a percentage (0.98 → 98%), and
+    (row, column, text) of each formula whose cached result is text (calamine shows it
+    through the cell's format: a date/time format turns it into 00:00:00)."""
     import olefile
 
     with olefile.OleFileIO(io.BytesIO(data)) as ole:
         name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
         if name is None:
-            return {}, {}
+            return {}, {}, {}
         stream = ole.openstream(name).read()
     sheets: list[tuple[int, str]] = []
     percent_formats = set(PERCENT_FORMATS)
@@ -70,14 +75,16 @@ def xls_cells(
     percent_xf = {i for i, f in enumerate(xf_formats) if f in percent_formats}
     errors: dict[str, list[tuple[int, int, str]]] = {}
     percents: dict[str, list[tuple[int, int]]] = {}
+    texts: Texts = {}
     for offset, sheet in sheets:
         found = errors.setdefault(sheet, [])
         shown = percents.setdefault(sheet, [])
+        texts[sheet] = sheet_texts(stream, offset)
         for rtype, body in _records(stream, offset):
             if rtype == _FORMULA and len(body) >= 14:
                 row, col, xf = struct.unpack_from("<HHH", body)
-                # The cached result is not a number when bytes 12..13 are 0xFFFF; it is an
-                # error when byte 6 is 2.
+                # The cached result is not a number when bytes 12..13 are 0xFFFF; it is
+                # an error when byte 6 is 2.
                 if body[12:14] == b"\xff\xff":
                     if body[6] == 2:
                         found.append((row, col, _CODES.get(body[8], "#ERROR")))
@@ -95,4 +102,30 @@ def xls_cells(
                 for i in range((len(body) - 6) // 6):
                     if struct.unpack_from("<H", body, 4 + 6 * i)[0] in percent_xf:
                         shown.append((row, first + i))
-    return errors, percents
+    return errors, percents, texts
+
+
+def sheet_texts(stream: bytes, offset: int) -> list[tuple[int, int, str]]:
+    """(row, column, text) of the formulas of one sheet whose cached result is text: a
+    FORMULA record marked so (byte 6 is 0, bytes 12..13 0xFFFF), then a STRING record."""
+    found = []
+    at: tuple[int, int] | None = None
+    for rtype, body in _records(stream, offset):
+        if rtype == _STRING and at is not None and len(body) >= 3:
+            cch, flags = struct.unpack_from("<HB", body)
+            found.append((*at, _string(body[3:], cch, flags)))
+        at = None
+        if rtype == _FORMULA and len(body) >= 14 and body[12:14] == b"\xff\xff" and not body[6]:
+            at = struct.unpack_from("<HH", body)
+    return found
+
+
+def biff_encrypted(stream: bytes) -> bool:
+    """True when the workbook globals (the head of the Workbook stream) hold a FILEPASS
+    record: the file needs a password to open."""
+    return any(rtype == _FILEPASS for rtype, _ in _records(stream, 0))
+
+
+def shows_percent(code: str) -> bool:
+    """True when a number format code (`0.0%`, `0.00%;[Red]-0.00%`) shows a percentage."""
+    return "%" in _LITERAL.sub("", code)

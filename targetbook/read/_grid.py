@@ -69,14 +69,16 @@ def _load(sniffed: Sniffed, data: bytes, stem: str) -> list[Grid]:
         ]
     grids = _calamine_grids(data)
     percents: Cells = {}
+    texts: Errors = {}
     if sniffed.kind == ODS:
         # calamine reports no merged ranges for ODS: read them from content.xml.
-        merges, errors, percents = _ods_cells(data)
+        merges, errors, percents, booleans = _ods_cells(data)
         for grid in grids:
             grid.merges = merges.get(grid.name, [])
+        _show_booleans(grids, booleans)
     elif sniffed.kind == XLS:
         try:
-            errors, percents = xls_cells(data)
+            errors, percents, texts = xls_cells(data)
         except Exception:  # records calamine accepted but we cannot parse: values stand
             errors = {}
     elif sniffed.cell_errors is False:
@@ -92,6 +94,10 @@ def _load(sniffed: Sniffed, data: bytes, stem: str) -> list[Grid]:
         except Exception:  # a part calamine accepted but we cannot parse: values stand
             percents = {}
     _show_percentages(grids, percents)
+    for grid in grids:  # a text formula's cached text, whatever the cell's format
+        for r, c, text in texts.get(grid.name, ()):
+            if r < len(grid.rows) and c < len(grid.rows[r]):
+                grid.rows[r][c] = text if text.strip() else None
     # calamine reads a formula's error value (#DIV/0!, #N/A …) as an empty cell: put the
     # error text back, so that validation reports it instead of a silent blank.
     for grid in grids:
@@ -114,12 +120,14 @@ Errors = dict[str, list[tuple[int, int, str]]]
 Cells = dict[str, list[tuple[int, int]]]
 
 
-def _ods_cells(data: bytes) -> tuple[dict[str, list[Merge]], Errors, Cells]:
-    """Merged ranges, formula error cells and percentage cells of an ODS, per sheet."""
+def _ods_cells(data: bytes) -> tuple[dict[str, list[Merge]], Errors, Cells, Cells]:
+    """Merged ranges, formula error cells, percentage and boolean cells of an ODS, per sheet."""
     merges: dict[str, list[Merge]] = {}
     errors: Errors = {}
     percents: Cells = {}
+    booleans: Cells = {}
     error_at: tuple[int, int] | None = None
+    bool_at: tuple[int, int] | None = None
     name, row, col = "", -1, 0
     with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open("content.xml") as f:
         for event, el in ElementTree.iterparse(f, events=("start", "end")):
@@ -136,11 +144,21 @@ def _ods_cells(data: bytes) -> tuple[dict[str, list[Merge]], Errors, Cells]:
                         merges.setdefault(name, []).append((row, col, row + rs - 1, col + cs - 1))
                     if el.get(_CALCEXT + "value-type") == "error":
                         error_at = (row, col)
+                    elif el.get(_OFFICE + "value") in ("0", "1"):
+                        # TRUE()/FALSE(), or a boolean from an xlsx, kept as the number 1/0
+                        # and shown as TRUE/FALSE: a boolean, as in xlsx and xls.
+                        bool_at = (row, col)
                     repeat = int(el.get(_T + "number-columns-repeated", 1))
-                    if el.get(_OFFICE + "value-type") == "percentage":
-                        cells = percents.setdefault(name, [])
+                    kind = el.get(_OFFICE + "value-type")
+                    if kind in ("percentage", "boolean"):
+                        found = percents if kind == "percentage" else booleans
+                        cells = found.setdefault(name, [])
                         cells.extend((row, c) for c in range(col, col + min(repeat, 1024)))
                     col += repeat
+            elif tag == _T + "table-cell" and bool_at is not None:
+                if "".join(el.itertext()).strip().upper() in _BOOLEAN_TEXTS:
+                    booleans.setdefault(name, []).append(bool_at)
+                bool_at = None
             elif tag == _T + "table-cell" and error_at is not None:
                 text = "".join(el.itertext()).strip()
                 errors.setdefault(name, []).append((*error_at, text[:40] or "#ERROR"))
@@ -148,7 +166,18 @@ def _ods_cells(data: bytes) -> tuple[dict[str, list[Merge]], Errors, Cells]:
             elif tag == _T + "table-row":
                 row += int(el.get(_T + "number-rows-repeated", 1)) - 1
                 el.clear()
-    return merges, errors, percents
+    return merges, errors, percents, booleans
+
+
+_BOOLEAN_TEXTS = frozenset({"TRUE", "FALSE", "真", "假", "WAHR", "FALSCH", "VRAI", "FAUX"})
+
+
+def _show_booleans(grids: list[Grid], cells: Cells) -> None:
+    """calamine reads an ODS boolean as 1/0: make it True/False, as in xlsx and xls."""
+    for grid in grids:
+        for r, c in cells.get(grid.name, ()):
+            if r < len(grid.rows) and c < len(grid.rows[r]) and grid.rows[r][c] in (0, 1):
+                grid.rows[r][c] = bool(grid.rows[r][c])
 
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -274,7 +303,14 @@ def _csv_rows(text: str) -> list[list[object]]:
     except csv.Error:
         dialect = csv.excel_tab if sample.count("\t") > sample.count(",") else csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    return [[v if v.strip() else None for v in row] for row in reader]
+    rows = []
+    cells = 0
+    for row in reader:
+        cells += max(len(row), 1)
+        if cells > MAX_SHEET_CELLS:
+            raise Rejected("file_too_large", "CSV 单元格过多")
+        rows.append([v if v.strip() else None for v in row])
+    return rows
 
 
 # --- HTML tables (web systems export them with an .xls name) -------------------------------
@@ -339,9 +375,26 @@ def _span(value: str | None) -> int:
         return 1
 
 
+# A `<` that does not open a closed tag: no `>` comes before the next `<`.
+_LONE_LT = re.compile(r"<(?![^<>]*>)")
+
+
+def defuse_markup(text: str) -> str:
+    """Escape every `<` that does not open a closed tag, and comments never closed.
+
+    html.parser looks ahead to the end of the text for the end of each construct it cannot
+    close (`<!`, `<a`, `<!--`): a few MB of them take minutes. Escaped, they are text."""
+    text = _LONE_LT.sub("&lt;", text)
+    last_close = text.rfind("-->")
+    tail = text[last_close + 1 :]
+    if "<!--" in tail:
+        text = text[: last_close + 1] + tail.replace("<!--", "&lt;!--")
+    return text
+
+
 def _html_tables(text: str) -> list[tuple[list[list[object]], list[Merge]]]:
     parser = _TableParser()
-    parser.feed(text)
+    parser.feed(defuse_markup(text))
     parser.close()
     parser._end_cell()
     out = []

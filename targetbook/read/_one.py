@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+import stat
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from targetbook.errors import ERROR, issue
+from targetbook.read._files import UNSUPPORTED_SUFFIXES
 from targetbook.read._grid import Grid, load_grids
 from targetbook.read._model import Source
-from targetbook.read._sniff import MAX_FILE_BYTES, Rejected, sniff
+from targetbook.read._sniff import MAX_FILE_BYTES, XLSX, Rejected, sniff
+from targetbook.read._special import refused_by_calamine, without_special_sheets
 from targetbook.read._table import HEADER_SEARCH_ROWS, read_sheet
 
 
@@ -68,6 +71,9 @@ def _load(path: str | Path, display: str | None) -> tuple[Source, list[Grid] | N
     src = Source(file=file, path=str(p.absolute()))
     try:
         st = p.stat()
+        if not stat.S_ISREG(st.st_mode):
+            # Never opened: a FIFO or device would block or never end.
+            raise Rejected("file_not_regular", _kind(st.st_mode))
         src.size = st.st_size
         src.modified = datetime.fromtimestamp(st.st_mtime, UTC).replace(tzinfo=None)
         if st.st_size > MAX_FILE_BYTES:
@@ -76,23 +82,83 @@ def _load(path: str | Path, display: str | None) -> tuple[Source, list[Grid] | N
     except Rejected as exc:
         return _fail(src, exc.rule, exc.reason), None
     except OSError as exc:
+        if p.is_symlink():  # a dangling or looping link
+            return _fail(src, "file_not_regular", "失效的链接"), None
         return _fail(src, "file_unreadable", exc.strerror or type(exc).__name__), None
     src.sha256 = hashlib.sha256(data).hexdigest()
     try:
         sniffed = sniff(data)
         if sniffed.modified is not None:
-            src.modified = sniffed.modified
-        return src, load_grids(sniffed, data, p.stem)
+            _saved_time(src, sniffed.modified, file)
+        try:
+            grids = load_grids(sniffed, data, p.stem)
+        except Exception as exc:
+            if sniffed.kind != XLSX or not refused_by_calamine(exc):
+                raise
+            # A macro or dialog sheet: read the data sheets without it, and say so.
+            data, special = without_special_sheets(data)
+            if not special:
+                raise
+            grids = load_grids(sniffed, data, p.stem)
+            for name in special:
+                src.issues.append(issue("sheet_macro_skipped", file=file, sheet=name))
     except Rejected as exc:
+        if exc.rule == "not_a_workbook" and p.suffix.lower() in UNSUPPORTED_SUFFIXES:
+            return _fail(src, "format_unsupported", p.suffix.lower()), None
         return _fail(src, exc.rule, exc.reason), None
-    except Exception as exc:  # calamine/zip/codec errors on a broken file: the run goes on
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine/zip/codec errors on a broken file: the run goes on
+        # (a Rust panic in calamine is a PyO3 PanicException, a BaseException)
         name = type(exc).__name__
+        if isinstance(exc, MemoryError):
+            return _fail(src, "file_too_large", "内存不足"), None
         if name == "PasswordError":
             return _fail(src, "file_encrypted"), None
         return _fail(src, "file_unreadable", f"{name}: {str(exc)[:200]}"), None
+    # Files written by scripts (openpyxl) hold formulas without a computed value: calamine
+    # reads them as blank, so say which cells they are.
+    for sheet, cell in sniffed.no_value:
+        src.issues.append(issue("formula_no_value", file=file, sheet=sheet, cell=cell))
+    return src, grids
+
+
+# A saved time this far ahead of the clock is no time zone slip: the sender set it.
+_FUTURE_SLACK = timedelta(days=1)
+
+
+def _saved_time(src: Source, saved: datetime, file: str) -> None:
+    """Take the workbook's own saved time unless it is in the future.
+
+    The sender controls it: a time in 2099 would win every duplicate and escape any lateness
+    deduction. Such a time is reported and the file's own modification time (when it is
+    not in the future too) stands instead; unknown sorts as oldest."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    if saved <= now + _FUTURE_SLACK:
+        src.modified = saved
+        return
+    src.issues.append(
+        issue(
+            "saved_time_suspect", file=file, value=f"{saved:%Y-%m-%d %H:%M}", reason="晚于当前时间"
+        )
+    )
+    if src.modified is not None and src.modified > now + _FUTURE_SLACK:
+        src.modified = None
 
 
 def _fail(src: Source, rule: str, reason: str = "") -> Source:
     src.status = "error"
     src.issues.append(issue(rule, file=src.file, reason=reason))
     return src
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "文件夹"
+    if stat.S_ISFIFO(mode):
+        return "管道"
+    if stat.S_ISSOCK(mode):
+        return "套接字"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "设备"
+    return "特殊文件"

@@ -20,6 +20,7 @@ import hashlib
 import multiprocessing as mp
 import os
 import queue
+import stat
 import sys
 import threading
 import time
@@ -38,6 +39,9 @@ from targetbook.read._sniff import MAX_FILE_BYTES
 from targetbook.text._columns import prepare_columns
 
 DEFAULT_TIMEOUT = 60.0  # seconds a worker may go without progress; a return takes milliseconds
+# A file may hold a worker this long per MiB (at least one MiB's worth), up to the timeout:
+# no small file can hold a worker for the full minute (issue 12).
+SECONDS_PER_MIB = 10.0
 DEFAULT_MEMORY = 3 << 30  # address-space limit per worker (Linux)
 _BATCH_MAX = 32
 _WORKERS_MAX = 8
@@ -106,7 +110,9 @@ def _worker(
                 src = reader(path, display)
             except MemoryError:
                 src = _failed(path, display, "file_too_large", "内存不足")
-            except Exception as exc:  # a bug must cost one file, not the run
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException as exc:  # a bug (or a Rust panic) must cost one file, not the run
                 src = _failed(path, display, "file_unreadable", f"{type(exc).__name__}: {exc}")
             ready.append((pos, src))
             if time.monotonic() - flushed > _FLUSH_SECONDS:
@@ -123,7 +129,7 @@ def _failed(path: str, display: str, rule: str, reason: str = "", **params: obje
         st = p.stat()
         src.size = st.st_size
         src.modified = datetime.fromtimestamp(st.st_mtime, UTC).replace(tzinfo=None)
-        if st.st_size <= MAX_FILE_BYTES:
+        if stat.S_ISREG(st.st_mode) and st.st_size <= MAX_FILE_BYTES:
             with open(p, "rb") as f:
                 src.sha256 = hashlib.file_digest(f, "sha256").hexdigest()
     except OSError:
@@ -256,6 +262,7 @@ class _Reading:
         self.reader = reader
         self.n_workers = n_workers
         self.timeout = timeout
+        self._sizes: dict[str, int] = {}
         self.memory_limit = memory_limit
         self.progress = progress
         size = max(1, min(_BATCH_MAX, self.total // (n_workers * 4)))
@@ -343,6 +350,16 @@ class _Reading:
             for slot in self.slots:
                 slot.stop()
 
+    def _budget(self, slot: _Slot) -> float:
+        """Seconds the worker may spend on the file it is reading: proportional to its size."""
+        if not slot.batches or not slot.batches[0]:
+            return self.timeout
+        path = slot.batches[0][0][1]
+        size = self._sizes.get(path)
+        if size is None:
+            size = self._sizes[path] = _size(path)
+        return file_budget(size, self.timeout)
+
     def _lose(self, slot: _Slot, results: list, rule: str, **params: object) -> None:
         """The worker is gone while reading its current batch.
 
@@ -361,7 +378,7 @@ class _Reading:
             self.todo.extendleft([item] for item in reversed(current))
 
     def _loop(self) -> None:
-        slots, todo, timeout = self.slots, self.todo, self.timeout
+        slots, todo = self.slots, self.todo
         results: list[Source | None] = [None] * self.total
         given = 0  # results[:given] have been handed to the caller
         while given < self.total and not self.stopping.is_set():
@@ -383,7 +400,8 @@ class _Reading:
             waited: list = [self._wake_in]
             wait_for = None  # no worker busy: until a replacement arrives or we stop
             if busy:
-                wait_for = max(0.0, min(s.since for s in busy) + timeout - time.monotonic())
+                deadline = min(s.since + self._budget(s) for s in busy)
+                wait_for = max(0.0, deadline - time.monotonic())
                 waited += [s.conn for s in busy] + [s.proc.sentinel for s in busy]
             ready = set(wait(waited, wait_for))
             if self._wake_in in ready:
@@ -401,13 +419,26 @@ class _Reading:
                     continue
                 if slot.proc.sentinel in ready and slot.batches:
                     self._lose(slot, results, "file_unreadable", reason=_death(slot))
-                elif slot.batches and time.monotonic() - slot.since > timeout:
-                    self._lose(slot, results, "read_timeout", seconds=f"{timeout:g}")
+                elif slot.batches and time.monotonic() - slot.since > self._budget(slot):
+                    seconds = f"{self._budget(slot):.0f}"
+                    self._lose(slot, results, "read_timeout", seconds=seconds)
             while given < self.total and results[given] is not None:
                 src, results[given] = results[given], None
                 given += 1
                 if not self._put(src):
                     return
+
+
+def file_budget(size: int, timeout: float) -> float:
+    """Seconds a file of `size` bytes may hold a worker."""
+    return min(timeout, max(SECONDS_PER_MIB, SECONDS_PER_MIB * size / (1 << 20)))
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except (OSError, ValueError):
+        return 0
 
 
 def _cpus() -> int:

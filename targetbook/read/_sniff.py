@@ -10,27 +10,33 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from xlsxwriter.utility import xl_col_to_name
+from targetbook.read._biff import PERCENT_FORMATS, biff_encrypted, shows_percent
+from targetbook.read._precheck import (
+    MAX_SHEET_CELLS,
+    MAX_SHEET_ROWS,
+    BadXml,
+    BookScan,
+    TooLarge,
+    scan_book,
+    scan_ods,
+    scan_sheet,
+)
+
+__all__ = ["MAX_SHEET_CELLS", "MAX_SHEET_ROWS"]
 
 # Limits far above any real return (a township annex is a few hundred cells).
 MAX_FILE_BYTES = 100 << 20
 MAX_UNPACKED_BYTES = 300 << 20  # all zip members together, as declared
 MAX_MEMBER_RATIO = 200  # compression ratio of one member larger than 1 MiB
-MAX_SHEET_CELLS = 2_000_000  # rows × columns of a sheet's used area (calamine allocates it)
-MAX_SHEET_ROWS = 1_048_576
 
 XLSX, XLSB, XLS, ODS, CSV, HTML, XML2003 = "xlsx", "xlsb", "xls", "ods", "csv", "html", "xml2003"
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# Cell references (`r="XFD1048576"`; row elements carry digits only, so they do not match).
-# A literal first makes the regex engine skip ahead fast: `r="` is all but only cells.
-_CELL_REF = re.compile(rb'r="([A-Z]{1,4})([0-9]{1,8})"')
-# Beyond column Z or row 9,999: only such sheets need the exact bounding box.
-_FAR_REF = re.compile(rb'r="(?:[A-Z]{2,4}[0-9]|[A-Z][0-9]{5})')
 _MODIFIED = re.compile(rb"<dcterms:modified[^>]*>([^<]{10,40})<")
 _ODS_DATE = re.compile(rb"<dc:date>([^<]{10,40})<")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -56,6 +62,8 @@ class Sniffed:
     cell_errors: bool | None = None
     # xlsx: indexes of the cell styles (cellXfs) whose number format shows a percentage
     percent_styles: frozenset[int] = frozenset()
+    # xlsx: (sheet, A1 cell) of formula cells without a cached value
+    no_value: tuple[tuple[str, str], ...] = ()
 
 
 def sniff(data: bytes) -> Sniffed:
@@ -70,6 +78,9 @@ def sniff(data: bytes) -> Sniffed:
         return _sniff_ole(data)
     if data.startswith(b"%PDF"):
         raise Rejected("not_a_workbook", "PDF")
+    unsupported = _unsupported(data)
+    if unsupported:
+        raise Rejected("format_unsupported", unsupported)
     return _sniff_text(data)
 
 
@@ -86,6 +97,8 @@ def _sniff_zip(data: bytes) -> Sniffed:
         kind = XLSB
     elif "content.xml" in names and b"spreadsheet" in _read(zf, "mimetype", 200):
         kind = ODS
+    elif any(n.startswith("Index/") and n.endswith(".iwa") for n in names):
+        raise Rejected("format_unsupported", "Apple Numbers")
     elif "word/document.xml" in names:
         raise Rejected("not_a_workbook", "Word 文档")
     elif "ppt/presentation.xml" in names:
@@ -95,12 +108,27 @@ def _sniff_zip(data: bytes) -> Sniffed:
     _check_sizes(infos)
     try:
         if kind == XLSX:
-            errors = _check_xlsx(zf, names)
+            book = _check_xlsx(zf, names)
             modified = _parse_time(_MODIFIED, _read(zf, "docProps/core.xml", 1 << 16))
             percent = _percent_styles(zf.read(_STYLES)) if _STYLES in names else frozenset()
-            return Sniffed(kind, modified, cell_errors=errors, percent_styles=percent)
+            return Sniffed(
+                kind,
+                modified,
+                cell_errors=book.cell_errors,
+                percent_styles=percent,
+                no_value=tuple(book.no_value),
+            )
         if kind == ODS:
+            # An ODS with a password keeps content.xml encrypted; the manifest says so.
+            if b"encryption-data" in _read(zf, "META-INF/manifest.xml", 1 << 16):
+                raise Rejected("file_encrypted")
             _check_xml(zf, "content.xml", head=True)
+            try:
+                scan_ods(zf)
+            except TooLarge as exc:
+                raise Rejected("file_too_large", str(exc)) from None
+            except BadXml as exc:
+                raise Rejected("file_unreadable", str(exc)) from None
             return Sniffed(kind, _parse_time(_ODS_DATE, _read(zf, "meta.xml", 1 << 16)))
         return Sniffed(kind)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
@@ -120,19 +148,17 @@ def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
         raise Rejected("file_too_large", f"解压后 {total >> 20} MB")
 
 
-def _check_xlsx(zf: zipfile.ZipFile, names: set[str]) -> bool:
-    """Pre-check the parts calamine will read; True if a sheet holds a formula error cell
-    (the sheets are decompressed here anyway: the reader need not look again)."""
-    errors = False
-    for name in ("xl/workbook.xml", "xl/sharedStrings.xml"):
-        if name in names:
-            _check_xml(zf, name, head=True)
-    for name in sorted(names):
-        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-            xml = _check_xml(zf, name)
-            _check_sheet(name, xml)
-            errors = errors or b't="e"' in xml
-    return errors
+def _check_xlsx(zf: zipfile.ZipFile, names: set[str]) -> BookScan:
+    """Pre-check the parts calamine will read: every sheet the workbook references, parsed
+    structurally (see _precheck); also learns whether a sheet holds a formula error cell."""
+    if "xl/sharedStrings.xml" in names:
+        _check_xml(zf, "xl/sharedStrings.xml", head=True)
+    try:
+        return scan_book(zf, names)
+    except TooLarge as exc:
+        raise Rejected("file_too_large", str(exc)) from None
+    except BadXml as exc:
+        raise Rejected("file_unreadable", str(exc)) from None
 
 
 _STYLES = "xl/styles.xml"
@@ -140,14 +166,6 @@ _NUM_FMT = re.compile(rb"<(?:\w+:)?numFmt\b[^>]*>")
 _CELL_XFS = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
 _XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*)>")
 _ATTR = re.compile(rb'\b(numFmtId|formatCode)="([^"]*)"')
-# Quoted text, escaped characters and [colour]/[condition] parts of a number format code.
-_LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
-PERCENT_FORMATS = frozenset({9, 10})  # Excel's built-in 0% and 0.00%
-
-
-def shows_percent(code: str) -> bool:
-    """True when a number format code (`0.0%`, `0.00%;[Red]-0.00%`) shows a percentage."""
-    return "%" in _LITERAL.sub("", code)
 
 
 def _percent_styles(styles: bytes) -> frozenset[int]:
@@ -184,19 +202,13 @@ def _check_xml(zf: zipfile.ZipFile, name: str, head: bool = False) -> bytes:
 
 
 def _check_sheet(name: str, xml: bytes) -> None:
-    # calamine allocates the whole rectangle spanned by the cells: one stray cell at
-    # XFD1048576 asks for ~500 GB and aborts the process (tafia/calamine#693).
-    if not _FAR_REF.search(xml):
-        return  # within A1:Z9999, at most 260,000 cells
-    refs = _CELL_REF.findall(xml)
-    if not refs:
-        return
-    cols = [column_number(c) for c in {c for c, _ in refs}]
-    rows = [int(r) for _, r in refs]
-    top, bottom, left, right = min(rows), max(rows), min(cols), max(cols)
-    if (bottom - top + 1) * (right - left + 1) > MAX_SHEET_CELLS or bottom > MAX_SHEET_ROWS:
-        span = f"{xl_col_to_name(left - 1)}{top}:{xl_col_to_name(right - 1)}{bottom}"
-        raise Rejected("file_too_large", f"{name.rsplit('/', 1)[-1]} 单元格范围 {span} 过大")
+    """Pre-check one worksheet part held in memory (see _precheck.scan_sheet)."""
+    try:
+        scan_sheet(name, [xml])
+    except TooLarge as exc:
+        raise Rejected("file_too_large", str(exc)) from None
+    except BadXml as exc:
+        raise Rejected("file_unreadable", str(exc)) from None
 
 
 def _sniff_ole(data: bytes) -> Sniffed:
@@ -211,11 +223,57 @@ def _sniff_ole(data: bytes) -> Sniffed:
     with ole:
         streams = {"/".join(entry) for entry in ole.listdir()}
         _ole_kind(streams)
+        if "Workbook" not in streams:
+            # Only a `Book` stream: BIFF5 (Excel 5/95), which calamine does not read right.
+            raise Rejected("format_unsupported", "Excel 95 或更早的 .xls")
         try:
-            saved = ole.get_metadata().last_saved_time
-        except Exception:  # metadata is optional and often malformed; mtime is the fallback
-            saved = None
-    return Sniffed(XLS, saved if isinstance(saved, datetime) else None)
+            head = ole.openstream("Workbook").read(1 << 16)
+        except Exception:  # a broken stream: calamine will say
+            head = b""
+        if biff_encrypted(head):
+            raise Rejected("file_encrypted")
+        saved = _ole_saved(ole)
+    return Sniffed(XLS, saved)
+
+
+_SUMMARY = "\x05SummaryInformation"
+_PID_LASTSAVE, _VT_FILETIME = 13, 64
+
+
+def _ole_saved(ole) -> datetime | None:
+    """The last-saved time of the summary information, read with bounded work: olefile's
+    get_metadata() can spin for a minute on a fuzzed 8 KB file (a huge property count)."""
+    try:
+        if not ole.exists(_SUMMARY) or ole.get_size(_SUMMARY) > 1 << 16:
+            return None
+        data = ole.openstream(_SUMMARY).read(1 << 16)
+        return summary_saved_time(data)
+    except Exception:  # metadata is optional and often malformed; mtime is the fallback
+        return None
+
+
+def summary_saved_time(data: bytes) -> datetime | None:
+    """PIDSI_LASTSAVE_DTM of a SummaryInformation property set, or None."""
+    if len(data) < 48:
+        return None
+    section = struct.unpack_from("<I", data, 44)[0]
+    if section + 8 > len(data):
+        return None
+    count = struct.unpack_from("<I", data, section + 4)[0]
+    count = min(count, (len(data) - section - 8) // 8)  # never more than the bytes hold
+    for i in range(count):
+        pid, offset = struct.unpack_from("<II", data, section + 8 + 8 * i)
+        at = section + offset
+        if pid != _PID_LASTSAVE or at + 12 > len(data):
+            continue
+        kind, ticks = struct.unpack_from("<IQ", data, at)
+        if kind != _VT_FILETIME or not ticks:
+            return None
+        try:
+            return datetime(1601, 1, 1) + timedelta(microseconds=ticks // 10)
+        except OverflowError:
+            return None
+    return None
 
 
 def _sniff_ole_names(data: bytes) -> Sniffed:
@@ -235,16 +293,48 @@ def _ole_kind(streams: set[str]) -> None:
         raise Rejected("not_a_workbook", "未知的 OLE 文件")
 
 
+# BOF records of BIFF2-BIFF4 worksheets saved without an OLE container (Excel 2.x-4.0).
+_OLD_BIFF = (b"\x09\x00", b"\x09\x02", b"\x09\x04")
+
+
+def _unsupported(data: bytes) -> str:
+    """The name of a spreadsheet format we recognise but do not read, else ""."""
+    head = data[:4096]
+    if head.startswith(b"ID;P"):
+        return "SYLK（.slk）"
+    if head.startswith(b"\x1f\x8b"):
+        return "压缩的表格（如 Gnumeric）"
+    if head[:2] in _OLD_BIFF and head[2:4] in (b"\x04\x00", b"\x06\x00", b"\x08\x00"):
+        return "Excel 4.0 或更早的 .xls"
+    if head.startswith((b"\x00\x00\x02\x00\x04\x04", b"\x00\x00\x02\x00\x06\x04")):
+        return "Lotus 1-2-3"
+    if b"<office:document" in head and b"opendocument.spreadsheet" in data[:16384]:
+        return "单文件 ODS（.fods）"
+    return ""
+
+
 def _sniff_text(data: bytes) -> Sniffed:
     text = decode_text(data)
     if text is None or _CONTROL.search(text[:65536]):
         raise Rejected("not_a_workbook", "无法识别的文件内容")
     head = text[:4096].lstrip().lower()
     if head.startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in head:
+        _cap(text.count("<Cell") + text.count(":Cell "), "XML 表格")
         return Sniffed(XML2003, text=text)
     if head.startswith("<") and ("<table" in text[: 1 << 20].lower() or "<html" in head):
+        _cap(sum(text.count(t) for t in ("<td", "<TD", "<Td", "<th", "<TH", "<Th")), "HTML 表格")
         return Sniffed(HTML, text=text)
+    # Every cell ends with a separator or a line end: the count bounds the cells from above
+    # (quoted separators only overcount).
+    lines = text.count("\n")
+    _cap(lines + max(text.count(","), text.count("\t"), text.count(";")), "CSV", slack=2)
     return Sniffed(CSV, text=text)
+
+
+def _cap(cells: int, what: str, slack: int = 1) -> None:
+    """Text tables obey the workbooks' cell cap, and fail before any parsing (issue 12)."""
+    if cells > MAX_SHEET_CELLS * slack:
+        raise Rejected("file_too_large", f"{what}约 {cells:,} 个单元格")
 
 
 def decode_text(data: bytes) -> str | None:

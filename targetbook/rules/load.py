@@ -180,6 +180,15 @@ def _items(ctx: Ctx, sh: Sheet) -> list[Item]:
             if nums[L.PER_DAY] <= 0:
                 _reject(ctx, sh, row, r, "rule_number_invalid", L.PER_DAY)
                 continue
+        # A negative cap or full points turns the item upside down (a 加分上限 of -2 took
+        # points from every unit over target); 加分/扣分 items may hold a signed cap.
+        negative = [L.BONUS_CAP] + (
+            [] if method in (L.M_BONUS, L.M_PENALTY, L.M_LATE) else [L.POINTS]
+        )
+        bad = next((c for c in negative if nums[c] is not None and nums[c] < 0), None)
+        if bad is not None:
+            _reject(ctx, sh, row, r, "rule_value_negative", bad)
+            continue
         if nums[L.STEP] is not None and nums[L.STEP] <= 0:
             _reject(ctx, sh, row, r, "rule_number_invalid", L.STEP)
             continue

@@ -68,6 +68,10 @@ def parse_settings(ctx: Ctx, sh: Sheet | None) -> tuple[Settings, str]:
             s.period_weights = _weights(ctx, sh.name, cell, raw)
         elif name in (L.S_BONUS_CAP, L.S_PENALTY_CAP):
             v = num()
+            if name == L.S_BONUS_CAP and v is not None and v < 0:
+                # A negative 加分上限 is no cap of added points; 扣分上限 may carry a sign.
+                ctx.add("rule_value_negative", sh.name, cell, column=name, value=text(raw))
+                continue
             setattr(
                 s,
                 "bonus_cap" if name == L.S_BONUS_CAP else "penalty_cap",

@@ -20,7 +20,9 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside `path`; replace `path` with it only if the block succeeds."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~tb-", suffix=target.suffix, dir=target.parent)
+    # The pid in the name lets the next run remove what a killed run left (outputs.py).
+    prefix = f".~tb-{os.getpid()}-"
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=target.suffix, dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:

@@ -1,0 +1,104 @@
+"""Output safety: an output never replaces an input, an OS error on writing is a located
+Chinese error (exit 2), and temporary files a killed run left behind are removed."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from targetbook.errors import TargetbookError
+
+TEMP_PREFIX = ".~tb-"  # write/atomic.atomic_path's temporary files
+STALE_SECONDS = 3600.0  # a temp file this old belongs to no running write
+
+
+def _real(path: str | Path) -> Path:
+    return Path(os.path.realpath(os.path.abspath(path)))
+
+
+def check_out_path(out: str | Path, inputs: Iterable[str | Path]) -> None:
+    """Refuse (TargetbookError, exit 2) an output that is one of the inputs, or that lies
+    inside a folder being read (it would replace a return, or be read as one next time)."""
+    target = _real(out)
+    for given in inputs:
+        source = _real(given)
+        same = target == source
+        if not same and target.exists() and source.exists():
+            with contextlib.suppress(OSError):
+                same = os.path.samefile(target, source)
+        inside = source.is_dir() and source in target.parents
+        if same or inside:
+            raise TargetbookError("out_is_input", path=_shown(out))
+
+
+@contextlib.contextmanager
+def writing(out: str | Path) -> Iterator[None]:
+    """Turn an OS error while writing `out` into a TargetbookError naming it (exit 2):
+    a read-only folder, a file where a folder should be, a workbook open in Excel."""
+    try:
+        yield
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise TargetbookError("out_unwritable", path=_shown(out), reason=reason) from None
+
+
+def remove_stale_temps(folder: str | Path, older_than: float = STALE_SECONDS) -> list[Path]:
+    """Delete our temporary files (`.~tb-*`) left in `folder` by a killed run; return them."""
+    removed = []
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not entry.name.startswith(TEMP_PREFIX):
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            old = now - entry.stat().st_mtime > older_than
+            if old or not _alive(_pid(entry.name)):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue  # another run's, or not ours to remove: leave it
+    return removed
+
+
+def prepare_out(out: str | Path, inputs: Iterable[str | Path] = ()) -> None:
+    """All checks before writing `out`: not an input, stale temps beside it removed."""
+    check_out_path(out, inputs)
+    remove_stale_temps(Path(out).parent if str(Path(out).parent) else ".")
+
+
+def _shown(path: str | Path) -> str:
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text
+
+
+def _pid(name: str) -> int | None:
+    # `.~tb-<pid>-<random>.xlsx` (write/atomic.atomic_path); older names carry no pid.
+    head = name[len(TEMP_PREFIX) :].split("-", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def _alive(pid: int | None) -> bool:
+    """True when the process that made a temp file may still be writing it."""
+    if pid is None:
+        return True  # unknown: only its age can tell
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError, OverflowError):
+        return True
+    return True

@@ -1,0 +1,306 @@
+"""Structural, streaming pre-check of the sheet parts an xlsx workbook references.
+
+calamine allocates the whole rectangle spanned by a sheet's cells: one stray cell at
+XFD1048576 asks for ~500 GB and aborts the process (tafia/calamine#693). A regex over the
+XML misses cells written with single quotes, spaces around `=`, a lower-case reference, no
+`r` at all (cells then follow one another), or in a part outside `xl/worksheets/`. Here
+every part the workbook references is parsed (expat, chunk by chunk, no tree kept) and the
+cells are placed as a reader places them; the declared `<dimension>` is never trusted, so
+a file that declares A1:XFD1048576 around a few cells (Gnumeric) still reads.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from xml.parsers import expat
+
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+MAX_SHEET_CELLS = 2_000_000  # rows × columns from A1 of a sheet (the reader pads from A1)
+MAX_BOOK_CELLS = 6_000_000  # the same, over all sheets (300 sparse sheets of 1.9 M each)
+MAX_SHEET_ROWS = 1_048_576
+MAX_SHEET_COLS = 16_384
+_CHUNK = 1 << 16
+_NO_VALUE_KEPT = 200  # formula cells without a cached value, reported per workbook at most
+
+_REF = re.compile(r"\s*([A-Za-z]{1,4})\s*([0-9]{1,9})\s*$")
+_MAIN_REL = "officeDocument/2006/relationships/"
+
+
+class TooLarge(Exception):
+    """A sheet (or the workbook) spans too many cells; args[0] says where."""
+
+
+class BadXml(Exception):
+    """A part is not well-formed XML or declares a DTD (an entity bomb)."""
+
+
+@dataclass
+class BookScan:
+    """What the pre-check learnt of the sheets."""
+
+    cell_errors: bool = False  # some sheet holds a formula error cell (`t="e"`)
+    # (sheet name, A1 cell) of formula cells without a cached value (files written by scripts)
+    no_value: list[tuple[str, str]] = field(default_factory=list)
+    # sheet name → part, as the workbook references them
+    parts: dict[str, str] = field(default_factory=dict)
+
+
+def _local(name: str) -> str:
+    return name.rpartition(":")[2]
+
+
+def _attr(attrs: dict[str, str], key: str) -> str | None:
+    value = attrs.get(key)
+    if value is None:
+        for k, v in attrs.items():
+            if _local(k) == key:
+                return v
+    return value
+
+
+def column_index(letters: str) -> int:
+    """`"AB"` → 28 (1-based), case-insensitive."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+class _SheetScan:
+    """Expat handlers placing rows and cells as a reader does; tracks the far corner."""
+
+    def __init__(self, part: str) -> None:
+        self.part = part
+        self.row = 0  # 1-based row of the current <row>
+        self.col = 0  # 1-based column of the last cell
+        self.bottom = self.right = 0
+        self.errors = False
+        self.cell: tuple[int, int] | None = None
+        self.formula = self.value = self.in_v = False
+        self.no_value: list[tuple[int, int]] = []
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        tag = _local(name)
+        if tag == "c":
+            ref = _attr(attrs, "r")
+            m = _REF.match(ref) if ref is not None else None
+            if m:
+                self.col = column_index(m.group(1))
+                self.row = max(self.row, 1) if int(m.group(2)) == 0 else int(m.group(2))
+            else:
+                self.col += 1
+                self.row = max(self.row, 1)
+            self.bottom = max(self.bottom, self.row)
+            self.right = max(self.right, self.col)
+            if self.col > MAX_SHEET_COLS or self.row > MAX_SHEET_ROWS:
+                self._too_large()
+            self.errors = self.errors or (_attr(attrs, "t") or "").strip() == "e"
+            self.cell, self.formula, self.value = (self.row, self.col), False, False
+        elif tag == "row":
+            r = _attr(attrs, "r")
+            try:
+                self.row = int(r) if r is not None else self.row + 1
+            except ValueError:
+                self.row += 1
+            self.col = 0
+            if self.row > MAX_SHEET_ROWS:
+                self._too_large()
+        elif self.cell is not None:
+            if tag == "f":
+                self.formula = True
+            elif tag == "v":
+                self.in_v = True  # an empty <v/> (openpyxl) is no cached value
+            elif tag == "is":
+                self.value = True
+
+    def text(self, data: str) -> None:
+        if self.in_v and not data.isspace():
+            self.value = True
+
+    def end(self, name: str) -> None:
+        tag = _local(name)
+        if tag == "v":
+            self.in_v = False
+        elif tag == "c" and self.cell is not None:
+            if self.formula and not self.value and len(self.no_value) < _NO_VALUE_KEPT:
+                self.no_value.append(self.cell)
+            self.cell = None
+
+    def area(self) -> int:
+        return self.bottom * self.right
+
+    def check(self) -> None:
+        if self.area() > MAX_SHEET_CELLS:
+            self._too_large()
+
+    def _too_large(self) -> None:
+        right = xl_col_to_name(min(self.right, 1 << 20) - 1) if self.right else "A"
+        span = f"A1:{right}{self.bottom}"
+        raise TooLarge(f"{posixpath.basename(self.part)} 单元格范围 {span} 过大")
+
+
+def _refuse_dtd(*_args: object) -> None:
+    # Office files never carry a DTD; one can only be an entity ("billion laughs") bomb.
+    raise BadXml("含 XML 实体声明（疑似 XML 炸弹）")
+
+
+def scan_sheet(part: str, chunks) -> _SheetScan:
+    """Parse one sheet part from an iterable of byte chunks; raise TooLarge or BadXml."""
+    scan = _SheetScan(part)
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = scan.start
+    parser.EndElementHandler = scan.end
+    parser.CharacterDataHandler = scan.text
+    parser.StartDoctypeDeclHandler = _refuse_dtd
+    parser.EntityDeclHandler = _refuse_dtd
+    try:
+        for chunk in chunks:
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise BadXml(f"{part} 不是有效的 XML：{exc}") from None
+    scan.check()
+    return scan
+
+
+def _member_chunks(zf: zipfile.ZipFile, name: str):
+    # The member's declared size was checked against the budget; a member lying about it
+    # fails its CRC check while being read.
+    with zf.open(name) as f:
+        while chunk := f.read(_CHUNK):
+            yield chunk
+
+
+def referenced_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+    """Sheet name → part for every sheet workbook.xml lists (any sheet type), resolved
+    through its relationships, as a reader finds them."""
+    rels: dict[str, str] = {}
+    rels_name = "xl/_rels/workbook.xml.rels"
+    if rels_name in names:
+
+        def rel(name: str, attrs: dict[str, str]) -> None:
+            if _local(name) == "Relationship" and attrs.get("Id"):
+                rels[attrs["Id"]] = attrs.get("Target", "")
+
+        _parse_small(zf, rels_name, rel)
+    parts: dict[str, str] = {}
+
+    def sheet(name: str, attrs: dict[str, str]) -> None:
+        if _local(name) == "sheet":
+            rid = next((v for k, v in attrs.items() if _local(k) == "id" and k != "sheetId"), "")
+            target = rels.get(rid, "")
+            if target:
+                if target.startswith("/"):
+                    part = target.lstrip("/")
+                else:
+                    part = posixpath.normpath(posixpath.join("xl", target))
+                parts[attrs.get("name", "")] = part
+
+    _parse_small(zf, "xl/workbook.xml", sheet)
+    return parts
+
+
+def _parse_small(zf: zipfile.ZipFile, name: str, handler) -> None:
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = handler
+    parser.StartDoctypeDeclHandler = _refuse_dtd
+    parser.EntityDeclHandler = _refuse_dtd
+    try:
+        for chunk in _member_chunks(zf, name):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise BadXml(f"{name} 不是有效的 XML：{exc}") from None
+
+
+def scan_book(zf: zipfile.ZipFile, names: set[str]) -> BookScan:
+    """Pre-check every sheet part the workbook references (and any under xl/worksheets/)."""
+    book = BookScan(parts=referenced_parts(zf, names))
+    sheet_of = {part: sheet for sheet, part in book.parts.items()}
+    todo = sorted(
+        {p for p in book.parts.values() if p in names}
+        | {n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")}
+    )
+    total = 0
+    for part in todo:
+        scan = scan_sheet(part, _member_chunks(zf, part))
+        total += scan.area()
+        if total > MAX_BOOK_CELLS:
+            raise TooLarge(f"各工作表单元格范围合计超过 {MAX_BOOK_CELLS:,}")
+        book.cell_errors = book.cell_errors or scan.errors
+        if part in sheet_of:
+            for r, c in scan.no_value:
+                book.no_value.append((sheet_of[part], xl_rowcol_to_cell(r - 1, c - 1)))
+    return book
+
+
+class _OdsScan:
+    """Expat handlers over content.xml: the far corner of the cells that hold a value.
+
+    Empty cells and rows repeated to the sheet's end are what LibreOffice always writes;
+    a value repeated that far is what makes a reader allocate the whole rectangle."""
+
+    def __init__(self) -> None:
+        self.row = 0  # rows before the current one (repeats counted)
+        self.col = 0  # columns before the current cell
+        self.repeat = 1  # repeats of the current row
+        self.bottom = self.right = 0
+        self.filled = False  # the current row holds a value
+        self.total = 0
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        tag = _local(name)
+        if tag == "table":
+            self._end_sheet()
+        elif tag == "table-row":
+            self.col, self.filled = 0, False
+            self.repeat = _count(attrs, "number-rows-repeated")
+        elif tag in ("table-cell", "covered-table-cell"):
+            span = _count(attrs, "number-columns-repeated")
+            if any(_local(k) == "value-type" for k in attrs):
+                self.filled = True
+                self.right = max(self.right, self.col + span)
+            self.col += span
+
+    def end(self, name: str) -> None:
+        if _local(name) == "table-row":
+            if self.filled:
+                self.bottom = self.row + self.repeat
+            self.row += self.repeat
+            if self.bottom * self.right > MAX_SHEET_CELLS:
+                raise TooLarge(f"content.xml 单元格范围 {self.bottom}×{self.right} 过大")
+
+    def _end_sheet(self) -> None:
+        self.total += self.bottom * self.right
+        if self.total > MAX_BOOK_CELLS:
+            raise TooLarge(f"各工作表单元格范围合计超过 {MAX_BOOK_CELLS:,}")
+        self.row = self.bottom = self.right = 0
+
+
+def _count(attrs: dict[str, str], key: str) -> int:
+    value = _attr(attrs, key)
+    try:
+        return max(1, int(value)) if value is not None else 1
+    except ValueError:
+        return 1
+
+
+def scan_ods(zf: zipfile.ZipFile) -> None:
+    """Pre-check an ODS's content.xml; raise TooLarge or BadXml."""
+    scan = _OdsScan()
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = scan.start
+    parser.EndElementHandler = scan.end
+    parser.StartDoctypeDeclHandler = _refuse_dtd
+    parser.EntityDeclHandler = _refuse_dtd
+    try:
+        for chunk in _member_chunks(zf, "content.xml"):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise BadXml(f"content.xml 不是有效的 XML：{exc}") from None
+    scan._end_sheet()
