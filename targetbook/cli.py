@@ -108,6 +108,11 @@ def _summary(doc: dict) -> list[str]:
     lines.append(f"重复报送：{len(dups)} 个")
     for d in dups:
         lines.append(f"  {d['unit']}：{'、'.join(d['files'])}，保留 {d['kept']}")
+    skipped = doc.get("skipped", [])
+    if skipped:
+        lines.append(
+            f"未读取的非表格文件：{len(skipped)} 个（{'、'.join(skipped[:SHOW_ISSUES])}{'…' if len(skipped) > SHOW_ISSUES else ''}）"
+        )
     if issues:
         shown = issues[:SHOW_ISSUES]
         lines.append(f"问题（前 {len(shown)} 条，共 {len(issues)} 条）：")

@@ -38,6 +38,7 @@ class ReturnsResult:
 
     consolidation: Consolidation
     files: list[Path] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # files in the folders that are not read
 
     @property
     def issues(self) -> list[Issue]:
@@ -56,7 +57,9 @@ class ReturnsResult:
 
     def to_json(self) -> dict:
         """The JSON document of `validate` / `consolidate --json` (DESIGN.md)."""
-        return self.consolidation.to_json(str(self.files[0]) if self.files else None)
+        doc = self.consolidation.to_json(str(self.files[0]) if self.files else None)
+        doc["skipped"] = list(self.skipped)
+        return doc
 
 
 @dataclass
@@ -149,6 +152,14 @@ def gather(
     return cons
 
 
+def _skipped(paths: Sequence[PathLike]) -> list[str]:
+    """The files of the given folders that are not read (photos, PDFs …), so that every file
+    of a folder run is accounted for: read, an Issue, or listed here."""
+    from targetbook.read import skipped_files
+
+    return skipped_files(paths)
+
+
 def check_returns(
     paths: Sequence[PathLike],
     registry: Registry | PathLike | None = None,
@@ -162,7 +173,7 @@ def check_returns(
         cons = gather(
             paths, registry, registry_issues=registry_issues, year=year, progress=progress
         )
-    return ReturnsResult(cons)
+    return ReturnsResult(cons, skipped=_skipped(paths))
 
 
 def consolidate_returns(
@@ -188,7 +199,7 @@ def consolidate_returns(
         params = campaign.params() if campaign is not None else None
         with writing(out):
             written = write_consolidation(cons, out, year=year or cons.year, params=params)
-    return ReturnsResult(cons, [Path(written)])
+    return ReturnsResult(cons, [Path(written)], skipped=_skipped(paths))
 
 
 def rank_campaign(

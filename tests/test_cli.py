@@ -174,3 +174,19 @@ def test_parse_target_json_is_a_list_of_targets():
     targets = json.loads(result.stdout)
     assert [t["kind"] for t in targets] == ["rank", "zero"]
     assert (targets[0]["guarantee"], targets[0]["strive"]) == (2, 1)
+
+
+def test_files_that_are_not_read_are_listed_as_skipped(tmp_path, village_return):
+    """Every file of a folder run is accounted for: read, an Issue, or listed as skipped."""
+    folder = tmp_path / "回收"
+    village_return("回收/温塘村.xlsx", "温塘村")
+    (folder / "佐证材料.pdf").write_bytes(b"%PDF-1.4\n")
+    (folder / "照片.jpg").write_bytes(b"\xff\xd8\xff\xe0")
+    (folder / "~$温塘村.xlsx").write_bytes(b"lock")
+    result = run("validate", folder, "--json")
+    doc = json.loads(result.stdout)
+    assert [f["path"] for f in doc["files"]] == [str(Path("回收") / "温塘村.xlsx")]
+    assert doc["skipped"] == [
+        str(Path("回收") / name) for name in ("~$温塘村.xlsx", "佐证材料.pdf", "照片.jpg")
+    ]
+    assert "未读取的非表格文件：3 个" in run("validate", folder).output
