@@ -110,9 +110,8 @@ def _summary(doc: dict) -> list[str]:
         lines.append(f"  {d['unit']}：{'、'.join(d['files'])}，保留 {d['kept']}")
     skipped = doc.get("skipped", [])
     if skipped:
-        lines.append(
-            f"未读取的非表格文件：{len(skipped)} 个（{'、'.join(skipped[:SHOW_ISSUES])}{'…' if len(skipped) > SHOW_ISSUES else ''}）"
-        )
+        names = "、".join(skipped[:SHOW_ISSUES]) + ("…" if len(skipped) > SHOW_ISSUES else "")
+        lines.append(f"未读取的非表格文件：{len(skipped)} 个（{names}）")
     if issues:
         shown = issues[:SHOW_ISSUES]
         lines.append(f"问题（前 {len(shown)} 条，共 {len(issues)} 条）：")
