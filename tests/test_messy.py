@@ -47,8 +47,9 @@ def contract(result, code: int, *, out: bool = False) -> dict:
     """DESIGN.md's JSON of validate/consolidate, checked key by key and type by type."""
     assert result.exit_code == code, result.output
     doc = json.loads(result.stdout)  # one JSON document and nothing else on stdout
-    assert set(doc) == {"files", "issues", "missing_units", "duplicates", "rows", "out"}
+    assert set(doc) == {"files", "issues", "missing_units", "duplicates", "rows", "out", "skipped"}
     assert isinstance(doc["rows"], int) and isinstance(doc["missing_units"], list)
+    assert isinstance(doc["skipped"], list)
     assert (doc["out"] is not None) == out
     for f in doc["files"]:
         assert set(f) == {"path", "sha256", "status", "units", "rows"}
