@@ -60,8 +60,19 @@ def test_bat_step_prints_the_mismatch(campaign, capsys):  # noqa: F811
     from targetbook.excel.bat import main
 
     wb = openpyxl.load_workbook(campaign / L.CONTROL_WORKBOOK, keep_vba=True)
-    wb[L.SHEET_GUIDE]["A30"] = version_line("0.0.9")
+    wb[L.SHEET_GUIDE]["B2"] = version_line("0.0.9")  # where the builder stamps it
     wb.save(campaign / L.CONTROL_WORKBOOK)
     main(["validate_returns", str(campaign)])
     out = capsys.readouterr().out
     assert out.startswith("提示：") and "targetbook 0.0.9" in out.splitlines()[0]
+
+
+def test_shipped_control_workbook_is_stamped_with_this_version():
+    # The 说明 sheet of the workbook in the wheel names the targetbook it was built for, read back
+    # the way a button reads it (the frames of the open workbook).
+    from targetbook._resources import resource
+
+    path = resource("workbooks", L.CONTROL_WORKBOOK)
+    guide = pd.read_excel(path, sheet_name=L.SHEET_GUIDE, header=None, dtype=object, engine="calamine")
+    assert built_for({L.SHEET_GUIDE: guide}) == __version__
+    assert any("安装.bat" in str(v) for v in guide.to_numpy().ravel())

@@ -19,6 +19,7 @@ from pathlib import Path
 import xlsxwriter
 
 from targetbook import labels as L
+from targetbook.excel.stamp import version_line
 from targetbook.write.atomic import atomic_path
 
 from . import ovba
@@ -59,8 +60,8 @@ GUIDE = (
     "· 按钮只改写它自己的结果表（校验问题、未报送、附件1–3、得分、排名、目标达成、进度预警、"
     "日志），其他表不动。",
     "· 出错时会弹出提示，并在“日志”表记下原因。",
-    "· 首次使用需安装 Python 和 targetbook（pip install targetbook[excel]），并启用宏；"
-    "详见使用说明“Excel 按钮”一节。",
+    "· 首次使用需安装 Python 3.11–3.13，解压 targetbook 离线安装包后双击其中的 安装.bat，"
+    "并启用宏；详见使用说明“Excel 按钮”一节。",
     "· 运行哪个 Python 由隐藏表 xlwings.conf 的 Interpreter_Win 决定（默认 python）。",
     "· WPS 或不能启用宏时：双击活动文件夹里的 校验.bat、汇总.bat 等，效果相同。",
 )
@@ -163,6 +164,7 @@ def _guide(wb, ws, fmt) -> None:
     ws.set_column("C:C", 90)
     ws.write_string(0, 1, "创先争优目标管理 · 控制台", fmt["title"])
     ws.set_row(0, 30)
+    ws.write_string(1, 1, version_line(), fmt["text"])  # the buttons compare it on every run
     for i, (caption, sub, _, what) in enumerate(BUTTONS):
         row = 2 + 2 * i
         ws.set_row(row, 30)
