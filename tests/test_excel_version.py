@@ -73,6 +73,8 @@ def test_shipped_control_workbook_is_stamped_with_this_version():
     from targetbook._resources import resource
 
     path = resource("workbooks", L.CONTROL_WORKBOOK)
-    guide = pd.read_excel(path, sheet_name=L.SHEET_GUIDE, header=None, dtype=object, engine="calamine")
+    guide = pd.read_excel(
+        path, sheet_name=L.SHEET_GUIDE, header=None, dtype=object, engine="calamine"
+    )
     assert built_for({L.SHEET_GUIDE: guide}) == __version__
     assert any("安装.bat" in str(v) for v in guide.to_numpy().ravel())
