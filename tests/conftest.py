@@ -67,3 +67,8 @@ def book(tmp_path):
         return make_book(tmp_path / name, sheets, merges)
 
     return factory
+
+
+def located(issues) -> list[tuple[str, str, str]]:
+    """(sheet, cell, rule) of each issue, in order: a message pinned without its wording."""
+    return [(i.sheet, i.cell, i.rule) for i in issues]

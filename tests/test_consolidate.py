@@ -6,12 +6,13 @@ import json
 import math
 from datetime import datetime, timedelta, timezone
 
+import openpyxl
 import pandas as pd
 
 from targetbook import labels as L
 from targetbook.consolidate import consolidate
 from targetbook.errors import issue
-from targetbook.read import Source, Table
+from targetbook.read import Source, Table, read_return
 from targetbook.registry import Registry, Unit
 from targetbook.results import Consolidation, Duplicate
 
@@ -262,3 +263,74 @@ def test_column_letters_follow_each_table_of_a_sheet():
     progress = cons.others[L.PROGRESS_KIND].set_index(L.UNIT)
     assert progress.loc["温塘村", L.SRC_COLUMNS] == "目标值=D;完成值=E;完成率=F"
     assert progress.loc["南桐村", L.SRC_COLUMNS] == "目标值=H;完成值=I;完成率=J"
+
+
+# --- units reported, units as written, the year --------------------------------------------
+PLAN = ["序号", "单位", "创先争优目标", "亮点工作计划"]
+PROGRESS = ["单位", "指标", "计量单位", "目标值", "完成值", "完成率", "进展情况"]
+
+
+def _save(path, rows):
+    wb = openpyxl.Workbook()
+    for r in rows:
+        wb.active.append(r)
+    wb.save(path)
+    return path
+
+
+def test_a_unit_that_sent_only_progress_rows_has_reported(tmp_path):
+    from targetbook import labels
+    from targetbook.consolidate import consolidate
+    from targetbook.registry import Registry, Unit
+
+    reg = Registry([Unit(n, labels.VILLAGE) for n in ("甲村", "乙村", "丙村")])
+    plan = _save(tmp_path / "甲村.xlsx", [PLAN, [1, "甲村", "全镇第1", "计划"]])
+    prog = _save(tmp_path / "乙村.xlsx", [PROGRESS, ["乙村", "收入", "万元", 100, 60, "60%", "好"]])
+    cons = consolidate([read_return(plan), read_return(prog)], reg)
+    assert cons.missing_units == ["丙村"]
+    assert ["丙村" in i.message for i in cons.issues if i.rule == "unit_missing"] == [True]
+    doc = cons.to_json()
+    assert doc["missing_units"] == ["丙村"]
+    assert [f["units"] for f in doc["files"]] == [["甲村"], ["乙村"]]
+
+
+def test_without_a_registry_files_list_the_units_as_written(tmp_path):
+    from targetbook.consolidate import consolidate
+
+    plan = _save(tmp_path / "p.xlsx", [PLAN, [1, " 甲村 ", "第1", "计划"], [2, "乙村", "x", "y"]])
+    prog = _save(tmp_path / "q.xlsx", [PROGRESS, ["丙村", "收入", "万元", 100, 60, "60%", "好"]])
+    doc = consolidate([read_return(plan), read_return(prog)], None).to_json()
+    assert [f["units"] for f in doc["files"]] == [["甲村", "乙村"], ["丙村"]]
+    assert doc["missing_units"] == []
+
+
+def test_year_is_inferred_from_the_returns_titles(tmp_path):
+    from targetbook import labels
+    from targetbook.consolidate import consolidate
+    from targetbook.registry import Registry, Unit
+    from targetbook.write.consolidation import write_consolidation
+
+    reg = Registry([Unit(n, labels.VILLAGE) for n in ("甲村", "乙村", "丙村", "丁村")])
+    files = []
+    for unit, year in (("甲村", 2022), ("乙村", 2022), ("丙村", 2021)):
+        title = f"村{year}年度创先争优目标和亮点工作计划"
+        rows = [["附件2"], [title], PLAN, [1, unit, "全镇第1", "计划"]]
+        files.append(read_return(_save(tmp_path / f"{unit}.xlsx", rows)))
+    assert [t.title for s in files for t in s.tables] == [
+        "村2022年度创先争优目标和亮点工作计划",
+        "村2022年度创先争优目标和亮点工作计划",
+        "村2021年度创先争优目标和亮点工作计划",
+    ]
+    # A second table in one sheet takes the title line just above its own header.
+    two = [PLAN, [1, "丁村", "第1", "计划"], [], ["村2022年度指标进度"], PROGRESS]
+    two.append(["丁村", "收入", "万元", 100, 60, "60%", "2023年完成"])
+    files.append(read_return(_save(tmp_path / "丁村.xlsx", two)))
+    assert [t.title for t in files[-1].tables] == ["", "村2022年度指标进度"]
+    assert consolidate(files, reg).year == 2022
+    assert consolidate(files, reg, year=2024).year == 2024
+    assert consolidate(files[2:3], reg).year == 2021
+    assert consolidate([read_return(_save(tmp_path / "x.xlsx", [PLAN]))], reg).year is None
+    out = write_consolidation(consolidate(files, reg), tmp_path / "汇总.xlsx")
+    ws = openpyxl.load_workbook(out)[labels.annex_sheet(labels.VILLAGE)]
+    texts = [str(c.value) for row in ws.iter_rows(max_row=3) for c in row if c.value]
+    assert any("2022年" in t for t in texts) and not any("2026年" in t for t in texts)

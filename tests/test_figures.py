@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 import pytest
+from conftest import located
 
 from targetbook import labels
 from targetbook.labels import parsed
@@ -23,10 +24,6 @@ def progress(rows, first=3):
     frame = pd.DataFrame(full, columns=list(COLUMNS), dtype=object)
     frame.index = range(first, first + len(frame))
     return Table("b.xlsx", "进度", labels.PROGRESS_KIND, first - 1, dict(COLUMNS), frame)
-
-
-def located(issues):
-    return [(i.sheet, i.cell, i.rule) for i in issues]
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import located
 
 from targetbook import labels
 from targetbook.read import Source, read_return, read_returns
@@ -21,10 +22,6 @@ def read(name: str) -> Source:
     assert src.status == "ok", src.issues
     assert len(src.sha256) == 64 and src.size == (DATA / name).stat().st_size
     return src
-
-
-def where(src: Source) -> list[tuple[str, str, str]]:
-    return [(i.sheet, i.cell, i.rule) for i in src.issues]
 
 
 def assert_seed_annex(src: Source, sheet: str = "附件1") -> None:
@@ -59,20 +56,20 @@ def test_saved_by_libreoffice(name):
 def test_seed000_xlsx():
     src = read("seed000_annex.xlsx")
     assert_seed_annex(src)
-    assert where(src) == [("附件1", "A11", "row_total_dropped")]
+    assert located(src.issues) == [("附件1", "A11", "row_total_dropped")]
     assert src.modified is not None and src.modified.tzinfo is None
 
 
 def test_seed000_xls():
     src = read("seed000_annex.xls")
     assert_seed_annex(src)
-    assert where(src) == [("附件1", "A11", "row_total_dropped")]
+    assert located(src.issues) == [("附件1", "A11", "row_total_dropped")]
 
 
 def test_seed000_ods():
     src = read("seed000_annex.ods")
     assert_seed_annex(src)
-    assert where(src) == [("附件1", "A11", "row_total_dropped")]
+    assert located(src.issues) == [("附件1", "A11", "row_total_dropped")]
 
 
 def test_renamed_headers_xlsx():
@@ -83,7 +80,7 @@ def test_renamed_headers_xlsx():
     assert t.columns == dict(zip(PLAN, "ABCD", strict=True))
     assert t.frame.index.tolist() == [3, 4, 5]
     assert t.frame["单位"].tolist() == VILLAGES
-    assert where(src) == [("Sheet1", "B6", "row_total_dropped")]
+    assert located(src.issues) == [("Sheet1", "B6", "row_total_dropped")]
 
 
 def test_gb18030_csv():
@@ -94,7 +91,7 @@ def test_gb18030_csv():
     assert (
         t.frame.loc[5, "创先争优目标"] == "1. 财政工作考核全镇第1；\n2. 村集体年经济收入增加5万元。"
     )
-    assert where(src) == [("renamed_headers_gb18030", "B6", "row_total_dropped")]
+    assert located(src.issues) == [("renamed_headers_gb18030", "B6", "row_total_dropped")]
 
 
 def test_utf8_bom_semicolon_csv():
@@ -104,7 +101,7 @@ def test_utf8_bom_semicolon_csv():
     assert t.columns == {"单位": "A", "对标对象": "B", "对标项目": "C", "赶超标准": "D"}
     assert t.frame["单位"].tolist() == ["经发办", "温塘村"]  # no BOM glued to the first label
     assert t.frame.loc[3, "对标项目"] == "人居环境\n整治"
-    assert where(src) == []
+    assert located(src.issues) == []
 
 
 def test_html_saved_as_xls():
@@ -119,7 +116,7 @@ def test_html_saved_as_xls():
         t.frame.loc[5, "亮点工作计划"]
         == "1. 完善文化广场基础设施，打造乡风文明新阵地；\n2. 新培育花椒种植大户1户。"
     )
-    assert where(src) == []
+    assert located(src.issues) == []
 
 
 @pytest.mark.parametrize("name", ["progress.xlsx", "progress.ods"])
@@ -134,7 +131,7 @@ def test_progress_sheet(name):
     assert t.frame["单位"].tolist() == ["经发办"] * 3
     assert t.frame.loc[3, ["完成值", "完成率"]].tolist() == ["2819.91万元", "97.19%"]
     assert t.frame.loc[5, ["目标值", "完成值"]].tolist() == ["３", "两"]
-    assert where(src) == [("指标进度", "A6", "row_total_dropped")]
+    assert located(src.issues) == [("指标进度", "A6", "row_total_dropped")]
 
 
 @pytest.mark.parametrize("name", ["percent_cells.xlsx", "percent_cells.xls", "percent_cells.ods"])
@@ -170,7 +167,7 @@ def test_multisheet_workbook():
     assert_seed_annex(src, "附件1 部门")
     assert src.tables[1].frame["单位"].tolist() == VILLAGES
     assert src.tables[1].frame.index.tolist() == [5, 6, 7]
-    assert where(src) == [
+    assert located(src.issues) == [
         ("附件1 部门", "A11", "row_total_dropped"),
         ("附件2 村", "A9", "row_total_dropped"),
         ("说明", "", "sheet_skipped"),
@@ -188,4 +185,4 @@ def test_all_fixtures_through_workers():
             (t.sheet, t.header_row) for t in direct.tables
         ]
         assert all(t.frame.equals(d.frame) for t, d in zip(s.tables, direct.tables, strict=True))
-        assert where(s) == where(direct)
+        assert located(s.issues) == located(direct.issues)

@@ -1,5 +1,5 @@
 """Real, messy returns end to end: files saved by LibreOffice (tests/data/messy, built by
-make_messy.py), the CLI's JSON contract, and the figures, names and phrases staff type.
+make_messy.py), the CLI's JSON contract, headers and the figures staff type.
 
 Assertions are on positions, rule ids and parsed values, never on the Chinese wording.
 """
@@ -407,106 +407,6 @@ def test_two_hundred_returns_with_broken_ones_mixed_in(tmp_path):
     ws = openpyxl.load_workbook(out, read_only=True)[labels.annex_sheet(labels.VILLAGE)]
     printed = [r[1] for r in ws.iter_rows(values_only=True) if r and r[1] in set(units)]
     assert printed == units[:195]  # every good return, in registry order
-
-
-# --- the registry as offices keep it -----------------------------------------------------------
-def test_registry_with_title_seq_column_aliases_and_a_remark(book):
-    path = book(
-        "名录.xlsx",
-        {
-            "说明": [["本表为单位名录"]],
-            "名录": [
-                ["南桐镇2022年度考核单位名录"],
-                [],
-                ["序  号", "单位名称 ", "类\u3000别", "考核分组", "别称"],
-                [1, "党政办  （党群办、人大办）", "部门 ", None, None],
-                [2, " 温塘村", "行政村", None, "温塘"],
-                [None, None, None, None, None],
-                [3, "八〇一社区", "社区居委会", None, "801社区,八零一社区"],
-                ["备注：以上单位按2022年调整"],  # in the 序号 column: not a blank name
-            ],
-        },
-    )
-    registry, issues = load_registry(path)
-    assert issues == []
-    assert [(u.name, u.category) for u in registry] == [
-        ("党政办  （党群办、人大办）", "部门"), ("温塘村", "村"), ("八〇一社区", "社区"),
-    ]  # fmt: skip
-    for typed, name in [
-        ("党群办", "党政办  （党群办、人大办）"),
-        ("党政办(人大办)", "党政办  （党群办、人大办）"),
-        ("８０１社区", "八〇一社区"),
-        ("八零一社区", "八〇一社区"),
-        ("八0一社区", "八〇一社区"),
-        ("温塘村\u3000", "温塘村"),
-    ]:
-        assert registry.resolve(typed).name == name, typed
-    assert registry.suggest("温糖村") == "温塘村"
-
-
-@pytest.mark.parametrize(
-    ("typed", "name"),
-    [
-        ("温塘村委会", "温塘村"),
-        ("南桐村村民委员会", "南桐村"),
-        ("南桐居委会", "南桐社区"),  # 居委会: the community, not 南桐村
-        ("后湾社区居委会", "后湾社区"),
-        ("八0一社区居委会", "八〇一社区"),
-        ("南桐镇经发办", "经发办"),
-        ("南桐镇人民政府纪委", "纪委"),
-        ("镇纪委", None),
-        ("居委会", None),
-    ],
-)
-def test_names_signed_with_committee_or_town(typed, name):
-    registry, _ = load_registry(REGISTRY)
-    unit, how = registry.match(typed)
-    assert (unit.name if unit else None) == name
-    assert how == ("alias" if name else "")  # reported as unit_alias: use the standard name
-
-
-# --- target phrases ----------------------------------------------------------------------------
-def _targets(*phrases: str) -> list[list[dict]]:
-    found = []
-    for phrase in phrases:
-        result = run("parse-target", phrase, "--json")
-        assert result.exit_code == 0, result.output
-        found.append(json.loads(result.stdout, parse_constant=_not_json))
-    return found
-
-
-def _not_json(word: str):
-    raise AssertionError(f"{word} is not JSON")  # Python would accept Infinity / NaN
-
-
-def test_parse_target_seed_phrase_as_json():
-    ((first, second),) = _targets("政务信息工作全区镇街排名保2争1、区考核组排名第1")
-    assert first["kind"] == second["kind"] == "rank"
-    assert (first["scope"], first["guarantee"], first["strive"]) == ("全区镇街", 2, 1)
-    assert (second["scope"], second["guarantee"], second["strive"]) == ("区考核组", 1, 1)
-    assert first["subject"] == second["subject"] == "政务信息工作"
-
-
-@pytest.mark.parametrize(
-    ("phrase", "expected"),
-    [
-        ("全镇第〇", [("manual", None, None)]),  # no 0th place: a person reads it
-        ("前0名", [("manual", None, None)]),
-        ("保5争3进位2名", [("rank", 5, 3), ("rank_change", 2, 2)]),
-        ("区考核组排名保２争１", [("rank", 2, 1)]),
-        ("确保全区第一，力争全市前十", [("rank", 1, 1), ("rank", None, 10)]),
-        ("全区前列", [("manual", None, None)]),
-        ('=HYPERLINK("x")', [("manual", None, None)]),
-        ("1. 全镇第1；\n2. 增加5万元", [("rank", 1, 1), ("amount", None, None)]),
-        ("  ", []),
-        ("保" + "2" * 400 + "争1", [("manual", None, None)]),  # a pasted digit run: no inf
-        ("达" + "9" * 400 + "%", [("manual", None, None)]),
-        ("全区第1000000000000名", [("manual", None, None)]),
-    ],
-)
-def test_parse_target_odd_phrases(phrase, expected):
-    (found,) = _targets(phrase)
-    assert [(t["kind"], t["guarantee"], t["strive"]) for t in found] == expected
 
 
 # --- headers that carry a unit or a period, and headers that are not there ---------------------

@@ -15,17 +15,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import located
 
 from targetbook import labels
-from targetbook.read import Source, find_returns, iter_returns, read_return, read_returns
+from targetbook.read import find_returns, iter_returns, read_return, read_returns
 from targetbook.read._pool import read_rows
 
 PLAN = ["序号", "单位", "创先争优目标", "亮点工作计划"]
 PROGRESS = list(labels.KIND_COLUMNS[labels.PROGRESS_KIND])
-
-
-def where(src: Source) -> list[tuple[str, str, str]]:
-    return [(i.sheet, i.cell, i.rule) for i in src.issues]
 
 
 def plan_rows(*units: str) -> list[list[object]]:
@@ -125,7 +122,7 @@ def test_header_below_the_search_window_is_missing(book):
     path = book("r.xlsx", {"S": [[f"说明第{i}行"] for i in range(15)] + [PLAN, *plan_rows("纪委")]})
     src = read_return(path)
     assert src.tables == [] and src.status == "error"
-    assert where(src) == [("S", "", "header_missing")]
+    assert located(src.issues) == [("S", "", "header_missing")]
 
 
 def test_missing_required_column(book):
@@ -141,7 +138,7 @@ def test_missing_required_column(book):
 def test_duplicate_column_uses_the_first(book):
     path = book("r.xlsx", {"S": [["单位", "创先争优目标", "单位名称"], ["纪委", "目标", "别的"]]})
     src = read_return(path)
-    assert where(src) == [("S", "C1", "column_duplicate")]
+    assert located(src.issues) == [("S", "C1", "column_duplicate")]
     assert src.tables[0].columns == {"单位": "A", "创先争优目标": "B"}
 
 
@@ -155,7 +152,9 @@ def test_headerless_sheets_beside_an_annex(book, tmp_path):
     wb.save(path)
     src = read_return(path)
     assert [t.sheet for t in src.tables] == ["附件"]
-    assert where(src) == [("说明", "", "sheet_skipped")]  # not the empty or the hidden sheet
+    assert located(src.issues) == [
+        ("说明", "", "sheet_skipped")
+    ]  # not the empty or the hidden sheet
     assert src.status == "ok"
 
 
@@ -178,7 +177,7 @@ def test_blank_total_and_remark_rows(book):
     src = read_return(book("r.xlsx", {"S": rows}))
     (t,) = src.tables
     assert t.frame.index.tolist() == [2, 4]
-    assert where(src) == [
+    assert located(src.issues) == [
         ("S", "A3", "row_blank_dropped"),
         ("S", "B5", "row_total_dropped"),
         ("S", "A6", "row_total_dropped"),
@@ -392,7 +391,10 @@ def test_several_tables_in_one_sheet(book):
         ["温塘村"],
         ["温塘村"],
     ]
-    assert where(src) == [("S", "A7", "row_title_dropped"), ("S", "A8", "row_title_dropped")]
+    assert located(src.issues) == [
+        ("S", "A7", "row_title_dropped"),
+        ("S", "A8", "row_title_dropped"),
+    ]
 
 
 def test_table_away_from_a1_keeps_its_addresses(tmp_path):
@@ -424,7 +426,7 @@ def test_random_text_is_not_a_table(tmp_path):
     path = tmp_path / "说明.txt"
     path.write_text("请各单位于6月30日前报送。\n联系人：张三\n", encoding="utf-8")
     src = read_return(path)
-    assert (src.status, where(src)) == ("error", [("说明", "", "header_missing")])
+    assert (src.status, located(src.issues)) == ("error", [("说明", "", "header_missing")])
 
 
 def test_decorated_header_labels_and_their_texts(book):
@@ -533,3 +535,101 @@ def test_percent_formats_of_other_writers(tmp_path):
     (t,) = read_return(path).tables
     assert t.frame.loc[2, ["目标值", "完成值", "完成率"]].tolist() == ["98%", "96.5%", "98.47%"]
     assert t.frame.loc[3, ["目标值", "完成值", "完成率"]].tolist() == [5, "4.5%", "90%"]
+
+
+# --- sheets and rows that are not data ----------------------------------------------------
+def test_hidden_and_very_hidden_sheets_are_skipped_with_a_warning(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "计划"
+    wb.active.append(PLAN)
+    wb.active.append([1, "温塘村", "全镇第1", "计划"])
+    for name, state in (("旧版", "hidden"), ("更旧", "veryHidden")):
+        ws = wb.create_sheet(name)
+        ws.append(PLAN)
+        ws.append([1, "温塘村", "全镇第3", "旧"])
+        ws.sheet_state = state
+    # A hidden helper sheet without an annex header (dropdown lists) stays silent.
+    lists = wb.create_sheet("下拉")
+    lists.append(["部门", "村", "社区"])
+    lists.sheet_state = "hidden"
+    path = tmp_path / "h.xlsx"
+    wb.save(path)
+    src = read_return(path)
+    assert [(t.sheet, t.frame.index.tolist()) for t in src.tables] == [("计划", [2])]
+    assert src.tables[0].frame.loc[2, "创先争优目标"] == "全镇第1"
+    assert located(src.issues) == [("旧版", "", "sheet_hidden"), ("更旧", "", "sheet_hidden")]
+    assert src.issues[0].severity == "warning"
+
+
+def test_a_folder_holds_returns_not_notes_but_a_named_file_is_read(tmp_path):
+    from targetbook.read import find_returns
+
+    folder = tmp_path / "回收"
+    folder.mkdir()
+    wb = openpyxl.Workbook()
+    wb.active.append(PLAN)
+    wb.active.append([1, "温塘村", "全镇第1", "计划"])
+    wb.save(folder / "温塘村.xlsx")
+    (folder / "说明.txt").write_text("请各单位于6月30日前报送。\n联系人：张三\n", encoding="utf-8")
+    (folder / "佐证.docx").write_bytes(b"PK\x03\x04not really")
+    (folder / "佐证.pdf").write_bytes(b"%PDF-1.4\n")
+    (folder / "notes.xml").write_text("<notes/>", encoding="utf-8")
+    # Excel's Unicode-text export (tab-separated, UTF-16) is a .txt return worth reading.
+    tsv = "单位\t特色项目\t特色内容\r\n经发办\t招商\t服务\r\n"
+    (folder / "导出.txt").write_bytes(tsv.encode("utf-16"))
+    xml = '<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>'
+    (folder / "表.xml").write_text(xml, encoding="utf-8")
+    found = [shown for _, shown in find_returns([folder])]
+    assert found == ["回收/导出.txt", "回收/温塘村.xlsx", "回收/表.xml"]
+    named = find_returns([folder / "说明.txt", folder / "佐证.pdf"])
+    assert [p.name for p, _ in named] == ["说明.txt", "佐证.pdf"]
+
+
+def test_footer_lines_under_the_table_are_not_data(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "计划"
+    ws.append(PLAN)
+    ws.append([1, "温塘村", "全镇第1", "计划"])
+    ws.append(["填表人：张三", "联系电话：123"])
+    ws.append([None, "审核人:李四"])  # first non-empty cell in column B
+    ws.append(["单位负责人 ：赵六", None, "填报日期：2022年3月1日"])
+    ws.append([2, "塘厦村", "全镇第2", "计划2"])  # not footer-like: still data
+    path = tmp_path / "f.xlsx"
+    wb.save(path)
+    src = read_return(path)
+    (t,) = src.tables
+    assert t.frame.index.tolist() == [2, 6]
+    assert t.frame.loc[6, "单位"] == "塘厦村"
+    assert located(src.issues) == [
+        ("计划", "A3", "row_footer_dropped"),
+        ("计划", "B4", "row_footer_dropped"),
+        ("计划", "A5", "row_footer_dropped"),
+    ]
+    assert src.issues[0].value == "填表人：张三"
+    assert all(i.severity == "warning" for i in src.issues)
+
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "ods", "xls"])
+def test_formula_error_values_stay_visible_and_are_reported(suffix):
+    # Saved by LibreOffice from openpyxl formulas (=E2/D2 with D2=0, =NA(), =A1+1 …):
+    # the cells hold cached error values, which calamine reads as empty.
+    from targetbook.validate import validate_tables
+
+    src = read_return(DATA / f"formula_errors.{suffix}")
+    (t,) = src.tables
+    f = t.frame
+    assert [f.loc[r, "完成率"] for r in (2, 3, 4)] == ["#DIV/0!", "#N/A", "#VALUE!"]
+    assert f.loc[4, "完成值"] == "#VALUE!"
+    assert f.loc[5, "完成率"] == 0.5
+    _, issues = validate_tables([t], None)
+    found = sorted((i.cell, i.rule) for i in issues if i.value.startswith("#"))
+    assert found == [
+        ("E4", "not_a_number"),
+        ("F2", "not_a_number"),
+        ("F3", "not_a_number"),
+        ("F4", "not_a_number"),
+    ]

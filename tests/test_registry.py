@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -177,3 +179,62 @@ def test_any_spacing_or_width_still_matches(row, data):
         typed = typed.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
     unit, how = reg.match(typed)
     assert unit is not None and unit.name == name and how == "name"
+
+
+MESSY_REGISTRY = Path(__file__).parent / "data" / "messy" / "registry.csv"
+
+
+# --- the registry as offices keep it -----------------------------------------------------------
+def test_registry_with_title_seq_column_aliases_and_a_remark(book):
+    path = book(
+        "名录.xlsx",
+        {
+            "说明": [["本表为单位名录"]],
+            "名录": [
+                ["南桐镇2022年度考核单位名录"],
+                [],
+                ["序  号", "单位名称 ", "类\u3000别", "考核分组", "别称"],
+                [1, "党政办  （党群办、人大办）", "部门 ", None, None],
+                [2, " 温塘村", "行政村", None, "温塘"],
+                [None, None, None, None, None],
+                [3, "八〇一社区", "社区居委会", None, "801社区,八零一社区"],
+                ["备注：以上单位按2022年调整"],  # in the 序号 column: not a blank name
+            ],
+        },
+    )
+    registry, issues = load_registry(path)
+    assert issues == []
+    assert [(u.name, u.category) for u in registry] == [
+        ("党政办  （党群办、人大办）", "部门"), ("温塘村", "村"), ("八〇一社区", "社区"),
+    ]  # fmt: skip
+    for typed, name in [
+        ("党群办", "党政办  （党群办、人大办）"),
+        ("党政办(人大办)", "党政办  （党群办、人大办）"),
+        ("８０１社区", "八〇一社区"),
+        ("八零一社区", "八〇一社区"),
+        ("八0一社区", "八〇一社区"),
+        ("温塘村\u3000", "温塘村"),
+    ]:
+        assert registry.resolve(typed).name == name, typed
+    assert registry.suggest("温糖村") == "温塘村"
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [
+        ("温塘村委会", "温塘村"),
+        ("南桐村村民委员会", "南桐村"),
+        ("南桐居委会", "南桐社区"),  # 居委会: the community, not 南桐村
+        ("后湾社区居委会", "后湾社区"),
+        ("八0一社区居委会", "八〇一社区"),
+        ("南桐镇经发办", "经发办"),
+        ("南桐镇人民政府纪委", "纪委"),
+        ("镇纪委", None),
+        ("居委会", None),
+    ],
+)
+def test_names_signed_with_committee_or_town(typed, name):
+    registry, _ = load_registry(MESSY_REGISTRY)
+    unit, how = registry.match(typed)
+    assert (unit.name if unit else None) == name
+    assert how == ("alias" if name else "")  # reported as unit_alias: use the standard name

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pandas as pd
+from conftest import located
 
 from targetbook import labels as L
 from targetbook.rules import period_group, rules_from_frames
@@ -39,10 +40,6 @@ def raw(rows):
     """A sheet as pandas reads it with header=None (short rows padded)."""
     width = max(len(r) for r in rows)
     return pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows], dtype=object)
-
-
-def located(issues):
-    return [(i.sheet, i.cell, i.rule) for i in issues]
 
 
 GOOD_ITEMS = [

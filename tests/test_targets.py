@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from targetbook import labels as L
+from targetbook.cli import cli
 from targetbook.targets import (
     TARGET_FIELDS,
     Actual,
@@ -811,3 +813,47 @@ def test_parse_never_raises_and_never_loses_text(text):
     lost = [ch for ch, c in zip(text, covered, strict=True) if not c and _significant(ch)]
     assert lost == []
     assert [t for _, _, t in spans] == parse_target(text)
+
+
+# --- target phrases ----------------------------------------------------------------------------
+def _targets(*phrases: str) -> list[list[dict]]:
+    found = []
+    for phrase in phrases:
+        result = CliRunner().invoke(cli, ["parse-target", phrase, "--json"])
+        assert result.exit_code == 0, result.output
+        found.append(json.loads(result.stdout, parse_constant=_not_json))
+    return found
+
+
+def _not_json(word: str):
+    raise AssertionError(f"{word} is not JSON")  # Python would accept Infinity / NaN
+
+
+def test_parse_target_seed_phrase_as_json():
+    ((first, second),) = _targets("政务信息工作全区镇街排名保2争1、区考核组排名第1")
+    assert first["kind"] == second["kind"] == "rank"
+    assert (first["scope"], first["guarantee"], first["strive"]) == ("全区镇街", 2, 1)
+    assert (second["scope"], second["guarantee"], second["strive"]) == ("区考核组", 1, 1)
+    assert first["subject"] == second["subject"] == "政务信息工作"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("全镇第〇", [("manual", None, None)]),  # no 0th place: a person reads it
+        ("前0名", [("manual", None, None)]),
+        ("保5争3进位2名", [("rank", 5, 3), ("rank_change", 2, 2)]),
+        ("区考核组排名保２争１", [("rank", 2, 1)]),
+        ("确保全区第一，力争全市前十", [("rank", 1, 1), ("rank", None, 10)]),
+        ("全区前列", [("manual", None, None)]),
+        ('=HYPERLINK("x")', [("manual", None, None)]),
+        ("1. 全镇第1；\n2. 增加5万元", [("rank", 1, 1), ("amount", None, None)]),
+        ("  ", []),
+        ("保" + "2" * 400 + "争1", [("manual", None, None)]),  # a pasted digit run: no inf
+        ("达" + "9" * 400 + "%", [("manual", None, None)]),
+        ("全区第1000000000000名", [("manual", None, None)]),
+    ],
+)
+def test_parse_target_odd_phrases(phrase, expected):
+    (found,) = _targets(phrase)
+    assert [(t["kind"], t["guarantee"], t["strive"]) for t in found] == expected

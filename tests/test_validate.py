@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 import pytest
+from conftest import located
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -43,10 +44,6 @@ def progress(rows, *, file="b.xlsx", sheet="进度", first=3) -> Table:
     frame = pd.DataFrame(rows, columns=list(PROGRESS_COLUMNS), dtype=object)
     frame.index = range(first, first + len(frame))
     return Table(file, sheet, labels.PROGRESS_KIND, first - 1, dict(PROGRESS_COLUMNS), frame)
-
-
-def located(issues):
-    return [(i.sheet, i.cell, i.rule) for i in issues]
 
 
 def test_seed_plan_table(registry):
