@@ -277,6 +277,19 @@ M_BONUS = "加分"
 M_PENALTY = "扣分"
 M_LATE = "逾期扣分"
 METHODS = (M_RATE, M_RANK, M_EFFICACY, M_PASS, M_DIRECT, M_BONUS, M_PENALTY, M_LATE)
+# What else staff may type in 方法 for each method (matched like unit names: spaces, width).
+METHOD_ALIASES = {
+    M_RATE: ("完成率法", "完成比例"),
+    M_RANK: ("排名赋分", "名次", "按名次赋分"),
+    M_EFFICACY: ("功效系数法",),
+    M_PASS: ("达标制", "是否达标"),
+    M_DIRECT: ("打分", "评分", "直接评分"),
+    M_LATE: ("逾期", "按时报送", "迟报扣分"),
+}
+# Methods scored from a unit's 指标进度 figures (their rows are matched to items by 指标).
+FIGURE_METHODS = (M_RATE, M_RANK, M_EFFICACY, M_PASS)
+# Parameters (考核项目 columns) a method cannot do without, beyond 分值.
+METHOD_PARAMS = {M_EFFICACY: (SATISFIED, UNACCEPTABLE), M_LATE: (DEADLINE, PER_DAY)}
 LOWER_IS_BETTER = "越小越好"
 LOWER_IS_BETTER_WORDS = (LOWER_IS_BETTER, "越低越好", "负向")  # 方向 cells meaning the same
 ANY_CATEGORY = "全部"  # a rule row with a blank 类别, as messages name it

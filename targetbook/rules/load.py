@@ -22,29 +22,11 @@ from targetbook.rules.sheets import (
     text,
 )
 
+# Every name staff may type for a method (its own name included), keyed as typed names are.
 METHOD_ALIASES = {
-    "完成率": L.M_RATE,
-    "完成率法": L.M_RATE,
-    "完成比例": L.M_RATE,
-    "名次赋分": L.M_RANK,
-    "排名赋分": L.M_RANK,
-    "名次": L.M_RANK,
-    "按名次赋分": L.M_RANK,
-    "功效系数": L.M_EFFICACY,
-    "功效系数法": L.M_EFFICACY,
-    "达标": L.M_PASS,
-    "达标制": L.M_PASS,
-    "是否达标": L.M_PASS,
-    "直接打分": L.M_DIRECT,
-    "打分": L.M_DIRECT,
-    "评分": L.M_DIRECT,
-    "直接评分": L.M_DIRECT,
-    "逾期扣分": L.M_LATE,
-    "逾期": L.M_LATE,
-    "按时报送": L.M_LATE,
-    "迟报扣分": L.M_LATE,
-    "加分": L.M_BONUS,
-    "扣分": L.M_PENALTY,
+    key(typed): method
+    for method in L.METHODS
+    for typed in (method, *L.METHOD_ALIASES.get(method, ()))
 }
 
 
@@ -165,18 +147,17 @@ def _items(ctx: Ctx, sh: Sheet) -> list[Item]:
         except (NotANumber, TypeError):
             _reject(ctx, sh, row, r, "rule_number_invalid", L.RANK_POINTS)
             continue
+        needs = {
+            c: deadline if c == L.DEADLINE else nums[c] for c in L.METHOD_PARAMS.get(method, ())
+        }
+        if not _required(ctx, sh, row, r, method, needs):
+            continue
         if method == L.M_EFFICACY:
-            pair = {c: nums[c] for c in (L.SATISFIED, L.UNACCEPTABLE)}
-            if not _required(ctx, sh, row, r, method, pair):
-                continue
             if nums[L.SATISFIED] == nums[L.UNACCEPTABLE]:  # the formula divides by their gap
                 cell = sh.cell(L.UNACCEPTABLE, row)
                 ctx.add("rule_param_missing", sh.name, cell, method=method, column=L.UNACCEPTABLE)
                 continue
         if method == L.M_LATE:
-            given = {L.DEADLINE: deadline, L.PER_DAY: nums[L.PER_DAY]}
-            if not _required(ctx, sh, row, r, method, given):
-                continue
             if nums[L.PER_DAY] <= 0:
                 _reject(ctx, sh, row, r, "rule_number_invalid", L.PER_DAY)
                 continue

@@ -237,7 +237,7 @@ def from_progress(consolidation: Consolidation, rules: Rules, resolve: Resolver)
             {
                 key(i.key): i.name
                 for i in rules.items_for(unit.category)
-                if i.method in (L.M_RATE, L.M_RANK, L.M_EFFICACY, L.M_PASS)
+                if i.method in L.FIGURE_METHODS
             },
         )
         item = keys.get(key(r.get(L.INDICATOR)))
