@@ -20,8 +20,7 @@ from targetbook.labels import parsed
 from targetbook.read import Table
 from targetbook.registry import ALIAS, Registry, Unit
 from targetbook.schemas import ADDRESS_COLUMN, RULE_PRIORITY, SCHEMAS, Unparsed, rule_for
-from targetbook.text import clean_text, parse_quantity, split_name_aliases
-from targetbook.text._columns import prepare_columns
+from targetbook.text import clean_text, parse_quantity, prepare_columns, split_name_aliases
 
 _TABLE = "_table"  # position of the row's table in the input list (internal)
 _ROW = "_row"  # Excel row (internal)

@@ -70,7 +70,7 @@ def test_bat_step_prints_the_mismatch(campaign, capsys):  # noqa: F811
 def test_shipped_control_workbook_is_stamped_with_this_version():
     # The 说明 sheet of the workbook in the wheel names the targetbook it was built for, read back
     # the way a button reads it (the frames of the open workbook).
-    from targetbook._resources import resource
+    from targetbook.resources import resource
 
     path = resource("workbooks", L.CONTROL_WORKBOOK)
     guide = pd.read_excel(

@@ -10,8 +10,8 @@ import shutil
 from pathlib import Path
 
 from targetbook import labels as L
-from targetbook._resources import resource
 from targetbook.excel.batfiles import write_bat_files
+from targetbook.resources import resource
 from targetbook.write.atomic import atomic_path
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from targetbook._resources import resource
 from targetbook.errors import TargetbookError
 from targetbook.report.records import ReportContext
+from targetbook.resources import resource
 from targetbook.write.atomic import atomic_path
 
 

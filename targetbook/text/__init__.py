@@ -13,6 +13,7 @@ from targetbook.text._clean import (
     split_aliases,
     split_name_aliases,
 )
+from targetbook.text._columns import prepare_columns
 from targetbook.text._items import split_items
 from targetbook.text._numbers import (
     Quantity,
@@ -35,6 +36,7 @@ __all__ = [
     "is_empty",
     "name_key",
     "parse_quantity",
+    "prepare_columns",
     "split_aliases",
     "split_items",
     "split_name_aliases",
