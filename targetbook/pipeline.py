@@ -233,8 +233,10 @@ def rank_campaign(
     before = load_ranking(previous).ranks if previous is not None else None
     result = rank(cons, rules, scores=records, previous=before, as_of=as_of)
     result.issues = issues + result.issues
+    # The report states what a veto did: the campaign's 否决效果 travels in 排名.xlsx's 参数.
+    carried = {L.S_VETO_EFFECT: rules.settings.veto_effect}
     with writing(out):
-        written = write_ranking(result, out, consolidation=cons)
+        written = write_ranking(result, out, consolidation=cons, params=carried)
     result.out = str(Path(out))
     return RankResult(result, cons, [Path(written)])
 

@@ -45,6 +45,7 @@ def context_from_book(book: RankedBook, *, params: dict | None = None, **kwargs)
     """The context of a ranked workbook; `params` override its 参数 (kwargs → build_context)."""
     return build_context(
         book.ranks,
+        scores=book.scores,
         annexes=book.annexes,
         achievement=book.achievement,
         missing=book.missing,
@@ -61,6 +62,7 @@ def context_from_ranking(
     cons = consolidation
     return build_context(
         ranking.ranks,
+        scores=ranking.scores,
         annexes=cons.annexes if cons is not None else None,
         achievement=ranking.achievement,
         missing=list(cons.missing_units) if cons is not None else [],
