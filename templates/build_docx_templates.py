@@ -348,13 +348,16 @@ ANNEX_COLUMNS = [
     ("创先争优目标", 57, "表格文字"),
     ("亮点工作计划", 57, "表格文字"),
 ]
+# mm, 156 in all (the 版心). 12 pt text is 4.23 mm a CJK character, 2.1 mm a digit, about
+# 1 mm of space between CJK and digits, plus 3.8 mm of cell margins: 并列第10名 needs about
+# 27, 进10位 18.5, 不合格 16.5, 100.00 about 19 (checked in a LibreOffice PDF: test_print).
 RANK_COLUMNS = [
-    ("名次", 28, "表格居中"),
-    ("单位", 34, "表格居中"),
-    ("总分", 18, "表格居中"),
-    ("等次", 16, "表格居中"),
-    ("进位", 18, "表格居中"),
-    ("奖项及备注", 42, "表格文字"),
+    ("名次", 29, "表格居中"),
+    ("单位", 30, "表格居中"),
+    ("总分", 20, "表格居中"),
+    ("等次", 19, "表格居中"),
+    ("进位", 20, "表格居中"),
+    ("奖项及备注", 38, "表格文字"),
 ]
 ACHIEVEMENT_COLUMNS = [
     ("类别", 14, "表格居中"),

@@ -122,7 +122,9 @@ def run_demo(out_dir: str | Path = DEFAULT_OUT) -> DemoResult:
 
     written, faults = demo_returns.write_returns(collect)
     report = results / labels.CHECK_REPORT_FILE
-    check = pipeline.consolidate_returns([collect], registry_path, report, year=YEAR)
+    check = pipeline.check_returns(
+        [collect], registry_path, year=YEAR, campaign=NOTICE, report=report
+    )
     outputs["校验报告（第一轮）"] = report
     late = demo_returns.write_late_return(collect)
     summary = results / labels.CONSOLIDATED_FILE

@@ -31,6 +31,7 @@ from targetbook.write._tables import (
     list_sheet,
     missing_frame,
     params_frame,
+    print_title,
     registry_frame,
     sources_frame,
 )
@@ -72,20 +73,22 @@ def write_consolidation(
         (L.SHEET_REGISTRY, registry_frame(cons), L.REGISTRY_COLUMNS),
         (
             L.SHEET_PARAMS,
-            params_frame(consolidation_params(cons, shown_year, params)),
+            params_frame(consolidation_params(cons, shown_year, params)),  # = shown
             L.PARAM_COLUMNS,
         ),
     ]
     order = {sheet: i for i, sheet in enumerate(L.KIND_SHEET.values())}
     lists.sort(key=lambda item: order.get(item[0], len(order)))  # stable: kinds first
     target = Path(path)
+    shown = consolidation_params(cons, shown_year, params)
+    prefix = print_title(shown, shown_year)
     book = Book()
     try:
         fmts = Formats(book.wb)
         for category in L.CATEGORIES:
             annex_sheet(book, fmts, category, shown_year, cons.annexes.get(category))
         for sheet, frame, columns in lists:
-            list_sheet(book, fmts, sheet, frame, columns)
+            list_sheet(book, fmts, sheet, frame, columns, title=f"{prefix}{sheet}")
         if opens_on is not None:
             book.wb.get_worksheet_by_name(opens_on).activate()
     except BaseException:

@@ -128,6 +128,9 @@ def _rows_sheet(
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(header)
+    ws.center_horizontally()
+    ws.print_area(0, 0, last, last_col)
+    ws.set_footer(L.PAGE_FOOTER)
 
 
 def _unit_list(ws, first: int, last: int, col: int, names: list[str]) -> None:
