@@ -167,7 +167,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report_template_missing": (E, "找不到文书模板“{file}”，请重新安装 targetbook"),
     "report_param_missing": (
         W,
-        "{file}：参数“{param}”未设置，文中暂作“{shown}”；请用 {option} 指定，"
+        "参数“{param}”未设置，文书中暂作“{shown}”；请用 {option} 指定，"
         "或在控制台“参数”表填写“{param}”后重新生成",
     ),
     # --- cli (usage errors: the command line's own words, shown with its usage line) ----
