@@ -149,3 +149,40 @@ def test_a_bad_date_is_a_usage_error(tmp_path, demo):
     ranked = demo.out_dir / L.FOLDER_RESULTS / L.RANKED_FILE
     result = run("report", ranked, "--out", tmp_path / "x.html", "--date", "2022-13-01")
     assert result.exit_code == 2 and "不是日期" in result.stderr
+
+
+def test_the_check_button_writes_the_check_report_and_report_warns_in_the_log(tmp_path, demo):
+    import shutil
+
+    from targetbook.excel import steps
+    from targetbook.pipeline import init_campaign
+
+    quiet = steps.read_control_workbook(demo.out_dir)
+    quiet.progress = lambda _: None
+    # The demo's 参数 are filled: its 通报 carries no placeholder warning.
+    assert not [i for i in steps.make_report(quiet).issues if i.rule == "report_param_missing"]
+    # A campaign whose 参数 were never filled: the button still writes the 通报, and says what
+    # is missing (the Excel door writes these issues to 日志).
+    bare = tmp_path / "活动"
+    init_campaign(bare)
+    from targetbook.write.ranking import load_ranking, write_ranking
+
+    # Its 排名.xlsx carries no 乡镇/文号/日期 either (only the 年度 the ranking knows).
+    loaded = load_ranking(demo.out_dir / L.FOLDER_RESULTS / L.RANKED_FILE)
+    write_ranking(loaded, bare / L.FOLDER_RESULTS / L.RANKED_FILE)
+    inputs = steps.read_control_workbook(bare)
+    inputs.progress = lambda _: None
+    outcome = steps.make_report(inputs)
+    assert len(outcome.files) == 2
+    warned = [i for i in outcome.issues if i.rule == "report_param_missing"]
+    # 乡镇, 文号 and 日期 for each of the two documents (.docx and .html): 3 × 2.
+    assert len(warned) == 6 and {i.file for i in warned} == {str(p) for p in outcome.files}
+    # 校验 writes 成果/校验报告.xlsx, the workbook `validate --report` writes.
+    shutil.copytree(demo.out_dir / L.FOLDER_COLLECT, bare / L.FOLDER_COLLECT, dirs_exist_ok=True)
+    shutil.copy(demo.registry, bare / demo.registry.name)
+    inputs = steps.read_control_workbook(bare)
+    inputs.progress = lambda _: None
+    outcome = steps.validate_returns(inputs)
+    report = bare / L.FOLDER_RESULTS / L.CHECK_REPORT_FILE
+    assert outcome.files == [report]
+    assert openpyxl.load_workbook(report).active.title == L.SHEET_ISSUES
