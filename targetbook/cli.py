@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 
 from targetbook import __version__
+from targetbook.cli_usage import ChineseGroup, ChinesePath, Date, Year
 from targetbook.errors import TargetbookError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FATAL = 0, 1, 2
@@ -25,10 +26,22 @@ PROGRESS_MIN_FILES = 5  # fewer files finish before a bar would be worth drawing
 SHOW_ISSUES = 10  # issues listed in the human summary; the rest are in the JSON/workbook
 SEVERITY = {"error": "错误", "warning": "警告"}
 
-_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
-_PATHS = click.Path(exists=True, path_type=Path)
-_OUT_FILE = click.Path(dir_okay=False, path_type=Path)
+_FILE = ChinesePath(exists=True, dir_okay=False, path_type=Path)
+_PATHS = ChinesePath(exists=True, path_type=Path)
+_OUT_FILE = ChinesePath(dir_okay=False, path_type=Path)
+_DIR = ChinesePath(file_okay=False, path_type=Path)
 _JSON = click.option("--json", "as_json", is_flag=True, help="在标准输出打印一个 JSON 文档。")
+_YEAR = click.option(
+    "--year", type=Year(), help="年度（如 2024；默认沿用已有的参数，再默认今年）。"
+)
+_TOWN = click.option("--town", default="", help="乡镇名称（如 南桐镇），印在标题和文书中。")
+
+
+def _campaign(year: int | None = None, town: str = "", **given):
+    """The command line's campaign parameters (blank ones carry the earlier value)."""
+    from targetbook.results import Campaign
+
+    return Campaign(town=town, year=year, **{k: v for k, v in given.items() if v})
 
 
 def _guarded(command: Callable) -> Callable:
@@ -89,8 +102,9 @@ def _issue_line(i: dict) -> str:
     return f"  [{sev}] {where}{message}（{i.get('rule', '')}）"
 
 
-def _summary(doc: dict) -> list[str]:
-    """Short Chinese summary of a validate / consolidate JSON document."""
+def _summary(doc: dict, show_all: bool = False) -> list[str]:
+    """Short Chinese summary of a validate / consolidate JSON document (`show_all`: every
+    issue, not only the first SHOW_ISSUES)."""
     files = doc.get("files", [])
     issues = doc.get("issues", [])
     failed = sum(1 for f in files if f.get("status") == "error")
@@ -113,26 +127,31 @@ def _summary(doc: dict) -> list[str]:
         names = "、".join(skipped[:SHOW_ISSUES]) + ("…" if len(skipped) > SHOW_ISSUES else "")
         lines.append(f"未读取的非表格文件：{len(skipped)} 个（{names}）")
     if issues:
-        shown = issues[:SHOW_ISSUES]
-        lines.append(f"问题（前 {len(shown)} 条，共 {len(issues)} 条）：")
+        shown = issues if show_all else issues[:SHOW_ISSUES]
+        if len(shown) == len(issues):
+            lines.append(f"问题（共 {len(issues)} 条）：")
+        else:
+            lines.append(f"问题（前 {len(shown)} 条，共 {len(issues)} 条；加 --all 列出全部）：")
         lines.extend(_issue_line(i) for i in shown)
     if doc.get("out"):
         lines.append(f"输出：{doc['out']}")
     return lines
 
 
-def _finish(result, as_json: bool) -> None:
+def _finish(result, as_json: bool, *, show_all: bool = False) -> None:
     """Print a validate / consolidate result (JSON or the summary) and exit 0 or 1."""
     doc = result.to_json()
     if as_json:
         _emit_json(doc)
     else:
-        click.echo("\n".join(_summary(doc)))
+        click.echo("\n".join(_summary(doc, show_all)))
     sys.exit(EXIT_PROBLEMS if result.problems else EXIT_OK)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="targetbook")
+@click.group(cls=ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    __version__, prog_name="targetbook", message="%(prog)s %(version)s", help="显示版本并退出。"
+)
 def cli() -> None:
     """targetbook：创先争优目标回收表的校验、汇总、评分排名与通报。"""
 
@@ -141,7 +160,7 @@ def cli() -> None:
 @click.option(
     "--out",
     "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=_DIR,
     default=Path("targetbook-demo"),
     show_default=True,
     help="演示活动文件夹。",
@@ -156,16 +175,18 @@ def demo(out_dir: Path) -> None:
 
 
 @cli.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", type=_DIR)
 @click.option(
     "--registry", type=_FILE, help="单位名录（xlsx/csv）；给出时在 下发/ 中生成各单位模板。"
 )
+@_YEAR
+@_TOWN
 @_guarded
-def init(directory: Path, registry: Path | None) -> None:
-    """新建考核活动文件夹：控制台.xlsm、下发/、回收/、成果/。"""
+def init(directory: Path, registry: Path | None, year: int | None, town: str) -> None:
+    """新建考核活动文件夹：控制台.xlsm、下发/、回收/、成果/；年度、乡镇写入控制台“参数”表。"""
     from targetbook import pipeline
 
-    made = pipeline.init_campaign(directory, registry=registry)
+    made = pipeline.init_campaign(directory, registry=registry, year=year, town=town)
     click.echo(f"已建立活动文件夹：{directory}")
     for path in made:
         if path.parent == directory:
@@ -180,35 +201,51 @@ def init(directory: Path, registry: Path | None) -> None:
 @click.option(
     "--out",
     "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=_DIR,
     required=True,
     help="模板输出文件夹。",
 )
-@click.option("--year", type=int, help="年度（默认今年）。")
+@_YEAR
+@_TOWN
 @_guarded
-def templates(registry: Path, out_dir: Path, year: int | None) -> None:
+def templates(registry: Path, out_dir: Path, year: int | None, town: str) -> None:
     """按单位名录生成下发给各单位的空白填报模板。"""
     from targetbook import pipeline
 
-    written = pipeline.make_templates(registry, out_dir, year=year)
+    written = pipeline.make_templates(registry, out_dir, year=year, town=town)
     click.echo(f"已生成 {len(written)} 个模板：{out_dir}")
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=_PATHS)
 @click.option("--registry", type=_FILE, help="单位名录（xlsx/csv），用于核对单位名称和未报送。")
+@click.option(
+    "--all", "show_all", is_flag=True, help=f"列出全部问题（默认只列前 {SHOW_ISSUES} 条）。"
+)
+@click.option(
+    "--report",
+    "report_out",
+    type=_OUT_FILE,
+    help="把校验报告写成工作簿（.xlsx，打开即是“校验问题”表），与控制台“校验”按钮写出的相同。",
+)
 @_JSON
 @_guarded
-def validate(paths: tuple[Path, ...], registry: Path | None, as_json: bool) -> None:
+def validate(
+    paths: tuple[Path, ...],
+    registry: Path | None,
+    show_all: bool,
+    report_out: Path | None,
+    as_json: bool,
+) -> None:
     """校验回收表（文件或文件夹），列出每个问题所在的单元格。"""
     from targetbook import pipeline
 
     progress = _Progress("校验")
     try:
-        result = pipeline.check_returns(paths, registry, progress=progress)
+        result = pipeline.check_returns(paths, registry, progress=progress, report=report_out)
     finally:
         progress.close()
-    _finish(result, as_json)
+    _finish(result, as_json, show_all=show_all)
 
 
 @cli.command()
@@ -220,15 +257,27 @@ def validate(paths: tuple[Path, ...], registry: Path | None, as_json: bool) -> N
     required=True,
     help="汇总工作簿（.xlsx）。",
 )
+@_YEAR
+@_TOWN
 @_JSON
 @_guarded
-def consolidate(paths: tuple[Path, ...], registry: Path, out: Path, as_json: bool) -> None:
+def consolidate(
+    paths: tuple[Path, ...],
+    registry: Path,
+    out: Path,
+    year: int | None,
+    town: str,
+    as_json: bool,
+) -> None:
     """校验并汇总回收表，写出 汇总.xlsx（附件1–3、校验问题、未报送、重复报送、来源）。"""
     from targetbook import pipeline
 
     progress = _Progress("汇总")
+    campaign = _campaign(year, town)
     try:
-        result = pipeline.consolidate_returns(paths, registry, out, progress=progress)
+        result = pipeline.consolidate_returns(
+            paths, registry, out, year=year, campaign=campaign, progress=progress
+        )
     finally:
         progress.close()
     _finish(result, as_json)
@@ -280,13 +329,32 @@ def rank(
     required=True,
     help="输出文件（.docx 或 .html）；文件名含“通知”时生成通知（附件1–3），否则生成通报。",
 )
+@_TOWN
+@_YEAR
+@click.option("--issuer", default="", help="发文机关（如 南桐镇党政办公室）。")
+@click.option("--number", default="", help="文号（如 南桐党政办发〔2022〕14号）。")
+@click.option("--date", "issued", type=Date(), help="成文日期（如 2022-06-28）。")
+@click.option("--to", "recipients", default="", help="主送机关（如 各村、社区，机关各部门：）。")
 @_guarded
-def report(ranked: Path, out: Path) -> None:
-    """由排名工作簿生成通报（或通知），.docx 或 .html。"""
+def report(
+    ranked: Path,
+    out: Path,
+    town: str,
+    year: int | None,
+    issuer: str,
+    number: str,
+    issued,
+    recipients: str,
+) -> None:
+    """由排名工作簿生成通报（或通知），.docx 或 .html；命令行参数优先于工作簿所带的参数。"""
     from targetbook import pipeline
 
-    written = pipeline.publish(ranked, out)
-    click.echo(f"输出：{written}")
+    date = f"{issued.year}年{issued.month}月{issued.day}日" if issued else ""
+    campaign = _campaign(year, town, issuer=issuer, number=number, date=date, to=recipients)
+    result = pipeline.publish_report(ranked, out, campaign=campaign)
+    for i in result.issues:
+        click.echo(_issue_line(i.to_dict()), err=True)
+    click.echo(f"输出：{result.path}")
 
 
 @cli.command("parse-target")

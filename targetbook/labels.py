@@ -482,6 +482,7 @@ TEMPLATE_NOTE_ROWS = (
 )
 TEMPLATE_MEASURES = ("万元", "亿元", "元", "%", "个", "家", "户", "人", "项", "名", "亩", "公里")
 PAGE_FOOTER = "&C第 &P 页，共 &N 页"
+YEAR_SUFFIX = "年度"  # 南桐镇2022年度指标进度: the printed title of a list sheet
 
 # --- Sheets and params: the control workbook 控制台.xlsm (the Excel door) --------------------
 SHEET_GUIDE = "说明"

@@ -165,6 +165,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report_format_unknown": (E, "不支持的输出格式“{value}”，请使用 .docx 或 .html"),
     "report_kind_unknown": (E, "不支持的文种“{value}”，请使用 通报 或 通知"),
     "report_template_missing": (E, "找不到文书模板“{file}”，请重新安装 targetbook"),
+    "report_param_missing": (
+        W,
+        "参数“{param}”未设置，文书中暂作“{shown}”；请用 {option} 指定，"
+        "或在控制台“参数”表填写“{param}”后重新生成",
+    ),
+    # --- cli (usage errors: the command line's own words, shown with its usage line) ----
+    "usage_missing_option": (E, "缺少必填选项 {option}，请按上面的用法补上"),
+    "usage_missing_argument": (E, "缺少参数 {argument}，请按上面的用法补上"),
+    "usage_no_such_option": (E, "没有选项 {option}{hint}"),
+    "usage_no_such_command": (E, "没有命令“{command}”，可用的命令：{commands}"),
+    "usage_option_needs_value": (E, "选项 {option} 后面要写一个值"),
+    "usage_option_takes_no_value": (E, "选项 {option} 不带值，请去掉“=”及其后的内容"),
+    "usage_extra_arguments": (E, "多余的参数：{args}（含空格的路径请加引号）"),
+    "usage_bad_value": (E, "{option} 的值无效：{reason}"),
+    "usage_path_missing": (E, "“{path}”不存在，请检查路径"),
+    "usage_path_is_folder": (E, "“{path}”是文件夹，这里要一个文件"),
+    "usage_path_is_file": (E, "“{path}”是文件，这里要一个文件夹"),
+    "usage_not_a_year": (E, "“{value}”不是年份，请写四位年份，如 2024"),
+    "usage_not_a_date": (E, "“{value}”不是日期，请写如 2024-06-28 的日期"),
+    "usage_error": (E, "用法有误：{reason}"),
     # --- excel/ -------------------------------------------------------------------------
     # (owned by the Excel door; add ids here)
     "excel_sheet_missing": (E, "控制台缺少“{sheet}”表，请补建该表或重新复制 控制台.xlsm"),

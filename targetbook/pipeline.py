@@ -167,13 +167,29 @@ def check_returns(
     registry_issues: Sequence[Issue] = (),
     year: int | None = None,
     progress: Progress | None = None,
+    report: PathLike | None = None,
+    campaign: Campaign | None = None,
 ) -> ReturnsResult:
-    """校验: read and validate returns (and, with a registry, find 未报送); writes nothing."""
+    """校验: read and validate returns (and, with a registry, find 未报送); with `report`,
+    write the 校验报告 workbook there (opening on 校验问题), otherwise nothing."""
+    if year is None and campaign is not None:
+        year = campaign.year
+    if report is not None:
+        prepare_out(report, [*paths, *([registry] if isinstance(registry, str | Path) else [])])
     with _no_gc():
         cons = gather(
             paths, registry, registry_issues=registry_issues, year=year, progress=progress
         )
-    return ReturnsResult(cons, skipped=_skipped(paths))
+    files: list[Path] = []
+    if report is not None:
+        from targetbook.write.consolidation import write_check_report
+
+        params = campaign.params() if campaign is not None else None
+        with writing(report):
+            files.append(
+                Path(write_check_report(cons, report, year=year or cons.year, params=params))
+            )
+    return ReturnsResult(cons, files, skipped=_skipped(paths))
 
 
 def consolidate_returns(
@@ -233,8 +249,10 @@ def rank_campaign(
     before = load_ranking(previous).ranks if previous is not None else None
     result = rank(cons, rules, scores=records, previous=before, as_of=as_of)
     result.issues = issues + result.issues
+    # The report states what a veto did: the campaign's 否决效果 travels in 排名.xlsx's 参数.
+    carried = {L.S_VETO_EFFECT: rules.settings.veto_effect}
     with writing(out):
-        written = write_ranking(result, out, consolidation=cons)
+        written = write_ranking(result, out, consolidation=cons, params=carried)
     result.out = str(Path(out))
     return RankResult(result, cons, [Path(written)])
 
@@ -253,6 +271,14 @@ def rank_files(
     return job.ranking
 
 
+@dataclass
+class PublishResult:
+    """A document written, and a warning per parameter it was written without."""
+
+    path: Path
+    issues: list[Issue] = field(default_factory=list)
+
+
 def publish(
     ranked: PathLike,
     out: PathLike,
@@ -263,6 +289,18 @@ def publish(
     """生成通报: 排名.xlsx → 通报 (or 通知) as .docx or .html; `campaign` overrides its 参数.
 
     Without `kind`, a file name holding 通知 makes the notice, any other the bulletin."""
+    return publish_report(ranked, out, kind=kind, campaign=campaign).path
+
+
+def publish_report(
+    ranked: PathLike,
+    out: PathLike,
+    *,
+    kind: str | None = None,
+    campaign: Campaign | None = None,
+) -> PublishResult:
+    """publish, with the warnings: a document about to carry a placeholder (本镇, a blank 文号,
+    today's date) names the missing parameter and how to set it."""
     from targetbook.report import render_report
 
     out = Path(out)
@@ -270,12 +308,18 @@ def publish(
         kind = L.REPORT_NOTICE if L.REPORT_NOTICE in out.stem else L.REPORT_BULLETIN
     params = campaign.params() if campaign is not None else None
     prepare_out(out, [ranked])
+    issues: list[Issue] = []
     with writing(out):
-        return Path(render_report(ranked, out, kind=kind, params=params))
+        path = Path(render_report(ranked, out, kind=kind, params=params, issues=issues))
+    return PublishResult(path, issues)
 
 
 def make_templates(
-    registry: Registry | PathLike, out_dir: PathLike, *, year: int | None = None
+    registry: Registry | PathLike,
+    out_dir: PathLike,
+    *,
+    year: int | None = None,
+    town: str = "",
 ) -> list[Path]:
     """生成模板: a blank return for every unit of the 单位名录, into `out_dir`."""
     from targetbook.write.templates import write_templates
@@ -283,13 +327,26 @@ def make_templates(
     if isinstance(registry, str | Path):
         registry, _ = open_registry(registry)
     year = year or dt.date.today().year
-    return [Path(p) for p in write_templates(registry, out_dir, year=year)]
+    return [Path(p) for p in write_templates(registry, out_dir, year=year, town=town)]
 
 
 def init_campaign(
-    directory: PathLike, *, registry: PathLike | None = None, year: int | None = None
+    directory: PathLike,
+    *,
+    registry: PathLike | None = None,
+    year: int | None = None,
+    town: str = "",
+    campaign: Campaign | None = None,
 ) -> list[Path]:
-    """Make a campaign folder (控制台.xlsm, .bat, 下发/回收/成果); a registry adds its templates."""
+    """Make a campaign folder (控制台.xlsm, .bat, 下发/回收/成果); a registry adds its templates.
+
+    The campaign's parameters (`year`, `town`, or a whole `campaign`: 发文机关, 文号 …) are
+    written into its 控制台's 参数 sheet, so every button and command after carries them."""
+    from targetbook.excel.control import fill_params
+
+    campaign = campaign or Campaign()
+    year = year or campaign.year
+    town = town or campaign.town
     from targetbook.excel.batfiles import BAT_STEPS, write_bat_files
     from targetbook.excel.control import copy_control_workbook
     from targetbook.write.registry import load_registry
@@ -308,6 +365,9 @@ def init_campaign(
     else:
         made.append(Path(copy_control_workbook(root)))
         made.extend(root / f"{stem}.bat" for stem, _ in BAT_STEPS)
+    params = {**campaign.params(), **Campaign(town=town, year=year).params()}
+    if params:  # given on the command line: written into the campaign's own 参数
+        fill_params(root / L.CONTROL_WORKBOOK, params)
     if registry is not None:
         registry = Path(registry)
         copied = root / (Path(L.REGISTRY_FILE).stem + registry.suffix.lower())
@@ -316,5 +376,6 @@ def init_campaign(
         made.append(copied)
         reg, _ = load_registry(registry)
         year = year or dt.date.today().year
-        made.extend(Path(p) for p in write_templates(reg, root / L.FOLDER_SEND, year=year))
+        send = root / L.FOLDER_SEND
+        made.extend(Path(p) for p in write_templates(reg, send, year=year, town=town))
     return made

@@ -348,13 +348,16 @@ ANNEX_COLUMNS = [
     ("创先争优目标", 57, "表格文字"),
     ("亮点工作计划", 57, "表格文字"),
 ]
+# mm, 156 in all (the 版心). 12 pt text is 4.23 mm a CJK character, 2.1 mm a digit, about
+# 1 mm of space between CJK and digits, plus 3.8 mm of cell margins: 并列第10名 needs about
+# 27, 进10位 18.5, 不合格 16.5, 100.00 about 19 (checked in a LibreOffice PDF: test_print).
 RANK_COLUMNS = [
-    ("名次", 28, "表格居中"),
-    ("单位", 34, "表格居中"),
-    ("总分", 18, "表格居中"),
-    ("等次", 16, "表格居中"),
-    ("进位", 18, "表格居中"),
-    ("奖项及备注", 42, "表格文字"),
+    ("名次", 29, "表格居中"),
+    ("单位", 30, "表格居中"),
+    ("总分", 20, "表格居中"),
+    ("等次", 19, "表格居中"),
+    ("进位", 20, "表格居中"),
+    ("奖项及备注", 38, "表格文字"),
 ]
 ACHIEVEMENT_COLUMNS = [
     ("类别", 14, "表格居中"),
@@ -426,7 +429,7 @@ def build_notice(path: Path) -> None:
 
 
 def build_bulletin(path: Path) -> None:
-    """通报 of results: ranks per category, awards, vetoes, 未报送, target achievement."""
+    """通报 of results: ranks per category, awards, vetoes, 报送情况, target achievement."""
     doc = Document()
     setup(doc)
     masthead(doc)
@@ -453,8 +456,8 @@ def build_bulletin(path: Path) -> None:
             "{{ r.note }}",
         ],
     )
-    para(doc, "{%p if c.missing %}", "表注")
-    para(doc, "未报送：{{ c.missing|join('、') }}（不参加本类别排名）", "表注")
+    para(doc, "{%p if c.remark %}", "表注")
+    para(doc, "{{ c.remark }}", "表注")
     para(doc, "{%p endif %}", "表注")
     para(doc, "{%p endfor %}", "二级标题")
 
@@ -471,19 +474,17 @@ def build_bulletin(path: Path) -> None:
     para(
         doc,
         "{{ v.unit }}{% if v.item %}（{{ v.item }}）{% endif %}："
-        "{{ v.reason or '未注明事由' }}。按考核细则实行一票否决。",
+        "{{ v.reason or '未注明事由' }}。按考核细则实行一票否决，{{ v.effect }}。",
     )
     para(doc, "{%p endfor %}")
     para(doc, "{%p if not vetoes %}")
     para(doc, "本年度无一票否决单位。")
     para(doc, "{%p endif %}")
 
-    para(doc, "四、未报送单位", "一级标题")
-    para(
-        doc,
-        "{% if missing %}{{ missing|join('、') }}未按时报送，请限期补报。"
-        "{% else %}各单位均已按时报送。{% endif %}",
-    )
+    para(doc, "四、报送情况", "一级标题")
+    para(doc, "{%p for line in submission %}")
+    para(doc, "{{ line }}")
+    para(doc, "{%p endfor %}")
 
     para(doc, "五、目标达成情况", "一级标题")
     para(doc, "{%p for s in achievement %}")

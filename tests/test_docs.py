@@ -23,12 +23,12 @@ RESERVED = {"rule", "severity", "file", "sheet", "cell", "value", "loc"}  # issu
 # DESIGN.md's command line: command → its options (stable: scripts depend on them).
 DESIGN_COMMANDS = {
     "demo": {"--out"},
-    "init": {"--registry"},
-    "templates": {"--registry", "--out", "--year"},
-    "validate": {"--registry", "--json"},
-    "consolidate": {"--registry", "--out", "--json"},
+    "init": {"--registry", "--year", "--town"},
+    "templates": {"--registry", "--out", "--year", "--town"},
+    "validate": {"--registry", "--all", "--report", "--json"},
+    "consolidate": {"--registry", "--out", "--year", "--town", "--json"},
     "rank": {"--rules", "--scores", "--previous", "--out", "--json"},
-    "report": {"--out"},
+    "report": {"--out", "--town", "--year", "--issuer", "--number", "--date", "--to"},
     "parse-target": {"--json"},
 }
 

@@ -165,7 +165,8 @@ def test_context_ranks_ties_moves_vetoes_awards_missing():
     assert [r.move for r in dept.rows[:3]] == ["进2位", "进1位", "持平"]
     assert dept.rows[0].total == "96.50"
     assert [(v.unit, v.item, v.reason) for v in ctx.vetoes] == [VETOED]
-    assert [r.note for r in dept.rows if r.veto] == ["一票否决"]
+    # no 否决效果 in 参数: every effect bars awards
+    assert [r.note for r in dept.rows if r.veto] == ["一票否决，不得评先"]
     assert [(a.name, len(a.units)) for a in ctx.awards] == [
         ("综合工作目标优胜奖", 3),
         ("单项工作先进奖", 3),
@@ -267,7 +268,7 @@ def test_html_bulletin_has_title_every_unit_ranks_vetoes_and_chart():
             assert r.unit in text
     assert text.count("并列第2名") == 6
     assert VETOED[2] in text and "一票否决" in text
-    assert f"{MISSING}未按时报送" in text
+    assert f"不参加排名：{MISSING}" in text and "按时" not in text
     assert tags.count("svg") == 3 and tags.count("rect") == 33
     assert "@page" in page and "A4" in page
     # One self-contained file: no stylesheet, script or image fetched from elsewhere.
@@ -308,7 +309,7 @@ def test_docx_bulletin_text(tmp_path):
         for r in cat.rows:
             assert f"{r.rank_text}|{r.unit}|{r.total}|{r.grade}|{r.move}|" in text
     assert VETOED[2] in text and "综合工作目标优胜奖：" in text
-    assert f"{MISSING}未按时报送" in text
+    assert f"不参加排名：{MISSING}" in text and "按时" not in text
     assert "{{" not in text and "{%" not in text
 
 
@@ -398,7 +399,7 @@ def test_render_report_reads_the_ranked_workbook(tmp_path):
     html = render_report(book, tmp_path / "out" / "通报.html")
     text, _ = html_text(html.read_text(encoding="utf-8"))
     assert "关于南桐镇2022年度创先争优目标考核结果的通报" in text and "并列第2名" in text
-    assert VETOED[2] in text and "未报送：二郎峡社区" in text
+    assert VETOED[2] in text and "未参加排名：二郎峡社区（未报送回收表，无得分）" in text
     notice = render_report(book, tmp_path / "out" / "通知.docx", kind="通知")
     text = docx_text(notice)
     assert "南桐党政办发〔2022〕14号" in text and "2022年6月28日印发" in text

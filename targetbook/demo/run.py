@@ -108,7 +108,9 @@ def _clear_demo_files(collect: Path) -> None:
 def run_demo(out_dir: str | Path = DEFAULT_OUT) -> DemoResult:
     """Build the seed-000 campaign in `out_dir`, check it, take the late return, consolidate."""
     root = Path(out_dir).resolve()
-    pipeline.init_campaign(root)
+    # The campaign's 参数 (年度 2022, 南桐镇, 文号 …) go into its 控制台 once: its buttons then
+    # title and date everything 2022, not the year they are clicked in.
+    pipeline.init_campaign(root, campaign=NOTICE)
     collect = root / labels.FOLDER_COLLECT
     results = root / labels.FOLDER_RESULTS
     _clear_demo_files(collect)
@@ -120,11 +122,15 @@ def run_demo(out_dir: str | Path = DEFAULT_OUT) -> DemoResult:
 
     written, faults = demo_returns.write_returns(collect)
     report = results / labels.CHECK_REPORT_FILE
-    check = pipeline.consolidate_returns([collect], registry_path, report, year=YEAR)
+    check = pipeline.check_returns(
+        [collect], registry_path, year=YEAR, campaign=NOTICE, report=report
+    )
     outputs["校验报告（第一轮）"] = report
     late = demo_returns.write_late_return(collect)
     summary = results / labels.CONSOLIDATED_FILE
-    cons = pipeline.consolidate_returns([collect], registry_path, summary, year=YEAR)
+    cons = pipeline.consolidate_returns(
+        [collect], registry_path, summary, year=YEAR, campaign=NOTICE
+    )
     outputs["汇总"] = summary
     ranking, more = _rank_and_report(root, summary)
     outputs.update(more)

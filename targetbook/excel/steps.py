@@ -148,9 +148,17 @@ def _checked(inputs: Inputs, out: Path | None = None):
     def tick(done: int, total: int) -> None:
         inputs.progress(f"正在读取回收表 {done}/{total}……")
 
-    if out is None:
+    if out is None:  # 校验 writes 成果/校验报告.xlsx, as `targetbook validate --report` does
+        report = folder(inputs, L.PARAM_RESULTS_DIR, L.FOLDER_RESULTS) / L.CHECK_REPORT_FILE
         job = pipeline.check_returns
-        return job([collect], reg, registry_issues=reg_issues, year=year(inputs), progress=tick)
+        return job(
+            [collect],
+            reg,
+            registry_issues=reg_issues,
+            year=year(inputs),
+            progress=tick,
+            report=report,
+        )
     return pipeline.consolidate_returns(
         [collect], reg, out, registry_issues=reg_issues, year=year(inputs), progress=tick
     )
@@ -179,9 +187,9 @@ def validate_returns(inputs: Inputs) -> Outcome:
     sheets = {L.SHEET_ISSUES: issues_frame(cons.issues), L.SHEET_MISSING: missing_frame(cons)}
     summary = (
         f"校验 {len(cons.sources)} 个文件：{_counts(result)}，"
-        f"未报送 {len(cons.missing_units)} 个单位"
+        f"未报送 {len(cons.missing_units)} 个单位；校验报告：{result.files[0]}"
     )
-    return Outcome(summary, sheets=sheets, issues=result.issues)
+    return Outcome(summary, sheets=sheets, files=result.files, issues=result.issues)
 
 
 def annex_frame(cons: Consolidation, category: str) -> pd.DataFrame:
@@ -279,11 +287,14 @@ def make_report(inputs: Inputs) -> Outcome:
     if not ranked.is_file():
         raise fail("excel_run_first", path=ranked, button="计算排名")
     campaign = _campaign(inputs)
-    written = [
-        pipeline.publish(ranked, results / f"{L.BULLETIN_STEM}{suffix}", campaign=campaign)
+    jobs = [
+        pipeline.publish_report(ranked, results / f"{L.BULLETIN_STEM}{suffix}", campaign=campaign)
         for suffix in (".docx", ".html")
     ]
-    return Outcome(f"已生成通报：{'、'.join(str(p) for p in written)}", files=written)
+    written = [job.path for job in jobs]
+    issues = [i for job in jobs for i in job.issues]  # 参数 left blank: 本镇, no 文号 …
+    summary = f"已生成通报：{'、'.join(str(p) for p in written)}"
+    return Outcome(summary, files=written, issues=issues)
 
 
 STEPS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from targetbook import labels as L
-from targetbook.errors import TargetbookError
+from targetbook.errors import Issue, TargetbookError, issue
 from targetbook.report.context import build_context, clean_text
 from targetbook.report.documents import render_docx, render_html
 from targetbook.report.load import RankedBook, read_ranked
@@ -22,8 +22,17 @@ __all__ = [
     "read_ranked",
     "render_docx",
     "render_html",
+    "placeholder_issues",
     "render_report",
 ]
+
+# Parameters a document must not go out without, the command-line option that sets each, and
+# the context field that shows what was printed in its place.
+_NEEDED = (
+    (L.PARAM_TOWN, "--town", "town"),
+    (L.PARAM_DOC_NUMBER, "--number", "doc_number"),
+    (L.PARAM_DATE, "--date", "date"),
+)
 
 _KIND_ALIASES = {"bulletin": L.REPORT_BULLETIN, "notice": L.REPORT_NOTICE}
 
@@ -45,6 +54,7 @@ def context_from_book(book: RankedBook, *, params: dict | None = None, **kwargs)
     """The context of a ranked workbook; `params` override its 参数 (kwargs → build_context)."""
     return build_context(
         book.ranks,
+        scores=book.scores,
         annexes=book.annexes,
         achievement=book.achievement,
         missing=book.missing,
@@ -61,6 +71,7 @@ def context_from_ranking(
     cons = consolidation
     return build_context(
         ranking.ranks,
+        scores=ranking.scores,
         annexes=cons.annexes if cons is not None else None,
         achievement=ranking.achievement,
         missing=list(cons.missing_units) if cons is not None else [],
@@ -70,12 +81,35 @@ def context_from_ranking(
     )
 
 
+def placeholder_issues(params: dict, context: ReportContext, out: str | Path) -> list[Issue]:
+    """A warning per parameter the document was written without (乡镇 printed as 本镇, a blank
+    文号, today's date), naming the parameter and how to set it."""
+    given = _given(params)
+    return [
+        issue(
+            "report_param_missing",
+            file=str(out),
+            param=label,
+            option=option,
+            shown=getattr(context, field).strip() or "空白",
+        )
+        for label, option, field in _NEEDED
+        if label not in given
+    ]
+
+
 def render_report(
-    ranked_path: str | Path, out_path: str | Path, kind: str = L.REPORT_BULLETIN, **kwargs
+    ranked_path: str | Path,
+    out_path: str | Path,
+    kind: str = L.REPORT_BULLETIN,
+    *,
+    issues: list[Issue] | None = None,
+    **kwargs,
 ) -> Path:
     """Read a ranked workbook and write the 通报 (default) or 通知 as .docx or .html.
 
     kwargs go to build_context: `params` (override the 参数 sheet), `year`, `today`.
+    `issues`, when given, receives a warning per placeholder the document was written with.
     """
     out = Path(out_path)
     suffix = out.suffix.lower()
@@ -88,6 +122,9 @@ def render_report(
     if kind == L.REPORT_NOTICE and not book.annexes:
         raise TargetbookError("report_sheet_missing", sheet=L.annex_sheet(L.DEPARTMENT))
     context = context_from_book(book, **kwargs)
+    if issues is not None:
+        merged = {**book.params, **_given(kwargs.get("params"))}
+        issues.extend(placeholder_issues(merged, context, out))
     if suffix == ".docx":
         return render_docx(context, kind, out)
     with atomic_path(out) as tmp:

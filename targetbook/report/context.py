@@ -9,6 +9,13 @@ import re
 import pandas as pd
 
 from targetbook import labels as L
+from targetbook.report.facts import (
+    late_text,
+    lateness,
+    points_text,
+    submission_lines,
+    veto_effect_text,
+)
 from targetbook.report.records import (
     Achievement,
     AchievementRow,
@@ -148,7 +155,7 @@ def build_annexes(annexes: dict[str, pd.DataFrame] | None, year: str) -> list[An
     return sorted(out, key=lambda a: a.number)
 
 
-def _rank_row(r: pd.Series) -> RankRow:
+def _rank_row(r: pd.Series, effect: str = "") -> RankRow:
     rank = _rank(_col(r, "名次"))
     tie = truthy(_col(r, "并列"))
     veto_flag = _col(r, "否决")
@@ -160,7 +167,7 @@ def _rank_row(r: pd.Series) -> RankRow:
     group, group_rank = clean_text(_col(r, L.GROUP)), clean_text(_col(r, "组内名次"))
     awards = clean_text(_col(r, "奖项"))
     in_group = f"{group}第{group_rank}名" if group and group_rank else ""
-    notes = [awards, in_group, "一票否决" if veto else ""]
+    notes = [awards, in_group, f"一票否决，{effect}" if veto and effect else ""]
     return RankRow(
         category=clean_text(_col(r, L.CATEGORY)),
         group=group,
@@ -258,14 +265,27 @@ def build_context(
     params: dict | None = None,
     year: int | str | None = None,
     today: dt.date | None = None,
+    scores: pd.DataFrame | None = None,
 ) -> ReportContext:
-    """Pure: rank-stage frames (RANK_COLUMNS, ACHIEVEMENT_COLUMNS), annexes, 参数 → context."""
+    """Pure: rank-stage frames (RANK_COLUMNS, SCORE_COLUMNS, ACHIEVEMENT_COLUMNS), annexes,
+    参数 → context. Every statement about a unit (ranked, returned, late, vetoed) comes from
+    these frames once (report.facts), so the table and the sections agree."""
     p = _params(params, year, today)
+    effect = veto_effect_text((params or {}).get(L.S_VETO_EFFECT, ""))
     missing_units = _missing_units(missing)
     unit_category = _unit_categories(registry) | _unit_categories(missing)
     cats = _categories(ranks, achievement, extra=tuple(annexes or {}))
-    all_rows = [_rank_row(r) for r in _rows(ranks)]
+    all_rows = [_rank_row(r, effect) for r in _rows(ranks)]
+    late = lateness(scores)
+    absent_set = set(missing_units)
+    for r in all_rows:
+        r.returned = r.unit not in absent_set
+        r.late = late_text(late.get(r.unit), r.returned)
+        if not r.returned and not r.late:
+            r.late = "未报送回收表"
+        r.note = "；".join(n for n in (r.note, r.late) if n)
     results = []
+    listed = {r.unit for r in all_rows}
     for category in cats:
         rows = [r for r in all_rows if r.category == category]
         absent = [u for u in missing_units if unit_category.get(u) == category]
@@ -273,10 +293,38 @@ def build_context(
             continue
         # Print by rank (ties keep the rank stage's order); unranked units go last.
         rows.sort(key=lambda r: (r.rank is None, r.rank or 0))
+        unranked = [r.unit for r in rows if r.rank is None]
+        unranked += [u for u in absent if u not in listed]
         number = ORDINALS[len(results)] if len(results) < len(ORDINALS) else str(len(results) + 1)
         title = CATEGORY_TITLES.get(category, category).removeprefix("各")
-        results.append(CategoryResult(number, category, title, rows, build_chart(rows), absent))
+        results.append(
+            CategoryResult(
+                number,
+                category,
+                title,
+                rows,
+                build_chart([r for r in rows if r.rank is not None]),
+                absent,
+                unranked,
+                _unranked_remark(unranked, absent_set),
+            )
+        )
     ordered = [r for c in results for r in c.rows]
+    unranked_all = [u for c in results for u in c.unranked]
+    submission = submission_lines(
+        [(r.unit, r.late) for r in ordered if r.returned and r.late],
+        [
+            (
+                r.unit,
+                r.rank_text
+                + (f"，扣{points_text(late[r.unit].points)}分" if r.unit in late else ""),
+            )
+            for r in ordered
+            if not r.returned and r.rank is not None
+        ],
+        [u for u in unranked_all if u in absent_set],
+        [u for u in unranked_all if u not in absent_set],
+    )
     summary, detail = build_achievement(achievement, cats)
     masthead = f"{p['office']}文件"
     plan_title = f"{p['town']}{p['year']}年度创先争优目标和亮点工作计划"
@@ -290,11 +338,23 @@ def build_context(
         annexes=build_annexes(annexes, p["year"]),
         categories=results,
         awards=_awards(ordered),
-        vetoes=[Veto(r.category, r.unit, r.veto_item, r.veto_reason) for r in ordered if r.veto],
+        vetoes=[
+            Veto(r.category, r.unit, r.veto_item, r.veto_reason, effect) for r in ordered if r.veto
+        ],
         missing=missing_units,
         achievement=summary,
         achievement_rows=detail,
+        submission=submission,
+        late=[r.unit for r in ordered if r.late and r.returned],
     )
+
+
+def _unranked_remark(unranked: list[str], absent: set[str]) -> str:
+    """The line under a category's table: who is not ranked and why (never a ranked unit)."""
+    if not unranked:
+        return ""
+    reasons = [f"{u}（{'未报送回收表，' if u in absent else ''}无得分）" for u in unranked]
+    return f"未参加排名：{'、'.join(reasons)}"
 
 
 def _missing_units(missing: list[str] | pd.DataFrame | None) -> list[str]:

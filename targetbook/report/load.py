@@ -22,6 +22,7 @@ class RankedBook:
     """The frames of a ranked workbook the report prints (absent sheets are None / empty)."""
 
     ranks: pd.DataFrame | None = None
+    scores: pd.DataFrame | None = None  # 得分: the 逾期扣分 rows tell who was late
     achievement: pd.DataFrame | None = None
     annexes: dict[str, pd.DataFrame] = field(default_factory=dict)
     missing: pd.DataFrame | None = None
@@ -80,6 +81,8 @@ def read_ranked(path: str | Path) -> RankedBook:
     # load_ranking gives empty frames for absent rank sheets: a 汇总.xlsx has none.
     if len(ranking.ranks):
         book.ranks = ranking.ranks
+    if len(ranking.scores):
+        book.scores = ranking.scores
     if len(ranking.achievement):
         book.achievement = ranking.achievement
     for category in L.CATEGORIES:

@@ -44,7 +44,9 @@ class RankRow:
     veto: bool
     veto_item: str
     veto_reason: str
-    note: str = ""  # 奖项及备注: awards, 考核组 rank, 一票否决
+    note: str = ""  # 奖项及备注: awards, 考核组 rank, 一票否决, no return, lateness
+    returned: bool = True  # False: the unit is on the 未报送 list (ranked on its scores)
+    late: str = ""  # 逾期7天报送，扣2分 / 未报送回收表，扣2分
 
 
 @dataclass
@@ -79,6 +81,7 @@ class Veto:
     unit: str
     item: str
     reason: str
+    effect: str = ""  # what the veto did: 不得评先 / 等次定为不合格，不得评先评优 …
 
 
 @dataclass
@@ -119,7 +122,9 @@ class CategoryResult:
     title: str
     rows: list[RankRow]
     chart: Chart
-    missing: list[str]
+    missing: list[str]  # units of the category without a return (ranked or not)
+    unranked: list[str] = field(default_factory=list)  # units without a 名次
+    remark: str = ""  # the line under the table: who is not ranked and why
 
 
 @dataclass
@@ -147,6 +152,9 @@ class ReportContext:
     missing: list[str] = field(default_factory=list)
     achievement: list[Achievement] = field(default_factory=list)
     achievement_rows: list[AchievementRow] = field(default_factory=list)
+    # 报送情况: late returns, units ranked without a return, units not ranked and why
+    submission: list[str] = field(default_factory=list)
+    late: list[str] = field(default_factory=list)  # units that lost 逾期扣分 points
 
     def as_dict(self) -> dict:
         """Shallow mapping of the fields, the shape template engines take as context."""

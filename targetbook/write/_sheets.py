@@ -14,6 +14,10 @@ ANNEX_WIDTHS = (6, 20, 50, 58)
 PROVENANCE_WIDTHS = (30, 14, 8)
 # Excel/XlsxWriter limits: a longer string is cut by Excel, so we cut it ourselves.
 MAX_TEXT = 32767
+DEFAULT_ROW_HEIGHT = 15.0  # points: Excel's one-line row
+# Column widths (Excel character units) that print across portrait A4 at a readable scale;
+# a wider sheet prints landscape. Either way every column fits one page width.
+PORTRAIT_WIDTH = 95
 
 
 class Formats:
@@ -41,6 +45,8 @@ class Formats:
             {**base, "font_color": "#C00000", "font_size": 10, "text_wrap": True}
         )
         self.input = wb.add_format({**boxed, "align": "left", "locked": False})
+        # long text in list sheets (计算依据, 说明 …): wrapped, so it prints whole
+        self.wrap = wb.add_format({**base, "text_wrap": True, "valign": "top"})
 
 
 def text_width(text: str) -> float:
@@ -83,6 +89,38 @@ def row_heights(columns: Sequence[Sequence[str | None]], widths: Sequence[float]
     """Row heights (points) for rows of wrapped cells, one list of texts per column."""
     counts = [line_counts(texts, width) for texts, width in zip(columns, widths, strict=True)]
     return [max(lines) * LINE_HEIGHT + 6 for lines in zip(*counts, strict=True)]
+
+
+def wrapped_heights(
+    columns: Sequence[Sequence[str | None]], widths: Sequence[float]
+) -> list[float]:
+    """Row heights (points) for list rows with wrapped columns: one line keeps Excel's
+    default; more lines get room for each (LibreOffice prints a row at its stored height)."""
+    if not columns:
+        return []
+    counts = [line_counts(texts, width) for texts, width in zip(columns, widths, strict=True)]
+    return [
+        DEFAULT_ROW_HEIGHT if n == 1 else n * LINE_HEIGHT + 6
+        for n in map(max, zip(*counts, strict=True))
+    ]
+
+
+def list_print_setup(ws, widths: Sequence[float], last_row: int, title: str = "") -> None:
+    """A list sheet on A4: landscape when wide, all columns on one page width, the header row
+    repeated, `title` printed at the top of each page and page numbers in the footer."""
+    ws.set_paper(9)
+    if sum(widths) > PORTRAIT_WIDTH:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.set_margins(left=0.4, right=0.4, top=0.8, bottom=0.6)
+    ws.repeat_rows(0)
+    ws.print_area(0, 0, max(last_row, 1), max(len(widths) - 1, 0))
+    if title:  # & starts a header code in Excel: a literal one is doubled
+        ws.set_header(f"&C&14&B{title.replace('&', '&&')}", {"margin": 0.3})
+    ws.set_footer(L.PAGE_FOOTER)
 
 
 def put_text(ws, row: int, col: int, value: object, fmt=None) -> None:

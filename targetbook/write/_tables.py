@@ -15,9 +15,11 @@ from targetbook.write._sheets import (
     PROVENANCE_WIDTHS,
     Formats,
     annex_head,
+    list_print_setup,
     print_setup,
     put_text,
     row_heights,
+    wrapped_heights,
 )
 
 PARSED = {L.parsed(c) for c in L.NUMERIC_COLUMNS}
@@ -60,22 +62,40 @@ def annex_sheet(
     print_setup(ws, header, header + n, 3, top=top)
 
 
+def print_title(params: dict[str, str], year: object) -> str:
+    """What a printed list sheet's title starts with: `南桐镇2022年度` (乡镇 when set)."""
+    return f"{params.get(L.PARAM_TOWN, '')}{year}{L.YEAR_SUFFIX}"
+
+
 def list_sheet(
-    book: Book, fmts: Formats, sheet: str, frame: pd.DataFrame, columns: Sequence[str]
+    book: Book,
+    fmts: Formats,
+    sheet: str,
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    title: str = "",
 ) -> None:
-    """A plain list sheet: bold header, frozen, filtered; numbers for numeric columns only."""
+    """A plain list sheet: bold header, frozen, filtered; numbers for numeric columns only;
+    long text wrapped; printed on A4 with `title` (default: the sheet name) on each page."""
     ws = book.wb.add_worksheet(sheet)
-    body = []
+    body, widths, wrapped, wrapped_widths = [], [], [], []
     for col, label in enumerate(columns):
         put_text(ws, 0, col, label, fmts.header)
         width = 40 if label in WIDE else 10 if label in NUMERIC else 16
+        widths.append(width)
         side = label in L.PROVENANCE
         ws.set_column(col, col, width, fmts.side if side else None)
         values = frame[label].tolist() if label in frame.columns else [None] * len(frame)
-        body.append(Column(values, fmts.side if side else None, numeric=label in NUMERIC))
-    book.body(ws, 1, body)
+        fmt = fmts.side if side else fmts.wrap if label in WIDE else None
+        body.append(Column(values, fmt, numeric=label in NUMERIC))
+        if label in WIDE and not side:
+            wrapped.append(cells(frame, label, False))
+            wrapped_widths.append(width)
+    heights = wrapped_heights(wrapped, wrapped_widths) if wrapped and len(frame) else None
+    book.body(ws, 1, body, heights)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(frame), 1), len(columns) - 1)
+    list_print_setup(ws, widths, len(frame), title or sheet)
 
 
 def cells(frame: pd.DataFrame, label: str, numeric: bool) -> list[str | float | None]:

@@ -31,6 +31,7 @@ from targetbook.write._tables import (
     list_sheet,
     missing_frame,
     params_frame,
+    print_title,
     registry_frame,
     sources_frame,
 )
@@ -53,11 +54,13 @@ def write_consolidation(
     *,
     year: int | None = None,
     params: dict[str, object] | None = None,
+    opens_on: str | None = None,
 ) -> Path:
     """Write 汇总.xlsx atomically: printable annexes, other kinds, issues, sources, registry.
 
     参数 holds 年度, `cons.params` and `params` (乡镇, 发文机关, 文号 …): the rank stage
-    carries them on to 排名.xlsx, whose report prints them."""
+    carries them on to 排名.xlsx, whose report prints them. `opens_on` names the sheet the
+    workbook opens on (校验报告: 校验问题)."""
     shown_year = year or cons.year or datetime.now().year
     lists = [(L.KIND_SHEET[k], f, list(f.columns)) for k, f in cons.others.items() if len(f)]
     if len(cons.unmatched):
@@ -70,26 +73,41 @@ def write_consolidation(
         (L.SHEET_REGISTRY, registry_frame(cons), L.REGISTRY_COLUMNS),
         (
             L.SHEET_PARAMS,
-            params_frame(consolidation_params(cons, shown_year, params)),
+            params_frame(consolidation_params(cons, shown_year, params)),  # = shown
             L.PARAM_COLUMNS,
         ),
     ]
     order = {sheet: i for i, sheet in enumerate(L.KIND_SHEET.values())}
     lists.sort(key=lambda item: order.get(item[0], len(order)))  # stable: kinds first
     target = Path(path)
+    shown = consolidation_params(cons, shown_year, params)
+    prefix = print_title(shown, shown_year)
     book = Book()
     try:
         fmts = Formats(book.wb)
         for category in L.CATEGORIES:
             annex_sheet(book, fmts, category, shown_year, cons.annexes.get(category))
         for sheet, frame, columns in lists:
-            list_sheet(book, fmts, sheet, frame, columns)
+            list_sheet(book, fmts, sheet, frame, columns, title=f"{prefix}{sheet}")
+        if opens_on is not None:
+            book.wb.get_worksheet_by_name(opens_on).activate()
     except BaseException:
         book.abandon()
         raise
     with atomic_path(target) as tmp:
         book.save(tmp)
     return target
+
+
+def write_check_report(
+    cons: Consolidation,
+    path: str | Path,
+    *,
+    year: int | None = None,
+    params: dict[str, object] | None = None,
+) -> Path:
+    """Write 校验报告.xlsx: the consolidated workbook, opening on the problem list (校验问题)."""
+    return write_consolidation(cons, path, year=year, params=params, opens_on=L.SHEET_ISSUES)
 
 
 _finite = finite

@@ -23,13 +23,14 @@ from targetbook.results import Consolidation, Ranking
 from targetbook.score import SCORE_FRAME_COLUMNS
 from targetbook.text import cell_text, clean_text
 from targetbook.write._book import MAX_TEXT, Book, Column, finite
-from targetbook.write._sheets import Formats, put_text
+from targetbook.write._sheets import Formats, list_print_setup, put_text, wrapped_heights
 from targetbook.write._tables import (
     annex_sheet,
     issues_frame,
     list_sheet,
     missing_frame,
     params_frame,
+    print_title,
     registry_frame,
 )
 from targetbook.write.atomic import atomic_path
@@ -64,29 +65,40 @@ LIGHT_COLOURS = {L.LIGHT_RED: "#FFC7CE", L.LIGHT_YELLOW: "#FFEB9C", L.LIGHT_GREE
 
 
 def _table(
-    ws, fmts: Formats, frame: pd.DataFrame, columns: Sequence[str], wb=None, book=None
+    ws,
+    fmts: Formats,
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    wb=None,
+    book=None,
+    title: str = "",
 ) -> None:
-    """A list sheet: bold header, frozen and filtered; numbers only in numeric columns.
+    """A list sheet: bold header, frozen and filtered; numbers only in numeric columns;
+    long text (计算依据 …) wrapped; printed on A4 one page wide with `title` on each page.
 
     With `book`, the rows are spliced in as sheet XML (得分 holds units × items rows);
     without, XlsxWriter writes them (排名: its charts cache the cells' values)."""
+    widths = [40 if label in WIDE else 9 if label in NUMERIC else 14 for label in columns]
     for col, label in enumerate(columns):
         put_text(ws, 0, col, label, fmts.header)
-        ws.set_column(col, col, 40 if label in WIDE else 9 if label in NUMERIC else 14)
+        ws.set_column(col, col, widths[col])
     numeric = [label in NUMERIC for label in columns]
     data = [frame[c].tolist() if c in frame.columns else [None] * len(frame) for c in columns]
+    wide = [label in WIDE for label in columns]
+    texts = [[cell_text(v) or None for v in d] for d, w in zip(data, wide, strict=True) if w]
+    spans = [w for w, is_wide in zip(widths, wide, strict=True) if is_wide]
+    heights = wrapped_heights(texts, spans) if texts and len(frame) else None
     if book is not None:
-        book.body(ws, 1, [Column(v, numeric=n) for v, n in zip(data, numeric, strict=True)])
+        body = [
+            Column(v, fmts.wrap if w else None, numeric=n)
+            for v, n, w in zip(data, numeric, wide, strict=True)
+        ]
+        book.body(ws, 1, body, heights)
     else:
-        _cells(ws, data, numeric)
+        _cells(ws, data, numeric, [fmts.wrap if w else None for w in wide], heights)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(frame), 1), len(columns) - 1)
-    # Printed on A4 landscape, one page wide, header repeated; charts stay on screen.
-    ws.set_paper(9)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(0)
-    ws.print_area(0, 0, max(len(frame), 1), len(columns) - 1)
+    list_print_setup(ws, widths, len(frame), title)
     if wb is not None and "预警" in columns and len(frame):
         col = list(columns).index("预警")
         for light, colour in LIGHT_COLOURS.items():
@@ -104,22 +116,26 @@ def _table(
             )
 
 
-def _cells(ws, data: list[list], numeric: list[bool]) -> None:
+def _cells(ws, data: list[list], numeric: list[bool], fmts: list, heights=None) -> None:
     for row, cells in enumerate(zip(*data, strict=True), 1):
+        if heights is not None:
+            ws.set_row(row, heights[row - 1])
         for col, value in enumerate(cells):
             if numeric[col] and finite(value):
                 ws.write_number(row, col, float(value))
             elif value is not None and not (isinstance(value, float) and math.isnan(value)):
                 text = str(value)
                 if text:
-                    ws.write_string(row, col, text[:MAX_TEXT])
+                    ws.write_string(row, col, text[:MAX_TEXT], fmts[col])
 
 
 def _charts(wb, ws, ranks: pd.DataFrame) -> None:
-    """One horizontal bar chart of 总分 per category, beside the 排名 table."""
+    """One horizontal bar chart of 总分 per category, under the 排名 table and inside its
+    printed area (each chart starts a page)."""
     cols = list(L.RANK_COLUMNS)
     unit_col, total_col = cols.index(L.UNIT), cols.index("总分")
-    anchor = 1
+    anchor = len(ranks) + 2  # a blank row under the table
+    breaks = []
     for cat in L.CATEGORIES:
         where = [
             n
@@ -142,21 +158,32 @@ def _charts(wb, ws, ranks: pd.DataFrame) -> None:
         chart.set_legend({"none": True})
         chart.set_y_axis({"reverse": True})  # rank 1 on top
         chart.set_size({"width": 560, "height": max(220, 26 * len(where) + 80)})
-        ws.insert_chart(anchor, len(cols) + 1, chart)
+        ws.insert_chart(anchor, 0, chart)
+        breaks.append(anchor)
         anchor += max(12, int((26 * len(where) + 80) / 20) + 2)
+    if breaks:
+        ws.set_h_pagebreaks(breaks)
+        ws.print_area(0, 0, anchor, len(cols) - 1)
 
 
-def _consolidated(book: Book, fmts: Formats, cons: Consolidation, year: int) -> None:
+def _consolidated(
+    book: Book, fmts: Formats, cons: Consolidation, year: int, prefix: str = ""
+) -> None:
     """The consolidated workbook's sheets the report reads, in 汇总.xlsx's own layout."""
     for category in L.CATEGORIES:
         annex_sheet(book, fmts, category, year, cons.annexes.get(category))
-    for kind, sheet in L.KIND_SHEET.items():
-        frame = cons.others.get(kind)
-        if frame is not None and len(frame):
-            list_sheet(book, fmts, sheet, frame, list(frame.columns))
-    list_sheet(book, fmts, L.SHEET_ISSUES, issues_frame(cons.issues), L.ISSUE_COLUMNS)
-    list_sheet(book, fmts, L.SHEET_MISSING, missing_frame(cons), L.MISSING_COLUMNS)
-    list_sheet(book, fmts, L.SHEET_REGISTRY, registry_frame(cons), L.REGISTRY_COLUMNS)
+    lists = [
+        (sheet, frame, list(frame.columns))
+        for kind, sheet in L.KIND_SHEET.items()
+        if (frame := cons.others.get(kind)) is not None and len(frame)
+    ]
+    lists += [
+        (L.SHEET_ISSUES, issues_frame(cons.issues), L.ISSUE_COLUMNS),
+        (L.SHEET_MISSING, missing_frame(cons), L.MISSING_COLUMNS),
+        (L.SHEET_REGISTRY, registry_frame(cons), L.REGISTRY_COLUMNS),
+    ]
+    for sheet, frame, columns in lists:
+        list_sheet(book, fmts, sheet, frame, columns, title=f"{prefix}{sheet}")
 
 
 def write_ranking(
@@ -181,17 +208,23 @@ def write_ranking(
     try:
         wb = book.wb
         fmts = Formats(wb)
+        prefix = print_title(shown, year)
         for sheet, columns, attr in RANK_SHEETS:
             ws = wb.add_worksheet(sheet)
             charted = attr == "ranks"
-            _table(ws, fmts, getattr(ranking, attr), columns, wb, None if charted else book)
+            frame = getattr(ranking, attr)
+            lower = None if charted else book
+            _table(ws, fmts, frame, columns, wb, lower, title=f"{prefix}{sheet}")
             if charted:
                 _charts(wb, ws, ranking.ranks)
         ws = wb.add_worksheet(L.SHEET_RANK_ISSUES)
-        _table(ws, fmts, issues_frame(ranking.issues), L.ISSUE_COLUMNS, book=book)
+        title = f"{prefix}{L.SHEET_RANK_ISSUES}"
+        _table(ws, fmts, issues_frame(ranking.issues), L.ISSUE_COLUMNS, book=book, title=title)
         if consolidation is not None:
-            _consolidated(book, fmts, consolidation, year)
-        list_sheet(book, fmts, L.SHEET_PARAMS, params_frame(shown), [L.KEY, L.VALUE])
+            _consolidated(book, fmts, consolidation, year, prefix)
+        params = params_frame(shown)
+        title = f"{prefix}{L.SHEET_PARAMS}"
+        list_sheet(book, fmts, L.SHEET_PARAMS, params, [L.KEY, L.VALUE], title=title)
     except BaseException:
         book.abandon()
         raise

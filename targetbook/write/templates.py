@@ -28,17 +28,21 @@ OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": F
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 
-def write_templates(registry: Registry, out_dir: str | Path, *, year: int | str) -> list[Path]:
-    """Write one blank return per registry unit and the three category annex templates."""
+def write_templates(
+    registry: Registry, out_dir: str | Path, *, year: int | str, town: str = ""
+) -> list[Path]:
+    """Write one blank return per registry unit and the three category annex templates.
+
+    `year` titles every sheet; `town` (乡镇) is the workbooks' 单位 property and title."""
     out = Path(out_dir)
     paths = []
     for unit in registry.units:
         path = out / f"{unit.category}-{_safe(unit.name)}.xlsx"
-        paths.append(_write_return(path, unit.category, [unit], year, per_unit=True))
+        paths.append(_write_return(path, unit.category, [unit], year, per_unit=True, town=town))
     for category in L.CATEGORIES:
         name = f"{L.ANNEX_LABEL.format(n=L.ANNEX_NUMBER[category])}-{category}.xlsx"
         units = registry.in_category(category)
-        paths.append(_write_return(out / name, category, units, year, per_unit=False))
+        paths.append(_write_return(out / name, category, units, year, per_unit=False, town=town))
     return paths
 
 
@@ -48,12 +52,20 @@ def _safe(name: str) -> str:
 
 
 def _write_return(
-    path: Path, category: str, units: list[Unit], year: int | str, *, per_unit: bool
+    path: Path,
+    category: str,
+    units: list[Unit],
+    year: int | str,
+    *,
+    per_unit: bool,
+    town: str = "",
 ) -> Path:
     """One blank return: the plan sheet, then 指标进度, 对标管理 and 特色工作."""
     names = [u.name for u in units]
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), OPTIONS)
+        title = f"{town}{L.annex_title(category, year)}"
+        wb.set_properties({"title": title, "company": town, "category": str(year)})
         fmts = Formats(wb)
         _plan_sheet(wb, fmts, category, names, year)
         for kind in (L.PROGRESS_KIND, L.BENCHMARK_KIND, L.FEATURE_KIND):
@@ -116,6 +128,9 @@ def _rows_sheet(
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(header)
+    ws.center_horizontally()
+    ws.print_area(0, 0, last, last_col)
+    ws.set_footer(L.PAGE_FOOTER)
 
 
 def _unit_list(ws, first: int, last: int, col: int, names: list[str]) -> None:
