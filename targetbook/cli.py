@@ -185,12 +185,13 @@ def init(directory: Path, registry: Path | None) -> None:
     help="模板输出文件夹。",
 )
 @click.option("--year", type=int, help="年度（默认今年）。")
+@click.option("--force", is_flag=True, help="覆盖生成后被修改过的模板（原文件先保存到 历史）。")
 @_guarded
-def templates(registry: Path, out_dir: Path, year: int | None) -> None:
+def templates(registry: Path, out_dir: Path, year: int | None, force: bool) -> None:
     """按单位名录生成下发给各单位的空白填报模板。"""
     from targetbook import pipeline
 
-    written = pipeline.make_templates(registry, out_dir, year=year)
+    written = pipeline.make_templates(registry, out_dir, year=year, force=force)
     click.echo(f"已生成 {len(written)} 个模板：{out_dir}")
 
 

@@ -42,6 +42,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "out_is_input": (E, "输出文件“{path}”是输入文件或在回收文件夹中，会覆盖报送的表，请换个位置"),
     "out_unwritable": (E, "无法写入“{path}”（{reason}），请检查文件夹是否可写、文件是否被打开"),
+    # --- the year's loop (issue 13): templates sent out, the receipt register -----------
+    "template_changed": (
+        E,
+        "“{path}”中的模板在生成后被修改过（{files}），为免覆盖，本次未生成模板；"
+        "确需重新生成请加 --force（原文件会先保存到 历史 文件夹）",
+    ),
     "rule_value_negative": (E, "{loc}：{column}“{value}”不能为负数，请修改考核细则"),
     "sheet_macro_skipped": (W, "{sheet}：宏表或对话框表不含数据，已忽略"),
     "saved_time_suspect": (

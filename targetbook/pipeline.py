@@ -275,15 +275,31 @@ def publish(
 
 
 def make_templates(
-    registry: Registry | PathLike, out_dir: PathLike, *, year: int | None = None
+    registry: Registry | PathLike,
+    out_dir: PathLike,
+    *,
+    year: int | None = None,
+    town: str | None = None,
+    phase: str = L.PHASE_START,
+    force: bool = False,
 ) -> list[Path]:
-    """生成模板: a blank return for every unit of the 单位名录, into `out_dir`."""
+    """生成模板: a blank return for every unit of the 单位名录, into `out_dir`.
+
+    Each records its campaign, unit, phase and issue time (custom document properties); a
+    template changed since targetbook wrote it is never overwritten unless `force`
+    (write/issued.py: `template_changed`, exit 2)."""
+    from targetbook.write.issued import campaign_name, issue_templates, issued_properties
     from targetbook.write.templates import write_templates
 
     if isinstance(registry, str | Path):
         registry, _ = open_registry(registry)
     year = year or dt.date.today().year
-    return [Path(p) for p in write_templates(registry, out_dir, year=year)]
+    props = issued_properties(campaign=campaign_name(town, year), phase=phase)
+    return issue_templates(
+        lambda folder: write_templates(registry, folder, year=year, issued=props),
+        out_dir,
+        force=force,
+    )
 
 
 def init_campaign(
@@ -293,7 +309,6 @@ def init_campaign(
     from targetbook.excel.batfiles import BAT_STEPS, write_bat_files
     from targetbook.excel.control import copy_control_workbook
     from targetbook.write.registry import load_registry
-    from targetbook.write.templates import write_templates
 
     root = Path(directory)
     made: list[Path] = []
@@ -315,6 +330,5 @@ def init_campaign(
             shutil.copyfile(registry, copied)
         made.append(copied)
         reg, _ = load_registry(registry)
-        year = year or dt.date.today().year
-        made.extend(Path(p) for p in write_templates(reg, root / L.FOLDER_SEND, year=year))
+        made.extend(make_templates(reg, root / L.FOLDER_SEND, year=year))
     return made

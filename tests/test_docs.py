@@ -24,7 +24,7 @@ RESERVED = {"rule", "severity", "file", "sheet", "cell", "value", "loc"}  # issu
 DESIGN_COMMANDS = {
     "demo": {"--out"},
     "init": {"--registry"},
-    "templates": {"--registry", "--out", "--year"},
+    "templates": {"--registry", "--out", "--year", "--force"},
     "validate": {"--registry", "--json"},
     "consolidate": {"--registry", "--out", "--json"},
     "rank": {"--rules", "--scores", "--previous", "--out", "--json"},

@@ -28,17 +28,28 @@ OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": F
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 
-def write_templates(registry: Registry, out_dir: str | Path, *, year: int | str) -> list[Path]:
-    """Write one blank return per registry unit and the three category annex templates."""
+def write_templates(
+    registry: Registry,
+    out_dir: str | Path,
+    *,
+    year: int | str,
+    issued: dict[str, str] | None = None,
+) -> list[Path]:
+    """Write one blank return per registry unit and the three category annex templates.
+
+    `issued` (labels.PROP_CAMPAIGN, PROP_PHASE, PROP_ISSUED → text) is recorded in each as
+    custom document properties, with PROP_UNIT the unit it is made for (write/issued.py)."""
     out = Path(out_dir)
     paths = []
     for unit in registry.units:
         path = out / f"{unit.category}-{_safe(unit.name)}.xlsx"
-        paths.append(_write_return(path, unit.category, [unit], year, per_unit=True))
+        props = {**issued, L.PROP_UNIT: unit.name} if issued else None
+        paths.append(_write_return(path, unit.category, [unit], year, per_unit=True, props=props))
     for category in L.CATEGORIES:
         name = f"{L.ANNEX_LABEL.format(n=L.ANNEX_NUMBER[category])}-{category}.xlsx"
         units = registry.in_category(category)
-        paths.append(_write_return(out / name, category, units, year, per_unit=False))
+        props = {**issued, L.PROP_UNIT: ""} if issued else None
+        paths.append(_write_return(out / name, category, units, year, per_unit=False, props=props))
     return paths
 
 
@@ -48,12 +59,21 @@ def _safe(name: str) -> str:
 
 
 def _write_return(
-    path: Path, category: str, units: list[Unit], year: int | str, *, per_unit: bool
+    path: Path,
+    category: str,
+    units: list[Unit],
+    year: int | str,
+    *,
+    per_unit: bool,
+    props: dict[str, str] | None = None,
 ) -> Path:
     """One blank return: the plan sheet, then 指标进度, 对标管理 and 特色工作."""
     names = [u.name for u in units]
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), OPTIONS)
+        for name, value in (props or {}).items():
+            if value:  # a category annex template is made for no one unit
+                wb.set_custom_property(name, value, "text")
         fmts = Formats(wb)
         _plan_sheet(wb, fmts, category, names, year)
         for kind in (L.PROGRESS_KIND, L.BENCHMARK_KIND, L.FEATURE_KIND):
