@@ -75,6 +75,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "column_absent": (W, "{loc}：表头没有“{column}”列，该列按空白处理，请使用下发的模板填报"),
     "unit_missing": (W, "单位“{unit}”（{category}）未报送"),
+    "unit_not_template_owner": (
+        E,
+        "{loc}：本表是下发给“{owner}”的模板，却填报了“{unit}”的数据，该行不汇总；"
+        "请“{unit}”用自己的模板报送",
+    ),
     # figures of 指标进度 (figures.py): estimates, placeholders, a typed 完成率 that disagrees
     "value_approximate": (
         W,

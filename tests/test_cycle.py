@@ -4,6 +4,7 @@ nothing silently replaced, custom document properties, foreign rows, suspect sav
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import openpyxl
@@ -119,3 +120,69 @@ def _run(argv: list[str]) -> int:
     with pytest.raises(SystemExit) as exit_:
         main(argv)
     return exit_.value.code
+
+
+# --- templates that know who they were made for (issue 12 item 6) ---------------------------
+
+
+def _set_saved_time(path: Path, stamp: str) -> None:
+    """Rewrite docProps/core.xml's dcterms:modified, as a sender could."""
+    import re
+    import zipfile
+
+    data = {}
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            data[info.filename] = zf.read(info.filename)
+    core = data["docProps/core.xml"].decode("utf-8")
+    core = re.sub(r"(<dcterms:modified[^>]*>)[^<]*(<)", rf"\g<1>{stamp}\g<2>", core)
+    data["docProps/core.xml"] = core.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, blob in data.items():
+            zf.writestr(name, blob)
+
+
+def test_a_return_from_one_units_template_cannot_carry_another_units_rows(campaign):
+    root, registry = campaign
+    collect = root / L.FOLDER_COLLECT
+    # 温塘村's own return, then 石桥村's template also carrying a row for 温塘村, saved "in
+    # 2099" so that it would win the duplicate on its saved time.
+    wb = openpyxl.load_workbook(collect / "石桥村.xlsx")
+    ws = wb["附件2 村"]
+    ws[f"A{PLAN_FIRST_ROW + 1}"] = 2
+    ws[f"B{PLAN_FIRST_ROW + 1}"] = "温塘村"
+    ws[f"C{PLAN_FIRST_ROW + 1}"] = "篡改的目标"
+    ws[f"D{PLAN_FIRST_ROW + 1}"] = "篡改的计划"
+    wb.save(collect / "石桥村.xlsx")
+    _set_saved_time(collect / "石桥村.xlsx", "2099-01-01T00:00:00Z")
+    result = pipeline.check_returns([collect], registry)
+    found = [(Path(i.file).name, i.sheet, i.cell, i.rule) for i in result.issues]
+    row = PLAN_FIRST_ROW + 1
+    assert ("石桥村.xlsx", "附件2 村", f"B{row}", "unit_not_template_owner") in found
+    assert ("石桥村.xlsx", "", "", "saved_time_suspect") in found
+    assert result.errors >= 1 and result.problems
+    villages = result.consolidation.annexes[L.VILLAGE]
+    assert villages[L.TARGET].tolist() == ["违建零发生。", "违建零发生。"]  # 温塘村's own kept
+    assert result.consolidation.duplicates == []  # the foreign row never competed
+    units = {Path(f).name: u for f, u in result.consolidation.file_units.items()}
+    assert units == {"温塘村.xlsx": ["温塘村"], "石桥村.xlsx": ["石桥村"]}
+
+
+def test_a_saved_time_before_the_template_was_issued_is_suspect(campaign):
+    from targetbook.read import read_return
+
+    root, _ = campaign
+    path = root / L.FOLDER_COLLECT / "温塘村.xlsx"
+    _set_saved_time(path, "2000-01-01T00:00:00Z")  # back-dated before the issue time
+    src = read_return(path, "温塘村.xlsx")
+    assert [(i.rule, i.value) for i in src.issues] == [("saved_time_suspect", "2000-01-01 00:00")]
+    # the file's own mtime (now, after the issue time) stands instead, never the year 2000
+    assert src.modified is not None and src.modified.year >= 2026
+    os_time = path.stat().st_mtime
+    os.utime(path, (946684800, 946684800))  # mtime also back-dated (2000-01-01): unknown
+    src = read_return(path, "温塘村.xlsx")
+    assert src.modified is None and [i.rule for i in src.issues] == ["saved_time_suspect"]
+    os.utime(path, (os_time, os_time))
+    # a saved time after the issue time (and not in the future) is believed
+    src = read_return(root / L.FOLDER_COLLECT / "石桥村.xlsx", "石桥村.xlsx")
+    assert src.issues == [] and src.modified is not None

@@ -148,3 +148,6 @@ class Source:
     tables: list[Table] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     grids: list = field(default_factory=list)  # raw sheets (read_grids only: no tables)
+    # A targetbook template's custom properties (labels.PROP_*: campaign, unit, phase,
+    # issue time): who the return's template was made for, and when it was issued.
+    issued: dict[str, str] = field(default_factory=dict)
