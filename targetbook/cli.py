@@ -29,6 +29,12 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 _PATHS = click.Path(exists=True, path_type=Path)
 _OUT_FILE = click.Path(dir_okay=False, path_type=Path)
 _JSON = click.option("--json", "as_json", is_flag=True, help="在标准输出打印一个 JSON 文档。")
+_REGISTER = click.option(
+    "--register",
+    type=_OUT_FILE,
+    help="收件登记工作簿（.xlsx）：记录每个回收文件的首次收到和收到时间（可人工更正），"
+    "逾期和新旧版本按收到时间判断；活动文件夹的 回收/ 默认使用 收件登记.xlsx。",
+)
 
 
 def _guarded(command: Callable) -> Callable:
@@ -198,15 +204,18 @@ def templates(registry: Path, out_dir: Path, year: int | None, force: bool) -> N
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=_PATHS)
 @click.option("--registry", type=_FILE, help="单位名录（xlsx/csv），用于核对单位名称和未报送。")
+@_REGISTER
 @_JSON
 @_guarded
-def validate(paths: tuple[Path, ...], registry: Path | None, as_json: bool) -> None:
+def validate(
+    paths: tuple[Path, ...], registry: Path | None, register: Path | None, as_json: bool
+) -> None:
     """校验回收表（文件或文件夹），列出每个问题所在的单元格。"""
     from targetbook import pipeline
 
     progress = _Progress("校验")
     try:
-        result = pipeline.check_returns(paths, registry, progress=progress)
+        result = pipeline.check_returns(paths, registry, progress=progress, register=register)
     finally:
         progress.close()
     _finish(result, as_json)
@@ -221,15 +230,20 @@ def validate(paths: tuple[Path, ...], registry: Path | None, as_json: bool) -> N
     required=True,
     help="汇总工作簿（.xlsx）。",
 )
+@_REGISTER
 @_JSON
 @_guarded
-def consolidate(paths: tuple[Path, ...], registry: Path, out: Path, as_json: bool) -> None:
+def consolidate(
+    paths: tuple[Path, ...], registry: Path, out: Path, register: Path | None, as_json: bool
+) -> None:
     """校验并汇总回收表，写出 汇总.xlsx（附件1–3、校验问题、未报送、重复报送、来源）。"""
     from targetbook import pipeline
 
     progress = _Progress("汇总")
     try:
-        result = pipeline.consolidate_returns(paths, registry, out, progress=progress)
+        result = pipeline.consolidate_returns(
+            paths, registry, out, progress=progress, register=register
+        )
     finally:
         progress.close()
     _finish(result, as_json)

@@ -48,7 +48,11 @@ def consolidate(
     frames, found = check.result() if tables else ({}, [])
     cells = {(t.file, t.sheet): t for t in tables}
     # The newest file wins a duplicate: its saved time, then its place in the input.
-    newest = sorted(range(len(sources)), key=lambda i: (_stamp(sources[i].modified), i))
+    # (With a receipt register `modified` is the 收到时间 and `saved` breaks its ties.)
+    newest = sorted(
+        range(len(sources)),
+        key=lambda i: (_stamp(sources[i].modified), _stamp(sources[i].saved), i),
+    )
     file_rank = {sources[i].file: r for r, i in enumerate(newest)}
     unit_order = {u.name: i for i, u in enumerate(registry.units)} if registry else {}
 

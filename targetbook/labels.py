@@ -454,6 +454,26 @@ TEMPLATE_PROPS = (PROP_CAMPAIGN, PROP_UNIT, PROP_PHASE, PROP_ISSUED)
 PHASE_START, PHASE_MID, PHASE_END = "年初", "年中", "年终"  # 年初亮目标 → 年中亮进度 → 年终亮成果
 CAMPAIGN_NAME = "{town}{year}年度"
 MORE_FILES = "（另有 {n} 个）"
+# The receipt register (收件登记.xlsx in the campaign folder; write/receipts.py).
+RECEIPT_FILE = "收件登记.xlsx"
+RECEIPT_SHEET = "收件登记"
+RECEIPT_COLUMNS = ("文件", "SHA-256", "单位", "首次收到", "保存时间", "状态", "收到时间", "备注")
+RECEIPT_OK = "已收"
+RECEIPT_RETURN = "退回修改"  # read, with error-level issues: send it back
+RECEIPT_UNREADABLE = "无法读取"
+RECEIPT_SUPERSEDED = "已被新版替代"  # every unit it reported came newer in another file
+RECEIPT_GONE = "已移出回收"  # no longer in the folder
+# How staff type a time (收到时间), besides a date/time cell and ISO text.
+TIME_TEXT_FORMATS = (
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
+    "%Y年%m月%d日 %H:%M",
+    "%Y年%m月%d日%H:%M",
+    "%Y年%m月%d日",
+    "%Y.%m.%d",
+)
 CONTROL_WORKBOOK = "控制台.xlsm"
 REGISTRY_FILE = "单位名录.xlsx"
 CONSOLIDATED_FILE = "汇总.xlsx"

@@ -75,6 +75,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "column_absent": (W, "{loc}：表头没有“{column}”列，该列按空白处理，请使用下发的模板填报"),
     "unit_missing": (W, "单位“{unit}”（{category}）未报送"),
+    "register_unreadable": (
+        E,
+        "收件登记“{path}”无法读取（{reason}），为免丢失登记，本次未运行；请修复或移走该文件",
+    ),
+    "register_unwritable": (
+        W,
+        "收件登记“{path}”未能更新（{reason}），请关闭该文件后重新校验",
+    ),
+    "received_time_invalid": (
+        W,
+        "{loc}：收到时间“{value}”不是可识别的时间，已按首次收到时间计算，请填写如 2022-06-27 10:00",
+    ),
     "unit_not_template_owner": (
         E,
         "{loc}：本表是下发给“{owner}”的模板，却填报了“{unit}”的数据，该行不汇总；"

@@ -19,6 +19,7 @@ from targetbook.errors import TargetbookError
 
 TEMP_PREFIX = ".~tb-"  # write/atomic.atomic_path's temporary files
 STALE_SECONDS = 3600.0  # a temp file this old belongs to no running write
+RUN_SECONDS = 30.0  # outputs replaced this close together belong to one run (one 历史 folder)
 
 
 def _real(path: str | Path) -> Path:
@@ -56,7 +57,7 @@ def keep_previous(out: str | Path, when: datetime | None = None) -> Path | None:
             return None
     except OSError:
         return None
-    folder = history_folder(target.parent, when)
+    folder = _run_folder(target, history_folder(target.parent, when))
     kept = folder / target.name
     n = 1
     while kept.exists():  # two replacements within a second: keep both
@@ -65,6 +66,29 @@ def keep_previous(out: str | Path, when: datetime | None = None) -> Path | None:
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy2(target, kept)
     return kept
+
+
+def _run_folder(target: Path, fresh: Path) -> Path:
+    """The outputs one run replaces (校验报告, 汇总, 排名, 通报 … a few seconds apart) are kept
+    together: the newest <time> folder is reused when it is at most RUN_SECONDS older than
+    `fresh` and holds no copy of `target` yet."""
+    try:
+        start = datetime.strptime(fresh.name, L.HISTORY_STAMP)
+        stamps = sorted(
+            (e.name for e in os.scandir(fresh.parent) if e.is_dir(follow_symlinks=False)),
+            reverse=True,
+        )
+    except (OSError, ValueError):
+        return fresh
+    for name in stamps:
+        try:
+            age = (start - datetime.strptime(name, L.HISTORY_STAMP)).total_seconds()
+        except ValueError:
+            continue
+        if 0 <= age <= RUN_SECONDS and not (fresh.parent / name / target.name).exists():
+            return fresh.parent / name
+        break
+    return fresh
 
 
 @contextlib.contextmanager

@@ -27,6 +27,7 @@ from targetbook.results import Campaign, Consolidation, Ranking
 if TYPE_CHECKING:
     from targetbook.registry import Registry
     from targetbook.rules import Rules
+    from targetbook.write.receipts import Register
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
 PathLike = str | Path
@@ -39,6 +40,7 @@ class ReturnsResult:
     consolidation: Consolidation
     files: list[Path] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # files in the folders that are not read
+    register: Path | None = None  # the receipt register (收件登记) updated, if any
 
     @property
     def issues(self) -> list[Issue]:
@@ -125,11 +127,14 @@ def gather(
     registry_issues: Sequence[Issue] = (),
     year: int | None = None,
     progress: Progress | None = None,
+    register: Register | None = None,
 ) -> Consolidation:
     """Read, validate and consolidate returns; the registry's issues come first.
 
     The reader workers start before the registry is loaded and pandas imported, and the
-    returns are validated as they arrive while the workers read the rest."""
+    returns are validated as they arrive while the workers read the rest. With a receipt
+    `register`, each return's 收到时间 decides lateness and which copy is newer, and the
+    register is updated (atomically) with what this run saw."""
     from targetbook.read import iter_returns
 
     reading = iter_returns(list(paths), progress=progress)  # the workers start reading now
@@ -138,10 +143,11 @@ def gather(
             registry, registry_issues = open_registry(registry)
         from targetbook.consolidate import consolidate
 
-        first = next(reading, None)
+        sources = register.wrap(reading) if register is not None else reading
+        first = next(sources, None)
         cons = None
         if first is not None:
-            cons = consolidate(itertools.chain([first], reading), registry, year=year)
+            cons = consolidate(itertools.chain([first], sources), registry, year=year)
     finally:
         reading.close()
     if cons is None:
@@ -149,7 +155,35 @@ def gather(
         raise TargetbookError("no_returns_found", paths=shown)
     if registry_issues:
         cons.issues = [*registry_issues, *cons.issues]
+    if register is not None:
+        _save_register(register, cons)
     return cons
+
+
+def open_register(paths: Sequence[PathLike], register: PathLike | None = None) -> Register | None:
+    """The receipt register of a run: `register` if given, else the campaign's 收件登记.xlsx
+    when a path is its 回收/ folder; None for a script run without either."""
+    from targetbook.outputs import check_out_path
+    from targetbook.write.receipts import Register, campaign_register
+
+    path = Path(register) if register is not None else campaign_register(paths)
+    if path is None:
+        return None
+    check_out_path(path, paths)  # inside 回收/ it would be read as a return
+    return Register(path)
+
+
+def _save_register(register: Register, cons: Consolidation) -> None:
+    """Update and write the register; a register open in Excel is a warning, not a stop."""
+    from targetbook.errors import issue
+
+    register.update(cons)
+    try:
+        register.save()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        register.issues.append(issue("register_unwritable", path=str(register.path), reason=reason))
+    cons.issues = [*cons.issues, *register.issues]
 
 
 def _skipped(paths: Sequence[PathLike]) -> list[str]:
@@ -167,13 +201,25 @@ def check_returns(
     registry_issues: Sequence[Issue] = (),
     year: int | None = None,
     progress: Progress | None = None,
+    register: PathLike | None = None,
 ) -> ReturnsResult:
-    """校验: read and validate returns (and, with a registry, find 未报送); writes nothing."""
+    """校验: read and validate returns (and, with a registry, find 未报送); writes only the
+    receipt register (`register`, or the campaign's when a path is its 回收/)."""
+    receipts = open_register(paths, register)
     with _no_gc():
         cons = gather(
-            paths, registry, registry_issues=registry_issues, year=year, progress=progress
+            paths,
+            registry,
+            registry_issues=registry_issues,
+            year=year,
+            progress=progress,
+            register=receipts,
         )
-    return ReturnsResult(cons, skipped=_skipped(paths))
+    return ReturnsResult(cons, skipped=_skipped(paths), register=_path(receipts))
+
+
+def _path(register: Register | None) -> Path | None:
+    return register.path if register is not None else None
 
 
 def consolidate_returns(
@@ -185,21 +231,30 @@ def consolidate_returns(
     year: int | None = None,
     campaign: Campaign | None = None,
     progress: Progress | None = None,
+    register: PathLike | None = None,
 ) -> ReturnsResult:
-    """汇总: check the returns and write 汇总.xlsx (`campaign` adds its 参数)."""
+    """汇总: check the returns and write 汇总.xlsx (`campaign` adds its 参数); the receipt
+    register (`register`, or the campaign's) is updated as by check_returns."""
     from targetbook.write.consolidation import write_consolidation
 
     if year is None and campaign is not None:
         year = campaign.year
-    prepare_out(out, [*paths, *([registry] if isinstance(registry, str | Path) else [])])
+    receipts = open_register(paths, register)
+    inputs = [*paths, *([registry] if isinstance(registry, str | Path) else [])]
+    prepare_out(out, [*inputs, *([receipts.path] if receipts is not None else [])])
     with _no_gc():
         cons = gather(
-            paths, registry, registry_issues=registry_issues, year=year, progress=progress
+            paths,
+            registry,
+            registry_issues=registry_issues,
+            year=year,
+            progress=progress,
+            register=receipts,
         )
         params = campaign.params() if campaign is not None else None
         with writing(out):
             written = write_consolidation(cons, out, year=year or cons.year, params=params)
-    return ReturnsResult(cons, [Path(written)], skipped=_skipped(paths))
+    return ReturnsResult(cons, [Path(written)], skipped=_skipped(paths), register=_path(receipts))
 
 
 def rank_campaign(

@@ -186,3 +186,116 @@ def test_a_saved_time_before_the_template_was_issued_is_suspect(campaign):
     # a saved time after the issue time (and not in the future) is believed
     src = read_return(root / L.FOLDER_COLLECT / "石桥村.xlsx", "石桥村.xlsx")
     assert src.issues == [] and src.modified is not None
+
+
+# --- the receipt register (收件登记) ---------------------------------------------------------
+
+
+def _register_rows(path: Path) -> dict[str, dict]:
+    ws = openpyxl.load_workbook(path)[L.RECEIPT_SHEET]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == L.RECEIPT_COLUMNS
+    return {r[0]: dict(zip(L.RECEIPT_COLUMNS, r, strict=True)) for r in rows[1:]}
+
+
+def test_the_register_records_receipts_and_its_received_time_decides_lateness(campaign):
+    from datetime import UTC, date, datetime, timedelta
+
+    from targetbook.rules import Item, Rules, Settings
+    from targetbook.score import score
+    from targetbook.write.consolidation import load_consolidation
+
+    root, registry = campaign
+    register = root / L.RECEIPT_FILE
+    collect = root / L.FOLDER_COLLECT
+    before = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    result = pipeline.check_returns([collect], registry, register=register)
+    assert result.register == register
+    rows = _register_rows(register)
+    assert set(rows) == {"回收/温塘村.xlsx", "回收/石桥村.xlsx"}  # relative to its folder
+    first = rows["回收/温塘村.xlsx"]
+    assert first["SHA-256"] == sha(collect / "温塘村.xlsx") and first["单位"] == "温塘村"
+    assert first["状态"] == L.RECEIPT_OK
+    assert first["收到时间"] == first["首次收到"]  # not corrected yet
+    assert first["保存时间"] is not None
+
+    # Staff correct 收到时间 from the emails' dates (text and a date cell) and add a note.
+    wb = openpyxl.load_workbook(register)
+    ws = wb[L.RECEIPT_SHEET]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == "回收/温塘村.xlsx":
+            row[6].value = "2022-06-27 10:00"  # one week after the deadline
+            row[7].value = "邮件日期"
+        else:
+            row[6].value = datetime(2022, 6, 19, 9, 30)  # on time
+    wb.save(register)
+
+    out = root / L.FOLDER_RESULTS / L.CONSOLIDATED_FILE
+    pipeline.consolidate_returns([collect], registry, out, register=register)
+    rows = _register_rows(register)
+    assert rows["回收/温塘村.xlsx"]["收到时间"] == datetime(2022, 6, 27, 10, 0)
+    assert rows["回收/温塘村.xlsx"]["备注"] == "邮件日期"  # staff's column kept
+    assert rows["回收/温塘村.xlsx"]["首次收到"] == first["首次收到"]  # first seen stays
+    # first seen is Beijing time (UTC+8), taken by this run
+    assert abs((first["首次收到"] - timedelta(hours=8) - before).total_seconds()) < 600
+
+    # lateness reads the 收到时间 the consolidated workbook carries (来源, Beijing time)
+    cons = load_consolidation(out)
+    late = Item("按时报送", 2, L.M_LATE, deadline=date(2022, 6, 20), per_day=0.5)
+    rules = Rules(items=[late], settings=Settings(full_marks=None))
+    result = score(cons, rules)
+    late_rows = result.rows[result.rows[L.ITEM] == "按时报送"]
+    notes = late_rows.groupby(L.UNIT)["计算依据"].first()
+    # 温塘村: received 6-27, deadline 6-20 → 7 days × 0.5 = 3.5, capped at the 2 points
+    assert result.totals["温塘村"] == -2
+    assert "报送时间 2022-06-27 10:00" in notes["温塘村"] and "逾期 7 天" in notes["温塘村"]
+    assert "石桥村" not in set(late_rows[L.UNIT])  # received 6-19: on time, no deduction
+
+    # a new copy of 温塘村 arrives: newer by receipt wins, whatever its saved time says
+    wb = openpyxl.load_workbook(collect / "温塘村.xlsx")
+    wb["附件2 村"][f"C{PLAN_FIRST_ROW}"] = "修改后的目标。"
+    wb.save(collect / "温塘村（修改稿）.xlsx")
+    _set_saved_time(collect / "温塘村（修改稿）.xlsx", "2022-01-01T00:00:00Z")
+    result = pipeline.check_returns([collect], registry, register=register)
+    (dup,) = result.consolidation.duplicates
+    assert Path(dup.kept).name == "温塘村（修改稿）.xlsx"  # first seen now > 2022-06-27
+    rows = _register_rows(register)
+    assert rows["回收/温塘村.xlsx"]["状态"] == L.RECEIPT_SUPERSEDED
+    (collect / "石桥村.xlsx").unlink()
+    pipeline.check_returns([collect], registry, register=register)
+    assert _register_rows(register)["回收/石桥村.xlsx"]["状态"] == L.RECEIPT_GONE
+
+
+def test_a_bad_received_time_is_located_and_an_unreadable_register_stops_the_run(campaign):
+    root, registry = campaign
+    register = root / "登记.xlsx"
+    collect = root / L.FOLDER_COLLECT
+    pipeline.check_returns([collect], registry, register=register)
+    wb = openpyxl.load_workbook(register)
+    wb[L.RECEIPT_SHEET]["G2"] = "上周三"
+    wb.save(register)
+    result = pipeline.check_returns([collect], registry, register=register)
+    found = [(i.sheet, i.cell, i.rule) for i in result.issues if i.rule.startswith("received")]
+    assert found == [(L.RECEIPT_SHEET, "G2", "received_time_invalid")]
+    register.write_bytes(b"not a workbook")
+    with pytest.raises(TargetbookError) as err:
+        pipeline.check_returns([collect], registry, register=register)
+    assert err.value.rule == "register_unreadable"
+    assert register.read_bytes() == b"not a workbook"  # never overwritten
+    # inside the returns folder it would be read as a return: refused
+    with pytest.raises(TargetbookError) as err:
+        pipeline.check_returns([collect], registry, register=collect / "登记.xlsx")
+    assert err.value.rule == "out_is_input"
+
+
+def test_a_campaign_folder_keeps_its_register_by_itself(tmp_path):
+    registry = tmp_path / "单位名录.csv"
+    registry.write_text(REGISTRY, encoding="utf-8")
+    root = tmp_path / "2022年度"
+    pipeline.init_campaign(root, registry=registry, year=2022)
+    wb = openpyxl.load_workbook(root / L.FOLDER_SEND / "村-温塘村.xlsx")
+    wb["附件2 村"][f"C{PLAN_FIRST_ROW}"] = "违建零发生。"
+    wb.save(root / L.FOLDER_COLLECT / "温塘村.xlsx")
+    code = _run(["validate", str(root / L.FOLDER_COLLECT), "--registry", str(registry)])
+    assert code == 0
+    assert set(_register_rows(root / L.RECEIPT_FILE)) == {"回收/温塘村.xlsx"}

@@ -105,6 +105,19 @@ def _clear_demo_files(collect: Path) -> None:
         (collect / name).unlink(missing_ok=True)
 
 
+def _received_as_emailed(root: Path) -> None:
+    """What staff do after a check: type each email's date into 收到时间 (the register's
+    rows first seen by the run). The demo's returns were saved when they were emailed, so
+    their 保存时间 is the email's date."""
+    from targetbook.write.receipts import Register
+
+    register = Register(root / labels.RECEIPT_FILE)
+    for row in register.rows.values():
+        if row.saved is not None and row.received in (None, row.first_seen):
+            row.received = row.saved
+    register.save()
+
+
 def run_demo(out_dir: str | Path = DEFAULT_OUT) -> DemoResult:
     """Build the seed-000 campaign in `out_dir`, check it, take the late return, consolidate."""
     root = Path(out_dir).resolve()
@@ -122,9 +135,13 @@ def run_demo(out_dir: str | Path = DEFAULT_OUT) -> DemoResult:
     report = results / labels.CHECK_REPORT_FILE
     check = pipeline.consolidate_returns([collect], registry_path, report, year=YEAR)
     outputs["校验报告（第一轮）"] = report
+    _received_as_emailed(root)
     late = demo_returns.write_late_return(collect)
+    pipeline.check_returns([collect], registry_path, year=YEAR)  # 校验 registers the 补报
+    _received_as_emailed(root)
     summary = results / labels.CONSOLIDATED_FILE
     cons = pipeline.consolidate_returns([collect], registry_path, summary, year=YEAR)
+    outputs["收件登记"] = root / labels.RECEIPT_FILE
     outputs["汇总"] = summary
     ranking, more = _rank_and_report(root, summary)
     outputs.update(more)
