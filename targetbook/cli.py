@@ -304,6 +304,43 @@ def report(ranked: Path, out: Path) -> None:
     click.echo(f"输出：{written}")
 
 
+@cli.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_JSON
+@_guarded
+def status(directory: Path, as_json: bool) -> None:
+    """催报：列出各类别未报送的单位及距截止日期的天数、需退回修改的回收表，写出 成果/催报.xlsx。"""
+    from targetbook import pipeline
+
+    result = pipeline.campaign_status(directory)
+    if as_json:
+        _emit_json(result.to_dict())
+    else:
+        click.echo("\n".join(_status_lines(result)))
+    sys.exit(EXIT_PROBLEMS if result.problems else EXIT_OK)
+
+
+def _status_lines(result) -> list[str]:
+    deadline = result.deadline.isoformat() if result.deadline else "未设"
+    lines = [
+        f"催报（{result.as_of.isoformat()}）：截止日期 {deadline}，{result.when()}",
+        f"已收回收表 {result.received} 个；{result.units} 个单位，未报送 {len(result.missing)} 个",
+    ]
+    for category, owed in result.by_category().items():
+        names = "、".join(o.unit for o in owed) or "无"
+        lines.append(f"  {category}：{names}")
+    lines.append(f"退回修改：{len(result.to_fix)} 份")
+    for fix in result.to_fix[:SHOW_ISSUES]:
+        units = "、".join(fix.units)
+        shown = "；".join(fix.messages)
+        lines.append(
+            f"  {fix.file}{f'（{units}）' if units else ''}：错误 {fix.errors} 条：{shown}"
+        )
+    if result.out:
+        lines.append(f"输出：{result.out}")
+    return lines
+
+
 @cli.command("parse-target")
 @click.argument("texts", nargs=-1, required=True)
 @_JSON

@@ -463,6 +463,17 @@ RECEIPT_RETURN = "退回修改"  # read, with error-level issues: send it back
 RECEIPT_UNREADABLE = "无法读取"
 RECEIPT_SUPERSEDED = "已被新版替代"  # every unit it reported came newer in another file
 RECEIPT_GONE = "已移出回收"  # no longer in the folder
+# 催报 (status): who still owes a return (write/reminders.py; `targetbook status`).
+REMINDER_FILE = "催报.xlsx"
+SHEET_REMINDERS = "催报"
+REMINDER_COLUMNS = ("类别", "单位", "考核组", "事项", "时限或文件", "说明")
+PARAM_DEADLINE = "截止日期"  # 参数: the last day a return is on time
+STATUS_TITLE = "催报（{as_of}）：截止日期 {deadline}，{when}"
+STATUS_MISSING = "未报送"
+STATUS_DAYS_LEFT = "还剩 {days} 天"
+STATUS_DUE_TODAY = "今天截止"
+STATUS_OVERDUE = "已逾期 {days} 天"
+STATUS_NO_DEADLINE = "未设截止日期"
 # How staff type a time (收到时间), besides a date/time cell and ISO text.
 TIME_TEXT_FORMATS = (
     "%Y-%m-%d %H:%M",

@@ -75,6 +75,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "column_absent": (W, "{loc}：表头没有“{column}”列，该列按空白处理，请使用下发的模板填报"),
     "unit_missing": (W, "单位“{unit}”（{category}）未报送"),
+    "campaign_not_found": (
+        E,
+        "“{path}”不是考核活动文件夹（没有 控制台.xlsm 或 单位名录），"
+        "请用 targetbook init 新建，或指明活动文件夹",
+    ),
     "register_unreadable": (
         E,
         "收件登记“{path}”无法读取（{reason}），为免丢失登记，本次未运行；请修复或移走该文件",

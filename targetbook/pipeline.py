@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from targetbook.registry import Registry
     from targetbook.rules import Rules
     from targetbook.write.receipts import Register
+    from targetbook.write.reminders import CampaignStatus
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
 PathLike = str | Path
@@ -387,3 +388,75 @@ def init_campaign(
         reg, _ = load_registry(registry)
         made.extend(make_templates(reg, root / L.FOLDER_SEND, year=year))
     return made
+
+
+def campaign_status(
+    directory: PathLike, *, as_of: dt.date | None = None, out: PathLike | None = None
+) -> CampaignStatus:
+    """催报: check the campaign's 回收/ (updating its 收件登记), list per category the units
+    without a return with the days left or overdue against 截止日期, and the returns with
+    errors to send back; write them as the 催报 sheet of 成果/催报.xlsx (or `out`)."""
+    from targetbook.beijing import from_utc
+    from targetbook.consolidate import consolidate
+    from targetbook.write.reminders import campaign_status as build
+    from targetbook.write.reminders import write_reminders
+
+    root = Path(directory)
+    control = root / L.CONTROL_WORKBOOK
+    registry, registry_issues = open_registry(_campaign_registry(root))
+    collect = root / L.FOLDER_COLLECT
+    try:
+        cons = check_returns([collect], registry, registry_issues=registry_issues).consolidation
+    except TargetbookError as exc:
+        if exc.rule != "no_returns_found":
+            raise
+        cons = consolidate([], registry)  # nothing came back yet: every unit owes a return
+    if as_of is None:
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        as_of = from_utc(now).date()
+    status = build(cons, _deadline(control, root / L.RULES_FILE), as_of)
+    status.issues = [i for i in cons.issues if i.severity == "error"]
+    target = Path(out) if out is not None else root / L.FOLDER_RESULTS / L.REMINDER_FILE
+    prepare_out(target, [collect])
+    with writing(target):
+        status.out = str(write_reminders(status, target))
+    return status
+
+
+def _campaign_registry(root: Path) -> Path:
+    """The campaign's 单位名录 file (what init copies in), else its 控制台.xlsm's sheet."""
+    stem = Path(L.REGISTRY_FILE).stem
+    for suffix in (".xlsx", ".xls", ".ods", ".csv"):
+        path = root / f"{stem}{suffix}"
+        if path.is_file():
+            return path
+    control = root / L.CONTROL_WORKBOOK
+    if not control.is_file():
+        raise TargetbookError("campaign_not_found", path=str(root))
+    return control
+
+
+def _deadline(control: Path, rules: Path) -> dt.date | None:
+    """截止日期 of the control workbook's 参数, else the earliest 逾期扣分 deadline of the
+    campaign's 考核细则.xlsx; None when neither gives one."""
+    from targetbook.read import read_grids
+    from targetbook.rules.sheets import NotADate, as_date
+
+    if control.is_file():
+        with contextlib.suppress(TargetbookError):
+            grid = read_grids(control).get(L.SHEET_PARAMS)
+            for row in grid.to_numpy(dtype=object).tolist() if grid is not None else []:
+                if len(row) >= 2 and str(row[0] or "").strip() == L.PARAM_DEADLINE:
+                    with contextlib.suppress(NotADate):
+                        found = as_date(row[1])
+                        if found is not None:
+                            return found
+    if rules.is_file():
+        from targetbook.write.rules import load_rules
+
+        with contextlib.suppress(TargetbookError):
+            loaded, _ = load_rules(rules)
+            days = [i.deadline for i in loaded.items if i.deadline is not None]
+            if days:
+                return min(days)
+    return None

@@ -299,3 +299,62 @@ def test_a_campaign_folder_keeps_its_register_by_itself(tmp_path):
     code = _run(["validate", str(root / L.FOLDER_COLLECT), "--registry", str(registry)])
     assert code == 0
     assert set(_register_rows(root / L.RECEIPT_FILE)) == {"回收/温塘村.xlsx"}
+
+
+# --- 催报: who still owes what ---------------------------------------------------------------
+
+
+def test_status_lists_missing_units_days_and_returns_to_send_back(tmp_path):
+    import json
+    from datetime import date
+
+    registry = tmp_path / "单位名录.csv"
+    registry.write_text(REGISTRY, encoding="utf-8")
+    root = tmp_path / "2022年度"
+    pipeline.init_campaign(root, registry=registry, year=2022)
+    control = root / L.CONTROL_WORKBOOK
+    wb = openpyxl.load_workbook(control, keep_vba=True)
+    wb[L.SHEET_PARAMS].append([L.PARAM_DEADLINE, "2022-06-20"])
+    wb.save(control)
+    send, collect = root / L.FOLDER_SEND, root / L.FOLDER_COLLECT
+    wb = openpyxl.load_workbook(send / "村-温塘村.xlsx")
+    wb["附件2 村"][f"C{PLAN_FIRST_ROW}"] = "违建零发生。"
+    wb.save(collect / "温塘村.xlsx")
+    wb = openpyxl.load_workbook(send / "部门-党政办.xlsx")
+    wb["附件1 部门"][f"B{PLAN_FIRST_ROW}"] = "不存在的办"  # an error: send it back
+    wb.save(collect / "党政办.xlsx")
+
+    status = pipeline.campaign_status(root, as_of=date(2022, 6, 17))
+    assert status.deadline == date(2022, 6, 20) and status.days_left == 3  # 20 − 17
+    assert {c: [o.unit for o in owed] for c, owed in status.by_category().items()} == {
+        L.DEPARTMENT: ["党政办"],  # its return names an unknown unit: not reported
+        L.VILLAGE: ["石桥村"],
+        L.COMMUNITY: ["八〇一社区"],
+    }
+    assert [Path(f.file).name for f in status.to_fix] == ["党政办.xlsx"]
+    assert status.to_fix[0].errors >= 1 and status.problems
+    late = pipeline.campaign_status(root, as_of=date(2022, 6, 23))
+    assert late.days_left == -3 and "3" in late.when()  # 已逾期 3 天
+
+    ws = openpyxl.load_workbook(root / L.FOLDER_RESULTS / L.REMINDER_FILE)[L.SHEET_REMINDERS]
+    rows = [r for r in ws.iter_rows(min_row=4, values_only=True)]
+    assert [(r[1], r[3]) for r in rows] == [
+        ("党政办", L.STATUS_MISSING),
+        ("石桥村", L.STATUS_MISSING),
+        ("八〇一社区", L.STATUS_MISSING),
+        ("", L.RECEIPT_RETURN),
+    ]
+    assert rows[-1][4].endswith("党政办.xlsx")
+    # the register of the campaign was updated by the check
+    assert set(_register_rows(root / L.RECEIPT_FILE)) == {"回收/温塘村.xlsx", "回收/党政办.xlsx"}
+
+    import contextlib
+    import io
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        code = _run(["status", str(root), "--json"])
+    assert code == 1
+    doc = json.loads(buffer.getvalue())
+    assert doc["deadline"] == "2022-06-20"
+    assert [m["units"] for m in doc["missing"]] == [["党政办"], ["石桥村"], ["八〇一社区"]]

@@ -30,6 +30,7 @@ DESIGN_COMMANDS = {
     "rank": {"--rules", "--scores", "--previous", "--out", "--json"},
     "report": {"--out"},
     "parse-target": {"--json"},
+    "status": {"--json"},
 }
 
 
