@@ -192,12 +192,20 @@ def init(directory: Path, registry: Path | None) -> None:
 )
 @click.option("--year", type=int, help="年度（默认今年）。")
 @click.option("--force", is_flag=True, help="覆盖生成后被修改过的模板（原文件先保存到 历史）。")
+@click.option(
+    "--from",
+    "baseline",
+    type=_FILE,
+    help="年初汇总.xlsx：按各单位年初承诺预填指标和目标值并锁定（年中、年终下发用）。",
+)
 @_guarded
-def templates(registry: Path, out_dir: Path, year: int | None, force: bool) -> None:
-    """按单位名录生成下发给各单位的空白填报模板。"""
+def templates(
+    registry: Path, out_dir: Path, year: int | None, force: bool, baseline: Path | None
+) -> None:
+    """按单位名录生成下发给各单位的填报模板（空白，或 --from 按年初承诺预填）。"""
     from targetbook import pipeline
 
-    written = pipeline.make_templates(registry, out_dir, year=year, force=force)
+    written = pipeline.make_templates(registry, out_dir, year=year, force=force, baseline=baseline)
     click.echo(f"已生成 {len(written)} 个模板：{out_dir}")
 
 
@@ -231,10 +239,20 @@ def validate(
     help="汇总工作簿（.xlsx）。",
 )
 @_REGISTER
+@click.option(
+    "--baseline",
+    type=_FILE,
+    help="年初汇总.xlsx：核对各单位是否改动了年初承诺的指标和目标值，完成率按承诺的目标值计算。",
+)
 @_JSON
 @_guarded
 def consolidate(
-    paths: tuple[Path, ...], registry: Path, out: Path, register: Path | None, as_json: bool
+    paths: tuple[Path, ...],
+    registry: Path,
+    out: Path,
+    register: Path | None,
+    baseline: Path | None,
+    as_json: bool,
 ) -> None:
     """校验并汇总回收表，写出 汇总.xlsx（附件1–3、校验问题、未报送、重复报送、来源）。"""
     from targetbook import pipeline
@@ -242,7 +260,7 @@ def consolidate(
     progress = _Progress("汇总")
     try:
         result = pipeline.consolidate_returns(
-            paths, registry, out, progress=progress, register=register
+            paths, registry, out, progress=progress, register=register, baseline=baseline
         )
     finally:
         progress.close()

@@ -463,11 +463,19 @@ RECEIPT_RETURN = "退回修改"  # read, with error-level issues: send it back
 RECEIPT_UNREADABLE = "无法读取"
 RECEIPT_SUPERSEDED = "已被新版替代"  # every unit it reported came newer in another file
 RECEIPT_GONE = "已移出回收"  # no longer in the folder
+# Templates from the year's baseline (templates --from; write/prefilled.py, baseline.py).
+SOURCE_PHRASE = "目标原文"  # the 创先争优目标 phrase a pre-filled 指标进度 row came from
+PREFILLED_NOTE = (
+    "填表说明：灰色单元格是年初承诺的指标和目标值（已锁定，不得修改）；请填写 完成值、完成率、"
+    "进展情况、存在问题、下步打算、佐证材料。“目标原文”无目标值的行，请在 进展情况 中说明。"
+    "新增指标请填在下方空白行。"
+)
 # 催报 (status): who still owes a return (write/reminders.py; `targetbook status`).
 REMINDER_FILE = "催报.xlsx"
 SHEET_REMINDERS = "催报"
 REMINDER_COLUMNS = ("类别", "单位", "考核组", "事项", "时限或文件", "说明")
 PARAM_DEADLINE = "截止日期"  # 参数: the last day a return is on time
+PARAM_BASELINE = "基准汇总"  # 参数: the year's baseline (年初汇总.xlsx), relative to the folder
 STATUS_TITLE = "催报（{as_of}）：截止日期 {deadline}，{when}"
 STATUS_MISSING = "未报送"
 STATUS_DAYS_LEFT = "还剩 {days} 天"

@@ -75,6 +75,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "column_absent": (W, "{loc}：表头没有“{column}”列，该列按空白处理，请使用下发的模板填报"),
     "unit_missing": (W, "单位“{unit}”（{category}）未报送"),
+    "target_changed": (
+        E,
+        "{loc}：{column}“{value}”与年初承诺的“{committed}”不一致，请按年初目标填报"
+        "（确需调整请报经审批后由办公室修改基准）",
+    ),
+    "indicator_missing": (W, "{sheet}：年初承诺的指标“{indicator}”（{unit}）未填报进度，请补填"),
+    "indicator_new": (W, "{loc}：指标“{value}”不在年初承诺中（新增指标），请核对"),
     "campaign_not_found": (
         E,
         "“{path}”不是考核活动文件夹（没有 控制台.xlsm 或 单位名录），"

@@ -129,13 +129,15 @@ def gather(
     year: int | None = None,
     progress: Progress | None = None,
     register: Register | None = None,
+    baseline: PathLike | None = None,
 ) -> Consolidation:
     """Read, validate and consolidate returns; the registry's issues come first.
 
     The reader workers start before the registry is loaded and pandas imported, and the
     returns are validated as they arrive while the workers read the rest. With a receipt
     `register`, each return's 收到时间 decides lateness and which copy is newer, and the
-    register is updated (atomically) with what this run saw."""
+    register is updated (atomically) with what this run saw. With a `baseline` (年初汇总),
+    the returns are checked against the units' commitments (baseline.py)."""
     from targetbook.read import iter_returns
 
     reading = iter_returns(list(paths), progress=progress)  # the workers start reading now
@@ -156,6 +158,8 @@ def gather(
         raise TargetbookError("no_returns_found", paths=shown)
     if registry_issues:
         cons.issues = [*registry_issues, *cons.issues]
+    if baseline is not None:
+        _check_baseline(cons, baseline)
     if register is not None:
         _save_register(register, cons)
     return cons
@@ -203,6 +207,7 @@ def check_returns(
     year: int | None = None,
     progress: Progress | None = None,
     register: PathLike | None = None,
+    baseline: PathLike | None = None,
 ) -> ReturnsResult:
     """校验: read and validate returns (and, with a registry, find 未报送); writes only the
     receipt register (`register`, or the campaign's when a path is its 回收/)."""
@@ -215,6 +220,7 @@ def check_returns(
             year=year,
             progress=progress,
             register=receipts,
+            baseline=baseline,
         )
     return ReturnsResult(cons, skipped=_skipped(paths), register=_path(receipts))
 
@@ -233,6 +239,7 @@ def consolidate_returns(
     campaign: Campaign | None = None,
     progress: Progress | None = None,
     register: PathLike | None = None,
+    baseline: PathLike | None = None,
 ) -> ReturnsResult:
     """汇总: check the returns and write 汇总.xlsx (`campaign` adds its 参数); the receipt
     register (`register`, or the campaign's) is updated as by check_returns."""
@@ -242,6 +249,7 @@ def consolidate_returns(
         year = campaign.year
     receipts = open_register(paths, register)
     inputs = [*paths, *([registry] if isinstance(registry, str | Path) else [])]
+    inputs += [baseline] if baseline is not None else []
     prepare_out(out, [*inputs, *([receipts.path] if receipts is not None else [])])
     with _no_gc():
         cons = gather(
@@ -251,11 +259,26 @@ def consolidate_returns(
             year=year,
             progress=progress,
             register=receipts,
+            baseline=baseline,
         )
         params = campaign.params() if campaign is not None else None
         with writing(out):
             written = write_consolidation(cons, out, year=year or cons.year, params=params)
     return ReturnsResult(cons, [Path(written)], skipped=_skipped(paths), register=_path(receipts))
+
+
+def _check_baseline(cons: Consolidation, baseline: PathLike) -> None:
+    """Returns against the year's baseline: target_changed / indicator_missing /
+    indicator_new, each after the issues of its file; 完成率 against the committed 目标值."""
+    from targetbook.baseline import check_baseline, commitments
+    from targetbook.write.consolidation import load_consolidation
+    from targetbook.write.templates import ROWS_FIRST_ROW
+
+    found = check_baseline(
+        cons, commitments(load_consolidation(baseline)), first_row=ROWS_FIRST_ROW
+    )
+    order = {s.file: i for i, s in enumerate(cons.sources)}
+    cons.issues = sorted([*cons.issues, *found], key=lambda i: order.get(i.file, len(order)))
 
 
 def rank_campaign(
@@ -336,10 +359,13 @@ def make_templates(
     *,
     year: int | None = None,
     town: str | None = None,
-    phase: str = L.PHASE_START,
+    phase: str | None = None,
     force: bool = False,
+    baseline: PathLike | None = None,
 ) -> list[Path]:
-    """生成模板: a blank return for every unit of the 单位名录, into `out_dir`.
+    """生成模板: a blank return for every unit of the 单位名录, into `out_dir`; with a
+    `baseline` (年初汇总.xlsx), each unit's return pre-filled with its commitments and
+    locked (write/prefilled.py; phase 年中 unless given).
 
     Each records its campaign, unit, phase and issue time (custom document properties); a
     template changed since targetbook wrote it is never overwritten unless `force`
@@ -349,13 +375,27 @@ def make_templates(
 
     if isinstance(registry, str | Path):
         registry, _ = open_registry(registry)
-    year = year or dt.date.today().year
+    if baseline is None:
+        year = year or dt.date.today().year
+        phase = phase or L.PHASE_START
+
+        def write(folder: Path) -> list[Path]:
+            return write_templates(registry, folder, year=year, issued=props)
+    else:
+        from targetbook.baseline import commitments
+        from targetbook.write.consolidation import load_consolidation
+        from targetbook.write.prefilled import write_prefilled
+
+        base = load_consolidation(baseline)
+        year = year or base.year or dt.date.today().year
+        phase = phase or L.PHASE_MID
+        committed = commitments(base)
+
+        def write(folder: Path) -> list[Path]:
+            return write_prefilled(registry, base, committed, folder, year=year, issued=props)
+
     props = issued_properties(campaign=campaign_name(town, year), phase=phase)
-    return issue_templates(
-        lambda folder: write_templates(registry, folder, year=year, issued=props),
-        out_dir,
-        force=force,
-    )
+    return issue_templates(write, out_dir, force=force)
 
 
 def init_campaign(
@@ -405,8 +445,12 @@ def campaign_status(
     control = root / L.CONTROL_WORKBOOK
     registry, registry_issues = open_registry(_campaign_registry(root))
     collect = root / L.FOLDER_COLLECT
+    params = _control_params(control)
+    baseline = campaign_baseline(root, params)
     try:
-        cons = check_returns([collect], registry, registry_issues=registry_issues).consolidation
+        cons = check_returns(
+            [collect], registry, registry_issues=registry_issues, baseline=baseline
+        ).consolidation
     except TargetbookError as exc:
         if exc.rule != "no_returns_found":
             raise
@@ -414,7 +458,7 @@ def campaign_status(
     if as_of is None:
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         as_of = from_utc(now).date()
-    status = build(cons, _deadline(control, root / L.RULES_FILE), as_of)
+    status = build(cons, _deadline(params, root / L.RULES_FILE), as_of)
     status.issues = [i for i in cons.issues if i.severity == "error"]
     target = Path(out) if out is not None else root / L.FOLDER_RESULTS / L.REMINDER_FILE
     prepare_out(target, [collect])
@@ -436,21 +480,41 @@ def _campaign_registry(root: Path) -> Path:
     return control
 
 
-def _deadline(control: Path, rules: Path) -> dt.date | None:
-    """截止日期 of the control workbook's 参数, else the earliest 逾期扣分 deadline of the
-    campaign's 考核细则.xlsx; None when neither gives one."""
+def _control_params(control: Path) -> dict[str, object]:
+    """The control workbook's 参数 rows {项目: 值} ({} when it cannot be read)."""
     from targetbook.read import read_grids
-    from targetbook.rules.sheets import NotADate, as_date
 
+    out: dict[str, object] = {}
     if control.is_file():
         with contextlib.suppress(TargetbookError):
             grid = read_grids(control).get(L.SHEET_PARAMS)
             for row in grid.to_numpy(dtype=object).tolist() if grid is not None else []:
-                if len(row) >= 2 and str(row[0] or "").strip() == L.PARAM_DEADLINE:
-                    with contextlib.suppress(NotADate):
-                        found = as_date(row[1])
-                        if found is not None:
-                            return found
+                key = str(row[0] or "").strip() if row else ""
+                if key and len(row) >= 2 and row[1] not in (None, ""):
+                    out[key] = row[1]
+    return out
+
+
+def campaign_baseline(root: PathLike, params: dict[str, object]) -> Path | None:
+    """The year's baseline a campaign's 参数 names (基准汇总: a path, relative to the
+    campaign folder), when that file exists."""
+    raw = str(params.get(L.PARAM_BASELINE, "") or "").strip()
+    if not raw:
+        return None
+    path = Path(raw)
+    path = path if path.is_absolute() else Path(root) / path
+    return path if path.is_file() else None
+
+
+def _deadline(params: dict[str, object], rules: Path) -> dt.date | None:
+    """截止日期 of the control workbook's 参数, else the earliest 逾期扣分 deadline of the
+    campaign's 考核细则.xlsx; None when neither gives one."""
+    from targetbook.rules.sheets import NotADate, as_date
+
+    with contextlib.suppress(NotADate):
+        found = as_date(params.get(L.PARAM_DEADLINE))
+        if found is not None:
+            return found
     if rules.is_file():
         from targetbook.write.rules import load_rules
 

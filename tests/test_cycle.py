@@ -358,3 +358,93 @@ def test_status_lists_missing_units_days_and_returns_to_send_back(tmp_path):
     doc = json.loads(buffer.getvalue())
     assert doc["deadline"] == "2022-06-20"
     assert [m["units"] for m in doc["missing"]] == [["党政办"], ["石桥村"], ["八〇一社区"]]
+
+
+# --- the year's loop on the demo campaign (issue 13 "Done when") ------------------------------
+
+
+def test_the_years_loop_on_the_demo_campaign(tmp_path):
+    from targetbook.demo import run_demo
+    from targetbook.write.templates import ROWS_FIRST_ROW
+
+    # 年初亮目标: the demo's campaign, consolidated: its 汇总 is the year's baseline
+    demo = run_demo(tmp_path / "年初")
+    baseline = demo.outputs["汇总"]
+    # 年中亮进度: a campaign folder for mid-year, templates pre-filled from the baseline
+    root = tmp_path / "年中"
+    registry = demo.registry
+    pipeline.init_campaign(root, registry=registry, year=2022)
+    send, collect = root / L.FOLDER_SEND, root / L.FOLDER_COLLECT
+    pipeline.make_templates(registry, send, year=2022, baseline=baseline)
+
+    book = openpyxl.load_workbook(send / "部门-经发办.xlsx")
+    props = {p.name: p.value for p in book.custom_doc_props}
+    assert props[L.PROP_UNIT] == "经发办" and props[L.PROP_PHASE] == L.PHASE_MID
+    ws = book[L.SHEET_PROGRESS]
+    assert ws.protection.sheet and book["附件1 部门"].protection.sheet  # no password
+    assert ws.protection.password is None
+    header = [c.value for c in ws[ROWS_FIRST_ROW - 1]]
+    assert header == [*L.KIND_COLUMNS[L.PROGRESS_KIND], L.SOURCE_PHRASE]
+    first = [c.value for c in ws[ROWS_FIRST_ROW]]
+    assert first[:4] == ["经发办", "规上工业产值", "亿元", "5.8亿元"]  # declared at 年初
+    locked = {c.column_letter: c.protection.locked for c in ws[ROWS_FIRST_ROW]}
+    assert [k for k, v in locked.items() if not v] == list("EFGHIJ")  # only the 6 columns
+    # a parsed target keeps its phrase: 南桐村's 村集体年经济收入增加5万元 → 50000 元
+    ws = openpyxl.load_workbook(send / "村-南桐村.xlsx")[L.SHEET_PROGRESS]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=ROWS_FIRST_ROW)]
+    parsed = [r for r in rows if r[10] == "村集体年经济收入增加5万元"]
+    assert [(r[1], r[2], r[3]) for r in parsed] == [("村集体年经济收入增加", "元", 50000)]
+    zero = openpyxl.load_workbook(send / "村-麒麟村.xlsx")[L.SHEET_PROGRESS]
+    assert [c.value for c in zero[ROWS_FIRST_ROW]][:4] == ["麒麟村", "违建", None, 0]
+    # a rank phrase needs a person: listed (no figure) for 进展情况
+    ranked = [r for r in rows if r[10] == "财政工作考核全镇第1"]
+    assert [(r[1], r[3]) for r in ranked] == [("财政工作考核全镇第1", None)]
+
+    # returns come back filled, one 目标值 changed; 二郎峡社区 sends nothing
+    for path in sorted(send.glob("*-*.xlsx")):
+        if path.name.startswith("附件") or "二郎峡社区" in path.name:
+            continue
+        wb = openpyxl.load_workbook(path)
+        ws = wb[L.SHEET_PROGRESS]
+        row = ROWS_FIRST_ROW
+        while ws.cell(row, 2).value:
+            ws.cell(row, 5).value = ws.cell(row, 4).value  # 完成值 = 目标值
+            ws.cell(row, 7).value = "进展顺利"
+            row += 1
+        if path.name == "部门-经发办.xlsx":
+            ws[f"D{ROWS_FIRST_ROW}"] = "5亿元"  # quietly lowered from 5.8亿元 …
+            ws[f"E{ROWS_FIRST_ROW}"] = "5亿元"  # … and "met" (100 % of its own target)
+        wb.save(collect / path.name)
+
+    out = root / L.FOLDER_RESULTS / L.CONSOLIDATED_FILE
+    result = pipeline.consolidate_returns([collect], registry, out, baseline=baseline)
+    changed = [i for i in result.issues if i.rule == "target_changed"]
+    assert [(Path(i.file).name, i.sheet, i.cell) for i in changed] == [
+        ("部门-经发办.xlsx", L.SHEET_PROGRESS, f"D{ROWS_FIRST_ROW}")
+    ]
+    assert "5亿元" in changed[0].message and "5.8亿元" in changed[0].message
+    assert result.problems  # an error: exit 1
+    progress = result.consolidation.others[L.PROGRESS_KIND]
+    row = progress[progress[L.UNIT] == "经发办"].iloc[0]
+    # 完成率 against the committed 5.8亿元: 5亿元 ÷ 5.8亿元 × 100 = 86.2 %
+    assert row[L.parsed(L.RATE)] == pytest.approx(500_000_000 / 580_000_000 * 100)
+
+    # 催报: the missing unit is listed; the changed return is to be sent back (the campaign's
+    # 参数 names its baseline)
+    control = root / L.CONTROL_WORKBOOK
+    wb = openpyxl.load_workbook(control, keep_vba=True)
+    wb[L.SHEET_PARAMS].append([L.PARAM_BASELINE, str(baseline)])
+    wb.save(control)
+    status = pipeline.campaign_status(root)
+    assert [o.unit for o in status.missing] == ["二郎峡社区"]
+    assert [Path(f.file).name for f in status.to_fix] == ["部门-经发办.xlsx"]
+    # the register of the mid-year campaign recorded every return, first seen by these runs
+    register = _register_rows(root / L.RECEIPT_FILE)
+    assert len(register) == 33 and all(r["首次收到"] for r in register.values())
+    assert register["回收/部门-经发办.xlsx"]["状态"] == L.RECEIPT_RETURN
+
+    # a second consolidation keeps the first 汇总 under 成果/历史/
+    first = sha(out)
+    pipeline.consolidate_returns([collect], registry, out, baseline=baseline)
+    kept = list((root / L.FOLDER_RESULTS / L.FOLDER_HISTORY).glob("*/" + L.CONSOLIDATED_FILE))
+    assert [sha(k) for k in kept] == [first]

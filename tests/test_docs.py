@@ -24,9 +24,9 @@ RESERVED = {"rule", "severity", "file", "sheet", "cell", "value", "loc"}  # issu
 DESIGN_COMMANDS = {
     "demo": {"--out"},
     "init": {"--registry"},
-    "templates": {"--registry", "--out", "--year", "--force"},
+    "templates": {"--registry", "--out", "--year", "--force", "--from"},
     "validate": {"--registry", "--register", "--json"},
-    "consolidate": {"--registry", "--out", "--register", "--json"},
+    "consolidate": {"--registry", "--out", "--register", "--baseline", "--json"},
     "rank": {"--rules", "--scores", "--previous", "--out", "--json"},
     "report": {"--out"},
     "parse-target": {"--json"},
