@@ -448,3 +448,11 @@ def test_the_years_loop_on_the_demo_campaign(tmp_path):
     pipeline.consolidate_returns([collect], registry, out, baseline=baseline)
     kept = list((root / L.FOLDER_RESULTS / L.FOLDER_HISTORY).glob("*/" + L.CONSOLIDATED_FILE))
     assert [sha(k) for k in kept] == [first]
+
+    # the Excel door's 生成模板 (here through the .bat path) pre-fills from the 参数's 基准汇总
+    from targetbook.excel import steps
+
+    outcome = steps.make_templates(steps.read_control_workbook(root))
+    assert len(outcome.files) == 34
+    again = openpyxl.load_workbook(send / "部门-经发办.xlsx")[L.SHEET_PROGRESS]
+    assert again.protection.sheet and again[f"D{ROWS_FIRST_ROW}"].value == "5.8亿元"

@@ -148,11 +148,25 @@ def _checked(inputs: Inputs, out: Path | None = None):
     def tick(done: int, total: int) -> None:
         inputs.progress(f"正在读取回收表 {done}/{total}……")
 
+    base = baseline(inputs)
     if out is None:
         job = pipeline.check_returns
-        return job([collect], reg, registry_issues=reg_issues, year=year(inputs), progress=tick)
+        return job(
+            [collect],
+            reg,
+            registry_issues=reg_issues,
+            year=year(inputs),
+            progress=tick,
+            baseline=base,
+        )
     return pipeline.consolidate_returns(
-        [collect], reg, out, registry_issues=reg_issues, year=year(inputs), progress=tick
+        [collect],
+        reg,
+        out,
+        registry_issues=reg_issues,
+        year=year(inputs),
+        progress=tick,
+        baseline=base,
     )
 
 
@@ -166,8 +180,17 @@ def make_templates(inputs: Inputs) -> Outcome:
 
     reg, issues = registry(inputs)
     out = folder(inputs, L.PARAM_SEND_DIR, L.FOLDER_SEND)
-    written = pipeline.make_templates(reg, out, year=year(inputs))
+    base = baseline(inputs)
+    written = pipeline.make_templates(reg, out, year=year(inputs), baseline=base)
     return Outcome(f"已生成 {len(written)} 个模板：{out}", files=written, issues=issues)
+
+
+def baseline(inputs: Inputs) -> Path | None:
+    """The year's baseline the 参数 sheet names (基准汇总, e.g. 年初汇总.xlsx), when it exists:
+    生成模板 pre-fills from it and 校验/汇总 check the returns against it."""
+    from targetbook.pipeline import campaign_baseline
+
+    return campaign_baseline(inputs.base, params(inputs))
 
 
 def validate_returns(inputs: Inputs) -> Outcome:
