@@ -370,6 +370,12 @@ def test_the_years_loop_on_the_demo_campaign(tmp_path):
     # 年初亮目标: the demo's campaign, consolidated: its 汇总 is the year's baseline
     demo = run_demo(tmp_path / "年初")
     baseline = demo.outputs["汇总"]
+    # the demo's summary shows the loop: register, pre-filled 年中 templates, 催报, 历史
+    lines = demo.summary_lines()
+    loop = lines[lines.index("全年闭环（年初亮目标 → 年中亮进度 → 年终亮成果）：") :]
+    assert loop[1].startswith("  收件登记：29 个文件") and "34 个" in loop[2]
+    assert loop[3].startswith("  催报（2022-06-30）：未报送 0 个，退回修改 0 份")
+    assert len(demo.midyear) == 34 and demo.commitments[1] > 0
     # 年中亮进度: a campaign folder for mid-year, templates pre-filled from the baseline
     root = tmp_path / "年中"
     registry = demo.registry
