@@ -92,8 +92,9 @@ def _number(value: object) -> float:
 def check_baseline(cons: Consolidation, committed: pd.DataFrame, *, first_row: int) -> list[Issue]:
     """Compare the consolidated 指标进度 with the commitments of every unit that reported.
 
-    A return row at the template row of a commitment (first_row + its position) with another
-    指标 is that commitment renamed: `target_changed`. Rows otherwise unmatched are new
+    In a return made from a pre-filled template (its phase property 年中/年终), a row at the
+    template row of a commitment (first_row + its position) with another 指标 is that
+    commitment renamed: `target_changed`. Rows otherwise unmatched are new
     (`indicator_new`), commitments without a row are `indicator_missing`. A changed 目标值
     is `target_changed` and the row is re-rated against the committed value (in place)."""
     found: list[Issue] = []
@@ -101,6 +102,11 @@ def check_baseline(cons: Consolidation, committed: pd.DataFrame, *, first_row: i
     if progress is None:
         progress = pd.DataFrame(columns=[*L.KIND_COLUMNS[L.PROGRESS_KIND], *L.PROVENANCE])
     reported = {u: f for f, units in cons.file_units.items() for u in units}
+    # Only a return made from a pre-filled template (phase 年中/年终) has its commitments at
+    # known rows: elsewhere a row's position says nothing about which commitment it is.
+    prefilled = {
+        s.file for s in cons.sources if s.issued.get(L.PROP_PHASE) in (L.PHASE_MID, L.PHASE_END)
+    }
     for unit, owed in committed.groupby(L.UNIT, sort=False):
         if unit not in reported:
             continue  # 未报送 says it already
@@ -111,7 +117,7 @@ def check_baseline(cons: Consolidation, committed: pd.DataFrame, *, first_row: i
             name = c[L.INDICATOR]
             idx = by_name.get(name)
             if idx is None:
-                idx = _at_row(mine, first_row + position, used)
+                idx = _at_row(mine, first_row + position, used, prefilled)
                 if idx is not None:
                     used.add(idx)
                     found.append(_changed(mine, idx, L.INDICATOR, name, first_row))
@@ -147,10 +153,10 @@ def check_baseline(cons: Consolidation, committed: pd.DataFrame, *, first_row: i
     return found
 
 
-def _at_row(mine: pd.DataFrame, row: int, used: set) -> object | None:
-    """The unit's return row at Excel row `row` (a pre-filled row), if not matched yet."""
+def _at_row(mine: pd.DataFrame, row: int, used: set, prefilled: set[str]) -> object | None:
+    """The unit's row at Excel row `row` of a pre-filled return, if not matched yet."""
     for idx in mine.index[mine[L.SRC_ROW] == row]:
-        if idx not in used:
+        if idx not in used and mine.at[idx, L.SRC_FILE] in prefilled:
             return idx
     return None
 

@@ -462,3 +462,48 @@ def test_the_years_loop_on_the_demo_campaign(tmp_path):
     assert len(outcome.files) == 34
     again = openpyxl.load_workbook(send / "部门-经发办.xlsx")[L.SHEET_PROGRESS]
     assert again.protection.sheet and again[f"D{ROWS_FIRST_ROW}"].value == "5.8亿元"
+
+
+def test_renamed_missing_and_new_indicators_against_the_baseline(campaign):
+    from targetbook.write.templates import ROWS_FIRST_ROW
+
+    root, registry = campaign
+    collect = root / L.FOLDER_COLLECT
+    # 年初: 温塘村 also declares an indicator (10万元); both plans say 违建零发生
+    wb = openpyxl.load_workbook(collect / "温塘村.xlsx")
+    for col, value in enumerate(["温塘村", "集体经济收入", "万元", "10万元"], 1):
+        wb[L.SHEET_PROGRESS].cell(ROWS_FIRST_ROW, col, value)
+    wb.save(collect / "温塘村.xlsx")
+    baseline = root / "年初汇总.xlsx"
+    pipeline.consolidate_returns([collect], registry, baseline)
+    mid = root / "年中下发"
+    pipeline.make_templates(registry, mid, year=2022, baseline=baseline)
+    ws = openpyxl.load_workbook(mid / "村-温塘村.xlsx")[L.SHEET_PROGRESS]
+    rows = [[c.value for c in r][:4] for r in ws.iter_rows(min_row=ROWS_FIRST_ROW, max_row=5)]
+    assert rows == [["温塘村", "集体经济收入", "万元", "10万元"], ["温塘村", "违建", None, 0]]
+
+    back = root / "年中回收"
+    back.mkdir()
+    # 温塘村 (pre-filled): renames its declared indicator in place, reports 违建 = 0
+    wb = openpyxl.load_workbook(mid / "村-温塘村.xlsx")
+    wb[L.SHEET_PROGRESS][f"B{ROWS_FIRST_ROW}"] = "集体收入"
+    wb[L.SHEET_PROGRESS][f"E{ROWS_FIRST_ROW + 1}"] = 0
+    wb.save(back / "温塘村.xlsx")
+    # 石桥村 uses a blank template: its own row 4 is new, the committed 违建 is missing
+    wb = openpyxl.load_workbook(root / L.FOLDER_SEND / "村-石桥村.xlsx")
+    for col, value in enumerate(["石桥村", "其他指标", "个", 3, 1], 1):
+        wb[L.SHEET_PROGRESS].cell(ROWS_FIRST_ROW, col, value)
+    wb["附件2 村"][f"C{PLAN_FIRST_ROW}"] = "违建零发生。"
+    wb.save(back / "石桥村.xlsx")
+    out = root / "年中汇总.xlsx"
+    result = pipeline.consolidate_returns([back], registry, out, baseline=baseline)
+    found = sorted(
+        (Path(i.file).name, i.sheet, i.cell, i.rule, i.value)
+        for i in result.issues
+        if i.rule in ("target_changed", "indicator_missing", "indicator_new")
+    )
+    assert found == [
+        ("温塘村.xlsx", L.SHEET_PROGRESS, f"B{ROWS_FIRST_ROW}", "target_changed", "集体收入"),
+        ("石桥村.xlsx", L.SHEET_PROGRESS, "", "indicator_missing", "违建"),
+        ("石桥村.xlsx", L.SHEET_PROGRESS, f"B{ROWS_FIRST_ROW}", "indicator_new", "其他指标"),
+    ]
