@@ -507,3 +507,24 @@ def test_renamed_missing_and_new_indicators_against_the_baseline(campaign):
         ("石桥村.xlsx", L.SHEET_PROGRESS, "", "indicator_missing", "违建"),
         ("石桥村.xlsx", L.SHEET_PROGRESS, f"B{ROWS_FIRST_ROW}", "indicator_new", "其他指标"),
     ]
+
+
+def test_the_reminder_step_of_the_excel_door(tmp_path):
+    """`python -m targetbook.excel.bat remind_units DIR`: the 催报 step on a campaign folder."""
+    from targetbook.excel import steps
+    from targetbook.excel.bat import main as bat_main
+
+    registry = tmp_path / "单位名录.csv"
+    registry.write_text(REGISTRY, encoding="utf-8")
+    root = tmp_path / "活动"
+    pipeline.init_campaign(root, registry=registry, year=2022)
+    wb = openpyxl.load_workbook(root / L.FOLDER_SEND / "村-温塘村.xlsx")
+    wb["附件2 村"][f"C{PLAN_FIRST_ROW}"] = "违建零发生。"
+    wb.save(root / L.FOLDER_COLLECT / "温塘村.xlsx")
+    outcome = steps.remind_units(steps.read_control_workbook(root))
+    sheet = outcome.sheets[L.SHEET_REMINDERS]
+    assert list(sheet.columns) == list(L.REMINDER_COLUMNS)
+    assert sheet[L.UNIT].tolist() == ["党政办", "石桥村", "八〇一社区"]
+    assert outcome.files == [root / L.FOLDER_RESULTS / L.REMINDER_FILE]
+    # the .bat path: exit 0 (no error in the returns; missing units are the list, not errors)
+    assert bat_main(["remind_units", str(root)]) == 0

@@ -309,12 +309,34 @@ def make_report(inputs: Inputs) -> Outcome:
     return Outcome(f"已生成通报：{'、'.join(str(p) for p in written)}", files=written)
 
 
+def remind_units(inputs: Inputs) -> Outcome:
+    """催报: who still owes a return (days to 截止日期) and which returns go back; 催报 sheet."""
+    from targetbook import pipeline
+
+    status = pipeline.campaign_status(inputs.base)
+    rows = [
+        (o.category, o.unit, o.group, L.STATUS_MISSING, status.when(), "") for o in status.missing
+    ]
+    rows += [
+        ("", L.LIST_SEP.join(f.units), "", L.RECEIPT_RETURN, f.file, "\n".join(f.messages))
+        for f in status.to_fix
+    ]
+    sheet = pd.DataFrame(rows, columns=list(L.REMINDER_COLUMNS))
+    summary = (
+        f"催报：未报送 {len(status.missing)} 个单位（{status.when()}），"
+        f"退回修改 {len(status.to_fix)} 份；已写出 {status.out}"
+    )
+    files = [Path(status.out)] if status.out else []
+    return Outcome(summary, sheets={L.SHEET_REMINDERS: sheet}, files=files, issues=status.issues)
+
+
 STEPS = {
     "make_templates": make_templates,
     "validate_returns": validate_returns,
     "consolidate_returns": consolidate_returns,
     "rank_units": rank_units,
     "make_report": make_report,
+    "remind_units": remind_units,  # no button in 控制台.xlsm yet (RemindUnits to be added)
 }
 
 
