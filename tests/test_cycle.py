@@ -528,3 +528,21 @@ def test_the_reminder_step_of_the_excel_door(tmp_path):
     assert outcome.files == [root / L.FOLDER_RESULTS / L.REMINDER_FILE]
     # the .bat path: exit 0 (no error in the returns; missing units are the list, not errors)
     assert bat_main(["remind_units", str(root)]) == 0
+
+
+def test_template_properties_survive_a_resave_by_a_spreadsheet_program(campaign):
+    """A return saved by a real spreadsheet program (LibreOffice here) keeps who it was for."""
+    from conftest import soffice_convert
+
+    root, registry = campaign
+    collect = root / L.FOLDER_COLLECT
+    wb = openpyxl.load_workbook(collect / "石桥村.xlsx")
+    ws = wb["附件2 村"]
+    for col, value in enumerate([2, "温塘村", "篡改的目标", "篡改的计划"], 1):
+        ws.cell(PLAN_FIRST_ROW + 1, col, value)
+    wb.save(root / "石桥村.xlsx")
+    (collect / "石桥村.xlsx").unlink()
+    soffice_convert(root / "石桥村.xlsx", "xlsx:Calc MS Excel 2007 XML", collect)
+    result = pipeline.check_returns([collect], registry)
+    found = [(Path(i.file).name, i.cell, i.rule) for i in result.issues]
+    assert ("石桥村.xlsx", f"B{PLAN_FIRST_ROW + 1}", "unit_not_template_owner") in found
