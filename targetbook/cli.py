@@ -44,6 +44,14 @@ def _campaign(year: int | None = None, town: str = "", **given):
     return Campaign(town=town, year=year, **{k: v for k, v in given.items() if v})
 
 
+_REGISTER = click.option(
+    "--register",
+    type=_OUT_FILE,
+    help="收件登记工作簿（.xlsx）：记录每个回收文件的首次收到和收到时间（可人工更正），"
+    "逾期和新旧版本按收到时间判断；活动文件夹的 回收/ 默认使用 收件登记.xlsx。",
+)
+
+
 def _guarded(command: Callable) -> Callable:
     """Turn fatal errors into a Chinese message on stderr and exit code 2."""
 
@@ -207,12 +215,28 @@ def init(directory: Path, registry: Path | None, year: int | None, town: str) ->
 )
 @_YEAR
 @_TOWN
+@click.option("--force", is_flag=True, help="覆盖生成后被修改过的模板（原文件先保存到 历史）。")
+@click.option(
+    "--from",
+    "baseline",
+    type=_FILE,
+    help="年初汇总.xlsx：按各单位年初承诺预填指标和目标值并锁定（年中、年终下发用）。",
+)
 @_guarded
-def templates(registry: Path, out_dir: Path, year: int | None, town: str) -> None:
-    """按单位名录生成下发给各单位的空白填报模板。"""
+def templates(
+    registry: Path,
+    out_dir: Path,
+    year: int | None,
+    town: str,
+    force: bool,
+    baseline: Path | None,
+) -> None:
+    """按单位名录生成下发给各单位的填报模板（空白，或 --from 按年初承诺预填）。"""
     from targetbook import pipeline
 
-    written = pipeline.make_templates(registry, out_dir, year=year, town=town)
+    written = pipeline.make_templates(
+        registry, out_dir, year=year, town=town, force=force, baseline=baseline
+    )
     click.echo(f"已生成 {len(written)} 个模板：{out_dir}")
 
 
@@ -228,6 +252,7 @@ def templates(registry: Path, out_dir: Path, year: int | None, town: str) -> Non
     type=_OUT_FILE,
     help="把校验报告写成工作簿（.xlsx，打开即是“校验问题”表），与控制台“校验”按钮写出的相同。",
 )
+@_REGISTER
 @_JSON
 @_guarded
 def validate(
@@ -235,6 +260,7 @@ def validate(
     registry: Path | None,
     show_all: bool,
     report_out: Path | None,
+    register: Path | None,
     as_json: bool,
 ) -> None:
     """校验回收表（文件或文件夹），列出每个问题所在的单元格。"""
@@ -242,7 +268,9 @@ def validate(
 
     progress = _Progress("校验")
     try:
-        result = pipeline.check_returns(paths, registry, progress=progress, report=report_out)
+        result = pipeline.check_returns(
+            paths, registry, progress=progress, report=report_out, register=register
+        )
     finally:
         progress.close()
     _finish(result, as_json, show_all=show_all)
@@ -259,6 +287,12 @@ def validate(
 )
 @_YEAR
 @_TOWN
+@_REGISTER
+@click.option(
+    "--baseline",
+    type=_FILE,
+    help="年初汇总.xlsx：核对各单位是否改动了年初承诺的指标和目标值，完成率按承诺的目标值计算。",
+)
 @_JSON
 @_guarded
 def consolidate(
@@ -267,6 +301,8 @@ def consolidate(
     out: Path,
     year: int | None,
     town: str,
+    register: Path | None,
+    baseline: Path | None,
     as_json: bool,
 ) -> None:
     """校验并汇总回收表，写出 汇总.xlsx（附件1–3、校验问题、未报送、重复报送、来源）。"""
@@ -276,7 +312,14 @@ def consolidate(
     campaign = _campaign(year, town)
     try:
         result = pipeline.consolidate_returns(
-            paths, registry, out, year=year, campaign=campaign, progress=progress
+            paths,
+            registry,
+            out,
+            year=year,
+            campaign=campaign,
+            progress=progress,
+            register=register,
+            baseline=baseline,
         )
     finally:
         progress.close()
@@ -355,6 +398,43 @@ def report(
     for i in result.issues:
         click.echo(_issue_line(i.to_dict()), err=True)
     click.echo(f"输出：{result.path}")
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_JSON
+@_guarded
+def status(directory: Path, as_json: bool) -> None:
+    """催报：列出各类别未报送的单位及距截止日期的天数、需退回修改的回收表，写出 成果/催报.xlsx。"""
+    from targetbook import pipeline
+
+    result = pipeline.campaign_status(directory)
+    if as_json:
+        _emit_json(result.to_dict())
+    else:
+        click.echo("\n".join(_status_lines(result)))
+    sys.exit(EXIT_PROBLEMS if result.problems else EXIT_OK)
+
+
+def _status_lines(result) -> list[str]:
+    deadline = result.deadline.isoformat() if result.deadline else "未设"
+    lines = [
+        f"催报（{result.as_of.isoformat()}）：截止日期 {deadline}，{result.when()}",
+        f"已收回收表 {result.received} 个；{result.units} 个单位，未报送 {len(result.missing)} 个",
+    ]
+    for category, owed in result.by_category().items():
+        names = "、".join(o.unit for o in owed) or "无"
+        lines.append(f"  {category}：{names}")
+    lines.append(f"退回修改：{len(result.to_fix)} 份")
+    for fix in result.to_fix[:SHOW_ISSUES]:
+        units = "、".join(fix.units)
+        shown = "；".join(fix.messages)
+        lines.append(
+            f"  {fix.file}{f'（{units}）' if units else ''}：错误 {fix.errors} 条：{shown}"
+        )
+    if result.out:
+        lines.append(f"输出：{result.out}")
+    return lines
 
 
 @cli.command("parse-target")

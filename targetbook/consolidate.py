@@ -48,7 +48,11 @@ def consolidate(
     frames, found = check.result() if tables else ({}, [])
     cells = {(t.file, t.sheet): t for t in tables}
     # The newest file wins a duplicate: its saved time, then its place in the input.
-    newest = sorted(range(len(sources)), key=lambda i: (_stamp(sources[i].modified), i))
+    # (With a receipt register `modified` is the 收到时间 and `saved` breaks its ties.)
+    newest = sorted(
+        range(len(sources)),
+        key=lambda i: (_stamp(sources[i].modified), _stamp(sources[i].saved), i),
+    )
     file_rank = {sources[i].file: r for r, i in enumerate(newest)}
     unit_order = {u.name: i for i, u in enumerate(registry.units)} if registry else {}
 
@@ -58,6 +62,9 @@ def consolidate(
     own: list[Issue] = []
     dups: dict[tuple[str, tuple[str, ...], str], Duplicate] = {}
     prepared = {kind: _prepare(frames.get(kind), kind, unit_order) for kind in frames}
+    owners = _owners(sources, registry)
+    if owners:
+        prepared = {k: _drop_foreign(df, owners, cells, own) for k, df in prepared.items()}
     cons.file_units, cons.file_rows = _per_file(sources, prepared, registry is not None)
 
     for kind, df in prepared.items():
@@ -236,6 +243,43 @@ def _drop_older(
                 )
             )
     return df[~drop]
+
+
+def _owners(sources: list[Source], registry: Registry | None) -> dict[str, str]:
+    """file → the registry unit its template was made for (labels.PROP_UNIT), when known."""
+    owners = {}
+    for src in sources:
+        made_for = src.issued.get(L.PROP_UNIT, "") if registry is not None else ""
+        unit = registry.resolve(made_for) if made_for else None
+        if unit is not None:
+            owners[src.file] = unit.name
+    return owners
+
+
+def _drop_foreign(
+    df: pd.DataFrame, owners: dict[str, str], cells: dict, own: list[Issue]
+) -> pd.DataFrame:
+    """Rows for another unit in a return made from one unit's template: an error each, and
+    never consolidated (they would speak for a unit that did not send them)."""
+    if not len(df):
+        return df
+    owner = df[L.SRC_FILE].map(owners)
+    foreign = df[_MATCHED] & owner.notna() & (df[L.UNIT] != owner)
+    for idx in df.index[foreign]:
+        file, sheet, cell = _where(df, idx, cells)
+        unit = df.at[idx, L.UNIT]
+        own.append(
+            issue(
+                "unit_not_template_owner",
+                file=file,
+                sheet=sheet,
+                cell=cell,
+                value=unit,
+                unit=unit,
+                owner=owner[idx],
+            )
+        )
+    return df[~foreign]
 
 
 def _split_plan(cons: Consolidation, df: pd.DataFrame) -> None:

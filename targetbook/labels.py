@@ -455,6 +455,57 @@ FOLDER_SEND = "下发"  # blank per-unit returns to send out
 FOLDER_COLLECT = "回收"  # returns dropped here, any file names
 FOLDER_RESULTS = "成果"  # outputs
 CAMPAIGN_FOLDERS = (FOLDER_SEND, FOLDER_COLLECT, FOLDER_RESULTS)
+FOLDER_HISTORY = "历史"  # 成果/历史/<time>/: earlier outputs, kept before each replacement
+HISTORY_STAMP = "%Y%m%d-%H%M%S"  # the <time> folder's name, Beijing time
+TEMPLATE_MANIFEST = ".targetbook-templates.json"  # 下发/: SHA-256 of each template written
+# Custom document properties of a template sent out: who it was made for, and when issued.
+PROP_CAMPAIGN = "targetbook.campaign"  # 南桐镇2022年度
+PROP_UNIT = "targetbook.unit"  # the registry name (blank in a category annex template)
+PROP_PHASE = "targetbook.phase"  # 年初 / 年中 / 年终
+PROP_ISSUED = "targetbook.issued"  # ISO time with its offset, Beijing time
+TEMPLATE_PROPS = (PROP_CAMPAIGN, PROP_UNIT, PROP_PHASE, PROP_ISSUED)
+PHASE_START, PHASE_MID, PHASE_END = "年初", "年中", "年终"  # 年初亮目标 → 年中亮进度 → 年终亮成果
+CAMPAIGN_NAME = "{town}{year}年度"
+MORE_FILES = "（另有 {n} 个）"
+# The receipt register (收件登记.xlsx in the campaign folder; write/receipts.py).
+RECEIPT_FILE = "收件登记.xlsx"
+RECEIPT_SHEET = "收件登记"
+RECEIPT_COLUMNS = ("文件", "SHA-256", "单位", "首次收到", "保存时间", "状态", "收到时间", "备注")
+RECEIPT_OK = "已收"
+RECEIPT_RETURN = "退回修改"  # read, with error-level issues: send it back
+RECEIPT_UNREADABLE = "无法读取"
+RECEIPT_SUPERSEDED = "已被新版替代"  # every unit it reported came newer in another file
+RECEIPT_GONE = "已移出回收"  # no longer in the folder
+# Templates from the year's baseline (templates --from; write/prefilled.py, baseline.py).
+SOURCE_PHRASE = "目标原文"  # the 创先争优目标 phrase a pre-filled 指标进度 row came from
+PREFILLED_NOTE = (
+    "填表说明：灰色单元格是年初承诺的指标和目标值（已锁定，不得修改）；请填写 完成值、完成率、"
+    "进展情况、存在问题、下步打算、佐证材料。“目标原文”无目标值的行，请在 进展情况 中说明。"
+    "新增指标请填在下方空白行。"
+)
+# 催报 (status): who still owes a return (write/reminders.py; `targetbook status`).
+REMINDER_FILE = "催报.xlsx"
+SHEET_REMINDERS = "催报"
+REMINDER_COLUMNS = ("类别", "单位", "考核组", "事项", "时限或文件", "说明")
+PARAM_DEADLINE = "截止日期"  # 参数: the last day a return is on time
+PARAM_BASELINE = "基准汇总"  # 参数: the year's baseline (年初汇总.xlsx), relative to the folder
+STATUS_TITLE = "催报（{as_of}）：截止日期 {deadline}，{when}"
+STATUS_MISSING = "未报送"
+STATUS_DAYS_LEFT = "还剩 {days} 天"
+STATUS_DUE_TODAY = "今天截止"
+STATUS_OVERDUE = "已逾期 {days} 天"
+STATUS_NO_DEADLINE = "未设截止日期"
+# How staff type a time (收到时间), besides a date/time cell and ISO text.
+TIME_TEXT_FORMATS = (
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
+    "%Y年%m月%d日 %H:%M",
+    "%Y年%m月%d日%H:%M",
+    "%Y年%m月%d日",
+    "%Y.%m.%d",
+)
 CONTROL_WORKBOOK = "控制台.xlsm"
 REGISTRY_FILE = "单位名录.xlsx"
 CONSOLIDATED_FILE = "汇总.xlsx"

@@ -42,6 +42,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "out_is_input": (E, "输出文件“{path}”是输入文件或在回收文件夹中，会覆盖报送的表，请换个位置"),
     "out_unwritable": (E, "无法写入“{path}”（{reason}），请检查文件夹是否可写、文件是否被打开"),
+    # --- the year's loop (issue 13): templates sent out, the receipt register -----------
+    "template_changed": (
+        E,
+        "“{path}”中的模板在生成后被修改过（{files}），为免覆盖，本次未生成模板；"
+        "确需重新生成请加 --force（原文件会先保存到 历史 文件夹）",
+    ),
     "rule_value_negative": (E, "{loc}：{column}“{value}”不能为负数，请修改考核细则"),
     "sheet_macro_skipped": (W, "{sheet}：宏表或对话框表不含数据，已忽略"),
     "saved_time_suspect": (
@@ -69,6 +75,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "column_absent": (W, "{loc}：表头没有“{column}”列，该列按空白处理，请使用下发的模板填报"),
     "unit_missing": (W, "单位“{unit}”（{category}）未报送"),
+    "target_changed": (
+        E,
+        "{loc}：{column}“{value}”与年初承诺的“{committed}”不一致，请按年初目标填报"
+        "（确需调整请报经审批后由办公室修改基准）",
+    ),
+    "indicator_missing": (W, "{sheet}：年初承诺的指标“{indicator}”（{unit}）未填报进度，请补填"),
+    "indicator_new": (W, "{loc}：指标“{value}”不在年初承诺中（新增指标），请核对"),
+    "campaign_not_found": (
+        E,
+        "“{path}”不是考核活动文件夹（没有 控制台.xlsm 或 单位名录），"
+        "请用 targetbook init 新建，或指明活动文件夹",
+    ),
+    "register_unreadable": (
+        E,
+        "收件登记“{path}”无法读取（{reason}），为免丢失登记，本次未运行；请修复或移走该文件",
+    ),
+    "register_unwritable": (
+        W,
+        "收件登记“{path}”未能更新（{reason}），请关闭该文件后重新校验",
+    ),
+    "received_time_invalid": (
+        W,
+        "{loc}：收到时间“{value}”不是可识别的时间，已按首次收到时间计算，请填写如 2022-06-27 10:00",
+    ),
+    "unit_not_template_owner": (
+        E,
+        "{loc}：本表是下发给“{owner}”的模板，却填报了“{unit}”的数据，该行不汇总；"
+        "请“{unit}”用自己的模板报送",
+    ),
     # figures of 指标进度 (figures.py): estimates, placeholders, a typed 完成率 that disagrees
     "value_approximate": (
         W,

@@ -27,6 +27,8 @@ from targetbook.results import Campaign, Consolidation, Ranking
 if TYPE_CHECKING:
     from targetbook.registry import Registry
     from targetbook.rules import Rules
+    from targetbook.write.receipts import Register
+    from targetbook.write.reminders import CampaignStatus
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
 PathLike = str | Path
@@ -39,6 +41,7 @@ class ReturnsResult:
     consolidation: Consolidation
     files: list[Path] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # files in the folders that are not read
+    register: Path | None = None  # the receipt register (收件登记) updated, if any
 
     @property
     def issues(self) -> list[Issue]:
@@ -125,11 +128,16 @@ def gather(
     registry_issues: Sequence[Issue] = (),
     year: int | None = None,
     progress: Progress | None = None,
+    register: Register | None = None,
+    baseline: PathLike | None = None,
 ) -> Consolidation:
     """Read, validate and consolidate returns; the registry's issues come first.
 
     The reader workers start before the registry is loaded and pandas imported, and the
-    returns are validated as they arrive while the workers read the rest."""
+    returns are validated as they arrive while the workers read the rest. With a receipt
+    `register`, each return's 收到时间 decides lateness and which copy is newer, and the
+    register is updated (atomically) with what this run saw. With a `baseline` (年初汇总),
+    the returns are checked against the units' commitments (baseline.py)."""
     from targetbook.read import iter_returns
 
     reading = iter_returns(list(paths), progress=progress)  # the workers start reading now
@@ -138,10 +146,11 @@ def gather(
             registry, registry_issues = open_registry(registry)
         from targetbook.consolidate import consolidate
 
-        first = next(reading, None)
+        sources = register.wrap(reading) if register is not None else reading
+        first = next(sources, None)
         cons = None
         if first is not None:
-            cons = consolidate(itertools.chain([first], reading), registry, year=year)
+            cons = consolidate(itertools.chain([first], sources), registry, year=year)
     finally:
         reading.close()
     if cons is None:
@@ -149,7 +158,37 @@ def gather(
         raise TargetbookError("no_returns_found", paths=shown)
     if registry_issues:
         cons.issues = [*registry_issues, *cons.issues]
+    if baseline is not None:
+        _check_baseline(cons, baseline)
+    if register is not None:
+        _save_register(register, cons)
     return cons
+
+
+def open_register(paths: Sequence[PathLike], register: PathLike | None = None) -> Register | None:
+    """The receipt register of a run: `register` if given, else the campaign's 收件登记.xlsx
+    when a path is its 回收/ folder; None for a script run without either."""
+    from targetbook.outputs import check_out_path
+    from targetbook.write.receipts import Register, campaign_register
+
+    path = Path(register) if register is not None else campaign_register(paths)
+    if path is None:
+        return None
+    check_out_path(path, paths)  # inside 回收/ it would be read as a return
+    return Register(path)
+
+
+def _save_register(register: Register, cons: Consolidation) -> None:
+    """Update and write the register; a register open in Excel is a warning, not a stop."""
+    from targetbook.errors import issue
+
+    register.update(cons)
+    try:
+        register.save()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        register.issues.append(issue("register_unwritable", path=str(register.path), reason=reason))
+    cons.issues = [*cons.issues, *register.issues]
 
 
 def _skipped(paths: Sequence[PathLike]) -> list[str]:
@@ -169,16 +208,26 @@ def check_returns(
     progress: Progress | None = None,
     report: PathLike | None = None,
     campaign: Campaign | None = None,
+    register: PathLike | None = None,
+    baseline: PathLike | None = None,
 ) -> ReturnsResult:
     """校验: read and validate returns (and, with a registry, find 未报送); with `report`,
-    write the 校验报告 workbook there (opening on 校验问题), otherwise nothing."""
+    write the 校验报告 workbook there (opening on 校验问题). It also writes the receipt register
+    (`register`, or the campaign's when a path is its 回收/)."""
     if year is None and campaign is not None:
         year = campaign.year
     if report is not None:
         prepare_out(report, [*paths, *([registry] if isinstance(registry, str | Path) else [])])
+    receipts = open_register(paths, register)
     with _no_gc():
         cons = gather(
-            paths, registry, registry_issues=registry_issues, year=year, progress=progress
+            paths,
+            registry,
+            registry_issues=registry_issues,
+            year=year,
+            progress=progress,
+            register=receipts,
+            baseline=baseline,
         )
     files: list[Path] = []
     if report is not None:
@@ -189,7 +238,11 @@ def check_returns(
             files.append(
                 Path(write_check_report(cons, report, year=year or cons.year, params=params))
             )
-    return ReturnsResult(cons, files, skipped=_skipped(paths))
+    return ReturnsResult(cons, files, skipped=_skipped(paths), register=_path(receipts))
+
+
+def _path(register: Register | None) -> Path | None:
+    return register.path if register is not None else None
 
 
 def consolidate_returns(
@@ -201,21 +254,47 @@ def consolidate_returns(
     year: int | None = None,
     campaign: Campaign | None = None,
     progress: Progress | None = None,
+    register: PathLike | None = None,
+    baseline: PathLike | None = None,
 ) -> ReturnsResult:
-    """汇总: check the returns and write 汇总.xlsx (`campaign` adds its 参数)."""
+    """汇总: check the returns and write 汇总.xlsx (`campaign` adds its 参数); the receipt
+    register (`register`, or the campaign's) is updated as by check_returns."""
     from targetbook.write.consolidation import write_consolidation
 
     if year is None and campaign is not None:
         year = campaign.year
-    prepare_out(out, [*paths, *([registry] if isinstance(registry, str | Path) else [])])
+    receipts = open_register(paths, register)
+    inputs = [*paths, *([registry] if isinstance(registry, str | Path) else [])]
+    inputs += [baseline] if baseline is not None else []
+    prepare_out(out, [*inputs, *([receipts.path] if receipts is not None else [])])
     with _no_gc():
         cons = gather(
-            paths, registry, registry_issues=registry_issues, year=year, progress=progress
+            paths,
+            registry,
+            registry_issues=registry_issues,
+            year=year,
+            progress=progress,
+            register=receipts,
+            baseline=baseline,
         )
         params = campaign.params() if campaign is not None else None
         with writing(out):
             written = write_consolidation(cons, out, year=year or cons.year, params=params)
-    return ReturnsResult(cons, [Path(written)], skipped=_skipped(paths))
+    return ReturnsResult(cons, [Path(written)], skipped=_skipped(paths), register=_path(receipts))
+
+
+def _check_baseline(cons: Consolidation, baseline: PathLike) -> None:
+    """Returns against the year's baseline: target_changed / indicator_missing /
+    indicator_new, each after the issues of its file; 完成率 against the committed 目标值."""
+    from targetbook.baseline import check_baseline, commitments
+    from targetbook.write.consolidation import load_consolidation
+    from targetbook.write.templates import ROWS_FIRST_ROW
+
+    found = check_baseline(
+        cons, commitments(load_consolidation(baseline)), first_row=ROWS_FIRST_ROW
+    )
+    order = {s.file: i for i, s in enumerate(cons.sources)}
+    cons.issues = sorted([*cons.issues, *found], key=lambda i: order.get(i.file, len(order)))
 
 
 def rank_campaign(
@@ -319,15 +398,44 @@ def make_templates(
     out_dir: PathLike,
     *,
     year: int | None = None,
-    town: str = "",
+    town: str | None = None,
+    phase: str | None = None,
+    force: bool = False,
+    baseline: PathLike | None = None,
 ) -> list[Path]:
-    """生成模板: a blank return for every unit of the 单位名录, into `out_dir`."""
+    """生成模板: a blank return for every unit of the 单位名录, into `out_dir`; with a
+    `baseline` (年初汇总.xlsx), each unit's return pre-filled with its commitments and
+    locked (write/prefilled.py; phase 年中 unless given).
+
+    Each records its campaign, unit, phase and issue time (custom document properties); a
+    template changed since targetbook wrote it is never overwritten unless `force`
+    (write/issued.py: `template_changed`, exit 2)."""
+    from targetbook.write.issued import campaign_name, issue_templates, issued_properties
     from targetbook.write.templates import write_templates
 
     if isinstance(registry, str | Path):
         registry, _ = open_registry(registry)
-    year = year or dt.date.today().year
-    return [Path(p) for p in write_templates(registry, out_dir, year=year, town=town)]
+    if baseline is None:
+        year = year or dt.date.today().year
+        phase = phase or L.PHASE_START
+
+        def write(folder: Path) -> list[Path]:
+            return write_templates(registry, folder, year=year, town=town or "", issued=props)
+    else:
+        from targetbook.baseline import commitments
+        from targetbook.write.consolidation import load_consolidation
+        from targetbook.write.prefilled import write_prefilled
+
+        base = load_consolidation(baseline)
+        year = year or base.year or dt.date.today().year
+        phase = phase or L.PHASE_MID
+        committed = commitments(base)
+
+        def write(folder: Path) -> list[Path]:
+            return write_prefilled(registry, base, committed, folder, year=year, issued=props)
+
+    props = issued_properties(campaign=campaign_name(town, year), phase=phase)
+    return issue_templates(write, out_dir, force=force)
 
 
 def init_campaign(
@@ -350,7 +458,6 @@ def init_campaign(
     from targetbook.excel.batfiles import BAT_STEPS, write_bat_files
     from targetbook.excel.control import copy_control_workbook
     from targetbook.write.registry import load_registry
-    from targetbook.write.templates import write_templates
 
     root = Path(directory)
     made: list[Path] = []
@@ -375,7 +482,101 @@ def init_campaign(
             shutil.copyfile(registry, copied)
         made.append(copied)
         reg, _ = load_registry(registry)
-        year = year or dt.date.today().year
-        send = root / L.FOLDER_SEND
-        made.extend(Path(p) for p in write_templates(reg, send, year=year, town=town))
+        made.extend(make_templates(reg, root / L.FOLDER_SEND, year=year, town=town))
     return made
+
+
+def campaign_status(
+    directory: PathLike, *, as_of: dt.date | None = None, out: PathLike | None = None
+) -> CampaignStatus:
+    """催报: check the campaign's 回收/ (updating its 收件登记), list per category the units
+    without a return with the days left or overdue against 截止日期, and the returns with
+    errors to send back; write them as the 催报 sheet of 成果/催报.xlsx (or `out`)."""
+    from targetbook.beijing import from_utc
+    from targetbook.consolidate import consolidate
+    from targetbook.write.reminders import campaign_status as build
+    from targetbook.write.reminders import write_reminders
+
+    root = Path(directory)
+    control = root / L.CONTROL_WORKBOOK
+    registry, registry_issues = open_registry(_campaign_registry(root))
+    collect = root / L.FOLDER_COLLECT
+    params = _control_params(control)
+    baseline = campaign_baseline(root, params)
+    try:
+        cons = check_returns(
+            [collect], registry, registry_issues=registry_issues, baseline=baseline
+        ).consolidation
+    except TargetbookError as exc:
+        if exc.rule != "no_returns_found":
+            raise
+        cons = consolidate([], registry)  # nothing came back yet: every unit owes a return
+    if as_of is None:
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        as_of = from_utc(now).date()
+    status = build(cons, _deadline(params, root / L.RULES_FILE), as_of)
+    status.issues = [i for i in cons.issues if i.severity == "error"]
+    target = Path(out) if out is not None else root / L.FOLDER_RESULTS / L.REMINDER_FILE
+    prepare_out(target, [collect])
+    with writing(target):
+        status.out = str(write_reminders(status, target))
+    return status
+
+
+def _campaign_registry(root: Path) -> Path:
+    """The campaign's 单位名录 file (what init copies in), else its 控制台.xlsm's sheet."""
+    stem = Path(L.REGISTRY_FILE).stem
+    for suffix in (".xlsx", ".xls", ".ods", ".csv"):
+        path = root / f"{stem}{suffix}"
+        if path.is_file():
+            return path
+    control = root / L.CONTROL_WORKBOOK
+    if not control.is_file():
+        raise TargetbookError("campaign_not_found", path=str(root))
+    return control
+
+
+def _control_params(control: Path) -> dict[str, object]:
+    """The control workbook's 参数 rows {项目: 值} ({} when it cannot be read)."""
+    from targetbook.read import read_grids
+
+    out: dict[str, object] = {}
+    if control.is_file():
+        with contextlib.suppress(TargetbookError):
+            grid = read_grids(control).get(L.SHEET_PARAMS)
+            for row in grid.to_numpy(dtype=object).tolist() if grid is not None else []:
+                key = str(row[0] or "").strip() if row else ""
+                if key and len(row) >= 2 and row[1] not in (None, ""):
+                    out[key] = row[1]
+    return out
+
+
+def campaign_baseline(root: PathLike, params: dict[str, object]) -> Path | None:
+    """The year's baseline a campaign's 参数 names (基准汇总: a path, relative to the
+    campaign folder), when that file exists."""
+    raw = str(params.get(L.PARAM_BASELINE, "") or "").strip()
+    if not raw:
+        return None
+    path = Path(raw)
+    path = path if path.is_absolute() else Path(root) / path
+    return path if path.is_file() else None
+
+
+def _deadline(params: dict[str, object], rules: Path) -> dt.date | None:
+    """截止日期 of the control workbook's 参数, else the earliest 逾期扣分 deadline of the
+    campaign's 考核细则.xlsx; None when neither gives one."""
+    from targetbook.rules.sheets import NotADate, as_date
+
+    with contextlib.suppress(NotADate):
+        found = as_date(params.get(L.PARAM_DEADLINE))
+        if found is not None:
+            return found
+    if rules.is_file():
+        from targetbook.write.rules import load_rules
+
+        with contextlib.suppress(TargetbookError):
+            loaded, _ = load_rules(rules)
+            days = [i.deadline for i in loaded.items if i.deadline is not None]
+            if days:
+                return min(days)
+    return None

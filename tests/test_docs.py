@@ -24,12 +24,21 @@ RESERVED = {"rule", "severity", "file", "sheet", "cell", "value", "loc"}  # issu
 DESIGN_COMMANDS = {
     "demo": {"--out"},
     "init": {"--registry", "--year", "--town"},
-    "templates": {"--registry", "--out", "--year", "--town"},
-    "validate": {"--registry", "--all", "--report", "--json"},
-    "consolidate": {"--registry", "--out", "--year", "--town", "--json"},
+    "templates": {"--registry", "--out", "--year", "--town", "--force", "--from"},
+    "validate": {"--registry", "--all", "--report", "--register", "--json"},
+    "consolidate": {
+        "--registry",
+        "--out",
+        "--year",
+        "--town",
+        "--register",
+        "--baseline",
+        "--json",
+    },
     "rank": {"--rules", "--scores", "--previous", "--out", "--json"},
     "report": {"--out", "--town", "--year", "--issuer", "--number", "--date", "--to"},
     "parse-target": {"--json"},
+    "status": {"--json"},
 }
 
 

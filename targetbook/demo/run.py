@@ -11,6 +11,7 @@ from targetbook.demo import returns as demo_returns
 from targetbook.demo import rules as demo_rules
 from targetbook.demo.seed import NOTICE_DATE, REMARK, TOWN, UNITS, YEAR
 from targetbook.results import Campaign, Consolidation, Ranking
+from targetbook.write.reminders import CampaignStatus
 
 DEFAULT_OUT = Path("targetbook-demo")
 SHOW_ISSUES = 8
@@ -43,6 +44,9 @@ class DemoResult:
     consolidation: Consolidation  # after 补报
     outputs: dict[str, Path] = field(default_factory=dict)  # label → file
     ranking: Ranking | None = None
+    midyear: list[Path] = field(default_factory=list)  # pre-filled, locked 年中 templates
+    commitments: tuple[int, int] = (0, 0)  # (committed rows, of which parsed from targets)
+    status: CampaignStatus | None = None  # 催报 at AS_OF
 
     def summary_lines(self) -> list[str]:
         """A short Chinese summary: what was found, and where the outputs are."""
@@ -68,12 +72,38 @@ class DemoResult:
             f"未报送 {len(cons.missing_units)} 个，数据行 {cons.rows} 行"
         )
         lines.extend(self._ranking_lines())
+        lines.extend(self._loop_lines())
         lines.append(f"输出（在 {self.out_dir} 中）：")
         lines.extend(
             f"  {label}：{path.relative_to(self.out_dir)}" for label, path in self.outputs.items()
         )
         collect = self.out_dir / labels.FOLDER_COLLECT
         lines.append(f"试一试：targetbook validate {collect} --registry {self.registry}")
+        return lines
+
+    def _loop_lines(self) -> list[str]:
+        """The year's loop: register, pre-filled 年中 templates, 催报, history."""
+        if not self.midyear:
+            return []
+        rows, parsed = self.commitments
+        register = self.outputs.get("收件登记")
+        lines = [
+            "全年闭环（年初亮目标 → 年中亮进度 → 年终亮成果）：",
+            f"  收件登记：{len(self.consolidation.sources)} 个文件，收到时间按邮件日期登记，"
+            f"逾期和新旧版本按收到时间判断（{register.name if register else ''}）",
+            f"  年中：按年初汇总预填并锁定的模板 {len(self.midyear)} 个"
+            f"（{self.midyear[0].parent.relative_to(self.out_dir)}），承诺指标 {rows} 项，"
+            f"其中由创先争优目标解析 {parsed} 项；回收后 consolidate --baseline 核对目标值",
+        ]
+        if self.status is not None:
+            s = self.status
+            lines.append(
+                f"  催报（{s.as_of:%Y-%m-%d}）：未报送 {len(s.missing)} 个，"
+                f"退回修改 {len(s.to_fix)} 份" + (f"，{s.when()}" if s.problems else "")
+            )
+        lines.append(
+            f"  再次运行时，上次的成果保存在 {labels.FOLDER_RESULTS}/{labels.FOLDER_HISTORY}/"
+        )
         return lines
 
     def _ranking_lines(self) -> list[str]:
@@ -105,6 +135,19 @@ def _clear_demo_files(collect: Path) -> None:
         (collect / name).unlink(missing_ok=True)
 
 
+def _received_as_emailed(root: Path) -> None:
+    """What staff do after a check: type each email's date into 收到时间 (the register's
+    rows first seen by the run). The demo's returns were saved when they were emailed, so
+    their 保存时间 is the email's date."""
+    from targetbook.write.receipts import Register
+
+    register = Register(root / labels.RECEIPT_FILE)
+    for row in register.rows.values():
+        if row.saved is not None and row.received in (None, row.first_seen):
+            row.received = row.saved
+    register.save()
+
+
 def run_demo(out_dir: str | Path = DEFAULT_OUT) -> DemoResult:
     """Build the seed-000 campaign in `out_dir`, check it, take the late return, consolidate."""
     root = Path(out_dir).resolve()
@@ -126,15 +169,23 @@ def run_demo(out_dir: str | Path = DEFAULT_OUT) -> DemoResult:
         [collect], registry_path, year=YEAR, campaign=NOTICE, report=report
     )
     outputs["校验报告（第一轮）"] = report
+    _received_as_emailed(root)
     late = demo_returns.write_late_return(collect)
+    pipeline.check_returns([collect], registry_path, year=YEAR)  # 校验 registers the 补报
+    _received_as_emailed(root)
     summary = results / labels.CONSOLIDATED_FILE
     cons = pipeline.consolidate_returns(
         [collect], registry_path, summary, year=YEAR, campaign=NOTICE
     )
+    outputs["收件登记"] = root / labels.RECEIPT_FILE
     outputs["汇总"] = summary
     ranking, more = _rank_and_report(root, summary)
     outputs.update(more)
-    return DemoResult(
+    midyear, counts = _midyear(root, registry_path, summary)
+    outputs["年中模板（预填）"] = root / labels.FOLDER_SEND / labels.PHASE_MID
+    status = pipeline.campaign_status(root, as_of=AS_OF)
+    outputs["催报"] = Path(status.out) if status.out else root
+    result = DemoResult(
         root,
         registry_path,
         written,
@@ -144,7 +195,23 @@ def run_demo(out_dir: str | Path = DEFAULT_OUT) -> DemoResult:
         cons.consolidation,
         outputs,
         ranking,
+        midyear,
+        counts,
+        status,
     )
+    return result
+
+
+def _midyear(root: Path, registry: Path, baseline: Path) -> tuple[list[Path], tuple[int, int]]:
+    """年中亮进度: each unit's template pre-filled with its 年初 commitments, locked."""
+    from targetbook.baseline import commitments
+    from targetbook.write.consolidation import load_consolidation
+
+    out = root / labels.FOLDER_SEND / labels.PHASE_MID
+    written = pipeline.make_templates(registry, out, year=YEAR, town=TOWN, baseline=baseline)
+    committed = commitments(load_consolidation(baseline))
+    parsed = int((committed[labels.SOURCE_PHRASE] != "").sum())
+    return written, (len(committed), parsed)
 
 
 def _rank_and_report(root: Path, consolidated: Path) -> tuple[Ranking, dict[str, Path]]:

@@ -148,6 +148,7 @@ def _checked(inputs: Inputs, out: Path | None = None):
     def tick(done: int, total: int) -> None:
         inputs.progress(f"正在读取回收表 {done}/{total}……")
 
+    base = baseline(inputs)
     if out is None:  # 校验 writes 成果/校验报告.xlsx, as `targetbook validate --report` does
         report = folder(inputs, L.PARAM_RESULTS_DIR, L.FOLDER_RESULTS) / L.CHECK_REPORT_FILE
         job = pipeline.check_returns
@@ -158,9 +159,16 @@ def _checked(inputs: Inputs, out: Path | None = None):
             year=year(inputs),
             progress=tick,
             report=report,
+            baseline=base,
         )
     return pipeline.consolidate_returns(
-        [collect], reg, out, registry_issues=reg_issues, year=year(inputs), progress=tick
+        [collect],
+        reg,
+        out,
+        registry_issues=reg_issues,
+        year=year(inputs),
+        progress=tick,
+        baseline=base,
     )
 
 
@@ -174,8 +182,17 @@ def make_templates(inputs: Inputs) -> Outcome:
 
     reg, issues = registry(inputs)
     out = folder(inputs, L.PARAM_SEND_DIR, L.FOLDER_SEND)
-    written = pipeline.make_templates(reg, out, year=year(inputs))
+    base = baseline(inputs)
+    written = pipeline.make_templates(reg, out, year=year(inputs), baseline=base)
     return Outcome(f"已生成 {len(written)} 个模板：{out}", files=written, issues=issues)
+
+
+def baseline(inputs: Inputs) -> Path | None:
+    """The year's baseline the 参数 sheet names (基准汇总, e.g. 年初汇总.xlsx), when it exists:
+    生成模板 pre-fills from it and 校验/汇总 check the returns against it."""
+    from targetbook.pipeline import campaign_baseline
+
+    return campaign_baseline(inputs.base, params(inputs))
 
 
 def validate_returns(inputs: Inputs) -> Outcome:
@@ -297,12 +314,34 @@ def make_report(inputs: Inputs) -> Outcome:
     return Outcome(summary, files=written, issues=issues)
 
 
+def remind_units(inputs: Inputs) -> Outcome:
+    """催报: who still owes a return (days to 截止日期) and which returns go back; 催报 sheet."""
+    from targetbook import pipeline
+
+    status = pipeline.campaign_status(inputs.base)
+    rows = [
+        (o.category, o.unit, o.group, L.STATUS_MISSING, status.when(), "") for o in status.missing
+    ]
+    rows += [
+        ("", L.LIST_SEP.join(f.units), "", L.RECEIPT_RETURN, f.file, "\n".join(f.messages))
+        for f in status.to_fix
+    ]
+    sheet = pd.DataFrame(rows, columns=list(L.REMINDER_COLUMNS))
+    summary = (
+        f"催报：未报送 {len(status.missing)} 个单位（{status.when()}），"
+        f"退回修改 {len(status.to_fix)} 份；已写出 {status.out}"
+    )
+    files = [Path(status.out)] if status.out else []
+    return Outcome(summary, sheets={L.SHEET_REMINDERS: sheet}, files=files, issues=status.issues)
+
+
 STEPS = {
     "make_templates": make_templates,
     "validate_returns": validate_returns,
     "consolidate_returns": consolidate_returns,
     "rank_units": rank_units,
     "make_report": make_report,
+    "remind_units": remind_units,  # no button in 控制台.xlsm yet (RemindUnits to be added)
 }
 
 

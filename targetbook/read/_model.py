@@ -148,3 +148,9 @@ class Source:
     tables: list[Table] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     grids: list = field(default_factory=list)  # raw sheets (read_grids only: no tables)
+    # A targetbook template's custom properties (labels.PROP_*: campaign, unit, phase,
+    # issue time): who the return's template was made for, and when it was issued.
+    issued: dict[str, str] = field(default_factory=dict)
+    # With a receipt register, `modified` holds the 收到时间 and this the workbook's own
+    # (believable) saved time: the tie-break between copies received at the same time.
+    saved: datetime | None = None

@@ -7,6 +7,8 @@ import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from targetbook import labels as L
+from targetbook.beijing import from_utc, to_utc
 from targetbook.errors import ERROR, issue
 from targetbook.read._files import UNSUPPORTED_SUFFIXES
 from targetbook.read._grid import Grid, load_grids
@@ -88,6 +90,7 @@ def _load(path: str | Path, display: str | None) -> tuple[Source, list[Grid] | N
     src.sha256 = hashlib.sha256(data).hexdigest()
     try:
         sniffed = sniff(data)
+        src.issued = dict(sniffed.issued)
         if sniffed.modified is not None:
             _saved_time(src, sniffed.modified, file)
         try:
@@ -125,25 +128,43 @@ def _load(path: str | Path, display: str | None) -> tuple[Source, list[Grid] | N
 
 # A saved time this far ahead of the clock is no time zone slip: the sender set it.
 _FUTURE_SLACK = timedelta(days=1)
+# A unit's PC clock may lag the office's by minutes; a back-dated return lags by days.
+_ISSUE_SLACK = timedelta(minutes=10)
 
 
 def _saved_time(src: Source, saved: datetime, file: str) -> None:
-    """Take the workbook's own saved time unless it is in the future.
+    """Take the workbook's own saved time unless it is in the future, or before the
+    template it was made from was issued.
 
-    The sender controls it: a time in 2099 would win every duplicate and escape any lateness
-    deduction. Such a time is reported and the file's own modification time (when it is
-    not in the future too) stands instead; unknown sorts as oldest."""
+    The sender controls it: a time in 2099 would win every duplicate, one back-dated to 2000
+    would escape any lateness deduction. Such a time is reported and the file's own
+    modification time (when it is believable too) stands instead; unknown sorts as oldest."""
     now = datetime.now(UTC).replace(tzinfo=None)
-    if saved <= now + _FUTURE_SLACK:
+    issued = issued_time(src.issued)
+    early = issued - _ISSUE_SLACK if issued is not None else None
+    if saved > now + _FUTURE_SLACK:
+        reason = "晚于当前时间"
+    elif early is not None and saved < early:
+        reason = f"早于模板下发时间 {from_utc(issued):%Y-%m-%d %H:%M}"
+    else:
         src.modified = saved
         return
     src.issues.append(
-        issue(
-            "saved_time_suspect", file=file, value=f"{saved:%Y-%m-%d %H:%M}", reason="晚于当前时间"
-        )
+        issue("saved_time_suspect", file=file, value=f"{saved:%Y-%m-%d %H:%M}", reason=reason)
     )
-    if src.modified is not None and src.modified > now + _FUTURE_SLACK:
+    mtime = src.modified
+    if mtime is not None and (mtime > now + _FUTURE_SLACK or (early is not None and mtime < early)):
         src.modified = None
+
+
+def issued_time(props: dict[str, str]) -> datetime | None:
+    """When a return's template was issued (naive UTC), from its custom properties."""
+    text = props.get(L.PROP_ISSUED, "")
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo else to_utc(when)
 
 
 def _fail(src: Source, rule: str, reason: str = "") -> Source:

@@ -8,6 +8,7 @@ carrying the rule id, so the worker never hands them to calamine.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import struct
@@ -39,6 +40,11 @@ XLSX, XLSB, XLS, ODS, CSV, HTML, XML2003 = "xlsx", "xlsb", "xls", "ods", "csv", 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MODIFIED = re.compile(rb"<dcterms:modified[^>]*>([^<]{10,40})<")
 _ODS_DATE = re.compile(rb"<dc:date>([^<]{10,40})<")
+# Our templates' custom document properties (labels.TEMPLATE_PROPS), as Excel/WPS keep them.
+_CUSTOM = re.compile(
+    rb"<property\b[^>]*?\bname=[\"'](targetbook\.[a-z]{1,20})[\"'][^>]*>\s*"
+    rb"<(?:[\w.-]+:)?lpwstr\b[^>]*>([^<]{0,400})</"
+)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -64,6 +70,8 @@ class Sniffed:
     percent_styles: frozenset[int] = frozenset()
     # xlsx: (sheet, A1 cell) of formula cells without a cached value
     no_value: tuple[tuple[str, str], ...] = ()
+    # xlsx: the custom document properties a targetbook template records ((name, value) …)
+    issued: tuple[tuple[str, str], ...] = ()
 
 
 def sniff(data: bytes) -> Sniffed:
@@ -117,6 +125,7 @@ def _sniff_zip(data: bytes) -> Sniffed:
                 cell_errors=book.cell_errors,
                 percent_styles=percent,
                 no_value=tuple(book.no_value),
+                issued=_custom(_read(zf, "docProps/custom.xml", 1 << 16)),
             )
         if kind == ODS:
             # An ODS with a password keeps content.xml encrypted; the manifest says so.
@@ -357,6 +366,17 @@ def _read(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
             return f.read(limit)
     except KeyError:
         return b""
+
+
+def _custom(xml: bytes) -> tuple[tuple[str, str], ...]:
+    """The `targetbook.*` custom properties of docProps/custom.xml (text values)."""
+    found = []
+    for m in _CUSTOM.finditer(xml):
+        try:
+            found.append((m.group(1).decode("ascii"), html.unescape(m.group(2).decode("utf-8"))))
+        except UnicodeDecodeError:
+            continue
+    return tuple(found)
 
 
 def _parse_time(pattern: re.Pattern[bytes], xml: bytes) -> datetime | None:

@@ -29,20 +29,33 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 
 def write_templates(
-    registry: Registry, out_dir: str | Path, *, year: int | str, town: str = ""
+    registry: Registry,
+    out_dir: str | Path,
+    *,
+    year: int | str,
+    town: str = "",
+    issued: dict[str, str] | None = None,
 ) -> list[Path]:
     """Write one blank return per registry unit and the three category annex templates.
 
-    `year` titles every sheet; `town` (乡镇) is the workbooks' 单位 property and title."""
+    `year` titles every sheet; `town` (乡镇) is the workbooks' 单位 property and title.
+    `issued` (labels.PROP_CAMPAIGN, PROP_PHASE, PROP_ISSUED → text) is recorded in each as
+    custom document properties, with PROP_UNIT the unit it is made for (write/issued.py)."""
     out = Path(out_dir)
     paths = []
     for unit in registry.units:
         path = out / f"{unit.category}-{_safe(unit.name)}.xlsx"
-        paths.append(_write_return(path, unit.category, [unit], year, per_unit=True, town=town))
+        props = {**issued, L.PROP_UNIT: unit.name} if issued else None
+        paths.append(
+            _write_return(path, unit.category, [unit], year, per_unit=True, town=town, props=props)
+        )
     for category in L.CATEGORIES:
         name = f"{L.ANNEX_LABEL.format(n=L.ANNEX_NUMBER[category])}-{category}.xlsx"
         units = registry.in_category(category)
-        paths.append(_write_return(out / name, category, units, year, per_unit=False, town=town))
+        props = {**issued, L.PROP_UNIT: ""} if issued else None
+        paths.append(
+            _write_return(out / name, category, units, year, per_unit=False, town=town, props=props)
+        )
     return paths
 
 
@@ -59,6 +72,7 @@ def _write_return(
     *,
     per_unit: bool,
     town: str = "",
+    props: dict[str, str] | None = None,
 ) -> Path:
     """One blank return: the plan sheet, then 指标进度, 对标管理 and 特色工作."""
     names = [u.name for u in units]
@@ -66,6 +80,9 @@ def _write_return(
         wb = xlsxwriter.Workbook(str(tmp), OPTIONS)
         title = f"{town}{L.annex_title(category, year)}"
         wb.set_properties({"title": title, "company": town, "category": str(year)})
+        for name, value in (props or {}).items():
+            if value:  # a category annex template is made for no one unit
+                wb.set_custom_property(name, value, "text")
         fmts = Formats(wb)
         _plan_sheet(wb, fmts, category, names, year)
         for kind in (L.PROGRESS_KIND, L.BENCHMARK_KIND, L.FEATURE_KIND):
