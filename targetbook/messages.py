@@ -114,6 +114,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "rule_quota_invalid": (E, "{loc}：{column}“{value}”无效（{reason}），请核对"),
     "rule_quota_total": (E, "{loc}：类别“{category}”各等次比例合计 {total}%，超过 100%，请核对"),
+    "rule_direction_invalid": (
+        E,
+        "{loc}：方向“{value}”无法识别，应为 越大越好 或 越小越好（留空按越大越好），请修改考核细则",
+    ),
+    "rule_direction_unusable": (
+        E,
+        "{loc}：“{method}”方法不比较完成值，不能设方向“{value}”，请清空该单元格",
+    ),
+    "rule_direction_conflict": (
+        E,
+        "{loc}：方向“{value}”与满意值 {satisfied}、不允许值 {unacceptable} 不一致"
+        "（越小越好时满意值应小于不允许值，越大越好时应大于），请核对",
+    ),
     "rule_setting_invalid": (E, "{loc}：设置“{key}”的值“{value}”无效，可选：{choices}"),
     "rule_setting_unknown": (W, "{loc}：设置项“{value}”无法识别，已忽略"),
     "rule_weights_total": (E, "{loc}：期间权重合计 {total}%，应为 100%"),
@@ -194,6 +207,12 @@ EXPLANATIONS: dict[str, str] = {
     # 完成率
     "rate_computed": "完成率 = {actual} ÷ {target} × 100% = {rate}%",
     "rate_reported": "完成率 {rate}%",
+    "rate_computed_inverse": "完成率 = {target} ÷ {actual} × 100% = {rate}%（越小越好）",
+    "rate_zero_met": "完成值 0，未超过目标值 {target}（越小越好），视为完成，得 {points} 分",
+    "rate_zero_bonus": (
+        "完成值 0，未超过目标值 {target}（越小越好），视为完成，超额加分按上限 {cap} 分；"
+        "得分 = {points} + {cap} = {score}"
+    ),
     "rate_no_data": "无完成值/目标值/完成率数据，计0分",
     "rate_below_threshold": "{head}，低于起评线 {threshold}%，不计分",
     "rate_met": "{head}，达到目标，得 {points} 分",
@@ -228,6 +247,7 @@ EXPLANATIONS: dict[str, str] = {
     "pass_verdict_failed": "考核认定未达标",
     "pass_rate_met": "完成率 {rate}% ≥ 达标线 {mark}%",
     "pass_rate_not_met": "完成率 {rate}% < 达标线 {mark}%",
+    "pass_zero_met": "完成值 0，未超过目标值 {target}（越小越好），视为达标",
     "pass_no_data": "无达标认定或完成率数据，计0分",
     "pass_score": "{why}，得 {score} 分",
     # 直接打分 and entered scores (考核打分)

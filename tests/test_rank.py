@@ -246,6 +246,39 @@ def test_progress_warnings_against_elapsed_time():
     assert on_day.warnings["序时进度"].iloc[0] == round(183 / 365 * 100, 2)
 
 
+def test_progress_lights_of_a_lower_is_better_indicator():
+    # 森林火灾受害率, ceiling 2 (越小越好 item); 序时进度 50 must not apply to a ceiling.
+    progress = pd.DataFrame(
+        {
+            L.UNIT: ["甲村"] * 5,
+            L.INDICATOR: ["森林火灾受害率"] * 4 + ["产值"],
+            L.parsed(L.TARGET_VALUE): [2.0, 2.0, 2.0, 2.0, 100.0],
+            L.parsed(L.ACTUAL_VALUE): [0.0, 2.0, 2.4, 4.0, 30.0],
+            L.parsed(L.RATE): [None] * 5,
+        }
+    )
+    items = [*ITEMS, Item("火灾", 0, L.M_RATE, indicator="森林火灾受害率", lower_is_better=True)]
+    r = Rules(items=items, settings=Settings(schedule=50))
+    w = rank(cons(FOUR[:1], progress=progress), r, scores=records({})).warnings
+    # 0 ≤ 2 and 2 ≤ 2: at or under the ceiling → 100%, gap 0 → green (it was red at 0%);
+    # 2.4: 2 ÷ 2.4 = 83.33%, gap 100 − 83.33 = 16.67 → yellow;
+    # 4: 2 ÷ 4 = 50%, gap 50 > 30 → red; 产值 (越大越好): 30%, gap 50 − 30 = 20 → yellow.
+    assert w["完成率"].tolist() == [100, 100, 83.33, 50, 30]
+    assert w["差距"].tolist() == [0, 0, 16.67, 50, 20]
+    assert w["序时进度"].tolist() == [100, 100, 100, 100, 50]
+    assert w["预警"].tolist() == [
+        L.LIGHT_GREEN,
+        L.LIGHT_GREEN,
+        L.LIGHT_YELLOW,
+        L.LIGHT_RED,
+        L.LIGHT_YELLOW,
+    ]
+    # A 方向 cell on the return's row says the same without an item.
+    own = progress.assign(**{L.DIRECTION: ["越小越好"] * 4 + [""]})
+    w2 = rank(cons(FOUR[:1], progress=own), rules(schedule=50), scores=records({})).warnings
+    assert w2["预警"].tolist() == w["预警"].tolist()
+
+
 def test_target_achievement_from_own_ranks_and_outside_results():
     annex = pd.DataFrame(
         {

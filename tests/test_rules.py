@@ -349,3 +349,46 @@ def test_efficacy_needs_two_different_bounds():
         ("考核项目", "N3", "rule_number_invalid"),
         ("考核项目", "O4", "rule_param_missing"),
     ]
+
+
+def test_direction_words_and_methods_that_cannot_use_them():
+    head = [*ITEM_HEAD, "方向"]  # 方向 is column P
+
+    def row(name, method, direction, **kw):
+        return [*item("", name, 10, method, **kw), direction]
+
+    frames = {
+        "考核项目": raw(
+            [
+                head,
+                row("火灾", "完成率", "越小越好", **{"短缺每1%扣": 1}),
+                row("产值", "完成率", "正向"),
+                row("信访", "达标", "负向"),
+                row("访次", "名次赋分", "越低越好"),
+                row("治安", "完成率", "越少越好"),  # not a direction word
+                row("党建", "直接打分", "越小越好"),  # compares nothing
+                row("环境", "功效系数", "越小越好", 满意值=10, 不允许值=0),  # contradicts
+                row("受害", "功效系数", "越小越好", 满意值=1, 不允许值=5),
+                row("稳定", "功效系数", None, 满意值=0, 不允许值=10),  # taken from the bounds
+                row("发案", "完成率", "越小越好", **{"超额每1%加": 0.1}),  # 0 → unbounded bonus
+                row("党务", "直接打分", "越大越好"),  # harmless: the default
+            ]
+        )
+    }
+    rules, issues = rules_from_frames(frames)
+    lower = {i.name: i.lower_is_better for i in rules.items}
+    assert lower == {
+        "火灾": True,
+        "产值": False,
+        "信访": True,
+        "访次": True,
+        "受害": True,
+        "稳定": True,
+        "党务": False,
+    }
+    assert located(issues) == [
+        ("考核项目", "P6", "rule_direction_invalid"),
+        ("考核项目", "P7", "rule_direction_unusable"),
+        ("考核项目", "P8", "rule_direction_conflict"),
+        ("考核项目", "G11", "rule_param_missing"),  # 加分上限
+    ]

@@ -344,3 +344,67 @@ def test_lateness_per_day_capped_missing_returns_and_an_office_record():
     rec.adjustments = adj
     again = score(c, rules_of(*items), rec)
     assert again.totals["丁村"] == 89.5  # the office's −0.5 (a 逾期扣分 item only deducts)
+
+
+def lower_case(item, actuals, target=2):
+    """Score one 越小越好 item with 目标值 = `target` (a ceiling) and the given 完成值."""
+    units = [Unit(f"村{n}", L.VILLAGE) for n in range(len(actuals))]
+    rec = scoring(
+        [(u.name, item.name, None, a, target) for u, a in zip(units, actuals, strict=True)]
+    )
+    result = score(cons(units), rules_of(item), rec)
+    rows = result.rows[result.rows[L.ITEM] == item.name]
+    return [round(v, 6) for v in rows["得分"]], list(rows["计算依据"])
+
+
+def test_lower_is_better_rate_below_at_above_and_at_zero():
+    item = Item(
+        "森林火灾受害率",
+        10,
+        L.M_RATE,
+        bonus_per_pct=0.05,
+        bonus_cap=2,
+        short_per_pct=0.1,
+        lower_is_better=True,
+    )
+    got, why = lower_case(item, [1.6, 2, 4, 0])
+    # 1.6: 2 ÷ 1.6 = 125% → 10 + 25 × 0.05 = 11.25
+    # 2:   2 ÷ 2 = 100% → 10
+    # 4:   2 ÷ 4 = 50% → 10 − 50 × 0.1 = 5
+    # 0:   under the ceiling of 2 → met, bonus at its cap: 10 + 2 = 12
+    assert got == [11.25, 10, 5, 12]
+    assert "完成率 = 2 ÷ 1.6 × 100% = 125%" in why[0]
+    assert "完成值 0" in why[3] and "12" in why[3]
+    # The same figures scored 越大越好 would rank them backwards (the bug this fixes).
+    higher = Item(
+        "森林火灾受害率", 10, L.M_RATE, bonus_per_pct=0.05, bonus_cap=2, short_per_pct=0.1
+    )
+    # 越大越好: 80% → 10 − 20 × 0.1 = 8; 100% → 10; 200% → 10 + min(100 × 0.05, 2) = 12;
+    # 0% → 10 − 100 × 0.1 = 0: the best (lowest) rate would get the fewest points.
+    assert lower_case(higher, [1.6, 2, 4, 0])[0] == [8, 10, 12, 0]
+
+
+def test_lower_is_better_zero_without_bonus_and_a_ceiling_of_zero():
+    item = Item("越级访", 10, L.M_RATE, lower_is_better=True)
+    # target 2: 0 → met, 10 (no bonus rule); 3 → 2 ÷ 3 = 66.67% → 10 × 66.67% = 6.6667
+    # (score rows keep 4 decimals)
+    assert lower_case(item, [0, 3])[0] == [10, 6.6667]
+    # a ceiling of 0 (零发生): 0 is exactly met (100%); 1 → 0 ÷ 1 = 0% → 0
+    assert lower_case(item, [0, 1], target=0)[0] == [10, 0]
+
+
+def test_lower_is_better_pass_and_efficacy():
+    passing = Item("受害率达标", 5, L.M_PASS, threshold=100, lower_is_better=True)
+    # 1.6 → 125% ≥ 100 ✓; 2 → 100% ✓; 4 → 50% ✗; 0 under 2 ✓
+    assert lower_case(passing, [1.6, 2, 4, 0])[0] == [5, 5, 0, 5]
+    eff = Item("受害率", 10, L.M_EFFICACY, satisfied=1, unacceptable=5, lower_is_better=True)
+    # 0.5 → (0.5 − 5) ÷ (1 − 5) = 1.125 ≥ 1 → coefficient 100 → 10
+    # 3   → (3 − 5) ÷ (1 − 5) = 0.5 → 60 + 40 × 0.5 = 80 → 8
+    # 6   → (6 − 5) ÷ (1 − 5) = −0.25 < 0 → 0
+    assert lower_case(eff, [0.5, 3, 6])[0] == [10, 8, 0]
+
+
+def test_lower_is_better_rank_points_by_value():
+    item = Item("发案数", 10, L.M_RANK, rank_points=(10, 8, 6), lower_is_better=True)
+    # values 3, 0, 5: the smallest ranks first → 0 is 1st (10), 3 is 2nd (8), 5 is 3rd (6)
+    assert lower_case(item, [3, 0, 5])[0] == [8, 10, 6]

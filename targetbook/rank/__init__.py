@@ -32,6 +32,7 @@ from targetbook.rank.order import competition_rank, progress_places, tie_flags
 from targetbook.rank.progress import schedule, warnings
 from targetbook.results import Consolidation, Ranking, Scores
 from targetbook.rules.model import Records, Rules
+from targetbook.rules.sheets import key
 from targetbook.score import SCORE_FRAME_COLUMNS, score
 from targetbook.text import name_key
 
@@ -96,7 +97,8 @@ def rank(
     year = consolidation.year
     cats = {u.name: u.category for u in sc.units}
     progress = consolidation.others.get(L.PROGRESS_KIND)
-    warned = warnings(progress, cats, s, schedule(s, year, as_of))
+    lower = {(i.category, key(i.key)) for i in rules.items if i.lower_is_better}
+    warned = warnings(progress, cats, s, schedule(s, year, as_of), lower)
     return Ranking(
         rows[list(SCORE_FRAME_COLUMNS)], ranks, achieved, warned, sc.vetoes, issues, year
     )

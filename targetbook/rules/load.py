@@ -192,6 +192,9 @@ def _items(ctx: Ctx, sh: Sheet) -> list[Item]:
         if nums[L.STEP] is not None and nums[L.STEP] <= 0:
             _reject(ctx, sh, row, r, "rule_number_invalid", L.STEP)
             continue
+        lower = _direction(ctx, sh, row, r, method, nums)
+        if lower is None:
+            continue
         if (cat, name) in seen:
             ctx.add(
                 "rule_item_duplicate",
@@ -222,7 +225,7 @@ def _items(ctx: Ctx, sh: Sheet) -> list[Item]:
                 rank_points=rank_points,
                 satisfied=nums[L.SATISFIED],
                 unacceptable=nums[L.UNACCEPTABLE],
-                lower_is_better=key(r.get(L.DIRECTION)) in L.LOWER_IS_BETTER_WORDS,
+                lower_is_better=lower,
                 deadline=deadline,
                 per_day=nums[L.PER_DAY] or 0.0,
                 period=text(r.get(L.PERIOD)),
@@ -231,6 +234,42 @@ def _items(ctx: Ctx, sh: Sheet) -> list[Item]:
             )
         )
     return items
+
+
+def _direction(ctx: Ctx, sh: Sheet, row, r, method: str, nums: dict) -> bool | None:
+    """True for 越小越好, False for 越大越好 (or blank); None after reporting a 方向 the
+    method cannot use. A 功效系数 row without 方向 takes it from 满意值 vs 不允许值."""
+    word = key(r.get(L.DIRECTION))
+    if word and word not in (*L.LOWER_IS_BETTER_WORDS, *L.HIGHER_IS_BETTER_WORDS):
+        _reject(ctx, sh, row, r, "rule_direction_invalid", L.DIRECTION)
+        return None
+    lower = word in L.LOWER_IS_BETTER_WORDS
+    if word and method not in L.DIRECTION_METHODS:
+        if lower:  # 越大越好 on a method that compares nothing changes nothing
+            _reject(ctx, sh, row, r, "rule_direction_unusable", L.DIRECTION, method=method)
+            return None
+        return False
+    if method == L.M_EFFICACY:
+        inverted = nums[L.SATISFIED] < nums[L.UNACCEPTABLE]
+        if word and inverted != lower:
+            _reject(
+                ctx,
+                sh,
+                row,
+                r,
+                "rule_direction_conflict",
+                L.DIRECTION,
+                satisfied=f"{nums[L.SATISFIED]:g}",
+                unacceptable=f"{nums[L.UNACCEPTABLE]:g}",
+            )
+            return None
+        return inverted
+    if lower and method == L.M_RATE and nums[L.BONUS_PER_PCT] and nums[L.BONUS_CAP] is None:
+        # 目标值 ÷ 0: a unit at 0 under a ceiling would earn an unbounded bonus.
+        cell = sh.cell(L.BONUS_CAP, row)
+        ctx.add("rule_param_missing", sh.name, cell, method=method, column=L.BONUS_CAP)
+        return None
+    return lower
 
 
 def _check_totals(ctx: Ctx, sh: Sheet, rules: Rules) -> None:
