@@ -360,6 +360,10 @@ LIGHT_GREEN = "绿灯"
 NO_DATA = "无数据"
 TOTAL = "总分"
 SHEET_RANK_ISSUES = "排名问题"
+UNRANKED = "未参加排名"  # 排名's 说明 of a unit without any score, with its reason
+UNRANKED_NOTE = UNRANKED + "：{reason}"
+UNRANKED_NO_RETURN = "未报送回收表，也没有考核打分或加扣分记录"
+UNRANKED_NO_DATA = "没有任何可计分的考核数据"
 
 # Columns of the rank stage's sheets (得分 / 排名 / 目标达成 / 进度预警) not named above.
 MAX_POINTS = "满分"
@@ -395,6 +399,7 @@ RANK_COLUMNS = (
     AWARD,
     VETO,
     VETO_REASON,
+    NOTE,  # 说明: why a unit is not ranked (未参加排名：…), what a veto did
 )
 SCORE_COLUMNS = (CATEGORY, UNIT, ITEM, METHOD, MAX_POINTS, SCORE, EXPLANATION, SOURCE)
 ACHIEVEMENT_COLUMNS = (

@@ -136,7 +136,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "score_item_unknown": (W, "{loc}：项目“{value}”不在该单位类别的考核项目中，该行未计分"),
     "score_not_a_number": (E, "{loc}：{column}“{value}”不是有效数值，该行未计分，请填写数字"),
     "score_over_points": (W, "{loc}：得分 {value} 超过满分 {points} 分，已按满分计，请核对"),
-    "score_input_missing": (W, "单位“{unit}”缺少项目“{item}”的考核数据，该项计 0 分，请补充"),
+    "score_input_missing": (E, "单位“{unit}”缺少项目“{item}”的考核数据，该项计 0 分，请补充"),
+    "score_value_missing": (
+        E,
+        "{loc}：单位“{unit}”项目“{item}”{reason}，请补充数据或在考核打分中录入",
+    ),
     "score_duplicate": (W, "{loc}：单位“{unit}”项目“{item}”（{period}）重复打分，已使用最后一条"),
     "adjustment_capped": (
         W,
@@ -146,7 +150,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         W,
         "{loc}：否决项目“{value}”不在设置的一票否决项目中，仍按否决处理，请核对",
     ),
-    "unit_no_scores": (W, "单位“{unit}”（{category}）没有任何考核数据，未参加排名，请核对是否漏报"),
+    "unit_no_scores": (E, "单位“{unit}”（{category}）没有任何考核数据，未参加排名，请核对是否漏报"),
     "quota_tie": (
         W,
         "{category}“{grade}”剩余名额 {quota} 个落在并列的 {count} 个单位中（{units}），"
@@ -171,6 +175,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "ranking_missing": (E, "找不到排名工作簿“{path}”"),
     "rules_file_missing": (E, "找不到文件“{path}”"),
+    "rules_not_rules": (
+        E,
+        "“{path}”不是考核细则（没有“考核项目”工作表，也没有含 项目、分值、方法 列的表），"
+        "未计算排名，请选择考核细则工作簿",
+    ),
     # --- report.py ---------------------------------------------------------------------
     # (owned by the report stage; add ids here)
     "report_input_missing": (E, "找不到排名工作簿“{file}”，请先运行“计算排名”"),

@@ -415,8 +415,11 @@ def test_rank_files_end_to_end(tmp_path, book):
         "grade": "优秀",
         "awards": ["综合优胜奖"],
         "veto": None,
+        "note": None,
     }
     assert [i["rule"] for i in doc["issues"]] == ["unit_no_scores"]
+    # 丁村 is listed, unranked, with the reason (never a blank row)
+    assert doc["ranks"][-1]["unit"] == "丁村" and doc["ranks"][-1]["note"].startswith("未参加排名")
 
 
 def test_demo_rules_express_seed_003_with_marked_examples(tmp_path):
@@ -622,3 +625,35 @@ def test_rules_and_scores_files_are_cited_as_given_never_by_absolute_path(
     assert cited(relative)[0] == "打分/打分.xlsx!考核打分!C2"
     assert cited(relative)[1] == ["打分/打分.xlsx!外部结果!A2"]
     assert any(s.startswith("细则/考核细则.xlsx!加扣分!") for s in relative.scores["来源"])
+
+
+def test_unranked_units_say_why_in_the_ranking():
+    c = cons(FOUR)
+    c.missing_units = ["丁村"]  # sent no return
+    sc = {"甲村": (50, 40), "乙村": (40, 40)}  # 丙村 returned, but nothing to score
+    result = rank(c, rules(), scores=records(sc))
+    notes = {u: v[0] for u, v in table(result, "说明").items()}
+    assert notes == {
+        "甲村": "",
+        "乙村": "",
+        "丙村": "未参加排名：没有任何可计分的考核数据",
+        "丁村": "未参加排名：未报送回收表，也没有考核打分或加扣分记录",
+    }
+    assert [(i.rule, i.severity) for i in result.issues] == [("unit_no_scores", "error")] * 2
+
+
+def test_a_rules_file_that_is_not_a_rules_file_is_fatal_and_writes_nothing(tmp_path, book):
+    from targetbook.errors import TargetbookError
+    from targetbook.pipeline import rank_campaign
+
+    consolidated = tmp_path / "汇总.xlsx"
+    from targetbook.write.consolidation import write_consolidation
+
+    write_consolidation(cons(FOUR), consolidated)
+    wrong = book("名录.xlsx", {"单位名录": [["单位", "类别"], ["甲村", "村"]]})
+    out = tmp_path / "排名.xlsx"
+    with pytest.raises(TargetbookError) as err:
+        rank_campaign(consolidated, wrong, out=out)
+    assert err.value.rule == "rules_not_rules" and err.value.exit_code == 2
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["名录.xlsx", "汇总.xlsx"]

@@ -408,3 +408,38 @@ def test_lower_is_better_rank_points_by_value():
     item = Item("发案数", 10, L.M_RANK, rank_points=(10, 8, 6), lower_is_better=True)
     # values 3, 0, 5: the smallest ranks first → 0 is 1st (10), 3 is 2nd (8), 5 is 3rd (6)
     assert lower_case(item, [3, 0, 5])[0] == [8, 10, 6]
+
+
+def test_an_item_scored_zero_for_absent_data_is_an_error_per_unit_and_item():
+    items = [
+        Item("经济", 50, L.M_RATE, short_per_pct=1),
+        Item("党建", 50, L.M_DIRECT),
+    ]
+    # 甲村: 经济 with figures (80 of 100), 党建 entered; 乙村: an 经济 row with neither 完成值
+    # nor 目标值 (rate_no_data) and no 党建 entry at all (score_input_missing); 丙村: 党建 only.
+    rec = scoring(
+        [
+            ("甲村", "经济", None, 80, 100),
+            ("甲村", "党建", 40),
+            ("乙村", "经济", None, None, None),
+            ("丙村", "党建", 45),
+        ]
+    )
+    result = score(cons(VILLAGES[:3]), rules_of(*items), rec)
+    got = [(i.cell, i.rule, i.severity) for i in result.issues]
+    assert got == [
+        ("D4", "score_value_missing", "error"),  # 乙村 经济, at its 完成值 cell
+        ("", "score_input_missing", "error"),  # 乙村 党建
+        ("", "score_input_missing", "error"),  # 丙村 经济
+    ]
+    assert "乙村" in result.issues[0].message and "经济" in result.issues[0].message
+    by = {(u, i): s for u, i, s in result.rows[[L.UNIT, L.ITEM, "得分"]].values.tolist()}
+    # 甲村 经济: 50 − 20 × 1 = 30; every absent input is 0 — and said so above
+    assert by == {
+        ("甲村", "经济"): 30,
+        ("甲村", "党建"): 40,
+        ("乙村", "经济"): 0,
+        ("乙村", "党建"): 0,
+        ("丙村", "经济"): 0,
+        ("丙村", "党建"): 45,
+    }

@@ -57,6 +57,13 @@ def rank(
     frame = _base(sc)
     for u in frame.loc[frame[L.TOTAL].isna(), [L.UNIT, L.CATEGORY]].itertuples(index=False):
         issues.append(issue("unit_no_scores", unit=u[0], category=u[1]))
+    # Never a blank row: an unranked unit says so, and why.
+    missing = {name_key(u) for u in consolidation.missing_units}
+    reason = {True: L.UNRANKED_NO_RETURN, False: L.UNRANKED_NO_DATA}
+    frame[L.NOTE] = [
+        "" if not np.isnan(t) else L.UNRANKED_NOTE.format(reason=reason[name_key(u) in missing])
+        for u, t in zip(frame[L.UNIT], frame[L.TOTAL], strict=True)
+    ]
     rows = sc.rows
     vetoed = frame[L.VETO] != ""
     if s.veto_effect == L.V_ZERO and vetoed.any():

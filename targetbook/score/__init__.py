@@ -13,7 +13,7 @@ import pandas as pd
 
 from targetbook import labels as L
 from targetbook.errors import Issue, issue
-from targetbook.explain import Explain, fmt, fmt_many, plus, render_all, render_each
+from targetbook.explain import Explain, fmt, fmt_many, plus, render, render_all, render_each
 from targetbook.registry import Unit
 from targetbook.results import Consolidation, Scores
 from targetbook.rules.model import Records, Rules
@@ -67,6 +67,7 @@ def _score_items(inputs: pd.DataFrame, rules: Rules, issues: list[Issue]) -> pd.
                 continue
             scores, notes = METHOD_FUNCS[item.method](item, rows)
             scores = np.asarray(scores, dtype=float)
+            _absent(item, rows, notes, issues)
             entered = pd.to_numeric(rows["entered"], errors="coerce").to_numpy(dtype=float)
             given = ~np.isnan(entered)
             notes = np.asarray(notes, dtype=object)
@@ -107,6 +108,38 @@ def _score_items(inputs: pd.DataFrame, rules: Rules, issues: list[Issue]) -> pd.
     if not out:
         return pd.DataFrame(columns=list(SCORE_FRAME_COLUMNS))
     return pd.concat(out, ignore_index=True)
+
+
+# Explanations of a score of 0 (or 最低分) given for want of data, not for the data's value.
+NO_DATA_KINDS = frozenset(
+    (
+        "rate_no_data",
+        "rank_no_data",
+        "rank_no_data_floor",
+        "efficacy_no_data",
+        "pass_no_data",
+        "direct_not_entered",
+    )
+)
+
+
+def _absent(item, rows: pd.DataFrame, notes, issues: list[Issue]) -> None:
+    """An error per unit scored for want of data (an office's entered score excepted): the
+    run says so instead of ranking on a silent 0."""
+    entered = pd.to_numeric(rows["entered"], errors="coerce").to_numpy(dtype=float)
+    actual = pd.to_numeric(rows["actual"], errors="coerce").to_numpy(dtype=float)
+    for n, note in enumerate(notes):
+        kind = getattr(note, "kind", "")
+        if not np.isnan(entered[n]):
+            continue
+        # 按最优值比例 without a value of its own (an all-zero category is data, not absence)
+        if kind in NO_DATA_KINDS or (kind.startswith("best_no_data") and np.isnan(actual[n])):
+            r = rows.iloc[n]
+            issues.append(
+                input_issue(
+                    "score_value_missing", r, unit=r["unit"], item=item.name, reason=render(note)
+                )
+            )
 
 
 def _missing(units, with_data, inputs, rules, issues) -> pd.DataFrame:
