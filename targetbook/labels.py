@@ -318,6 +318,7 @@ S_DECIMALS = "保留小数"
 S_YELLOW = "黄灯差距"
 S_RED = "红灯差距"
 S_SCHEDULE = "序时进度"
+S_VETO_SCOPE = "否决范围"  # the awards a veto bars: blank = all, or award names
 SETTING_KEYS = (
     S_FULL_MARKS,
     S_VETO_ITEMS,
@@ -332,6 +333,7 @@ SETTING_KEYS = (
     S_YELLOW,
     S_RED,
     S_SCHEDULE,
+    S_VETO_SCOPE,
 )
 # veto effects
 V_FAIL = "不合格"
@@ -339,7 +341,12 @@ V_DOWNGRADE = "降一等"
 V_NO_HONOURS = "不得评先"
 V_LAST = "排末位"
 V_ZERO = "0分"
-VETO_EFFECTS = (V_FAIL, V_DOWNGRADE, V_NO_HONOURS, V_LAST, V_ZERO)
+V_NO_HONOURS_GRADE = "不得评先评优"  # no award and never the top grade (优秀)
+VETO_EFFECTS = (V_FAIL, V_DOWNGRADE, V_NO_HONOURS, V_LAST, V_ZERO, V_NO_HONOURS_GRADE)
+# A unit vetoed on items of different effects takes the strongest, first here.
+VETO_SEVERITY = (V_ZERO, V_FAIL, V_LAST, V_DOWNGRADE, V_NO_HONOURS_GRADE, V_NO_HONOURS)
+ALL_AWARDS = ("全部奖项", "全部", "所有奖项")  # 否决范围 words for every award (the default)
+VETO_NOTE = "一票否决：{effect}"  # 排名's 说明 of a vetoed unit
 # quota rounding and quota-inside-a-tie rules
 ROUND_DOWN = "向下"
 ROUND_HALF_UP = "四舍五入"

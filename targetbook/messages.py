@@ -131,6 +131,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rule_setting_unknown": (W, "{loc}：设置项“{value}”无法识别，已忽略"),
     "rule_weights_total": (E, "{loc}：期间权重合计 {total}%，应为 100%"),
     "rule_tiebreak_unknown": (E, "{loc}：并列规则指定的项目“{value}”不在考核项目中"),
+    "rule_veto_scope_unknown": (
+        E,
+        "{loc}：否决范围中的奖项“{value}”不在奖项表中，请核对名称（留空表示全部奖项）",
+    ),
     "rule_award_item_unknown": (E, "{loc}：奖项评比项目“{value}”不在考核项目中"),
     "score_unit_unknown": (W, "{loc}：单位“{value}”不在单位名录中，该行未计分，请核对名称"),
     "score_item_unknown": (W, "{loc}：项目“{value}”不在该单位类别的考核项目中，该行未计分"),

@@ -134,7 +134,10 @@ TOP = {"甲村": (60, 38), "乙村": (55, 35), "丙村": (50, 35), "丁村": (45
         (L.V_FAIL, 1, L.V_FAIL, 98, "优秀"),  # graded 不合格; its 优秀 seat goes to 乙村
         (L.V_DOWNGRADE, 1, "良好", 98, "优秀"),  # one step below its own 优秀; no seat taken
         (L.V_NO_HONOURS, 1, "优秀", 98, "良好"),  # graded as usual, only the award is lost
-        (L.V_LAST, 4, "合格", 98, "优秀"),  # ranked after every unvetoed unit
+        # ranked after every unvetoed unit, graded on its own 98 but never 优秀: 良好 (not the
+        # 合格 of 丁村, who ranks just above it)
+        (L.V_LAST, 4, "良好", 98, "优秀"),
+        (L.V_NO_HONOURS_GRADE, 1, "良好", 98, "优秀"),  # keeps its place; 98 but never 优秀
         (L.V_ZERO, 4, "合格", 0, "优秀"),  # total 0 (and so last)
     ],
 )
@@ -657,3 +660,78 @@ def test_a_rules_file_that_is_not_a_rules_file_is_fatal_and_writes_nothing(tmp_p
     assert err.value.rule == "rules_not_rules" and err.value.exit_code == 2
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["名录.xlsx", "汇总.xlsx"]
+
+
+def vetoes_of(rows):
+    """否决 records [(unit, item)] (with provenance columns)."""
+    frame = pd.DataFrame(
+        [(u, item, "事由", "2022-11-02") for u, item in rows], columns=list(L.VETO_COLUMNS)
+    )
+    for c in L.PROVENANCE:
+        frame[c] = None
+    return frame
+
+
+TWO_AWARDS = [Award("综合优胜奖", L.VILLAGE, "", 1), Award("单项先进", "", "党建", 1)]
+
+
+@pytest.mark.parametrize("effect", L.VETO_EFFECTS)
+@pytest.mark.parametrize(
+    ("scope", "jia", "yi"),
+    [
+        # every award barred: both go to 乙村 (total 90, 党建 55 — the best unvetoed)
+        ((), "", "综合优胜奖、单项先进（党建）"),
+        # seed 003: only the overall award; 甲村 keeps 单项先进 on its 党建 60
+        (("综合优胜奖",), "单项先进（党建）", "综合优胜奖"),
+    ],
+)
+def test_every_veto_effect_with_each_scope(effect, scope, jia, yi):
+    s = rules(GRADES, TWO_AWARDS, veto_effect=effect, veto_scope=scope)
+    result = rank(cons(FOUR), s, scores=records(TOP, vetoes=["甲村"]))
+    got = table(result, "奖项")
+    assert (got["甲村"][0], got["乙村"][0]) == (jia, yi)
+    # 总分 | 名次 | 等次 of 甲村 (98 = 60 + 38; the others 90, 85, 65), per effect:
+    expected = {
+        L.V_FAIL: (98, 1, L.V_FAIL),
+        L.V_DOWNGRADE: (98, 1, "良好"),  # its own 优秀, one step down
+        L.V_NO_HONOURS: (98, 1, "优秀"),
+        L.V_NO_HONOURS_GRADE: (98, 1, "良好"),  # never 优秀: the next grade its 98 reaches
+        L.V_LAST: (98, 4, "良好"),  # after all unvetoed units; graded on its own 98
+        L.V_ZERO: (0, 4, "合格"),  # 0 points: last, and graded on 0
+    }[effect]
+    assert table(result, "总分", "名次", "等次")["甲村"] == expected
+    assert table(result, "说明")["甲村"] == (f"一票否决：{effect}",)
+
+
+def test_per_item_effects_take_the_strongest():
+    vetoes = vetoes_of(
+        [("甲村", "安全生产"), ("乙村", "计划生育"), ("丙村", "计划生育"), ("丙村", "安全生产")]
+    )
+    base = records(TOP)
+    rec = Records(scoring=base.scoring, vetoes=vetoes)
+    s = rules(GRADES, veto_effect=L.V_NO_HONOURS, veto_effects={"安全生产": L.V_LAST})
+    result = rank(cons(FOUR), s, scores=rec)
+    got = table(result, "名次", "等次", "说明")
+    # 甲村 (98) 安全生产 → 排末位; 丙村 (85) on both → the stronger 排末位; 乙村 (90) 计划生育 →
+    # the default 不得评先: place 1 among the unvetoed, 优秀 (the seat 甲村 may not take).
+    # Order: 乙村 1, 丁村 2, then the 排末位 units by score: 甲村 3, 丙村 4.
+    assert got["乙村"] == (1, "优秀", "一票否决：不得评先")
+    assert got["丁村"] == (2, "合格", "")
+    assert got["甲村"] == (3, "良好", "一票否决：排末位")
+    assert got["丙村"] == (4, "良好", "一票否决：排末位")  # 85 ≥ 80, 良好 has no quota
+
+
+def test_last_place_veto_takes_a_seat_of_its_own_grade_under_quotas():
+    grades = [Grade("优秀", lower=90, quota=1), Grade("良好", lower=80, quota=1), Grade("合格")]
+    result = rank(
+        cons(FOUR), rules(grades, veto_effect=L.V_LAST), scores=records(TOP, vetoes=["甲村"])
+    )
+    got = table(result, "名次", "等次")
+    # By score: 甲村 98 (barred from 优秀) → 良好, taking its only seat; 乙村 90 → 优秀;
+    # 丙村 85 → 良好 is full → 合格; 丁村 65 → 合格. Places: 甲村 after every unvetoed unit.
+    assert got == {
+        "乙村": (1, "优秀"),
+        "丙村": (2, "合格"),
+        "丁村": (3, "合格"),
+        "甲村": (4, "良好"),
+    }

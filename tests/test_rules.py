@@ -392,3 +392,28 @@ def test_direction_words_and_methods_that_cannot_use_them():
         ("考核项目", "P8", "rule_direction_conflict"),
         ("考核项目", "G11", "rule_param_missing"),  # 加分上限
     ]
+
+
+def test_veto_effects_per_item_and_the_veto_scope():
+    frames = {
+        "考核项目": raw([ITEM_HEAD, item("", "党建", 100, "直接打分")]),
+        "设置": raw(
+            [
+                ["项目", "值"],
+                ["否决项目", "党风廉政建设、安全生产"],
+                ["否决效果", "不得评先；安全生产：排末位；党风廉政建设=不得评先评优"],
+                ["否决范围", "综合工作目标优胜奖、创新奖"],
+            ]
+        ),
+        "奖项": raw([["奖项", "类别", "项目", "名额"], ["综合工作目标优胜奖", "村", None, 1]]),
+    }
+    rules, issues = rules_from_frames(frames)
+    s = rules.settings
+    assert s.veto_effect == "不得评先"
+    assert s.veto_effects == {"安全生产": "排末位", "党风廉政建设": "不得评先评优"}
+    assert s.veto_scope == ("综合工作目标优胜奖", "创新奖")
+    assert located(issues) == [("设置", "B4", "rule_veto_scope_unknown")]  # 创新奖
+    frames["设置"] = raw([["项目", "值"], ["否决效果", "安全生产：开除"], ["否决范围", "全部奖项"]])
+    rules, issues = rules_from_frames(frames)
+    assert rules.settings.veto_scope == ()
+    assert located(issues) == [("设置", "B2", "rule_setting_invalid")]

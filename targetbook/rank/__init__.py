@@ -65,18 +65,29 @@ def rank(
         for u, t in zip(frame[L.UNIT], frame[L.TOTAL], strict=True)
     ]
     rows = sc.rows
-    vetoed = frame[L.VETO] != ""
-    if s.veto_effect == L.V_ZERO and vetoed.any():
-        rows = _zero_rows(rows, frame[vetoed & frame[L.TOTAL].notna()])
-        frame.loc[vetoed & frame[L.TOTAL].notna(), L.TOTAL] = 0.0
-    keys = ["_last", L.TOTAL] if s.veto_effect == L.V_LAST else [L.TOTAL]
-    frame["_last"] = np.where(vetoed, 0.0, 1.0)  # 排末位: unvetoed units first
+    frame["_effect"] = _effects(sc.vetoes, frame[L.UNIT], s)
+    effect = frame["_effect"]
+    scored = frame[L.TOTAL].notna()
+    frame.loc[(effect != "") & scored, L.NOTE] = [
+        L.VETO_NOTE.format(effect=e) for e in effect[(effect != "") & scored]
+    ]
+    zero = (effect == L.V_ZERO) & scored
+    if zero.any():
+        rows = _zero_rows(rows, frame[zero])
+        frame.loc[zero, L.TOTAL] = 0.0
+    last = effect == L.V_LAST
+    frame["_last"] = np.where(last, 0.0, 1.0)  # 排末位: unvetoed units first
+    keys = [L.TOTAL]
     for n, item in enumerate(s.tie_break):
         per_item = rows[rows[L.ITEM] == item].groupby(L.UNIT)[L.SCORE].sum()
         frame[f"_tb{n}"] = frame[L.UNIT].map(per_item).fillna(0.0)
         keys.append(f"_tb{n}")
     frame.loc[frame[L.TOTAL].isna(), "_last"] = np.nan
-    frame[L.PLACE] = competition_rank(frame, [L.CATEGORY], keys if len(keys) > 1 else [L.TOTAL])
+    # Grades follow a unit's own score (排末位 moves the place, not the score).
+    frame["_score_place"] = competition_rank(frame, [L.CATEGORY], keys)
+    if last.any():
+        keys = ["_last", *keys]
+    frame[L.PLACE] = competition_rank(frame, [L.CATEGORY], keys)
     frame[L.TIED] = tie_flags(frame, [L.CATEGORY], L.PLACE)
     grouped = frame[L.GROUP] != ""
     frame[L.GROUP_PLACE] = np.nan
@@ -152,11 +163,28 @@ def _zero_rows(rows: pd.DataFrame, hit: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([rows, pd.DataFrame(extra, columns=rows.columns)], ignore_index=True)
 
 
+def _effects(vetoes: pd.DataFrame, units: pd.Series, s) -> pd.Series:
+    """Each unit's veto effect: the strongest of its veto items' (设置 否决效果 per item,
+    else the default); "" when not vetoed."""
+    rank_of = {e: n for n, e in enumerate(L.VETO_SEVERITY)}
+    strongest: dict[str, str] = {}
+    for unit, item in zip(vetoes[L.UNIT], vetoes[L.ITEM], strict=True):
+        e = s.veto_effects.get(key(item), s.veto_effect)
+        if unit not in strongest or rank_of[e] < rank_of[strongest[unit]]:
+            strongest[unit] = e
+    return units.map(lambda u: strongest.get(u, "")).astype(object)
+
+
 def _grade(frame: pd.DataFrame, rules: Rules, issues: list[Issue]) -> None:
+    """等次 on each unit's own score (`_score_place`), per its veto effect (README's table):
+    不合格 → 不合格, no seat; 降一等 → one below what it would earn, no seat; 不得评先评优
+    and 排末位 → the best grade its score earns below the top one, taking a seat of it."""
     s = rules.settings
     frame[L.GRADE] = ""
-    vetoed = frame[L.VETO] != ""
-    no_seat = vetoed & (s.veto_effect in (L.V_FAIL, L.V_DOWNGRADE))
+    effect = frame["_effect"]
+    no_seat = effect.isin((L.V_FAIL, L.V_DOWNGRADE))
+    barred = set(frame.loc[effect.isin((L.V_LAST, L.V_NO_HONOURS_GRADE)), L.UNIT])
+    place = "_score_place"
     for cat in L.CATEGORIES:
         ladder = rules.grades_for(cat)
         of_cat = frame[(frame[L.CATEGORY] == cat) & frame[L.PLACE].notna()]
@@ -165,18 +193,21 @@ def _grade(frame: pd.DataFrame, rules: Rules, issues: list[Issue]) -> None:
         n = len(of_cat)
         if ladder:
             seated = of_cat[~no_seat.loc[of_cat.index]]
-            got = assign_grades(tie_groups(seated, L.PLACE, L.TOTAL), ladder, n, s, cat, issues)
+            got = assign_grades(
+                tie_groups(seated, place, L.TOTAL), ladder, n, s, cat, issues, barred
+            )
             frame.loc[seated.index, L.GRADE] = seated[L.UNIT].map(got).fillna("")
         hit = of_cat[no_seat.loc[of_cat.index]]
         if hit.empty:
             continue
-        if s.veto_effect == L.V_FAIL:
-            frame.loc[hit.index, L.GRADE] = L.V_FAIL
-        elif ladder:
+        failed = hit[effect.loc[hit.index] == L.V_FAIL]
+        frame.loc[failed.index, L.GRADE] = L.V_FAIL
+        lowered = hit[effect.loc[hit.index] == L.V_DOWNGRADE]
+        if ladder and not lowered.empty:
             # 降一等: the grade its own score and place would earn, one step lower.
-            would = assign_grades(tie_groups(of_cat, L.PLACE, L.TOTAL), ladder, n, s, cat, None)
-            frame.loc[hit.index, L.GRADE] = [
-                lower_one(would.get(u, ""), ladder) for u in hit[L.UNIT]
+            would = assign_grades(tie_groups(of_cat, place, L.TOTAL), ladder, n, s, cat, None)
+            frame.loc[lowered.index, L.GRADE] = [
+                lower_one(would.get(u, ""), ladder) for u in lowered[L.UNIT]
             ]
 
 
@@ -184,8 +215,12 @@ def _award(frame: pd.DataFrame, rows: pd.DataFrame, rules: Rules, issues: list[I
     s = rules.settings
     got: dict[str, list[str]] = {}
     sums = None  # per item and unit, computed once when an item award needs it
-    eligible = frame[(frame[L.VETO] == "") & frame[L.PLACE].notna()]
+    ranked = frame[frame[L.PLACE].notna()]
+    scope = {key(a) for a in s.veto_scope}
     for award in rules.awards:
+        # A veto bars every award, or only those 否决范围 names (seed 003: the overall one).
+        barred = not scope or key(award.name) in scope
+        eligible = ranked[ranked[L.VETO] == ""] if barred else ranked
         for cat in L.CATEGORIES if award.category == "" else (award.category,):
             cands = eligible[eligible[L.CATEGORY] == cat]
             if cands.empty:

@@ -92,6 +92,11 @@ def rules_from_frames(
         _check_totals(ctx, items_sheet, rules)
     rules.grades = _grades(ctx, _sheet(ctx, frames, L.RULES_GRADES, L.GRADE_COLUMNS))
     rules.awards = _awards(ctx, _sheet(ctx, frames, L.RULES_AWARDS, L.AWARD_COLUMNS), names)
+    award_names = {key(a.name) for a in rules.awards}
+    for name in settings.veto_scope:
+        if key(name) not in award_names:
+            cell = settings.cells.get(L.S_VETO_SCOPE, "")
+            ctx.add("rule_veto_scope_unknown", L.RULES_SETTINGS, cell, value=name)
     rules.records, rec_issues = records_from_frames(frames, file=file)
     return rules, ctx.issues + rec_issues
 

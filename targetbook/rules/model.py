@@ -77,7 +77,9 @@ class Settings:
 
     full_marks: float | None = 100.0
     veto_items: tuple[str, ...] = ()
-    veto_effect: str = L.V_FAIL
+    veto_effect: str = L.V_FAIL  # the effect of every veto item without one of its own
+    veto_effects: dict[str, str] = field(default_factory=dict)  # key(veto item) → effect
+    veto_scope: tuple[str, ...] = ()  # award names a veto bars; () = every award
     tie_break: tuple[str, ...] = ()
     quota_rounding: str = L.ROUND_DOWN
     quota_tie: str = L.TIE_STRICT
@@ -88,6 +90,7 @@ class Settings:
     yellow: float = 10.0
     red: float = 30.0
     schedule: float | None = None  # 序时进度 in percent; None = from as_of (year end if none)
+    cells: dict[str, str] = field(default_factory=dict)  # setting → its 值 cell (for issues)
 
 
 def _records(columns: tuple[str, ...]) -> pd.DataFrame:

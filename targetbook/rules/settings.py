@@ -29,6 +29,7 @@ def parse_settings(ctx: Ctx, sh: Sheet | None) -> tuple[Settings, str]:
         if not name:
             continue
         cell = sh.cell(L.VALUE, row)
+        s.cells[name] = cell
 
         def bad(choices: str, name=name, raw=raw, cell=cell) -> None:
             ctx.add(
@@ -47,11 +48,9 @@ def parse_settings(ctx: Ctx, sh: Sheet | None) -> tuple[Settings, str]:
         elif name == L.S_VETO_ITEMS:
             s.veto_items = tuple(split_list(raw))
         elif name == L.S_VETO_EFFECT:
-            v = VETO_ALIASES.get(key(raw), key(raw))
-            if v in L.VETO_EFFECTS:
-                s.veto_effect = v
-            else:
-                bad("、".join(L.VETO_EFFECTS))
+            _veto_effects(s, raw, bad)
+        elif name == L.S_VETO_SCOPE:
+            s.veto_scope = tuple(p for p in split_list(raw) if key(p) not in L.ALL_AWARDS)
         elif name == L.S_TIE_BREAK:
             s.tie_break, tie_cell = tuple(split_list(raw)), cell
         elif name == L.S_QUOTA_ROUNDING:
@@ -90,6 +89,26 @@ def parse_settings(ctx: Ctx, sh: Sheet | None) -> tuple[Settings, str]:
         else:
             ctx.add("rule_setting_unknown", sh.name, sh.cell(L.KEY, row), value=name)
     return s, tie_cell
+
+
+_PAIR = re.compile(r"^(.+?)\s*[=:：]\s*(.+)$")
+
+
+def _veto_effects(s: Settings, raw, bad) -> None:
+    """`不合格`, or per item `党风廉政建设：不得评先评优；安全生产：排末位` (a bare effect
+    among the pairs is the default of the other items)."""
+    choices = "、".join(L.VETO_EFFECTS)
+    for piece in split_list(raw):
+        m = _PAIR.match(piece)
+        item, word = (m.group(1), m.group(2)) if m else ("", piece)
+        effect = VETO_ALIASES.get(key(word), key(word))
+        if effect not in L.VETO_EFFECTS:
+            bad(choices)
+            return
+        if item:
+            s.veto_effects[key(item)] = effect
+        else:
+            s.veto_effect = effect
 
 
 _WEIGHT = re.compile(r"([^\d=:：、,，;；\s%]+?)(?:平均)?\s*[=:：]?\s*(\d+(?:\.\d+)?)\s*%?")
