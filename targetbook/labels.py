@@ -319,6 +319,9 @@ S_YELLOW = "黄灯差距"
 S_RED = "红灯差距"
 S_SCHEDULE = "序时进度"
 S_VETO_SCOPE = "否决范围"  # the awards a veto bars: blank = all, or award names
+S_MISSING_PERIOD = "缺期处理"  # with 期间权重: a period without a score counts …
+GAP_ZERO = "计0分"  # … as 0 in its group's mean (default), or
+GAP_MEAN = "按已有期间平均"  # … is left out: the mean of the periods the unit has
 SETTING_KEYS = (
     S_FULL_MARKS,
     S_VETO_ITEMS,
@@ -334,6 +337,7 @@ SETTING_KEYS = (
     S_RED,
     S_SCHEDULE,
     S_VETO_SCOPE,
+    S_MISSING_PERIOD,
 )
 # veto effects
 V_FAIL = "不合格"

@@ -145,6 +145,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         E,
         "{loc}：单位“{unit}”项目“{item}”{reason}，请补充数据或在考核打分中录入",
     ),
+    "period_score_missing": (
+        W,
+        "单位“{unit}”项目“{item}”缺少“{period}”的得分，{how}；如有成绩请在考核打分中补录",
+    ),
     "score_duplicate": (W, "{loc}：单位“{unit}”项目“{item}”（{period}）重复打分，已使用最后一条"),
     "adjustment_capped": (
         W,
@@ -272,6 +276,11 @@ EXPLANATIONS: dict[str, str] = {
     # 期间权重
     "weighted_term": "{group} {value} × {weight}%",
     "weighted_term_mean": "{group}平均 {value} × {weight}%",
+    "weighted_term_gaps": "{group}平均 {value}（{count} 期，缺 {gaps} 期{how}） × {weight}%",
+    "gap_zero": "按0分计",
+    "gap_mean": "不计入平均",
+    "period_gap_zero": "按0分计入{group}平均",
+    "period_gap_mean": "{group}按已有期间平均",
     "weighted_total": "{terms} = {total}",
     # 加扣分, 逾期扣分, caps
     "late_no_return": "未报送回收表，扣 {points} 分（逾期扣分上限）",

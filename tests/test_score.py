@@ -443,3 +443,52 @@ def test_an_item_scored_zero_for_absent_data_is_an_error_per_unit_and_item():
         ("丙村", "经济"): 0,
         ("丙村", "党建"): 45,
     }
+
+
+@pytest.mark.parametrize(
+    ("setting", "total", "shown"),
+    [
+        # 计0分: 80 × 40% + (70 + 90 + 0) / 3 × 60% = 32 + 32 = 64
+        (L.GAP_ZERO, 64, "月度平均 53.3333（3 期，缺 1 期按0分计） × 60%"),
+        # 按已有期间平均: 80 × 40% + (70 + 90) / 2 × 60% = 32 + 48 = 80
+        (L.GAP_MEAN, 80, "月度平均 80（3 期，缺 1 期不计入平均） × 60%"),
+    ],
+)
+def test_a_missing_monthly_score_under_both_settings(setting, total, shown):
+    item = Item("党建", 100, L.M_DIRECT)
+    rec = scoring(
+        [
+            ("甲村", "党建", 80, None, None, None, "年度"),
+            ("甲村", "党建", 70, None, None, None, "1月"),
+            ("甲村", "党建", 90, None, None, None, "2月"),
+            # 乙村 was scored in 3月 too, so the category's 月度 has 3 periods; 甲村 lacks 3月
+            ("乙村", "党建", 80, None, None, None, "年度"),
+            ("乙村", "党建", 60, None, None, None, "1月"),
+            ("乙村", "党建", 60, None, None, None, "2月"),
+            ("乙村", "党建", 90, None, None, None, "3月"),
+        ]
+    )
+    rules = rules_of(item, period_weights={"年度": 40, "月度": 60}, missing_period=setting)
+    result = score(cons(VILLAGES[:2]), rules, rec)
+    # 乙村 has every period: 80 × 40% + (60 + 60 + 90) / 3 × 60% = 32 + 42 = 74
+    assert result.totals.to_dict() == {"甲村": total, "乙村": 74}
+    gaps = [i for i in result.issues if i.rule == "period_score_missing"]
+    assert [(i.rule, i.severity) for i in gaps] == [("period_score_missing", "warning")]
+    assert all(w in gaps[0].message for w in ("甲村", "党建", "3月"))
+    weighted = result.rows[(result.rows["方法"] == "期间加权") & (result.rows[L.UNIT] == "甲村")]
+    assert shown in weighted["计算依据"].iloc[0]
+
+
+def test_missing_period_setting_is_read_and_checked():
+    from targetbook.rules import rules_from_frames
+
+    def frames(value):
+        return {
+            "考核项目": pd.DataFrame([["项目", "分值", "方法"], ["党建", 100, "直接打分"]]),
+            "设置": pd.DataFrame([["项目", "值"], ["缺期处理", value]]),
+        }
+
+    rules, issues = rules_from_frames(frames("按已有期间平均"))
+    assert rules.settings.missing_period == L.GAP_MEAN and issues == []
+    _, issues = rules_from_frames(frames("跳过"))
+    assert [(i.sheet, i.cell, i.rule) for i in issues] == [("设置", "B2", "rule_setting_invalid")]

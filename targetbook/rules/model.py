@@ -84,6 +84,7 @@ class Settings:
     quota_rounding: str = L.ROUND_DOWN
     quota_tie: str = L.TIE_STRICT
     period_weights: dict[str, float] = field(default_factory=dict)  # period group → percent
+    missing_period: str = L.GAP_ZERO  # 缺期处理: 计0分 or 按已有期间平均
     bonus_cap: float | None = None
     penalty_cap: float | None = None
     decimals: int = 2

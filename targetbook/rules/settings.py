@@ -49,6 +49,12 @@ def parse_settings(ctx: Ctx, sh: Sheet | None) -> tuple[Settings, str]:
             s.veto_items = tuple(split_list(raw))
         elif name == L.S_VETO_EFFECT:
             _veto_effects(s, raw, bad)
+        elif name == L.S_MISSING_PERIOD:
+            word = {"0分": L.GAP_ZERO, "0": L.GAP_ZERO, "平均": L.GAP_MEAN}.get(key(raw), key(raw))
+            if word in (L.GAP_ZERO, L.GAP_MEAN):
+                s.missing_period = word
+            else:
+                bad("、".join((L.GAP_ZERO, L.GAP_MEAN)))
         elif name == L.S_VETO_SCOPE:
             s.veto_scope = tuple(p for p in split_list(raw) if key(p) not in L.ALL_AWARDS)
         elif name == L.S_TIE_BREAK:

@@ -45,7 +45,7 @@ def score(consolidation: Consolidation, rules: Rules, records: Records | None = 
         else pd.DataFrame(columns=list(SCORE_FRAME_COLUMNS))
     )
     rows = _order(rows, units, rules)
-    rows, totals = _totals(rows, rules)
+    rows, totals = _totals(rows, rules, issues)
     # The records become their Chinese sentences here, once (targetbook.explain).
     rows[L.EXPLANATION] = render_all(rows[L.EXPLANATION].to_numpy())
     veto_frame, veto_issues = vetoes(records, rules, resolve)
@@ -200,7 +200,32 @@ def _order(rows: pd.DataFrame, units: list[Unit], rules: Rules) -> pd.DataFrame:
     return rows.loc[idx].reset_index(drop=True)
 
 
-def _totals(rows: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, pd.Series]:
+def _period_gaps(scored: pd.DataFrame, s, issues: list[Issue]) -> None:
+    """A warning per (unit, item, period) missing where the unit's category was scored on
+    that item in that period (an item missing in a period the unit has counts 0 there)."""
+    seen = scored[[L.CATEGORY, L.ITEM, L.PERIOD, "g"]].drop_duplicates()
+    have = set(zip(scored[L.UNIT], scored[L.ITEM], scored[L.PERIOD], strict=True))
+    units = scored[[L.UNIT, L.CATEGORY]].drop_duplicates()
+    how = "period_gap_zero" if s.missing_period == L.GAP_ZERO else "period_gap_mean"
+    for unit, cat in units.itertuples(index=False):
+        for item, period, g in seen[seen[L.CATEGORY] == cat][[L.ITEM, L.PERIOD, "g"]].itertuples(
+            index=False
+        ):
+            if (unit, item, period) not in have:
+                issues.append(
+                    issue(
+                        "period_score_missing",
+                        unit=unit,
+                        item=item,
+                        period=period or L.PERIOD_YEAR,
+                        how=render(Explain(how, group=g)),
+                    )
+                )
+
+
+def _totals(
+    rows: pd.DataFrame, rules: Rules, issues: list[Issue]
+) -> tuple[pd.DataFrame, pd.Series]:
     """Σ 得分 per unit; with 期间权重, Σ over groups of weight × mean of the periods' sums."""
     s = rules.settings
     points = pd.to_numeric(rows[L.SCORE], errors="coerce").fillna(0.0).round(4)
@@ -215,17 +240,48 @@ def _totals(rows: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, pd.Series]:
     scored = rows[~is_adj].copy()
     # Items of no particular period count in the annual group.
     scored["g"] = scored[L.PERIOD].map(period_group)
+    _period_gaps(scored, s, issues)
     per_period = scored.groupby([L.UNIT, "g", L.PERIOD], sort=False)[L.SCORE].sum()
-    per_group = per_period.groupby(level=[0, 1], sort=False).mean()
+    # The periods of a group are those any unit of the category was scored in: a unit
+    # without a score in one is never silently averaged away (缺期处理).
+    expected = scored.groupby([L.CATEGORY, "g"], sort=False)[L.PERIOD].nunique().to_dict()
+    category = dict(zip(scored[L.UNIT], scored[L.CATEGORY], strict=True))
     extra = []
     totals = {}
-    for unit, groups in per_group.groupby(level=0, sort=False):
+    for unit, groups in per_period.groupby(level=0, sort=False):
         parts, total = [], 0.0
-        for (_, g), v in groups.items():
+        have = dict(tuple(groups.groupby(level=1, sort=False)))
+        # A group the unit has no period of at all counts 0 under either setting.
+        for g in [g for (c, g) in expected if c == category[unit] and g not in have]:
+            have[g] = pd.Series(dtype=float)
+        for g, values in have.items():
+            count = len(values)
+            full = expected.get((category[unit], g), count)
+            missed = full - count
+            if not count:
+                v = 0.0
+            elif s.missing_period == L.GAP_ZERO:
+                v = float(values.sum()) / full
+            else:
+                v = float(values.mean())
             w = weights.get(g, 0.0)
             total += v * w / 100
-            kind = "weighted_term" if g == L.PERIOD_YEAR else "weighted_term_mean"
-            parts.append(Explain(kind, group=g, value=round(v, 4), weight=w))
+            if missed:
+                how = "gap_zero" if s.missing_period == L.GAP_ZERO else "gap_mean"
+                parts.append(
+                    Explain(
+                        "weighted_term_gaps",
+                        group=g,
+                        value=round(v, 4),
+                        count=full,
+                        gaps=missed,
+                        how=Explain(how),
+                        weight=w,
+                    )
+                )
+            else:
+                kind = "weighted_term" if g == L.PERIOD_YEAR else "weighted_term_mean"
+                parts.append(Explain(kind, group=g, value=round(v, 4), weight=w))
         totals[unit] = total
         first = scored[scored[L.UNIT] == unit].iloc[0]
         extra.append(
