@@ -302,6 +302,9 @@ AWARD = "奖项"
 GRADE_COLUMNS = (GRADE, CATEGORY, LOWER_BOUND, QUOTA, SHARE)
 AWARD_COLUMNS = (AWARD, CATEGORY, ITEM, QUOTA, LOWER_BOUND)
 EACH_ITEM = ("各项", "每项", "*")
+# 等次's optional 范围 column: a quota of the whole town, split across the categories
+GRADE_SCOPE = "范围"
+TOWN_WIDE = ("全镇", "全乡", "全街道", "全部单位")
 # 设置: 项目 | 值
 KEY = "项目"
 VALUE = "值"

@@ -127,6 +127,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{loc}：方向“{value}”与满意值 {satisfied}、不允许值 {unacceptable} 不一致"
         "（越小越好时满意值应小于不允许值，越大越好时应大于），请核对",
     ),
+    "rule_grade_scope_invalid": (
+        E,
+        "{loc}：范围“{value}”无效，应为空（按类别分别计名额）或 全镇（类别须留空）",
+    ),
+    "quota_split_tie": (
+        W,
+        "全镇“{grade}”名额 {quota} 个按各类别参评单位数分配，最后 {room} 个名额落在余数相同的"
+        "类别（{categories}）之间，按“{how}”处理：{outcome}",
+    ),
     "rule_setting_invalid": (E, "{loc}：设置“{key}”的值“{value}”无效，可选：{choices}"),
     "rule_setting_unknown": (W, "{loc}：设置项“{value}”无法识别，已忽略"),
     "rule_weights_total": (E, "{loc}：期间权重合计 {total}%，应为 100%"),

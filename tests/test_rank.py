@@ -735,3 +735,46 @@ def test_last_place_veto_takes_a_seat_of_its_own_grade_under_quotas():
         "丁村": (3, "合格"),
         "甲村": (4, "良好"),
     }
+
+
+def town(depts, villages, grades, **settings):
+    """Rank departments and villages with totals (党建 t − 40, 经济 40) under `grades`."""
+    unit_list = units(list(depts), L.DEPARTMENT) + units(list(villages), L.VILLAGE)
+    sc = {u: (t - 40, 40) for u, t in {**depts, **villages}.items()}
+    return rank(cons(unit_list), rules(grades, **settings), scores=records(sc))
+
+
+def test_town_wide_quota_split_across_categories_by_their_size():
+    depts = {"党政办": 95, "经发办": 90, "财政办": 85, "民政办": 80, "司法所": 75}
+    villages = {"甲村": 98, "乙村": 88, "丙村": 70}
+    grades = [Grade("优秀", share=25, town=True), Grade("合格")]
+    result = town(depts, villages, grades)
+    got = {u: v[0] for u, v in table(result, "等次").items()}
+    # 8 ranked units × 25% = 2 seats; 部门 2 × 5 ÷ 8 = 1.25, 村 2 × 3 ÷ 8 = 0.75 → ⌊⌋ 1 and
+    # 0, one seat left → the larger remainder (村 0.75): 部门 1 (党政办), 村 1 (甲村)
+    assert [u for u, g in got.items() if g == "优秀"] == ["党政办", "甲村"]
+    assert result.issues == []
+
+
+def test_town_wide_quota_with_a_tie_at_the_cut():
+    depts = {"党政办": 95, "经发办": 90, "财政办": 85}
+    villages = {"甲村": 98, "乙村": 88, "丙村": 70}
+    grades = [Grade("优秀", share=50, town=True), Grade("合格")]
+    # 6 × 50% = 3 seats; 部门 3 × 3 ÷ 6 = 1.5, 村 1.5 → 1 each, 1 seat left inside equal
+    # remainders (0.5, 0.5): 从严 gives it to neither (2 优秀, the town's 3 never exceeded) …
+    strict = town(depts, villages, grades)
+    assert [u for u, v in table(strict, "等次").items() if v[0] == "优秀"] == ["党政办", "甲村"]
+    assert [i.rule for i in strict.issues] == ["quota_split_tie"]
+    # … 从宽 to both (4 优秀: 2 部门, 2 村)
+    lenient = town(depts, villages, grades, quota_tie=L.TIE_LENIENT)
+    top = [u for u, v in table(lenient, "等次").items() if v[0] == "优秀"]
+    assert top == ["党政办", "经发办", "甲村", "乙村"]
+    # A tie of units at a category's cut: 村 gets 1 seat, 甲村 and 乙村 tie at 98 → 从严: none.
+    tied = town(
+        {"党政办": 95, "经发办": 90},
+        {"甲村": 98, "乙村": 98},
+        [Grade("优秀", quota=2, town=True), Grade("合格")],
+    )
+    # 2 seats: 部门 2 × 2 ÷ 4 = 1, 村 1 → 党政办; 甲村/乙村 share the 村 seat → quota_tie
+    assert [u for u, v in table(tied, "等次").items() if v[0] == "优秀"] == ["党政办"]
+    assert [i.rule for i in tied.issues] == ["quota_tie"]

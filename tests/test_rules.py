@@ -417,3 +417,29 @@ def test_veto_effects_per_item_and_the_veto_scope():
     rules, issues = rules_from_frames(frames)
     assert rules.settings.veto_scope == ()
     assert located(issues) == [("设置", "B2", "rule_setting_invalid")]
+
+
+def test_town_wide_grade_scope():
+    frames = {
+        "考核项目": raw([ITEM_HEAD, item("", "党建", 100, "直接打分")]),
+        "等次": raw(
+            [
+                ["等次", "类别", "下限", "名额", "比例", "范围"],
+                ["优秀", None, 90, None, "20%", "全镇"],
+                ["良好", None, 80, None, None, "本镇"],  # not a scope
+                ["合格", "村", None, None, None, "全镇"],  # a town-wide row of one category
+                ["合格", None, None, None, None, None],
+            ]
+        ),
+    }
+    rules, issues = rules_from_frames(frames)
+    assert [(g.name, g.town) for g in rules.grades] == [
+        ("优秀", True),
+        ("良好", False),
+        ("合格", False),
+        ("合格", False),
+    ]
+    assert located(issues) == [
+        ("等次", "F3", "rule_grade_scope_invalid"),
+        ("等次", "F4", "rule_grade_scope_invalid"),
+    ]

@@ -27,11 +27,18 @@ from targetbook import labels as L
 from targetbook.errors import Issue, issue
 from targetbook.explain import Explain, render
 from targetbook.rank.achieve import achievement
-from targetbook.rank.grades import assign_grades, lower_one, pick, tie_groups
+from targetbook.rank.grades import (
+    assign_grades,
+    lower_one,
+    pick,
+    seats,
+    split_town,
+    tie_groups,
+)
 from targetbook.rank.order import competition_rank, progress_places, tie_flags
 from targetbook.rank.progress import schedule, warnings
 from targetbook.results import Consolidation, Ranking, Scores
-from targetbook.rules.model import Records, Rules
+from targetbook.rules.model import Grade, Records, Rules
 from targetbook.rules.sheets import key
 from targetbook.score import SCORE_FRAME_COLUMNS, score
 from targetbook.text import name_key
@@ -185,8 +192,14 @@ def _grade(frame: pd.DataFrame, rules: Rules, issues: list[Issue]) -> None:
     no_seat = effect.isin((L.V_FAIL, L.V_DOWNGRADE))
     barred = set(frame.loc[effect.isin((L.V_LAST, L.V_NO_HONOURS_GRADE)), L.UNIT])
     place = "_score_place"
+    town = _town_seats(frame, rules, issues)
     for cat in L.CATEGORIES:
-        ladder = rules.grades_for(cat)
+        ladder = [
+            Grade(g.name, g.category, g.lower, town[g.name].get(cat, 0), None, g.row)
+            if g.name in town
+            else g
+            for g in rules.grades_for(cat)
+        ]
         of_cat = frame[(frame[L.CATEGORY] == cat) & frame[L.PLACE].notna()]
         if of_cat.empty:
             continue
@@ -209,6 +222,18 @@ def _grade(frame: pd.DataFrame, rules: Rules, issues: list[Issue]) -> None:
             frame.loc[lowered.index, L.GRADE] = [
                 lower_one(would.get(u, ""), ladder) for u in lowered[L.UNIT]
             ]
+
+
+def _town_seats(frame: pd.DataFrame, rules: Rules, issues: list[Issue]) -> dict:
+    """{grade name: {category: seats}} for 全镇 grades (those of the all-category ladder)."""
+    ranked = frame[frame[L.PLACE].notna()]
+    counts = {c: int((ranked[L.CATEGORY] == c).sum()) for c in L.CATEGORIES}
+    counts = {c: n for c, n in counts.items() if n}
+    out = {}
+    for g in rules.grades:
+        if g.town and seats(sum(counts.values()), g, rules.settings) is not None:
+            out[g.name] = split_town(g, counts, rules.settings, issues)
+    return out
 
 
 def _award(frame: pd.DataFrame, rows: pd.DataFrame, rules: Rules, issues: list[Issue]) -> None:

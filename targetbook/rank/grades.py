@@ -99,6 +99,57 @@ def assign_grades(
     return out
 
 
+def split_town(
+    grade: Grade, counts: dict[str, int], settings: Settings, issues: list[Issue]
+) -> dict[str, int]:
+    """A 全镇 grade's seats → seats per category, in proportion to each category's ranked
+    units (largest remainder: each gets ⌊seats × n ÷ N⌋, the seats left go to the largest
+    remainders). Seats left inside equal remainders follow 名额并列: 从严 gives them to
+    none (the town's ceiling holds), 从宽 to every tied category; a `quota_split_tie`
+    warning names them."""
+    total = sum(counts.values())
+    town = seats(total, grade, settings)
+    if town is None or not total:
+        return {}
+    exact = {c: town * n / total for c, n in counts.items()}
+    out = {c: math.floor(round(v, 9)) for c, v in exact.items()}
+    left = town - sum(out.values())
+    by_rest = sorted(counts, key=lambda c: -round(exact[c] - out[c], 9))
+    while left > 0 and by_rest:
+        rest = round(exact[by_rest[0]] - out[by_rest[0]], 9)
+        if rest <= 0:
+            break
+        tied = [c for c in by_rest if round(exact[c] - out[c], 9) == rest]
+        by_rest = by_rest[len(tied) :]
+        if len(tied) <= left:
+            for c in tied:
+                out[c] += 1
+            left -= len(tied)
+            continue
+        lenient = settings.quota_tie == L.TIE_LENIENT
+        outcome = (
+            Explain("quota_tie_lenient", grade=grade.name)
+            if lenient
+            else Explain("quota_tie_strict")
+        )
+        issues.append(
+            issue(
+                "quota_split_tie",
+                grade=grade.name,
+                quota=town,
+                room=left,
+                categories=L.LIST_SEP.join(tied),
+                how=settings.quota_tie,
+                outcome=render(outcome),
+            )
+        )
+        if lenient:
+            for c in tied:
+                out[c] += 1
+        break
+    return out
+
+
 def lower_one(grade: str, ladder: Sequence[Grade]) -> str:
     """The grade one step below (the last grade stays last)."""
     names = [g.name for g in ladder]

@@ -90,7 +90,8 @@ def rules_from_frames(
     # A rejected item row would make every category's sum wrong: report the row, not the sums.
     if items_sheet and not any(i.sheet == items_sheet.name for i in ctx.issues):
         _check_totals(ctx, items_sheet, rules)
-    rules.grades = _grades(ctx, _sheet(ctx, frames, L.RULES_GRADES, L.GRADE_COLUMNS))
+    grade_columns = (*L.GRADE_COLUMNS, L.GRADE_SCOPE)  # 范围 is optional
+    rules.grades = _grades(ctx, _sheet(ctx, frames, L.RULES_GRADES, grade_columns))
     rules.awards = _awards(ctx, _sheet(ctx, frames, L.RULES_AWARDS, L.AWARD_COLUMNS), names)
     award_names = {key(a.name) for a in rules.awards}
     for name in settings.veto_scope:
@@ -316,7 +317,15 @@ def _grades(ctx: Ctx, sh: Sheet | None) -> list[Grade]:
         if share is not None and not 0 <= share <= 100:
             _reject(ctx, sh, row, r, "rule_quota_invalid", L.SHARE, reason=L.REASON_SHARE_RANGE)
             share = None
-        grades.append(Grade(name, cat, lower, None if quota is None else int(quota), share, row))
+        scope = key(r.get(L.GRADE_SCOPE))
+        town = scope in L.TOWN_WIDE
+        if scope and not town:
+            _reject(ctx, sh, row, r, "rule_grade_scope_invalid", L.GRADE_SCOPE)
+        elif town and cat:
+            _reject(ctx, sh, row, r, "rule_grade_scope_invalid", L.GRADE_SCOPE)
+            town = False
+        count = None if quota is None else int(quota)
+        grades.append(Grade(name, cat, lower, count, share, row, town))
     for cat in {g.category for g in grades}:
         total = sum(g.share or 0 for g in grades if g.category == cat)
         if total > 100 + 1e-6:

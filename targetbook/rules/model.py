@@ -57,6 +57,7 @@ class Grade:
     quota: int | None = None
     share: float | None = None  # percent of the category's ranked units
     row: int = 0
+    town: bool = False  # 范围 全镇: 名额/比例 count the whole town, split across categories
 
 
 @dataclass(frozen=True)
