@@ -282,6 +282,33 @@ def test_progress_lights_of_a_lower_is_better_indicator():
     assert w2["预警"].tolist() == w["预警"].tolist()
 
 
+def test_schedule_per_indicator_beside_the_run_wide_one():
+    progress = pd.DataFrame(
+        {
+            L.UNIT: ["甲村"] * 3,
+            L.INDICATOR: ["山药种植面积", "产值", "税收"],
+            L.parsed(L.TARGET_VALUE): [100.0] * 3,
+            L.parsed(L.ACTUAL_VALUE): [85.0, 35.0, 60.0],
+            L.parsed(L.RATE): [None] * 3,
+            L.SCHEDULE: [None, None, "80%"],  # 税收's own row says 80%
+        }
+    )
+    # 山药 is planted in spring: its item's 序时进度 is 90% whatever the date.
+    items = [*ITEMS, Item("三农", 0, L.M_RATE, indicator="山药种植面积", schedule=90)]
+    r = Rules(items=items, settings=Settings(schedule=50))
+    w = rank(cons(FOUR[:1], progress=progress), r, scores=records({})).warnings
+    # 山药: 90 − 85 = 5 → green (against the run's 50 it would be ahead, and against 90
+    # it is still green); 产值: 50 − 35 = 15 → yellow; 税收: 80 − 60 = 20 → yellow (against
+    # the run-wide 50 it would have been green: 50 − 60 < 0)
+    assert w["序时进度"].tolist() == [90, 50, 80]
+    assert w["差距"].tolist() == [5, 15, 20]
+    assert w["预警"].tolist() == [L.LIGHT_GREEN, L.LIGHT_YELLOW, L.LIGHT_YELLOW]
+    # … and 山药 at 55 would be red against its own 90 (90 − 55 = 35 > 30)
+    late = progress.assign(**{L.parsed(L.ACTUAL_VALUE): [55.0, 35.0, 60.0]})
+    w2 = rank(cons(FOUR[:1], progress=late), r, scores=records({})).warnings
+    assert w2["预警"].iloc[0] == L.LIGHT_RED
+
+
 def test_target_achievement_from_own_ranks_and_outside_results():
     annex = pd.DataFrame(
         {

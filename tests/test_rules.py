@@ -443,3 +443,23 @@ def test_town_wide_grade_scope():
         ("等次", "F3", "rule_grade_scope_invalid"),
         ("等次", "F4", "rule_grade_scope_invalid"),
     ]
+
+
+def test_schedule_per_item_is_an_optional_column():
+    frames = {
+        "考核项目": raw(
+            [
+                ["项目", "分值", "方法", "指标", "序时进度"],  # 序时进度 is column E
+                ["三农", 50, "完成率", "山药种植面积", "90%"],
+                ["产值", 50, "完成率", None, None],
+                ["税收", 0, "完成率", None, "120%"],  # beyond the year
+                ["招商", 0, "完成率", None, -5],
+            ]
+        )
+    }
+    rules, issues = rules_from_frames(frames)
+    assert [(i.name, i.schedule) for i in rules.items] == [("三农", 90), ("产值", None)]
+    assert located(issues) == [
+        ("考核项目", "E4", "rule_number_invalid"),
+        ("考核项目", "E5", "rule_value_negative"),
+    ]

@@ -123,7 +123,8 @@ def rank(
     cats = {u.name: u.category for u in sc.units}
     progress = consolidation.others.get(L.PROGRESS_KIND)
     lower = {(i.category, key(i.key)) for i in rules.items if i.lower_is_better}
-    warned = warnings(progress, cats, s, schedule(s, year, as_of), lower)
+    plans = {(i.category, key(i.key)): i.schedule for i in rules.items if i.schedule is not None}
+    warned = warnings(progress, cats, s, schedule(s, year, as_of), lower, plans)
     return Ranking(
         rows[list(SCORE_FRAME_COLUMNS)], ranks, achieved, warned, sc.vetoes, issues, year
     )

@@ -10,7 +10,7 @@ import pandas as pd
 
 from targetbook import labels as L
 from targetbook.rules.model import Settings
-from targetbook.rules.sheets import key, text
+from targetbook.rules.sheets import NotANumber, key, number, text
 from targetbook.score.inputs import source_of
 
 
@@ -41,13 +41,17 @@ def warnings(
     settings: Settings,
     elapsed: float,
     lower: set[tuple[str, str]] = frozenset(),
+    schedules: dict[tuple[str, str], float] | None = None,
 ) -> pd.DataFrame:
     """One row per 指标进度 row: its rate, 序时进度, points behind, and the light.
 
     A 越小越好 row (its 指标 is a 越小越好 item's, `lower` holds (类别, key(指标)) pairs with
     类别 "" for every category, or the row's own 方向 cell says so) is a ceiling, not a plan
     spread over the year: at or under its 目标值 it is green; over it, its rate is
-    目标值 ÷ 完成值 and the gap is 100 − rate (序时进度 does not apply)."""
+    目标值 ÷ 完成值 and the gap is 100 − rate (序时进度 does not apply).
+
+    序时进度 per row: the row's own 序时进度 cell, else its item's (`schedules`, keyed like
+    `lower`: a seasonal plan), else the run-wide `elapsed`."""
     columns = list(L.WARNING_COLUMNS)
     if progress is None or progress.empty or L.UNIT not in progress:
         return pd.DataFrame(columns=columns)
@@ -63,7 +67,7 @@ def warnings(
     met = is_lower & (actual <= target)
     computed = computed.where(~is_lower, inverse.where(~met, 100.0))
     rate = computed.where(computed.notna(), _numbers(progress, L.RATE)).round(2)
-    due = pd.Series(float(elapsed), index=progress.index).where(~is_lower, 100.0)
+    due = _due(progress, cat, elapsed, schedules or {}).where(~is_lower, 100.0)
     gap = (due - rate).round(2)
     light = np.select(
         [rate.isna(), gap > settings.red, gap >= settings.yellow],
@@ -113,3 +117,32 @@ def _lower_rows(progress: pd.DataFrame, cat: pd.Series, lower) -> pd.Series:
         index=progress.index,
     )
     return by_cell | by_item
+
+
+def _due(progress: pd.DataFrame, cat: pd.Series, elapsed: float, schedules) -> pd.Series:
+    """The 序时进度 of each row (see `warnings`)."""
+    due = pd.Series(float(elapsed), index=progress.index)
+    if schedules and L.INDICATOR in progress:
+        names = progress[L.INDICATOR].map(key)
+        per_item = [
+            schedules.get((c, n), schedules.get(("", n), np.nan))
+            for c, n in zip(cat, names, strict=True)
+        ]
+        due = pd.Series(per_item, index=progress.index, dtype=float).fillna(due)
+    if L.SCHEDULE in progress:
+        own = pd.Series(
+            [_percent(v) for v in progress[L.SCHEDULE]], index=progress.index, dtype=float
+        )
+        due = own.fillna(due)
+    return due
+
+
+def _percent(value) -> float:
+    """`75%`, `75`, 0.75 (a percent cell) → 75; blank or unreadable → NaN."""
+    try:
+        v = number(value, percent=True)
+    except NotANumber:
+        return np.nan
+    if v is None:
+        return np.nan
+    return v * 100 if 0 < abs(v) <= 1 and not text(value).endswith("%") else v

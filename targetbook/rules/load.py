@@ -63,7 +63,7 @@ def _sheet(ctx: Ctx, frames, name, columns, *, required=False) -> Sheet | None:
 def _items_sheet(ctx: Ctx, frames) -> Sheet | None:
     """The 考核项目 sheet, or else the one sheet whose header holds 项目, 分值 and 方法 (a
     workbook with a single sheet named 考核细则, say)."""
-    columns = (L.ITEM, *L.ITEM_COLUMNS)
+    columns = (L.ITEM, *L.ITEM_COLUMNS, L.SCHEDULE)  # 序时进度 is optional
     if find_sheet(frames, L.RULES_ITEMS) is None:
         for name, frame in frames.items():
             sh = read_sheet(name, frame, columns)
@@ -163,6 +163,7 @@ def _items(ctx: Ctx, sh: Sheet) -> list[Item]:
             )
         }
         nums[L.THRESHOLD] = ctx.num(sh, L.THRESHOLD, row, r.get(L.THRESHOLD), percent=True)
+        nums[L.SCHEDULE] = ctx.num(sh, L.SCHEDULE, row, r.get(L.SCHEDULE), percent=True)
         deadline = ctx.day(sh, L.DEADLINE, row, r.get(L.DEADLINE))
         if not _required(ctx, sh, row, r, method, {L.POINTS: nums[L.POINTS]}):
             continue
@@ -191,9 +192,13 @@ def _items(ctx: Ctx, sh: Sheet) -> list[Item]:
         negative = [L.BONUS_CAP] + (
             [] if method in (L.M_BONUS, L.M_PENALTY, L.M_LATE) else [L.POINTS]
         )
+        negative.append(L.SCHEDULE)  # 序时进度 is a share of the year: 0–100 %
         bad = next((c for c in negative if nums[c] is not None and nums[c] < 0), None)
         if bad is not None:
             _reject(ctx, sh, row, r, "rule_value_negative", bad)
+            continue
+        if nums[L.SCHEDULE] is not None and nums[L.SCHEDULE] > 100:
+            _reject(ctx, sh, row, r, "rule_number_invalid", L.SCHEDULE)
             continue
         if nums[L.STEP] is not None and nums[L.STEP] <= 0:
             _reject(ctx, sh, row, r, "rule_number_invalid", L.STEP)
@@ -234,6 +239,7 @@ def _items(ctx: Ctx, sh: Sheet) -> list[Item]:
                 lower_is_better=lower,
                 deadline=deadline,
                 per_day=nums[L.PER_DAY] or 0.0,
+                schedule=nums[L.SCHEDULE],
                 period=text(r.get(L.PERIOD)),
                 note=text(r.get(L.NOTE)),
                 row=row,

@@ -32,6 +32,7 @@ class Item:
     lower_is_better: bool = False  # 名次赋分 by value: the smallest value ranks first
     deadline: date | None = None  # 逾期扣分: the last day a return is on time (Beijing time)
     per_day: float = 0.0  # 逾期扣分: points taken per day late (the item's 分值 caps them)
+    schedule: float | None = None  # 序时进度 of the item's 指标 in % (a seasonal plan)
     period: str = ""  # "" = every period
     note: str = ""
     row: int = 0  # Excel row in the 考核项目 sheet (for issues)
