@@ -136,6 +136,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "全镇“{grade}”名额 {quota} 个按各类别参评单位数分配，最后 {room} 个名额落在余数相同的"
         "类别（{categories}）之间，按“{how}”处理：{outcome}",
     ),
+    "rule_floor_over_points": (E, "{loc}：最低分“{value}”超过分值 {points} 分，请修改考核细则"),
+    "rule_lights_order": (
+        E,
+        "{loc}：黄灯差距 {yellow} 大于红灯差距 {red}，黄灯永远不会亮，请核对（默认 10 和 30）",
+    ),
     "rule_setting_invalid": (E, "{loc}：设置“{key}”的值“{value}”无效，可选：{choices}"),
     "rule_setting_unknown": (W, "{loc}：设置项“{value}”无法识别，已忽略"),
     "rule_weights_total": (E, "{loc}：期间权重合计 {total}%，应为 100%"),

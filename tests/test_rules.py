@@ -463,3 +463,42 @@ def test_schedule_per_item_is_an_optional_column():
         ("考核项目", "E4", "rule_number_invalid"),
         ("考核项目", "E5", "rule_value_negative"),
     ]
+
+
+def test_nonsensical_rule_values_are_located_errors():
+    head = [*ITEM_HEAD]  # 超额每1%加 F, 短缺每1%扣 H, 最低分 I, 起评线 J, 每档扣 L, 名次分 M
+    frames = {
+        "考核项目": raw(
+            [
+                head,
+                item("", "经济", 20, "完成率", **{"超额每1%加": -1}),  # bonus that takes points
+                item("", "环境", 20, "完成率", **{"短缺每1%扣": -0.5}),  # deduction that adds
+                item("", "党建", 20, "完成率", 最低分=25),  # floor above the item's 20
+                item("", "治安", 20, "名次赋分", 名次分="20、-2"),
+                item("", "信访", 20, "达标", 起评线=-10),
+                item("", "加分", 5, "加分", 最低分=9),  # outside 满分: no check
+                item("", "创新", 20, "完成率", 每低=3, 每档扣=-1),
+            ]
+        ),
+        "设置": raw(
+            [
+                ["项目", "值"],
+                ["满分", 0],  # no item can add up to 0
+                ["保留小数", -1],
+                ["黄灯差距", 40],  # above 红灯差距 30: yellow never shows
+            ]
+        ),
+    }
+    _, issues = rules_from_frames(frames)
+    assert located(issues) == [
+        ("设置", "B2", "rule_value_negative"),
+        ("设置", "B3", "rule_setting_invalid"),
+        ("设置", "B4", "rule_lights_order"),
+        ("考核项目", "F2", "rule_value_negative"),
+        ("考核项目", "H3", "rule_value_negative"),
+        ("考核项目", "I4", "rule_floor_over_points"),
+        ("考核项目", "M5", "rule_value_negative"),
+        ("考核项目", "J6", "rule_value_negative"),
+        ("考核项目", "L8", "rule_value_negative"),
+    ]
+    assert all(i.severity == "error" for i in issues)

@@ -190,12 +190,31 @@ def _items(ctx: Ctx, sh: Sheet) -> list[Item]:
         # A negative cap or full points turns the item upside down (a 加分上限 of -2 took
         # points from every unit over target); 加分/扣分 items may hold a signed cap.
         negative = [L.BONUS_CAP] + (
-            [] if method in (L.M_BONUS, L.M_PENALTY, L.M_LATE) else [L.POINTS]
+            []
+            if method in (L.M_BONUS, L.M_PENALTY, L.M_LATE)
+            # … as does a negative rate of bonus or deduction, floor, step or pass mark.
+            else [
+                L.POINTS,
+                L.BONUS_PER_PCT,
+                L.SHORT_PER_PCT,
+                L.FLOOR,
+                L.STEP_POINTS,
+                L.THRESHOLD,
+            ]
         )
         negative.append(L.SCHEDULE)  # 序时进度 is a share of the year: 0–100 %
         bad = next((c for c in negative if nums[c] is not None and nums[c] < 0), None)
         if bad is not None:
             _reject(ctx, sh, row, r, "rule_value_negative", bad)
+            continue
+        if any(p < 0 for p in rank_points):
+            _reject(ctx, sh, row, r, "rule_value_negative", L.RANK_POINTS)
+            continue
+        if nums[L.FLOOR] and nums[L.FLOOR] > nums[L.POINTS] and not item_is_adjustment(method):
+            # 最低分 above 分值: every unit would earn more than full points.
+            _reject(
+                ctx, sh, row, r, "rule_floor_over_points", L.FLOOR, points=f"{nums[L.POINTS]:g}"
+            )
             continue
         if nums[L.SCHEDULE] is not None and nums[L.SCHEDULE] > 100:
             _reject(ctx, sh, row, r, "rule_number_invalid", L.SCHEDULE)
@@ -282,6 +301,11 @@ def _direction(ctx: Ctx, sh: Sheet, row, r, method: str, nums: dict) -> bool | N
         ctx.add("rule_param_missing", sh.name, cell, method=method, column=L.BONUS_CAP)
         return None
     return lower
+
+
+def item_is_adjustment(method: str) -> bool:
+    """加分/扣分/逾期扣分 lie outside 满分 (their 分值 is a cap)."""
+    return method in (L.M_BONUS, L.M_PENALTY, L.M_LATE)
 
 
 def _check_totals(ctx: Ctx, sh: Sheet, rules: Rules) -> None:

@@ -45,6 +45,9 @@ def parse_settings(ctx: Ctx, sh: Sheet | None) -> tuple[Settings, str]:
 
         if name == L.S_FULL_MARKS:
             s.full_marks = num()
+            if s.full_marks is not None and s.full_marks <= 0:
+                ctx.add("rule_value_negative", sh.name, cell, column=name, value=text(raw))
+                s.full_marks = None
         elif name == L.S_VETO_ITEMS:
             s.veto_items = tuple(split_list(raw))
         elif name == L.S_VETO_EFFECT:
@@ -84,8 +87,10 @@ def parse_settings(ctx: Ctx, sh: Sheet | None) -> tuple[Settings, str]:
             )
         elif name == L.S_DECIMALS:
             v = num()
-            if v is not None:
-                s.decimals = max(0, int(v))
+            if v is not None and (v < 0 or not float(v).is_integer() or v > 6):
+                bad("0–6")
+            elif v is not None:
+                s.decimals = int(v)
         elif name in (L.S_YELLOW, L.S_RED):
             v = num()
             if v is not None:
@@ -94,6 +99,9 @@ def parse_settings(ctx: Ctx, sh: Sheet | None) -> tuple[Settings, str]:
             s.schedule = num(percent=True)
         else:
             ctx.add("rule_setting_unknown", sh.name, sh.cell(L.KEY, row), value=name)
+    if s.yellow > s.red:
+        cell = s.cells.get(L.S_YELLOW) or s.cells.get(L.S_RED, "")
+        ctx.add("rule_lights_order", sh.name, cell, yellow=f"{s.yellow:g}", red=f"{s.red:g}")
     return s, tie_cell
 
 
