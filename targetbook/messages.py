@@ -302,6 +302,11 @@ EXPLANATIONS: dict[str, str] = {
         "报送时间 {saved:%Y-%m-%d %H:%M}（{file} 的保存时间），截止 {deadline:%Y-%m-%d}，"
         "逾期 {days} 天 × {per_day} 分 = {minus} 分"
     ),
+    "cap_one_bonus": "{note}，超过上限 {cap} 分，按上限加 {cap} 分",
+    "cap_one_penalty": "{note}，超过上限 {cap} 分，按上限扣 {cap} 分",
+    "cap_record": "{note} {points} 分",
+    "cap_many_bonus": "{records}，合计加 {total} 分，超过上限 {cap} 分，按上限加 {cap} 分",
+    "cap_many_penalty": "{records}，合计扣 {total} 分，超过上限 {cap} 分，按上限扣 {cap} 分",
     "cap_bonus": "{name}合计加 {total} 分，超过上限 {cap} 分，核减 {cut} 分",
     "cap_penalty": "{name}合计扣 {total} 分，超过上限 {cap} 分，退回 {back} 分",
     # rank stage

@@ -252,7 +252,15 @@ def test_bonus_and_deduction_caps_keep_the_rows_adding_up():
     sums = result.rows.groupby(L.UNIT)["得分"].sum().to_dict()
     assert sums == {"甲村": 96, "乙村": 77}
     assert [i.rule for i in result.issues] == ["adjustment_capped"] * 3
-    assert "细则.xlsx!加扣分!" in result.rows["来源"].iloc[1]
+    # 甲村's two 创新加分 records capped at 5: one row naming both and the cap
+    jia = result.rows[(result.rows[L.UNIT] == "甲村") & (result.rows[L.ITEM] == "创新加分")]
+    assert jia["得分"].tolist() == [5]
+    assert jia["计算依据"].iloc[0] == (
+        "市级表彰；文1 3 分、区级表彰 4 分，合计加 7 分，超过上限 5 分，按上限加 5 分"
+    )
+    assert (
+        jia["来源"].iloc[0] == "细则.xlsx!加扣分!第2行；细则.xlsx!加扣分!第3行"
+    )  # no letters given
 
 
 def test_period_weights_annual_and_monthly_average():
@@ -338,6 +346,11 @@ def test_lateness_per_day_capped_missing_returns_and_an_office_record():
     assert "逾期 1 天 × 0.5 分 = 0.5 分" in notes["乙村"]
     assert "未报送回收表" in notes["戊村"]
     assert [i.rule for i in result.issues] == ["adjustment_capped"]  # 丁村's 4.5 → 3
+    # … as ONE row saying what was capped: 9 days × 0.5 = 4.5, over the cap of 3 → −3
+    ding = rows[rows[L.UNIT] == "丁村"]
+    assert ding["得分"].tolist() == [-3]
+    assert "逾期 9 天 × 0.5 分 = 4.5 分，超过上限 3 分，按上限扣 3 分" in ding["计算依据"].iloc[0]
+    assert ding["来源"].iloc[0] == "丁.xlsx"
     # An office's record on the item (an approved delay) replaces the computed deduction.
     adj = pd.DataFrame([("丁村", "按时报送", 0.5, "经批准延期", "")], columns=L.ADJUSTMENT_COLUMNS)
     adj[L.SRC_FILE], adj[L.SRC_SHEET], adj[L.SRC_ROW] = "细则.xlsx", "加扣分", 2
