@@ -314,7 +314,7 @@ def test_parsed_rate_is_used_as_percent_not_scaled_again():
     item = Item("集体经济", 10, L.M_RATE, indicator="村集体经济收入")
     rows = score(cons(VILLAGES[:2], progress), rules_of(item)).rows.set_index(L.UNIT)
     assert rows.loc["甲村", "得分"] == pytest.approx(0.05)  # 10 × 0.5 %
-    assert rows.loc["乙村", "得分"] == pytest.approx(9.719)
+    assert rows.loc["乙村", "得分"] == pytest.approx(9.72)  # 10 × 97.19 % = 9.719 → 保留小数 2
 
 
 def test_lateness_per_day_capped_missing_returns_and_an_office_record():
@@ -399,9 +399,9 @@ def test_lower_is_better_rate_below_at_above_and_at_zero():
 
 def test_lower_is_better_zero_without_bonus_and_a_ceiling_of_zero():
     item = Item("越级访", 10, L.M_RATE, lower_is_better=True)
-    # target 2: 0 → met, 10 (no bonus rule); 3 → 2 ÷ 3 = 66.67% → 10 × 66.67% = 6.6667
-    # (score rows keep 4 decimals)
-    assert lower_case(item, [0, 3])[0] == [10, 6.6667]
+    # target 2: 0 → met, 10 (no bonus rule); 3 → 2 ÷ 3 = 66.67% → 10 × 66.67% = 6.67
+    # (score rows are rounded per 保留小数, 2 by default: 6.67)
+    assert lower_case(item, [0, 3])[0] == [10, 6.67]
     # a ceiling of 0 (零发生): 0 is exactly met (100%); 1 → 0 ÷ 1 = 0% → 0
     assert lower_case(item, [0, 1], target=0)[0] == [10, 0]
 
@@ -462,7 +462,7 @@ def test_an_item_scored_zero_for_absent_data_is_an_error_per_unit_and_item():
     ("setting", "total", "shown"),
     [
         # 计0分: 80 × 40% + (70 + 90 + 0) / 3 × 60% = 32 + 32 = 64
-        (L.GAP_ZERO, 64, "月度平均 53.3333（3 期，缺 1 期按0分计） × 60%"),
+        (L.GAP_ZERO, 64, "月度平均 53.33（3 期，缺 1 期按0分计） × 60%"),
         # 按已有期间平均: 80 × 40% + (70 + 90) / 2 × 60% = 32 + 48 = 80
         (L.GAP_MEAN, 80, "月度平均 80（3 期，缺 1 期不计入平均） × 60%"),
     ],
@@ -505,3 +505,39 @@ def test_missing_period_setting_is_read_and_checked():
     assert rules.settings.missing_period == L.GAP_MEAN and issues == []
     _, issues = rules_from_frames(frames("跳过"))
     assert [(i.sheet, i.cell, i.rule) for i in issues] == [("设置", "B2", "rule_setting_invalid")]
+
+
+def test_explanations_speak_in_the_returns_terms_and_round_per_decimals():
+    progress = pd.DataFrame(
+        {
+            L.UNIT: ["甲村", "乙村"],
+            L.INDICATOR: ["村集体经济收入"] * 2,
+            L.MEASURE: ["万元", "万元"],
+            L.TARGET_VALUE: [20, "20万元"],  # a bare number under 计量单位 万元, and a text
+            L.ACTUAL_VALUE: [15.9, "0.159亿"],
+            L.parsed(L.TARGET_VALUE): [200000.0, 200000.0],
+            L.parsed(L.ACTUAL_VALUE): [159000.0, 15900000.0 / 100],
+            L.parsed(L.RATE): [None, None],
+            L.SRC_FILE: ["甲村.xlsx", "乙村.xlsx"],
+            L.SRC_SHEET: ["指标进度"] * 2,
+            L.SRC_ROW: [4, 4],
+        }
+    )
+    item = Item("集体经济", 7, L.M_RATE, indicator="村集体经济收入")
+    result = score(cons(VILLAGES[:2], progress), rules_of(item, decimals=1))
+    rows = result.rows.set_index(L.UNIT)
+    # 159000 ÷ 200000 = 79.5%; 7 × 79.5% = 5.565 → 保留小数 1 → 5.6 (row and explanation)
+    assert rows.loc["甲村", "得分"] == 5.6
+    assert rows.loc["甲村", "计算依据"] == (
+        "完成率 = 15.9万元 ÷ 20万元 × 100% = 79.5%；得分 = 7 × 79.5% = 5.6"
+    )
+    assert rows.loc["乙村", "计算依据"].startswith("完成率 = 0.159亿 ÷ 20万元 × 100% = 79.5%")
+
+
+def test_scores_round_half_up_like_excel_round():
+    item = Item("党建", 100, L.M_DIRECT)
+    rec = scoring([("甲村", "党建", 80.125), ("乙村", "党建", 80.135), ("丙村", "党建", 2.675)])
+    result = score(cons(VILLAGES[:3]), rules_of(item), rec)
+    # 保留小数 2, 四舍五入 (Excel ROUND): 80.125 → 80.13, 80.135 → 80.14, 2.675 → 2.68
+    # (round-half-even or binary floats would give 80.12 and 2.67)
+    assert result.totals.to_dict() == {"甲村": 80.13, "乙村": 80.14, "丙村": 2.68}

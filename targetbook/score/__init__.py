@@ -47,7 +47,7 @@ def score(consolidation: Consolidation, rules: Rules, records: Records | None = 
     rows = _order(rows, units, rules)
     rows, totals = _totals(rows, rules, issues)
     # The records become their Chinese sentences here, once (targetbook.explain).
-    rows[L.EXPLANATION] = render_all(rows[L.EXPLANATION].to_numpy())
+    rows[L.EXPLANATION] = render_all(rows[L.EXPLANATION].to_numpy(), rules.settings.decimals)
     veto_frame, veto_issues = vetoes(records, rules, resolve)
     return Scores(rows, totals, veto_frame, units, issues + veto_issues)
 
@@ -88,7 +88,9 @@ def _score_items(inputs: pd.DataFrame, rules: Rules, issues: list[Issue]) -> pd.
             has = basis != ""
             if has.any():
                 notes[has] = render_each(
-                    "with_basis", note=render_all(notes[has]), basis=basis[has]
+                    "with_basis",
+                    note=render_all(notes[has], rules.settings.decimals),
+                    basis=basis[has],
                 )
             out.append(
                 pd.DataFrame(
@@ -223,19 +225,28 @@ def _period_gaps(scored: pd.DataFrame, s, issues: list[Issue]) -> None:
                 )
 
 
+def half_up(values: pd.Series, decimals: int) -> pd.Series:
+    """Rounded 四舍五入 as staff and Excel's ROUND do (0.125 → 0.13), not to even; the
+    float noise of a sum (2.675 stored as 2.67499…) is absorbed first."""
+    f = 10.0**decimals
+    x = values.astype(float)
+    return np.sign(x) * np.floor(np.abs(x).round(9) * f + 0.5 + 1e-9) / f
+
+
 def _totals(
     rows: pd.DataFrame, rules: Rules, issues: list[Issue]
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Σ 得分 per unit; with 期间权重, Σ over groups of weight × mean of the periods' sums."""
     s = rules.settings
-    points = pd.to_numeric(rows[L.SCORE], errors="coerce").fillna(0.0).round(4)
+    # Every score is shown per 保留小数, and the totals add up the scores as shown.
+    points = half_up(pd.to_numeric(rows[L.SCORE], errors="coerce").fillna(0.0), s.decimals)
     rows = rows.assign(**{L.SCORE: points})
     if rows.empty:
         return rows, pd.Series(dtype=float)
     weights = s.period_weights
     if not weights:
         totals = rows.groupby(L.UNIT, sort=False)[L.SCORE].sum()
-        return rows, totals.round(s.decimals)
+        return rows, half_up(totals, s.decimals)
     is_adj = rows[L.METHOD].astype(str).str.startswith((L.M_BONUS, L.M_PENALTY))
     scored = rows[~is_adj].copy()
     # Items of no particular period count in the annual group.
@@ -300,7 +311,7 @@ def _totals(
     adj = rows[is_adj].groupby(L.UNIT, sort=False)[L.SCORE].sum()
     out = pd.Series(totals, dtype=float).add(adj, fill_value=0.0)
     rows = pd.concat([rows, pd.DataFrame(extra, columns=rows.columns)], ignore_index=True)
-    return rows, out.round(s.decimals)
+    return rows, half_up(out, s.decimals)
 
 
 __all__ = ["SCORE_FRAME_COLUMNS", "VETO_FRAME_COLUMNS", "Scores", "score"]

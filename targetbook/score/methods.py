@@ -43,11 +43,21 @@ def completion_rate(rows: pd.DataFrame, lower: bool = False) -> np.ndarray:
     return np.where(np.isnan(computed), rate, computed)
 
 
-def _rate_head(a, t, r, lower: bool = False) -> Explain:
+def _shown(rows: pd.DataFrame, column: str, values: np.ndarray) -> list:
+    """Each figure as the return wrote it (`15.9万元`), else the number itself."""
+    if column not in rows:
+        return list(values)
+    texts = rows[column].to_numpy(dtype=object)
+    return [t if isinstance(t, str) and t else v for t, v in zip(texts, values, strict=True)]
+
+
+def _rate_head(a, t, r, lower: bool = False, shown_a=None, shown_t=None) -> Explain:
+    sa = a if shown_a is None else shown_a
+    st = t if shown_t is None else shown_t
     if lower and not (math.isnan(a) or math.isnan(t)) and a != 0:
-        return Explain("rate_computed_inverse", actual=a, target=t, rate=round(r, 2))
+        return Explain("rate_computed_inverse", actual=sa, target=st, rate=round(r, 2))
     if not (math.isnan(a) or math.isnan(t)) and t != 0:
-        return Explain("rate_computed", actual=a, target=t, rate=round(r, 2))
+        return Explain("rate_computed", actual=sa, target=st, rate=round(r, 2))
     return Explain("rate_reported", rate=round(r, 2))
 
 
@@ -59,6 +69,7 @@ def by_rate(item: Item, rows: pd.DataFrame) -> tuple[np.ndarray, list[Explain]]:
     lower = item.lower_is_better
     rate = completion_rate(rows, lower)
     a, t = _f(rows["actual"]), _f(rows["target"])
+    sa, st = _shown(rows, "actual_text", a), _shown(rows, "target_text", t)
     scores = np.full(len(rows), np.nan)
     notes: list[Explain] = []
     for n, r in enumerate(rate):
@@ -72,7 +83,7 @@ def by_rate(item: Item, rows: pd.DataFrame) -> tuple[np.ndarray, list[Explain]]:
                 notes.append(
                     Explain(
                         "rate_zero_bonus",
-                        target=t[n],
+                        target=st[n],
                         cap=item.bonus_cap,
                         points=P,
                         score=scores[n],
@@ -80,9 +91,9 @@ def by_rate(item: Item, rows: pd.DataFrame) -> tuple[np.ndarray, list[Explain]]:
                 )
             else:
                 scores[n] = P
-                notes.append(Explain("rate_zero_met", target=t[n], points=P))
+                notes.append(Explain("rate_zero_met", target=st[n], points=P))
             continue
-        head = _rate_head(a[n], t[n], r, lower)
+        head = _rate_head(a[n], t[n], r, lower, sa[n], st[n])
         if item.threshold is not None and r < item.threshold:
             scores[n] = 0.0
             notes.append(Explain("rate_below_threshold", head=head, threshold=item.threshold))
