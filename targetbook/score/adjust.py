@@ -14,6 +14,7 @@ from targetbook.rules.sheets import NotANumber, key, number, text
 from targetbook.score.inputs import Resolver, source_of
 
 VETO_FRAME_COLUMNS = (L.UNIT, L.ITEM, L.REASON, L.DATE, L.SOURCE)
+CAP_PENALTY_KINDS = ("cap_one_penalty", "cap_many_penalty")
 
 
 def _cell(records: Records, r: dict, label: str) -> tuple[str, str, str]:
@@ -186,12 +187,12 @@ def adjustments(
 def _capped_row(entries: list[tuple], total: float, value: float) -> dict:
     """One row for an item whose records its cap cuts: what was capped, and to what."""
     u, name, method, cap = entries[0][:4]
-    side = "bonus" if total > 0 else "penalty"
+    one, many = ("cap_one_bonus", "cap_many_bonus") if total > 0 else CAP_PENALTY_KINDS
     if len(entries) == 1:
-        note = Explain(f"cap_one_{side}", note=entries[0][5], cap=cap)
+        note = Explain(one, note=entries[0][5], cap=cap)
     else:
         parts = tuple(Explain("cap_record", note=e[5], points=e[4]) for e in entries)
-        note = Explain(f"cap_many_{side}", records=parts, total=abs(total), cap=cap)
+        note = Explain(many, records=parts, total=abs(total), cap=cap)
     source = L.CLAUSE_SEP.join(dict.fromkeys(e[6] for e in entries if e[6]))
     return _row(u, name, method, cap, value, note, source)
 
