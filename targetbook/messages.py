@@ -264,6 +264,7 @@ EXPLANATIONS: dict[str, str] = {
     "rank_by_value": "数值 {actual} 在类别内排名第{place}名，按名次分（{table}）得 {points} 分",
     "best_no_data": "无可比较的数值，计0分",
     "best_no_data_floor": "无可比较的数值，计最低分 {floor}",
+    "best_is_zero": "数值 0 为最优（越小越好），得 {points} 分",
     "best_ratio": "按最优值比例：{points} × {num} ÷ {den} = {raw}",
     # 功效系数
     "efficacy_no_data": "无完成值数据，计0分",

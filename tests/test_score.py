@@ -541,3 +541,11 @@ def test_scores_round_half_up_like_excel_round():
     # 保留小数 2, 四舍五入 (Excel ROUND): 80.125 → 80.13, 80.135 → 80.14, 2.675 → 2.68
     # (round-half-even or binary floats would give 80.12 and 2.67)
     assert result.totals.to_dict() == {"甲村": 80.13, "乙村": 80.14, "丙村": 2.68}
+
+
+def test_lower_is_better_proportional_to_a_best_of_zero():
+    item = Item("发案数", 10, L.M_RANK, lower_is_better=True)
+    # best 0: the unit at 0 earns 10; the others 10 × 0 ÷ 2 = 0 and 10 × 0 ÷ 5 = 0
+    assert lower_case(item, [0, 2, 5])[0] == [10, 0, 0]
+    # best 2: 10 × 2 ÷ 2 = 10, 10 × 2 ÷ 4 = 5, 10 × 2 ÷ 8 = 2.5
+    assert lower_case(item, [2, 4, 8])[0] == [10, 5, 2.5]

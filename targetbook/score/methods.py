@@ -189,11 +189,18 @@ def by_rank(item: Item, rows: pd.DataFrame) -> tuple[np.ndarray, list[Explain]]:
         .to_numpy()
     )
     for n, (v, b) in enumerate(zip(actual, best, strict=True)):
-        if math.isnan(v) or math.isnan(b) or b == 0 or v == 0 and item.lower_is_better:
+        lower = item.lower_is_better
+        if math.isnan(v) or math.isnan(b) or (b == 0 and not lower):
             scores[n] = item.floor
             notes.append(_no_data("best_no_data", item.floor))
             continue
-        ratio = b / v if item.lower_is_better else v / b
+        # 越小越好 with a best of 0 (零发生): the units at 0 are the best (full points), any
+        # other value earns best ÷ value = 0.
+        if lower and v == 0:
+            scores[n] = P
+            notes.append(Explain("best_is_zero", points=P))
+            continue
+        ratio = b / v if lower else v / b
         scores[n] = max(P * ratio, item.floor)
         num, den = (b, v) if item.lower_is_better else (v, b)
         notes.append(Explain("best_ratio", points=P, num=num, den=den, raw=P * ratio))
