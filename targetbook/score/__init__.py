@@ -206,23 +206,22 @@ def _period_gaps(scored: pd.DataFrame, s, issues: list[Issue]) -> None:
     """A warning per (unit, item, period) missing where the unit's category was scored on
     that item in that period (an item missing in a period the unit has counts 0 there)."""
     seen = scored[[L.CATEGORY, L.ITEM, L.PERIOD, "g"]].drop_duplicates()
-    have = set(zip(scored[L.UNIT], scored[L.ITEM], scored[L.PERIOD], strict=True))
     units = scored[[L.UNIT, L.CATEGORY]].drop_duplicates()
+    have = scored[[L.UNIT, L.ITEM, L.PERIOD]].drop_duplicates().assign(_have=True)
+    cross = units.merge(seen, on=L.CATEGORY, sort=False)
+    cross = cross.merge(have, on=[L.UNIT, L.ITEM, L.PERIOD], how="left", sort=False)
+    gaps = cross[cross["_have"].isna()]
     how = "period_gap_zero" if s.missing_period == L.GAP_ZERO else "period_gap_mean"
-    for unit, cat in units.itertuples(index=False):
-        for item, period, g in seen[seen[L.CATEGORY] == cat][[L.ITEM, L.PERIOD, "g"]].itertuples(
-            index=False
-        ):
-            if (unit, item, period) not in have:
-                issues.append(
-                    issue(
-                        "period_score_missing",
-                        unit=unit,
-                        item=item,
-                        period=period or L.PERIOD_YEAR,
-                        how=render(Explain(how, group=g)),
-                    )
-                )
+    for unit, item, period, g in gaps[[L.UNIT, L.ITEM, L.PERIOD, "g"]].itertuples(index=False):
+        issues.append(
+            issue(
+                "period_score_missing",
+                unit=unit,
+                item=item,
+                period=period or L.PERIOD_YEAR,
+                how=render(Explain(how, group=g)),
+            )
+        )
 
 
 def half_up(values: pd.Series, decimals: int) -> pd.Series:
