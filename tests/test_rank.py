@@ -805,3 +805,20 @@ def test_town_wide_quota_with_a_tie_at_the_cut():
     # 2 seats: 部门 2 × 2 ÷ 4 = 1, 村 1 → 党政办; 甲村/乙村 share the 村 seat → quota_tie
     assert [u for u, v in table(tied, "等次").items() if v[0] == "优秀"] == ["党政办"]
     assert [i.rule for i in tied.issues] == ["quota_tie"]
+
+
+def test_veto_scope_per_item():
+    # 安全生产 bars only the overall award; 党风廉政建设 bars every award.
+    vetoes = vetoes_of([("甲村", "安全生产"), ("乙村", "党风廉政建设")])
+    rec = Records(scoring=records(TOP).scoring, vetoes=vetoes)
+    s = rules(
+        GRADES,
+        TWO_AWARDS,
+        veto_effect=L.V_NO_HONOURS,
+        veto_scope=(),
+        veto_scopes={"安全生产": ("综合优胜奖",)},
+    )
+    got = {u: v[0] for u, v in table(rank(cons(FOUR), s, scores=rec), "奖项").items()}
+    # 综合优胜奖: 甲村 (98) and 乙村 (90) barred → 丙村 (85). 单项先进（党建）: 甲村's 60 is
+    # still open to it (its veto bars the overall award only).
+    assert got == {"甲村": "单项先进（党建）", "乙村": "", "丙村": "综合优胜奖", "丁村": ""}

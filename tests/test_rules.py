@@ -413,6 +413,13 @@ def test_veto_effects_per_item_and_the_veto_scope():
     assert s.veto_effects == {"安全生产": "排末位", "党风廉政建设": "不得评先评优"}
     assert s.veto_scope == ("综合工作目标优胜奖", "创新奖")
     assert located(issues) == [("设置", "B4", "rule_veto_scope_unknown")]  # 创新奖
+    frames["设置"] = raw(
+        [["项目", "值"], ["否决范围", "全部奖项；安全生产：综合工作目标优胜奖、单项奖"]]
+    )
+    rules, issues = rules_from_frames(frames)
+    assert rules.settings.veto_scope == ()
+    assert rules.settings.veto_scopes == {"安全生产": ("综合工作目标优胜奖", "单项奖")}
+    assert located(issues) == [("设置", "B2", "rule_veto_scope_unknown")]  # 单项奖
     frames["设置"] = raw([["项目", "值"], ["否决效果", "安全生产：开除"], ["否决范围", "全部奖项"]])
     rules, issues = rules_from_frames(frames)
     assert rules.settings.veto_scope == ()

@@ -104,7 +104,7 @@ def rank(
         frame.loc[grouped, L.GROUP_PLACE] = competition_rank(sub, [L.CATEGORY, L.GROUP], ks)
     frame[L.LAST_PLACE], frame[L.RISE] = progress_places(frame, previous)
     _grade(frame, rules, issues)
-    _award(frame, rows, rules, issues)
+    _award(frame, rows, rules, issues, sc.vetoes)
     # Printed by category, best first; unranked units last, in registry order.
     frame["_cat"] = frame[L.CATEGORY].map({c: n for n, c in enumerate(L.CATEGORIES)})
     frame = frame.sort_values(["_cat", L.PLACE], na_position="last", kind="stable")
@@ -237,16 +237,33 @@ def _town_seats(frame: pd.DataFrame, rules: Rules, issues: list[Issue]) -> dict:
     return out
 
 
-def _award(frame: pd.DataFrame, rows: pd.DataFrame, rules: Rules, issues: list[Issue]) -> None:
+def _barred_awards(vetoes: pd.DataFrame, s) -> dict[str, set[str]]:
+    """{vetoed unit: keys of the awards its vetoes bar; an empty set = every award}."""
+    out: dict[str, set[str] | None] = {}
+    for unit, item in zip(vetoes[L.UNIT], vetoes[L.ITEM], strict=True):
+        scope = s.veto_scopes.get(key(item), s.veto_scope)
+        if not scope or out.get(unit, set()) is None:
+            out[unit] = None  # every award
+        else:
+            out.setdefault(unit, set()).update(key(a) for a in scope)
+    return {u: (set() if v is None else v) for u, v in out.items()}
+
+
+def _award(
+    frame: pd.DataFrame, rows: pd.DataFrame, rules: Rules, issues: list[Issue], vetoes
+) -> None:
     s = rules.settings
     got: dict[str, list[str]] = {}
     sums = None  # per item and unit, computed once when an item award needs it
     ranked = frame[frame[L.PLACE].notna()]
-    scope = {key(a) for a in s.veto_scope}
+    bars = _barred_awards(vetoes, s)
     for award in rules.awards:
         # A veto bars every award, or only those 否决范围 names (seed 003: the overall one).
-        barred = not scope or key(award.name) in scope
-        eligible = ranked[ranked[L.VETO] == ""] if barred else ranked
+        name = key(award.name)
+        out = ranked[L.UNIT].map(
+            lambda u, name=name: u in bars and (not bars[u] or name in bars[u])
+        )
+        eligible = ranked[~out.astype(bool)]
         for cat in L.CATEGORIES if award.category == "" else (award.category,):
             cands = eligible[eligible[L.CATEGORY] == cat]
             if cands.empty:

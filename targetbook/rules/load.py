@@ -94,7 +94,8 @@ def rules_from_frames(
     rules.grades = _grades(ctx, _sheet(ctx, frames, L.RULES_GRADES, grade_columns))
     rules.awards = _awards(ctx, _sheet(ctx, frames, L.RULES_AWARDS, L.AWARD_COLUMNS), names)
     award_names = {key(a.name) for a in rules.awards}
-    for name in settings.veto_scope:
+    scoped = [*settings.veto_scope, *(a for v in settings.veto_scopes.values() for a in v)]
+    for name in dict.fromkeys(scoped):
         if key(name) not in award_names:
             cell = settings.cells.get(L.S_VETO_SCOPE, "")
             ctx.add("rule_veto_scope_unknown", L.RULES_SETTINGS, cell, value=name)

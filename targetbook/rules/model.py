@@ -82,6 +82,7 @@ class Settings:
     veto_effect: str = L.V_FAIL  # the effect of every veto item without one of its own
     veto_effects: dict[str, str] = field(default_factory=dict)  # key(veto item) → effect
     veto_scope: tuple[str, ...] = ()  # award names a veto bars; () = every award
+    veto_scopes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # key(item) → awards
     tie_break: tuple[str, ...] = ()
     quota_rounding: str = L.ROUND_DOWN
     quota_tie: str = L.TIE_STRICT

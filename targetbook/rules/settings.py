@@ -59,7 +59,7 @@ def parse_settings(ctx: Ctx, sh: Sheet | None) -> tuple[Settings, str]:
             else:
                 bad("、".join((L.GAP_ZERO, L.GAP_MEAN)))
         elif name == L.S_VETO_SCOPE:
-            s.veto_scope = tuple(p for p in split_list(raw) if key(p) not in L.ALL_AWARDS)
+            _veto_scopes(s, raw)
         elif name == L.S_TIE_BREAK:
             s.tie_break, tie_cell = tuple(split_list(raw)), cell
         elif name == L.S_QUOTA_ROUNDING:
@@ -123,6 +123,19 @@ def _veto_effects(s: Settings, raw, bad) -> None:
             s.veto_effects[key(item)] = effect
         else:
             s.veto_effect = effect
+
+
+def _veto_scopes(s: Settings, raw) -> None:
+    """`综合工作目标优胜奖`, or per item `党风廉政建设：全部奖项；安全生产：综合工作目标优胜奖`
+    (pairs apart by ；, awards within by 、); blank or 全部奖项 = every award."""
+    for piece in (p.strip() for p in re.split(r"[;；\n]+", text(raw))):
+        m = _PAIR.match(piece)
+        item, names = (m.group(1), m.group(2)) if m else ("", piece)
+        awards = tuple(a for a in split_list(names) if key(a) not in L.ALL_AWARDS)
+        if item:
+            s.veto_scopes[key(item)] = awards
+        elif piece:
+            s.veto_scope = awards
 
 
 _WEIGHT = re.compile(r"([^\d=:：、,，;；\s%]+?)(?:平均)?\s*[=:：]?\s*(\d+(?:\.\d+)?)\s*%?")
