@@ -19,12 +19,22 @@ from targetbook.labels import LIST_SEP
 from targetbook.messages import EXPLANATIONS
 
 
-def fmt(x: object) -> str:
-    """A number as staff write it: 85, 97.19, 0.5 (at most 4 decimals, no trailing zeros)."""
+def fmt(x: object, decimals: int = 4) -> str:
+    """A number as staff write it: 85, 97.19, 0.5 (at most `decimals` decimals, 4 unless
+    保留小数 says otherwise; no trailing zeros)."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "—"
-    s = f"{float(x):.4f}".rstrip("0").rstrip(".")
+    s = f"{float(x):.{decimals}f}"
+    s = s.rstrip("0").rstrip(".") if "." in s else s
     return "0" if s == "-0" else s
+
+
+# Parameters of an explanation that are points (scores, caps, sums): shown per 保留小数.
+# Inputs (完成值, 目标值, rates, bounds) keep their own decimals.
+POINT_PARAMS = frozenset(
+    ("points", "raw", "score", "capped", "extra", "value", "total", "cap", "floor", "minus")
+    + ("cut", "back", "step_points")
+)
 
 
 def fmt_many(values: np.ndarray) -> np.ndarray:
@@ -80,32 +90,33 @@ def plus(*terms: object) -> object:
     return out
 
 
-def _shown(value: object) -> object:
+def _shown(value: object, decimals: int | None = None, point: bool = False) -> object:
     if isinstance(value, Explain):
-        return render(value)
+        return render(value, decimals)
     if value is None:
         return ""
     if isinstance(value, str | bool | dt.date):
         return value  # dates keep their type: templates give their format (`{x:%Y-%m-%d}`)
     if isinstance(value, int | float | np.integer | np.floating):
-        return fmt(value)
+        return fmt(value, decimals) if point and decimals is not None else fmt(value)
     if isinstance(value, list | tuple):
-        return LIST_SEP.join(str(_shown(v)) for v in value)
+        return LIST_SEP.join(str(_shown(v, decimals, point)) for v in value)
     return value
 
 
-def render(record: Explain | str) -> str:
-    """The Chinese sentence of a record (a string, already a sentence, is returned as is)."""
+def render(record: Explain | str, decimals: int | None = None) -> str:
+    """The Chinese sentence of a record (a string, already a sentence, is returned as is);
+    with `decimals` (保留小数), the points in it are rounded to that many decimals."""
     if not isinstance(record, Explain):
         return record
-    shown = {k: _shown(v) for k, v in record.params.items()}
+    shown = {k: _shown(v, decimals, k in POINT_PARAMS) for k, v in record.params.items()}
     return EXPLANATIONS[record.kind].format(**shown)
 
 
-def render_all(records) -> np.ndarray:
+def render_all(records, decimals: int | None = None) -> np.ndarray:
     """`render` of each record of a column (strings pass through unchanged)."""
     out = np.empty(len(records), dtype=object)
-    out[:] = [render(r) if type(r) is Explain else r for r in records]
+    out[:] = [render(r, decimals) if type(r) is Explain else r for r in records]
     return out
 
 

@@ -292,6 +292,9 @@ FIGURE_METHODS = (M_RATE, M_RANK, M_EFFICACY, M_PASS)
 METHOD_PARAMS = {M_EFFICACY: (SATISFIED, UNACCEPTABLE), M_LATE: (DEADLINE, PER_DAY)}
 LOWER_IS_BETTER = "越小越好"
 LOWER_IS_BETTER_WORDS = (LOWER_IS_BETTER, "越低越好", "负向")  # 方向 cells meaning the same
+HIGHER_IS_BETTER = "越大越好"
+HIGHER_IS_BETTER_WORDS = (HIGHER_IS_BETTER, "越高越好", "正向")  # … and the default (blank)
+DIRECTION_METHODS = (M_RATE, M_RANK, M_EFFICACY, M_PASS)  # the methods that compare figures
 ANY_CATEGORY = "全部"  # a rule row with a blank 类别, as messages name it
 REASON_NOT_A_COUNT = "应为非负整数"  # rule_quota_invalid reasons
 REASON_SHARE_RANGE = "比例应在 0–100% 之间"
@@ -312,6 +315,9 @@ AWARD = "奖项"
 GRADE_COLUMNS = (GRADE, CATEGORY, LOWER_BOUND, QUOTA, SHARE)
 AWARD_COLUMNS = (AWARD, CATEGORY, ITEM, QUOTA, LOWER_BOUND)
 EACH_ITEM = ("各项", "每项", "*")
+# 等次's optional 范围 column: a quota of the whole town, split across the categories
+GRADE_SCOPE = "范围"
+TOWN_WIDE = ("全镇", "全乡", "全街道", "全部单位")
 # 设置: 项目 | 值
 KEY = "项目"
 VALUE = "值"
@@ -328,6 +334,10 @@ S_DECIMALS = "保留小数"
 S_YELLOW = "黄灯差距"
 S_RED = "红灯差距"
 S_SCHEDULE = "序时进度"
+S_VETO_SCOPE = "否决范围"  # the awards a veto bars: blank = all, or award names
+S_MISSING_PERIOD = "缺期处理"  # with 期间权重: a period without a score counts …
+GAP_ZERO = "计0分"  # … as 0 in its group's mean (default), or
+GAP_MEAN = "按已有期间平均"  # … is left out: the mean of the periods the unit has
 SETTING_KEYS = (
     S_FULL_MARKS,
     S_VETO_ITEMS,
@@ -342,6 +352,8 @@ SETTING_KEYS = (
     S_YELLOW,
     S_RED,
     S_SCHEDULE,
+    S_VETO_SCOPE,
+    S_MISSING_PERIOD,
 )
 # veto effects
 V_FAIL = "不合格"
@@ -349,7 +361,12 @@ V_DOWNGRADE = "降一等"
 V_NO_HONOURS = "不得评先"
 V_LAST = "排末位"
 V_ZERO = "0分"
-VETO_EFFECTS = (V_FAIL, V_DOWNGRADE, V_NO_HONOURS, V_LAST, V_ZERO)
+V_NO_HONOURS_GRADE = "不得评先评优"  # no award and never the top grade (优秀)
+VETO_EFFECTS = (V_FAIL, V_DOWNGRADE, V_NO_HONOURS, V_LAST, V_ZERO, V_NO_HONOURS_GRADE)
+# A unit vetoed on items of different effects takes the strongest, first here.
+VETO_SEVERITY = (V_ZERO, V_FAIL, V_LAST, V_DOWNGRADE, V_NO_HONOURS_GRADE, V_NO_HONOURS)
+ALL_AWARDS = ("全部奖项", "全部", "所有奖项")  # 否决范围 words for every award (the default)
+VETO_NOTE = "一票否决：{effect}"  # 排名's 说明 of a vetoed unit
 # quota rounding and quota-inside-a-tie rules
 ROUND_DOWN = "向下"
 ROUND_HALF_UP = "四舍五入"
@@ -370,6 +387,10 @@ LIGHT_GREEN = "绿灯"
 NO_DATA = "无数据"
 TOTAL = "总分"
 SHEET_RANK_ISSUES = "排名问题"
+UNRANKED = "未参加排名"  # 排名's 说明 of a unit without any score, with its reason
+UNRANKED_NOTE = UNRANKED + "：{reason}"
+UNRANKED_NO_RETURN = "未报送回收表，也没有考核打分或加扣分记录"
+UNRANKED_NO_DATA = "没有任何可计分的考核数据"
 
 # Columns of the rank stage's sheets (得分 / 排名 / 目标达成 / 进度预警) not named above.
 MAX_POINTS = "满分"
@@ -405,6 +426,7 @@ RANK_COLUMNS = (
     AWARD,
     VETO,
     VETO_REASON,
+    NOTE,  # 说明: why a unit is not ranked (未参加排名：…), what a veto did
 )
 SCORE_COLUMNS = (CATEGORY, UNIT, ITEM, METHOD, MAX_POINTS, SCORE, EXPLANATION, SOURCE)
 ACHIEVEMENT_COLUMNS = (

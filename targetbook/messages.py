@@ -149,16 +149,55 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "rule_quota_invalid": (E, "{loc}：{column}“{value}”无效（{reason}），请核对"),
     "rule_quota_total": (E, "{loc}：类别“{category}”各等次比例合计 {total}%，超过 100%，请核对"),
+    "rule_direction_invalid": (
+        E,
+        "{loc}：方向“{value}”无法识别，应为 越大越好 或 越小越好（留空按越大越好），请修改考核细则",
+    ),
+    "rule_direction_unusable": (
+        E,
+        "{loc}：“{method}”方法不比较完成值，不能设方向“{value}”，请清空该单元格",
+    ),
+    "rule_direction_conflict": (
+        E,
+        "{loc}：方向“{value}”与满意值 {satisfied}、不允许值 {unacceptable} 不一致"
+        "（越小越好时满意值应小于不允许值，越大越好时应大于），请核对",
+    ),
+    "rule_grade_scope_invalid": (
+        E,
+        "{loc}：范围“{value}”无效，应为空（按类别分别计名额）或 全镇（类别须留空）",
+    ),
+    "quota_split_tie": (
+        W,
+        "全镇“{grade}”名额 {quota} 个按各类别参评单位数分配，最后 {room} 个名额落在余数相同的"
+        "类别（{categories}）之间，按“{how}”处理：{outcome}",
+    ),
+    "rule_floor_over_points": (E, "{loc}：最低分“{value}”超过分值 {points} 分，请修改考核细则"),
+    "rule_lights_order": (
+        E,
+        "{loc}：黄灯差距 {yellow} 大于红灯差距 {red}，黄灯永远不会亮，请核对（默认 10 和 30）",
+    ),
     "rule_setting_invalid": (E, "{loc}：设置“{key}”的值“{value}”无效，可选：{choices}"),
     "rule_setting_unknown": (W, "{loc}：设置项“{value}”无法识别，已忽略"),
     "rule_weights_total": (E, "{loc}：期间权重合计 {total}%，应为 100%"),
     "rule_tiebreak_unknown": (E, "{loc}：并列规则指定的项目“{value}”不在考核项目中"),
+    "rule_veto_scope_unknown": (
+        E,
+        "{loc}：否决范围中的奖项“{value}”不在奖项表中，请核对名称（留空表示全部奖项）",
+    ),
     "rule_award_item_unknown": (E, "{loc}：奖项评比项目“{value}”不在考核项目中"),
     "score_unit_unknown": (W, "{loc}：单位“{value}”不在单位名录中，该行未计分，请核对名称"),
     "score_item_unknown": (W, "{loc}：项目“{value}”不在该单位类别的考核项目中，该行未计分"),
     "score_not_a_number": (E, "{loc}：{column}“{value}”不是有效数值，该行未计分，请填写数字"),
     "score_over_points": (W, "{loc}：得分 {value} 超过满分 {points} 分，已按满分计，请核对"),
-    "score_input_missing": (W, "单位“{unit}”缺少项目“{item}”的考核数据，该项计 0 分，请补充"),
+    "score_input_missing": (E, "单位“{unit}”缺少项目“{item}”的考核数据，该项计 0 分，请补充"),
+    "score_value_missing": (
+        E,
+        "{loc}：单位“{unit}”项目“{item}”{reason}，请补充数据或在考核打分中录入",
+    ),
+    "period_score_missing": (
+        W,
+        "单位“{unit}”项目“{item}”缺少“{period}”的得分，{how}；如有成绩请在考核打分中补录",
+    ),
     "score_duplicate": (W, "{loc}：单位“{unit}”项目“{item}”（{period}）重复打分，已使用最后一条"),
     "adjustment_capped": (
         W,
@@ -168,7 +207,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         W,
         "{loc}：否决项目“{value}”不在设置的一票否决项目中，仍按否决处理，请核对",
     ),
-    "unit_no_scores": (W, "单位“{unit}”（{category}）没有任何考核数据，未参加排名，请核对是否漏报"),
+    "unit_no_scores": (E, "单位“{unit}”（{category}）没有任何考核数据，未参加排名，请核对是否漏报"),
     "quota_tie": (
         W,
         "{category}“{grade}”剩余名额 {quota} 个落在并列的 {count} 个单位中（{units}），"
@@ -193,6 +232,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "ranking_missing": (E, "找不到排名工作簿“{path}”"),
     "rules_file_missing": (E, "找不到文件“{path}”"),
+    "rules_not_rules": (
+        E,
+        "“{path}”不是考核细则（没有“考核项目”工作表，也没有含 项目、分值、方法 列的表），"
+        "未计算排名，请选择考核细则工作簿",
+    ),
     # --- report.py ---------------------------------------------------------------------
     # (owned by the report stage; add ids here)
     "report_input_missing": (E, "找不到排名工作簿“{file}”，请先运行“计算排名”"),
@@ -249,6 +293,12 @@ EXPLANATIONS: dict[str, str] = {
     # 完成率
     "rate_computed": "完成率 = {actual} ÷ {target} × 100% = {rate}%",
     "rate_reported": "完成率 {rate}%",
+    "rate_computed_inverse": "完成率 = {target} ÷ {actual} × 100% = {rate}%（越小越好）",
+    "rate_zero_met": "完成值 0，未超过目标值 {target}（越小越好），视为完成，得 {points} 分",
+    "rate_zero_bonus": (
+        "完成值 0，未超过目标值 {target}（越小越好），视为完成，超额加分按上限 {cap} 分；"
+        "得分 = {points} + {cap} = {score}"
+    ),
     "rate_no_data": "无完成值/目标值/完成率数据，计0分",
     "rate_below_threshold": "{head}，低于起评线 {threshold}%，不计分",
     "rate_met": "{head}，达到目标，得 {points} 分",
@@ -269,6 +319,7 @@ EXPLANATIONS: dict[str, str] = {
     "rank_by_value": "数值 {actual} 在类别内排名第{place}名，按名次分（{table}）得 {points} 分",
     "best_no_data": "无可比较的数值，计0分",
     "best_no_data_floor": "无可比较的数值，计最低分 {floor}",
+    "best_is_zero": "数值 0 为最优（越小越好），得 {points} 分",
     "best_ratio": "按最优值比例：{points} × {num} ÷ {den} = {raw}",
     # 功效系数
     "efficacy_no_data": "无完成值数据，计0分",
@@ -283,6 +334,7 @@ EXPLANATIONS: dict[str, str] = {
     "pass_verdict_failed": "考核认定未达标",
     "pass_rate_met": "完成率 {rate}% ≥ 达标线 {mark}%",
     "pass_rate_not_met": "完成率 {rate}% < 达标线 {mark}%",
+    "pass_zero_met": "完成值 0，未超过目标值 {target}（越小越好），视为达标",
     "pass_no_data": "无达标认定或完成率数据，计0分",
     "pass_score": "{why}，得 {score} 分",
     # 直接打分 and entered scores (考核打分)
@@ -294,6 +346,11 @@ EXPLANATIONS: dict[str, str] = {
     # 期间权重
     "weighted_term": "{group} {value} × {weight}%",
     "weighted_term_mean": "{group}平均 {value} × {weight}%",
+    "weighted_term_gaps": "{group}平均 {value}（{count} 期，缺 {gaps} 期{how}） × {weight}%",
+    "gap_zero": "按0分计",
+    "gap_mean": "不计入平均",
+    "period_gap_zero": "按0分计入{group}平均",
+    "period_gap_mean": "{group}按已有期间平均",
     "weighted_total": "{terms} = {total}",
     # 加扣分, 逾期扣分, caps
     "late_no_return": "未报送回收表，扣 {points} 分（逾期扣分上限）",
@@ -301,6 +358,11 @@ EXPLANATIONS: dict[str, str] = {
         "报送时间 {saved:%Y-%m-%d %H:%M}（{file} 的保存时间），截止 {deadline:%Y-%m-%d}，"
         "逾期 {days} 天 × {per_day} 分 = {minus} 分"
     ),
+    "cap_one_bonus": "{note}，超过上限 {cap} 分，按上限加 {cap} 分",
+    "cap_one_penalty": "{note}，超过上限 {cap} 分，按上限扣 {cap} 分",
+    "cap_record": "{note} {points} 分",
+    "cap_many_bonus": "{records}，合计加 {total} 分，超过上限 {cap} 分，按上限加 {cap} 分",
+    "cap_many_penalty": "{records}，合计扣 {total} 分，超过上限 {cap} 分，按上限扣 {cap} 分",
     "cap_bonus": "{name}合计加 {total} 分，超过上限 {cap} 分，核减 {cut} 分",
     "cap_penalty": "{name}合计扣 {total} 分，超过上限 {cap} 分，退回 {back} 分",
     # rank stage

@@ -321,6 +321,9 @@ def rank_campaign(
     issues = list(rule_issues)
     if isinstance(rules, str | Path):
         rules, issues = load_rules(rules)
+    if any(i.rule == "rules_sheet_missing" and i.sheet == L.RULES_ITEMS for i in issues):
+        # Not a 考核细则 at all: ranking every unit on nothing would publish a false 排名.
+        raise TargetbookError("rules_not_rules", path=rules.file or L.RULES_ITEMS)
     records = Records()
     if scores is not None:
         records, more = load_scores(scores)

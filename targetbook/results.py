@@ -178,6 +178,7 @@ class Ranking:
                 "grade": r[L.GRADE],
                 "awards": [a for a in str(r[L.AWARD]).split(L.LIST_SEP) if a],
                 "veto": r[L.VETO] or None,
+                "note": r.get(L.NOTE) or None,
             }
             for r in self.ranks.to_dict("records")
         ]

@@ -190,3 +190,29 @@ def test_files_that_are_not_read_are_listed_as_skipped(tmp_path, village_return)
         str(Path("回收") / name) for name in ("~$温塘村.xlsx", "佐证材料.pdf", "照片.jpg")
     ]
     assert "未读取的非表格文件：3 个" in run("validate", folder).output
+
+
+def test_rank_exits_1_on_missing_data_and_2_on_a_file_that_is_not_rules(
+    tmp_path, book, registry, village_return
+):
+    folder = tmp_path / "回收"
+    folder.mkdir()
+    village_return("回收/温塘村.xlsx", "温塘村")
+    consolidated = tmp_path / "汇总.xlsx"
+    run("consolidate", folder, "--registry", registry, "--out", consolidated)
+    assert consolidated.is_file()
+    rules = book("细则.xlsx", {"考核项目": [["项目", "分值", "方法"], ["党建", 100, "直接打分"]]})
+    scores = book("打分.xlsx", {"考核打分": [["单位", "项目", "得分"], ["温塘村", "党建", 90]]})
+    out = tmp_path / "排名.xlsx"
+    # 营寨村, 民权村 and 经发办 have no score at all: listed as 未参加排名, the run exits 1.
+    done = run("rank", consolidated, "--rules", rules, "--scores", scores, "--out", out, "--json")
+    assert done.exit_code == 1
+    doc = json.loads(done.output)
+    unranked = [r["unit"] for r in doc["ranks"] if r["rank"] is None]
+    assert sorted(unranked) == ["民权村", "经发办", "营寨村"]
+    assert all(r["note"].startswith("未参加排名") for r in doc["ranks"] if r["rank"] is None)
+    # The registry given as rules: fatal, exit 2, nothing written.
+    wrong = tmp_path / "排名2.xlsx"
+    bad = run("rank", consolidated, "--rules", registry, "--out", wrong)
+    assert bad.exit_code == 2 and "考核细则" in bad.output
+    assert not wrong.exists()

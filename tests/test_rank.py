@@ -134,7 +134,10 @@ TOP = {"甲村": (60, 38), "乙村": (55, 35), "丙村": (50, 35), "丁村": (45
         (L.V_FAIL, 1, L.V_FAIL, 98, "优秀"),  # graded 不合格; its 优秀 seat goes to 乙村
         (L.V_DOWNGRADE, 1, "良好", 98, "优秀"),  # one step below its own 优秀; no seat taken
         (L.V_NO_HONOURS, 1, "优秀", 98, "良好"),  # graded as usual, only the award is lost
-        (L.V_LAST, 4, "合格", 98, "优秀"),  # ranked after every unvetoed unit
+        # ranked after every unvetoed unit, graded on its own 98 but never 优秀: 良好 (not the
+        # 合格 of 丁村, who ranks just above it)
+        (L.V_LAST, 4, "良好", 98, "优秀"),
+        (L.V_NO_HONOURS_GRADE, 1, "良好", 98, "优秀"),  # keeps its place; 98 but never 优秀
         (L.V_ZERO, 4, "合格", 0, "优秀"),  # total 0 (and so last)
     ],
 )
@@ -244,6 +247,66 @@ def test_progress_warnings_against_elapsed_time():
         cons(FOUR[:1], progress=progress), rules(), scores=records({}), as_of=dt.date(2022, 7, 2)
     )  # day 183 of 365
     assert on_day.warnings["序时进度"].iloc[0] == round(183 / 365 * 100, 2)
+
+
+def test_progress_lights_of_a_lower_is_better_indicator():
+    # 森林火灾受害率, ceiling 2 (越小越好 item); 序时进度 50 must not apply to a ceiling.
+    progress = pd.DataFrame(
+        {
+            L.UNIT: ["甲村"] * 5,
+            L.INDICATOR: ["森林火灾受害率"] * 4 + ["产值"],
+            L.parsed(L.TARGET_VALUE): [2.0, 2.0, 2.0, 2.0, 100.0],
+            L.parsed(L.ACTUAL_VALUE): [0.0, 2.0, 2.4, 4.0, 30.0],
+            L.parsed(L.RATE): [None] * 5,
+        }
+    )
+    items = [*ITEMS, Item("火灾", 0, L.M_RATE, indicator="森林火灾受害率", lower_is_better=True)]
+    r = Rules(items=items, settings=Settings(schedule=50))
+    w = rank(cons(FOUR[:1], progress=progress), r, scores=records({})).warnings
+    # 0 ≤ 2 and 2 ≤ 2: at or under the ceiling → 100%, gap 0 → green (it was red at 0%);
+    # 2.4: 2 ÷ 2.4 = 83.33%, gap 100 − 83.33 = 16.67 → yellow;
+    # 4: 2 ÷ 4 = 50%, gap 50 > 30 → red; 产值 (越大越好): 30%, gap 50 − 30 = 20 → yellow.
+    assert w["完成率"].tolist() == [100, 100, 83.33, 50, 30]
+    assert w["差距"].tolist() == [0, 0, 16.67, 50, 20]
+    assert w["序时进度"].tolist() == [100, 100, 100, 100, 50]
+    assert w["预警"].tolist() == [
+        L.LIGHT_GREEN,
+        L.LIGHT_GREEN,
+        L.LIGHT_YELLOW,
+        L.LIGHT_RED,
+        L.LIGHT_YELLOW,
+    ]
+    # A 方向 cell on the return's row says the same without an item.
+    own = progress.assign(**{L.DIRECTION: ["越小越好"] * 4 + [""]})
+    w2 = rank(cons(FOUR[:1], progress=own), rules(schedule=50), scores=records({})).warnings
+    assert w2["预警"].tolist() == w["预警"].tolist()
+
+
+def test_schedule_per_indicator_beside_the_run_wide_one():
+    progress = pd.DataFrame(
+        {
+            L.UNIT: ["甲村"] * 3,
+            L.INDICATOR: ["山药种植面积", "产值", "税收"],
+            L.parsed(L.TARGET_VALUE): [100.0] * 3,
+            L.parsed(L.ACTUAL_VALUE): [85.0, 35.0, 60.0],
+            L.parsed(L.RATE): [None] * 3,
+            L.SCHEDULE: [None, None, "80%"],  # 税收's own row says 80%
+        }
+    )
+    # 山药 is planted in spring: its item's 序时进度 is 90% whatever the date.
+    items = [*ITEMS, Item("三农", 0, L.M_RATE, indicator="山药种植面积", schedule=90)]
+    r = Rules(items=items, settings=Settings(schedule=50))
+    w = rank(cons(FOUR[:1], progress=progress), r, scores=records({})).warnings
+    # 山药: 90 − 85 = 5 → green (against the run's 50 it would be ahead, and against 90
+    # it is still green); 产值: 50 − 35 = 15 → yellow; 税收: 80 − 60 = 20 → yellow (against
+    # the run-wide 50 it would have been green: 50 − 60 < 0)
+    assert w["序时进度"].tolist() == [90, 50, 80]
+    assert w["差距"].tolist() == [5, 15, 20]
+    assert w["预警"].tolist() == [L.LIGHT_GREEN, L.LIGHT_YELLOW, L.LIGHT_YELLOW]
+    # … and 山药 at 55 would be red against its own 90 (90 − 55 = 35 > 30)
+    late = progress.assign(**{L.parsed(L.ACTUAL_VALUE): [55.0, 35.0, 60.0]})
+    w2 = rank(cons(FOUR[:1], progress=late), r, scores=records({})).warnings
+    assert w2["预警"].iloc[0] == L.LIGHT_RED
 
 
 def test_target_achievement_from_own_ranks_and_outside_results():
@@ -382,8 +445,11 @@ def test_rank_files_end_to_end(tmp_path, book):
         "grade": "优秀",
         "awards": ["综合优胜奖"],
         "veto": None,
+        "note": None,
     }
     assert [i["rule"] for i in doc["issues"]] == ["unit_no_scores"]
+    # 丁村 is listed, unranked, with the reason (never a blank row)
+    assert doc["ranks"][-1]["unit"] == "丁村" and doc["ranks"][-1]["note"].startswith("未参加排名")
 
 
 def test_demo_rules_express_seed_003_with_marked_examples(tmp_path):
@@ -589,3 +655,170 @@ def test_rules_and_scores_files_are_cited_as_given_never_by_absolute_path(
     assert cited(relative)[0] == "打分/打分.xlsx!考核打分!C2"
     assert cited(relative)[1] == ["打分/打分.xlsx!外部结果!A2"]
     assert any(s.startswith("细则/考核细则.xlsx!加扣分!") for s in relative.scores["来源"])
+
+
+def test_unranked_units_say_why_in_the_ranking():
+    c = cons(FOUR)
+    c.missing_units = ["丁村"]  # sent no return
+    sc = {"甲村": (50, 40), "乙村": (40, 40)}  # 丙村 returned, but nothing to score
+    result = rank(c, rules(), scores=records(sc))
+    notes = {u: v[0] for u, v in table(result, "说明").items()}
+    assert notes == {
+        "甲村": "",
+        "乙村": "",
+        "丙村": "未参加排名：没有任何可计分的考核数据",
+        "丁村": "未参加排名：未报送回收表，也没有考核打分或加扣分记录",
+    }
+    assert [(i.rule, i.severity) for i in result.issues] == [("unit_no_scores", "error")] * 2
+
+
+def test_a_rules_file_that_is_not_a_rules_file_is_fatal_and_writes_nothing(tmp_path, book):
+    from targetbook.errors import TargetbookError
+    from targetbook.pipeline import rank_campaign
+
+    consolidated = tmp_path / "汇总.xlsx"
+    from targetbook.write.consolidation import write_consolidation
+
+    write_consolidation(cons(FOUR), consolidated)
+    wrong = book("名录.xlsx", {"单位名录": [["单位", "类别"], ["甲村", "村"]]})
+    out = tmp_path / "排名.xlsx"
+    with pytest.raises(TargetbookError) as err:
+        rank_campaign(consolidated, wrong, out=out)
+    assert err.value.rule == "rules_not_rules" and err.value.exit_code == 2
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["名录.xlsx", "汇总.xlsx"]
+
+
+def vetoes_of(rows):
+    """否决 records [(unit, item)] (with provenance columns)."""
+    frame = pd.DataFrame(
+        [(u, item, "事由", "2022-11-02") for u, item in rows], columns=list(L.VETO_COLUMNS)
+    )
+    for c in L.PROVENANCE:
+        frame[c] = None
+    return frame
+
+
+TWO_AWARDS = [Award("综合优胜奖", L.VILLAGE, "", 1), Award("单项先进", "", "党建", 1)]
+
+
+@pytest.mark.parametrize("effect", L.VETO_EFFECTS)
+@pytest.mark.parametrize(
+    ("scope", "jia", "yi"),
+    [
+        # every award barred: both go to 乙村 (total 90, 党建 55 — the best unvetoed)
+        ((), "", "综合优胜奖、单项先进（党建）"),
+        # seed 003: only the overall award; 甲村 keeps 单项先进 on its 党建 60
+        (("综合优胜奖",), "单项先进（党建）", "综合优胜奖"),
+    ],
+)
+def test_every_veto_effect_with_each_scope(effect, scope, jia, yi):
+    s = rules(GRADES, TWO_AWARDS, veto_effect=effect, veto_scope=scope)
+    result = rank(cons(FOUR), s, scores=records(TOP, vetoes=["甲村"]))
+    got = table(result, "奖项")
+    assert (got["甲村"][0], got["乙村"][0]) == (jia, yi)
+    # 总分 | 名次 | 等次 of 甲村 (98 = 60 + 38; the others 90, 85, 65), per effect:
+    expected = {
+        L.V_FAIL: (98, 1, L.V_FAIL),
+        L.V_DOWNGRADE: (98, 1, "良好"),  # its own 优秀, one step down
+        L.V_NO_HONOURS: (98, 1, "优秀"),
+        L.V_NO_HONOURS_GRADE: (98, 1, "良好"),  # never 优秀: the next grade its 98 reaches
+        L.V_LAST: (98, 4, "良好"),  # after all unvetoed units; graded on its own 98
+        L.V_ZERO: (0, 4, "合格"),  # 0 points: last, and graded on 0
+    }[effect]
+    assert table(result, "总分", "名次", "等次")["甲村"] == expected
+    assert table(result, "说明")["甲村"] == (f"一票否决：{effect}",)
+
+
+def test_per_item_effects_take_the_strongest():
+    vetoes = vetoes_of(
+        [("甲村", "安全生产"), ("乙村", "计划生育"), ("丙村", "计划生育"), ("丙村", "安全生产")]
+    )
+    base = records(TOP)
+    rec = Records(scoring=base.scoring, vetoes=vetoes)
+    s = rules(GRADES, veto_effect=L.V_NO_HONOURS, veto_effects={"安全生产": L.V_LAST})
+    result = rank(cons(FOUR), s, scores=rec)
+    got = table(result, "名次", "等次", "说明")
+    # 甲村 (98) 安全生产 → 排末位; 丙村 (85) on both → the stronger 排末位; 乙村 (90) 计划生育 →
+    # the default 不得评先: place 1 among the unvetoed, 优秀 (the seat 甲村 may not take).
+    # Order: 乙村 1, 丁村 2, then the 排末位 units by score: 甲村 3, 丙村 4.
+    assert got["乙村"] == (1, "优秀", "一票否决：不得评先")
+    assert got["丁村"] == (2, "合格", "")
+    assert got["甲村"] == (3, "良好", "一票否决：排末位")
+    assert got["丙村"] == (4, "良好", "一票否决：排末位")  # 85 ≥ 80, 良好 has no quota
+
+
+def test_last_place_veto_takes_a_seat_of_its_own_grade_under_quotas():
+    grades = [Grade("优秀", lower=90, quota=1), Grade("良好", lower=80, quota=1), Grade("合格")]
+    result = rank(
+        cons(FOUR), rules(grades, veto_effect=L.V_LAST), scores=records(TOP, vetoes=["甲村"])
+    )
+    got = table(result, "名次", "等次")
+    # By score: 甲村 98 (barred from 优秀) → 良好, taking its only seat; 乙村 90 → 优秀;
+    # 丙村 85 → 良好 is full → 合格; 丁村 65 → 合格. Places: 甲村 after every unvetoed unit.
+    assert got == {
+        "乙村": (1, "优秀"),
+        "丙村": (2, "合格"),
+        "丁村": (3, "合格"),
+        "甲村": (4, "良好"),
+    }
+
+
+def town(depts, villages, grades, **settings):
+    """Rank departments and villages with totals (党建 t − 40, 经济 40) under `grades`."""
+    unit_list = units(list(depts), L.DEPARTMENT) + units(list(villages), L.VILLAGE)
+    sc = {u: (t - 40, 40) for u, t in {**depts, **villages}.items()}
+    return rank(cons(unit_list), rules(grades, **settings), scores=records(sc))
+
+
+def test_town_wide_quota_split_across_categories_by_their_size():
+    depts = {"党政办": 95, "经发办": 90, "财政办": 85, "民政办": 80, "司法所": 75}
+    villages = {"甲村": 98, "乙村": 88, "丙村": 70}
+    grades = [Grade("优秀", share=25, town=True), Grade("合格")]
+    result = town(depts, villages, grades)
+    got = {u: v[0] for u, v in table(result, "等次").items()}
+    # 8 ranked units × 25% = 2 seats; 部门 2 × 5 ÷ 8 = 1.25, 村 2 × 3 ÷ 8 = 0.75 → ⌊⌋ 1 and
+    # 0, one seat left → the larger remainder (村 0.75): 部门 1 (党政办), 村 1 (甲村)
+    assert [u for u, g in got.items() if g == "优秀"] == ["党政办", "甲村"]
+    assert result.issues == []
+
+
+def test_town_wide_quota_with_a_tie_at_the_cut():
+    depts = {"党政办": 95, "经发办": 90, "财政办": 85}
+    villages = {"甲村": 98, "乙村": 88, "丙村": 70}
+    grades = [Grade("优秀", share=50, town=True), Grade("合格")]
+    # 6 × 50% = 3 seats; 部门 3 × 3 ÷ 6 = 1.5, 村 1.5 → 1 each, 1 seat left inside equal
+    # remainders (0.5, 0.5): 从严 gives it to neither (2 优秀, the town's 3 never exceeded) …
+    strict = town(depts, villages, grades)
+    assert [u for u, v in table(strict, "等次").items() if v[0] == "优秀"] == ["党政办", "甲村"]
+    assert [i.rule for i in strict.issues] == ["quota_split_tie"]
+    # … 从宽 to both (4 优秀: 2 部门, 2 村)
+    lenient = town(depts, villages, grades, quota_tie=L.TIE_LENIENT)
+    top = [u for u, v in table(lenient, "等次").items() if v[0] == "优秀"]
+    assert top == ["党政办", "经发办", "甲村", "乙村"]
+    # A tie of units at a category's cut: 村 gets 1 seat, 甲村 and 乙村 tie at 98 → 从严: none.
+    tied = town(
+        {"党政办": 95, "经发办": 90},
+        {"甲村": 98, "乙村": 98},
+        [Grade("优秀", quota=2, town=True), Grade("合格")],
+    )
+    # 2 seats: 部门 2 × 2 ÷ 4 = 1, 村 1 → 党政办; 甲村/乙村 share the 村 seat → quota_tie
+    assert [u for u, v in table(tied, "等次").items() if v[0] == "优秀"] == ["党政办"]
+    assert [i.rule for i in tied.issues] == ["quota_tie"]
+
+
+def test_veto_scope_per_item():
+    # 安全生产 bars only the overall award; 党风廉政建设 bars every award.
+    vetoes = vetoes_of([("甲村", "安全生产"), ("乙村", "党风廉政建设")])
+    rec = Records(scoring=records(TOP).scoring, vetoes=vetoes)
+    s = rules(
+        GRADES,
+        TWO_AWARDS,
+        veto_effect=L.V_NO_HONOURS,
+        veto_scope=(),
+        veto_scopes={"安全生产": ("综合优胜奖",)},
+    )
+    got = {u: v[0] for u, v in table(rank(cons(FOUR), s, scores=rec), "奖项").items()}
+    # 综合优胜奖: 甲村 (98) and 乙村 (90) barred → 丙村 (85). 单项先进（党建）: 甲村's 60 is
+    # still open to it (its veto bars the overall award only).
+    assert got == {"甲村": "单项先进（党建）", "乙村": "", "丙村": "综合优胜奖", "丁村": ""}

@@ -199,6 +199,7 @@ def test_context_keeps_awards_with_inner_separators_and_one_remark_prefix():
                 "优胜奖、单项奖（党建、安全）",
                 "",
                 "",
+                "",
             )
         ],
         columns=list(L.RANK_COLUMNS),

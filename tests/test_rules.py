@@ -346,3 +346,163 @@ def test_efficacy_needs_two_different_bounds():
         ("考核项目", "N3", "rule_number_invalid"),
         ("考核项目", "O4", "rule_param_missing"),
     ]
+
+
+def test_direction_words_and_methods_that_cannot_use_them():
+    head = [*ITEM_HEAD, "方向"]  # 方向 is column P
+
+    def row(name, method, direction, **kw):
+        return [*item("", name, 10, method, **kw), direction]
+
+    frames = {
+        "考核项目": raw(
+            [
+                head,
+                row("火灾", "完成率", "越小越好", **{"短缺每1%扣": 1}),
+                row("产值", "完成率", "正向"),
+                row("信访", "达标", "负向"),
+                row("访次", "名次赋分", "越低越好"),
+                row("治安", "完成率", "越少越好"),  # not a direction word
+                row("党建", "直接打分", "越小越好"),  # compares nothing
+                row("环境", "功效系数", "越小越好", 满意值=10, 不允许值=0),  # contradicts
+                row("受害", "功效系数", "越小越好", 满意值=1, 不允许值=5),
+                row("稳定", "功效系数", None, 满意值=0, 不允许值=10),  # taken from the bounds
+                row("发案", "完成率", "越小越好", **{"超额每1%加": 0.1}),  # 0 → unbounded bonus
+                row("党务", "直接打分", "越大越好"),  # harmless: the default
+            ]
+        )
+    }
+    rules, issues = rules_from_frames(frames)
+    lower = {i.name: i.lower_is_better for i in rules.items}
+    assert lower == {
+        "火灾": True,
+        "产值": False,
+        "信访": True,
+        "访次": True,
+        "受害": True,
+        "稳定": True,
+        "党务": False,
+    }
+    assert located(issues) == [
+        ("考核项目", "P6", "rule_direction_invalid"),
+        ("考核项目", "P7", "rule_direction_unusable"),
+        ("考核项目", "P8", "rule_direction_conflict"),
+        ("考核项目", "G11", "rule_param_missing"),  # 加分上限
+    ]
+
+
+def test_veto_effects_per_item_and_the_veto_scope():
+    frames = {
+        "考核项目": raw([ITEM_HEAD, item("", "党建", 100, "直接打分")]),
+        "设置": raw(
+            [
+                ["项目", "值"],
+                ["否决项目", "党风廉政建设、安全生产"],
+                ["否决效果", "不得评先；安全生产：排末位；党风廉政建设=不得评先评优"],
+                ["否决范围", "综合工作目标优胜奖、创新奖"],
+            ]
+        ),
+        "奖项": raw([["奖项", "类别", "项目", "名额"], ["综合工作目标优胜奖", "村", None, 1]]),
+    }
+    rules, issues = rules_from_frames(frames)
+    s = rules.settings
+    assert s.veto_effect == "不得评先"
+    assert s.veto_effects == {"安全生产": "排末位", "党风廉政建设": "不得评先评优"}
+    assert s.veto_scope == ("综合工作目标优胜奖", "创新奖")
+    assert located(issues) == [("设置", "B4", "rule_veto_scope_unknown")]  # 创新奖
+    frames["设置"] = raw(
+        [["项目", "值"], ["否决范围", "全部奖项；安全生产：综合工作目标优胜奖、单项奖"]]
+    )
+    rules, issues = rules_from_frames(frames)
+    assert rules.settings.veto_scope == ()
+    assert rules.settings.veto_scopes == {"安全生产": ("综合工作目标优胜奖", "单项奖")}
+    assert located(issues) == [("设置", "B2", "rule_veto_scope_unknown")]  # 单项奖
+    frames["设置"] = raw([["项目", "值"], ["否决效果", "安全生产：开除"], ["否决范围", "全部奖项"]])
+    rules, issues = rules_from_frames(frames)
+    assert rules.settings.veto_scope == ()
+    assert located(issues) == [("设置", "B2", "rule_setting_invalid")]
+
+
+def test_town_wide_grade_scope():
+    frames = {
+        "考核项目": raw([ITEM_HEAD, item("", "党建", 100, "直接打分")]),
+        "等次": raw(
+            [
+                ["等次", "类别", "下限", "名额", "比例", "范围"],
+                ["优秀", None, 90, None, "20%", "全镇"],
+                ["良好", None, 80, None, None, "本镇"],  # not a scope
+                ["合格", "村", None, None, None, "全镇"],  # a town-wide row of one category
+                ["合格", None, None, None, None, None],
+            ]
+        ),
+    }
+    rules, issues = rules_from_frames(frames)
+    assert [(g.name, g.town) for g in rules.grades] == [
+        ("优秀", True),
+        ("良好", False),
+        ("合格", False),
+        ("合格", False),
+    ]
+    assert located(issues) == [
+        ("等次", "F3", "rule_grade_scope_invalid"),
+        ("等次", "F4", "rule_grade_scope_invalid"),
+    ]
+
+
+def test_schedule_per_item_is_an_optional_column():
+    frames = {
+        "考核项目": raw(
+            [
+                ["项目", "分值", "方法", "指标", "序时进度"],  # 序时进度 is column E
+                ["三农", 50, "完成率", "山药种植面积", "90%"],
+                ["产值", 50, "完成率", None, None],
+                ["税收", 0, "完成率", None, "120%"],  # beyond the year
+                ["招商", 0, "完成率", None, -5],
+            ]
+        )
+    }
+    rules, issues = rules_from_frames(frames)
+    assert [(i.name, i.schedule) for i in rules.items] == [("三农", 90), ("产值", None)]
+    assert located(issues) == [
+        ("考核项目", "E4", "rule_number_invalid"),
+        ("考核项目", "E5", "rule_value_negative"),
+    ]
+
+
+def test_nonsensical_rule_values_are_located_errors():
+    head = [*ITEM_HEAD]  # 超额每1%加 F, 短缺每1%扣 H, 最低分 I, 起评线 J, 每档扣 L, 名次分 M
+    frames = {
+        "考核项目": raw(
+            [
+                head,
+                item("", "经济", 20, "完成率", **{"超额每1%加": -1}),  # bonus that takes points
+                item("", "环境", 20, "完成率", **{"短缺每1%扣": -0.5}),  # deduction that adds
+                item("", "党建", 20, "完成率", 最低分=25),  # floor above the item's 20
+                item("", "治安", 20, "名次赋分", 名次分="20、-2"),
+                item("", "信访", 20, "达标", 起评线=-10),
+                item("", "加分", 5, "加分", 最低分=9),  # outside 满分: no check
+                item("", "创新", 20, "完成率", 每低=3, 每档扣=-1),
+            ]
+        ),
+        "设置": raw(
+            [
+                ["项目", "值"],
+                ["满分", 0],  # no item can add up to 0
+                ["保留小数", -1],
+                ["黄灯差距", 40],  # above 红灯差距 30: yellow never shows
+            ]
+        ),
+    }
+    _, issues = rules_from_frames(frames)
+    assert located(issues) == [
+        ("设置", "B2", "rule_value_negative"),
+        ("设置", "B3", "rule_setting_invalid"),
+        ("设置", "B4", "rule_lights_order"),
+        ("考核项目", "F2", "rule_value_negative"),
+        ("考核项目", "H3", "rule_value_negative"),
+        ("考核项目", "I4", "rule_floor_over_points"),
+        ("考核项目", "M5", "rule_value_negative"),
+        ("考核项目", "J6", "rule_value_negative"),
+        ("考核项目", "L8", "rule_value_negative"),
+    ]
+    assert all(i.severity == "error" for i in issues)

@@ -252,7 +252,15 @@ def test_bonus_and_deduction_caps_keep_the_rows_adding_up():
     sums = result.rows.groupby(L.UNIT)["得分"].sum().to_dict()
     assert sums == {"甲村": 96, "乙村": 77}
     assert [i.rule for i in result.issues] == ["adjustment_capped"] * 3
-    assert "细则.xlsx!加扣分!" in result.rows["来源"].iloc[1]
+    # 甲村's two 创新加分 records capped at 5: one row naming both and the cap
+    jia = result.rows[(result.rows[L.UNIT] == "甲村") & (result.rows[L.ITEM] == "创新加分")]
+    assert jia["得分"].tolist() == [5]
+    assert jia["计算依据"].iloc[0] == (
+        "市级表彰；文1 3 分、区级表彰 4 分，合计加 7 分，超过上限 5 分，按上限加 5 分"
+    )
+    assert (
+        jia["来源"].iloc[0] == "细则.xlsx!加扣分!第2行；细则.xlsx!加扣分!第3行"
+    )  # no letters given
 
 
 def test_period_weights_annual_and_monthly_average():
@@ -306,7 +314,7 @@ def test_parsed_rate_is_used_as_percent_not_scaled_again():
     item = Item("集体经济", 10, L.M_RATE, indicator="村集体经济收入")
     rows = score(cons(VILLAGES[:2], progress), rules_of(item)).rows.set_index(L.UNIT)
     assert rows.loc["甲村", "得分"] == pytest.approx(0.05)  # 10 × 0.5 %
-    assert rows.loc["乙村", "得分"] == pytest.approx(9.719)
+    assert rows.loc["乙村", "得分"] == pytest.approx(9.72)  # 10 × 97.19 % = 9.719 → 保留小数 2
 
 
 def test_lateness_per_day_capped_missing_returns_and_an_office_record():
@@ -338,9 +346,206 @@ def test_lateness_per_day_capped_missing_returns_and_an_office_record():
     assert "逾期 1 天 × 0.5 分 = 0.5 分" in notes["乙村"]
     assert "未报送回收表" in notes["戊村"]
     assert [i.rule for i in result.issues] == ["adjustment_capped"]  # 丁村's 4.5 → 3
+    # … as ONE row saying what was capped: 9 days × 0.5 = 4.5, over the cap of 3 → −3
+    ding = rows[rows[L.UNIT] == "丁村"]
+    assert ding["得分"].tolist() == [-3]
+    assert "逾期 9 天 × 0.5 分 = 4.5 分，超过上限 3 分，按上限扣 3 分" in ding["计算依据"].iloc[0]
+    assert ding["来源"].iloc[0] == "丁.xlsx"
     # An office's record on the item (an approved delay) replaces the computed deduction.
     adj = pd.DataFrame([("丁村", "按时报送", 0.5, "经批准延期", "")], columns=L.ADJUSTMENT_COLUMNS)
     adj[L.SRC_FILE], adj[L.SRC_SHEET], adj[L.SRC_ROW] = "细则.xlsx", "加扣分", 2
     rec.adjustments = adj
     again = score(c, rules_of(*items), rec)
     assert again.totals["丁村"] == 89.5  # the office's −0.5 (a 逾期扣分 item only deducts)
+
+
+def lower_case(item, actuals, target=2):
+    """Score one 越小越好 item with 目标值 = `target` (a ceiling) and the given 完成值."""
+    units = [Unit(f"村{n}", L.VILLAGE) for n in range(len(actuals))]
+    rec = scoring(
+        [(u.name, item.name, None, a, target) for u, a in zip(units, actuals, strict=True)]
+    )
+    result = score(cons(units), rules_of(item), rec)
+    rows = result.rows[result.rows[L.ITEM] == item.name]
+    return [round(v, 6) for v in rows["得分"]], list(rows["计算依据"])
+
+
+def test_lower_is_better_rate_below_at_above_and_at_zero():
+    item = Item(
+        "森林火灾受害率",
+        10,
+        L.M_RATE,
+        bonus_per_pct=0.05,
+        bonus_cap=2,
+        short_per_pct=0.1,
+        lower_is_better=True,
+    )
+    got, why = lower_case(item, [1.6, 2, 4, 0])
+    # 1.6: 2 ÷ 1.6 = 125% → 10 + 25 × 0.05 = 11.25
+    # 2:   2 ÷ 2 = 100% → 10
+    # 4:   2 ÷ 4 = 50% → 10 − 50 × 0.1 = 5
+    # 0:   under the ceiling of 2 → met, bonus at its cap: 10 + 2 = 12
+    assert got == [11.25, 10, 5, 12]
+    assert "完成率 = 2 ÷ 1.6 × 100% = 125%" in why[0]
+    assert "完成值 0" in why[3] and "12" in why[3]
+    # The same figures scored 越大越好 would rank them backwards (the bug this fixes).
+    higher = Item(
+        "森林火灾受害率", 10, L.M_RATE, bonus_per_pct=0.05, bonus_cap=2, short_per_pct=0.1
+    )
+    # 越大越好: 80% → 10 − 20 × 0.1 = 8; 100% → 10; 200% → 10 + min(100 × 0.05, 2) = 12;
+    # 0% → 10 − 100 × 0.1 = 0: the best (lowest) rate would get the fewest points.
+    assert lower_case(higher, [1.6, 2, 4, 0])[0] == [8, 10, 12, 0]
+
+
+def test_lower_is_better_zero_without_bonus_and_a_ceiling_of_zero():
+    item = Item("越级访", 10, L.M_RATE, lower_is_better=True)
+    # target 2: 0 → met, 10 (no bonus rule); 3 → 2 ÷ 3 = 66.67% → 10 × 66.67% = 6.67
+    # (score rows are rounded per 保留小数, 2 by default: 6.67)
+    assert lower_case(item, [0, 3])[0] == [10, 6.67]
+    # a ceiling of 0 (零发生): 0 is exactly met (100%); 1 → 0 ÷ 1 = 0% → 0
+    assert lower_case(item, [0, 1], target=0)[0] == [10, 0]
+
+
+def test_lower_is_better_pass_and_efficacy():
+    passing = Item("受害率达标", 5, L.M_PASS, threshold=100, lower_is_better=True)
+    # 1.6 → 125% ≥ 100 ✓; 2 → 100% ✓; 4 → 50% ✗; 0 under 2 ✓
+    assert lower_case(passing, [1.6, 2, 4, 0])[0] == [5, 5, 0, 5]
+    eff = Item("受害率", 10, L.M_EFFICACY, satisfied=1, unacceptable=5, lower_is_better=True)
+    # 0.5 → (0.5 − 5) ÷ (1 − 5) = 1.125 ≥ 1 → coefficient 100 → 10
+    # 3   → (3 − 5) ÷ (1 − 5) = 0.5 → 60 + 40 × 0.5 = 80 → 8
+    # 6   → (6 − 5) ÷ (1 − 5) = −0.25 < 0 → 0
+    assert lower_case(eff, [0.5, 3, 6])[0] == [10, 8, 0]
+
+
+def test_lower_is_better_rank_points_by_value():
+    item = Item("发案数", 10, L.M_RANK, rank_points=(10, 8, 6), lower_is_better=True)
+    # values 3, 0, 5: the smallest ranks first → 0 is 1st (10), 3 is 2nd (8), 5 is 3rd (6)
+    assert lower_case(item, [3, 0, 5])[0] == [8, 10, 6]
+
+
+def test_an_item_scored_zero_for_absent_data_is_an_error_per_unit_and_item():
+    items = [
+        Item("经济", 50, L.M_RATE, short_per_pct=1),
+        Item("党建", 50, L.M_DIRECT),
+    ]
+    # 甲村: 经济 with figures (80 of 100), 党建 entered; 乙村: an 经济 row with neither 完成值
+    # nor 目标值 (rate_no_data) and no 党建 entry at all (score_input_missing); 丙村: 党建 only.
+    rec = scoring(
+        [
+            ("甲村", "经济", None, 80, 100),
+            ("甲村", "党建", 40),
+            ("乙村", "经济", None, None, None),
+            ("丙村", "党建", 45),
+        ]
+    )
+    result = score(cons(VILLAGES[:3]), rules_of(*items), rec)
+    got = [(i.cell, i.rule, i.severity) for i in result.issues]
+    assert got == [
+        ("D4", "score_value_missing", "error"),  # 乙村 经济, at its 完成值 cell
+        ("", "score_input_missing", "error"),  # 乙村 党建
+        ("", "score_input_missing", "error"),  # 丙村 经济
+    ]
+    assert "乙村" in result.issues[0].message and "经济" in result.issues[0].message
+    by = {(u, i): s for u, i, s in result.rows[[L.UNIT, L.ITEM, "得分"]].values.tolist()}
+    # 甲村 经济: 50 − 20 × 1 = 30; every absent input is 0 — and said so above
+    assert by == {
+        ("甲村", "经济"): 30,
+        ("甲村", "党建"): 40,
+        ("乙村", "经济"): 0,
+        ("乙村", "党建"): 0,
+        ("丙村", "经济"): 0,
+        ("丙村", "党建"): 45,
+    }
+
+
+@pytest.mark.parametrize(
+    ("setting", "total", "shown"),
+    [
+        # 计0分: 80 × 40% + (70 + 90 + 0) / 3 × 60% = 32 + 32 = 64
+        (L.GAP_ZERO, 64, "月度平均 53.33（3 期，缺 1 期按0分计） × 60%"),
+        # 按已有期间平均: 80 × 40% + (70 + 90) / 2 × 60% = 32 + 48 = 80
+        (L.GAP_MEAN, 80, "月度平均 80（3 期，缺 1 期不计入平均） × 60%"),
+    ],
+)
+def test_a_missing_monthly_score_under_both_settings(setting, total, shown):
+    item = Item("党建", 100, L.M_DIRECT)
+    rec = scoring(
+        [
+            ("甲村", "党建", 80, None, None, None, "年度"),
+            ("甲村", "党建", 70, None, None, None, "1月"),
+            ("甲村", "党建", 90, None, None, None, "2月"),
+            # 乙村 was scored in 3月 too, so the category's 月度 has 3 periods; 甲村 lacks 3月
+            ("乙村", "党建", 80, None, None, None, "年度"),
+            ("乙村", "党建", 60, None, None, None, "1月"),
+            ("乙村", "党建", 60, None, None, None, "2月"),
+            ("乙村", "党建", 90, None, None, None, "3月"),
+        ]
+    )
+    rules = rules_of(item, period_weights={"年度": 40, "月度": 60}, missing_period=setting)
+    result = score(cons(VILLAGES[:2]), rules, rec)
+    # 乙村 has every period: 80 × 40% + (60 + 60 + 90) / 3 × 60% = 32 + 42 = 74
+    assert result.totals.to_dict() == {"甲村": total, "乙村": 74}
+    gaps = [i for i in result.issues if i.rule == "period_score_missing"]
+    assert [(i.rule, i.severity) for i in gaps] == [("period_score_missing", "warning")]
+    assert all(w in gaps[0].message for w in ("甲村", "党建", "3月"))
+    weighted = result.rows[(result.rows["方法"] == "期间加权") & (result.rows[L.UNIT] == "甲村")]
+    assert shown in weighted["计算依据"].iloc[0]
+
+
+def test_missing_period_setting_is_read_and_checked():
+    from targetbook.rules import rules_from_frames
+
+    def frames(value):
+        return {
+            "考核项目": pd.DataFrame([["项目", "分值", "方法"], ["党建", 100, "直接打分"]]),
+            "设置": pd.DataFrame([["项目", "值"], ["缺期处理", value]]),
+        }
+
+    rules, issues = rules_from_frames(frames("按已有期间平均"))
+    assert rules.settings.missing_period == L.GAP_MEAN and issues == []
+    _, issues = rules_from_frames(frames("跳过"))
+    assert [(i.sheet, i.cell, i.rule) for i in issues] == [("设置", "B2", "rule_setting_invalid")]
+
+
+def test_explanations_speak_in_the_returns_terms_and_round_per_decimals():
+    progress = pd.DataFrame(
+        {
+            L.UNIT: ["甲村", "乙村"],
+            L.INDICATOR: ["村集体经济收入"] * 2,
+            L.MEASURE: ["万元", "万元"],
+            L.TARGET_VALUE: [20, "20万元"],  # a bare number under 计量单位 万元, and a text
+            L.ACTUAL_VALUE: [15.9, "0.159亿"],
+            L.parsed(L.TARGET_VALUE): [200000.0, 200000.0],
+            L.parsed(L.ACTUAL_VALUE): [159000.0, 15900000.0 / 100],
+            L.parsed(L.RATE): [None, None],
+            L.SRC_FILE: ["甲村.xlsx", "乙村.xlsx"],
+            L.SRC_SHEET: ["指标进度"] * 2,
+            L.SRC_ROW: [4, 4],
+        }
+    )
+    item = Item("集体经济", 7, L.M_RATE, indicator="村集体经济收入")
+    result = score(cons(VILLAGES[:2], progress), rules_of(item, decimals=1))
+    rows = result.rows.set_index(L.UNIT)
+    # 159000 ÷ 200000 = 79.5%; 7 × 79.5% = 5.565 → 保留小数 1 → 5.6 (row and explanation)
+    assert rows.loc["甲村", "得分"] == 5.6
+    assert rows.loc["甲村", "计算依据"] == (
+        "完成率 = 15.9万元 ÷ 20万元 × 100% = 79.5%；得分 = 7 × 79.5% = 5.6"
+    )
+    assert rows.loc["乙村", "计算依据"].startswith("完成率 = 0.159亿 ÷ 20万元 × 100% = 79.5%")
+
+
+def test_scores_round_half_up_like_excel_round():
+    item = Item("党建", 100, L.M_DIRECT)
+    rec = scoring([("甲村", "党建", 80.125), ("乙村", "党建", 80.135), ("丙村", "党建", 2.675)])
+    result = score(cons(VILLAGES[:3]), rules_of(item), rec)
+    # 保留小数 2, 四舍五入 (Excel ROUND): 80.125 → 80.13, 80.135 → 80.14, 2.675 → 2.68
+    # (round-half-even or binary floats would give 80.12 and 2.67)
+    assert result.totals.to_dict() == {"甲村": 80.13, "乙村": 80.14, "丙村": 2.68}
+
+
+def test_lower_is_better_proportional_to_a_best_of_zero():
+    item = Item("发案数", 10, L.M_RANK, lower_is_better=True)
+    # best 0: the unit at 0 earns 10; the others 10 × 0 ÷ 2 = 0 and 10 × 0 ÷ 5 = 0
+    assert lower_case(item, [0, 2, 5])[0] == [10, 0, 0]
+    # best 2: 10 × 2 ÷ 2 = 10, 10 × 2 ÷ 4 = 5, 10 × 2 ÷ 8 = 2.5
+    assert lower_case(item, [2, 4, 8])[0] == [10, 5, 2.5]

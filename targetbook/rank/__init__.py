@@ -27,11 +27,19 @@ from targetbook import labels as L
 from targetbook.errors import Issue, issue
 from targetbook.explain import Explain, render
 from targetbook.rank.achieve import achievement
-from targetbook.rank.grades import assign_grades, lower_one, pick, tie_groups
+from targetbook.rank.grades import (
+    assign_grades,
+    lower_one,
+    pick,
+    seats,
+    split_town,
+    tie_groups,
+)
 from targetbook.rank.order import competition_rank, progress_places, tie_flags
 from targetbook.rank.progress import schedule, warnings
 from targetbook.results import Consolidation, Ranking, Scores
-from targetbook.rules.model import Records, Rules
+from targetbook.rules.model import Grade, Records, Rules
+from targetbook.rules.sheets import key
 from targetbook.score import SCORE_FRAME_COLUMNS, score
 from targetbook.text import name_key
 
@@ -56,19 +64,37 @@ def rank(
     frame = _base(sc)
     for u in frame.loc[frame[L.TOTAL].isna(), [L.UNIT, L.CATEGORY]].itertuples(index=False):
         issues.append(issue("unit_no_scores", unit=u[0], category=u[1]))
+    # Never a blank row: an unranked unit says so, and why.
+    missing = {name_key(u) for u in consolidation.missing_units}
+    reason = {True: L.UNRANKED_NO_RETURN, False: L.UNRANKED_NO_DATA}
+    frame[L.NOTE] = [
+        "" if not np.isnan(t) else L.UNRANKED_NOTE.format(reason=reason[name_key(u) in missing])
+        for u, t in zip(frame[L.UNIT], frame[L.TOTAL], strict=True)
+    ]
     rows = sc.rows
-    vetoed = frame[L.VETO] != ""
-    if s.veto_effect == L.V_ZERO and vetoed.any():
-        rows = _zero_rows(rows, frame[vetoed & frame[L.TOTAL].notna()])
-        frame.loc[vetoed & frame[L.TOTAL].notna(), L.TOTAL] = 0.0
-    keys = ["_last", L.TOTAL] if s.veto_effect == L.V_LAST else [L.TOTAL]
-    frame["_last"] = np.where(vetoed, 0.0, 1.0)  # 排末位: unvetoed units first
+    frame["_effect"] = _effects(sc.vetoes, frame[L.UNIT], s)
+    effect = frame["_effect"]
+    scored = frame[L.TOTAL].notna()
+    frame.loc[(effect != "") & scored, L.NOTE] = [
+        L.VETO_NOTE.format(effect=e) for e in effect[(effect != "") & scored]
+    ]
+    zero = (effect == L.V_ZERO) & scored
+    if zero.any():
+        rows = _zero_rows(rows, frame[zero])
+        frame.loc[zero, L.TOTAL] = 0.0
+    last = effect == L.V_LAST
+    frame["_last"] = np.where(last, 0.0, 1.0)  # 排末位: unvetoed units first
+    keys = [L.TOTAL]
     for n, item in enumerate(s.tie_break):
         per_item = rows[rows[L.ITEM] == item].groupby(L.UNIT)[L.SCORE].sum()
         frame[f"_tb{n}"] = frame[L.UNIT].map(per_item).fillna(0.0)
         keys.append(f"_tb{n}")
     frame.loc[frame[L.TOTAL].isna(), "_last"] = np.nan
-    frame[L.PLACE] = competition_rank(frame, [L.CATEGORY], keys if len(keys) > 1 else [L.TOTAL])
+    # Grades follow a unit's own score (排末位 moves the place, not the score).
+    frame["_score_place"] = competition_rank(frame, [L.CATEGORY], keys)
+    if last.any():
+        keys = ["_last", *keys]
+    frame[L.PLACE] = competition_rank(frame, [L.CATEGORY], keys)
     frame[L.TIED] = tie_flags(frame, [L.CATEGORY], L.PLACE)
     grouped = frame[L.GROUP] != ""
     frame[L.GROUP_PLACE] = np.nan
@@ -78,7 +104,7 @@ def rank(
         frame.loc[grouped, L.GROUP_PLACE] = competition_rank(sub, [L.CATEGORY, L.GROUP], ks)
     frame[L.LAST_PLACE], frame[L.RISE] = progress_places(frame, previous)
     _grade(frame, rules, issues)
-    _award(frame, rows, rules, issues)
+    _award(frame, rows, rules, issues, sc.vetoes)
     # Printed by category, best first; unranked units last, in registry order.
     frame["_cat"] = frame[L.CATEGORY].map({c: n for n, c in enumerate(L.CATEGORIES)})
     frame = frame.sort_values(["_cat", L.PLACE], na_position="last", kind="stable")
@@ -96,7 +122,9 @@ def rank(
     year = consolidation.year
     cats = {u.name: u.category for u in sc.units}
     progress = consolidation.others.get(L.PROGRESS_KIND)
-    warned = warnings(progress, cats, s, schedule(s, year, as_of))
+    lower = {(i.category, key(i.key)) for i in rules.items if i.lower_is_better}
+    plans = {(i.category, key(i.key)): i.schedule for i in rules.items if i.schedule is not None}
+    warned = warnings(progress, cats, s, schedule(s, year, as_of), lower, plans)
     return Ranking(
         rows[list(SCORE_FRAME_COLUMNS)], ranks, achieved, warned, sc.vetoes, issues, year
     )
@@ -143,40 +171,99 @@ def _zero_rows(rows: pd.DataFrame, hit: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([rows, pd.DataFrame(extra, columns=rows.columns)], ignore_index=True)
 
 
+def _effects(vetoes: pd.DataFrame, units: pd.Series, s) -> pd.Series:
+    """Each unit's veto effect: the strongest of its veto items' (设置 否决效果 per item,
+    else the default); "" when not vetoed."""
+    rank_of = {e: n for n, e in enumerate(L.VETO_SEVERITY)}
+    strongest: dict[str, str] = {}
+    for unit, item in zip(vetoes[L.UNIT], vetoes[L.ITEM], strict=True):
+        e = s.veto_effects.get(key(item), s.veto_effect)
+        if unit not in strongest or rank_of[e] < rank_of[strongest[unit]]:
+            strongest[unit] = e
+    return units.map(lambda u: strongest.get(u, "")).astype(object)
+
+
 def _grade(frame: pd.DataFrame, rules: Rules, issues: list[Issue]) -> None:
+    """等次 on each unit's own score (`_score_place`), per its veto effect (README's table):
+    不合格 → 不合格, no seat; 降一等 → one below what it would earn, no seat; 不得评先评优
+    and 排末位 → the best grade its score earns below the top one, taking a seat of it."""
     s = rules.settings
     frame[L.GRADE] = ""
-    vetoed = frame[L.VETO] != ""
-    no_seat = vetoed & (s.veto_effect in (L.V_FAIL, L.V_DOWNGRADE))
+    effect = frame["_effect"]
+    no_seat = effect.isin((L.V_FAIL, L.V_DOWNGRADE))
+    barred = set(frame.loc[effect.isin((L.V_LAST, L.V_NO_HONOURS_GRADE)), L.UNIT])
+    place = "_score_place"
+    town = _town_seats(frame, rules, issues)
     for cat in L.CATEGORIES:
-        ladder = rules.grades_for(cat)
+        ladder = [
+            Grade(g.name, g.category, g.lower, town[g.name].get(cat, 0), None, g.row)
+            if g.name in town
+            else g
+            for g in rules.grades_for(cat)
+        ]
         of_cat = frame[(frame[L.CATEGORY] == cat) & frame[L.PLACE].notna()]
         if of_cat.empty:
             continue
         n = len(of_cat)
         if ladder:
             seated = of_cat[~no_seat.loc[of_cat.index]]
-            got = assign_grades(tie_groups(seated, L.PLACE, L.TOTAL), ladder, n, s, cat, issues)
+            got = assign_grades(
+                tie_groups(seated, place, L.TOTAL), ladder, n, s, cat, issues, barred
+            )
             frame.loc[seated.index, L.GRADE] = seated[L.UNIT].map(got).fillna("")
         hit = of_cat[no_seat.loc[of_cat.index]]
         if hit.empty:
             continue
-        if s.veto_effect == L.V_FAIL:
-            frame.loc[hit.index, L.GRADE] = L.V_FAIL
-        elif ladder:
+        failed = hit[effect.loc[hit.index] == L.V_FAIL]
+        frame.loc[failed.index, L.GRADE] = L.V_FAIL
+        lowered = hit[effect.loc[hit.index] == L.V_DOWNGRADE]
+        if ladder and not lowered.empty:
             # 降一等: the grade its own score and place would earn, one step lower.
-            would = assign_grades(tie_groups(of_cat, L.PLACE, L.TOTAL), ladder, n, s, cat, None)
-            frame.loc[hit.index, L.GRADE] = [
-                lower_one(would.get(u, ""), ladder) for u in hit[L.UNIT]
+            would = assign_grades(tie_groups(of_cat, place, L.TOTAL), ladder, n, s, cat, None)
+            frame.loc[lowered.index, L.GRADE] = [
+                lower_one(would.get(u, ""), ladder) for u in lowered[L.UNIT]
             ]
 
 
-def _award(frame: pd.DataFrame, rows: pd.DataFrame, rules: Rules, issues: list[Issue]) -> None:
+def _town_seats(frame: pd.DataFrame, rules: Rules, issues: list[Issue]) -> dict:
+    """{grade name: {category: seats}} for 全镇 grades (those of the all-category ladder)."""
+    ranked = frame[frame[L.PLACE].notna()]
+    counts = {c: int((ranked[L.CATEGORY] == c).sum()) for c in L.CATEGORIES}
+    counts = {c: n for c, n in counts.items() if n}
+    out = {}
+    for g in rules.grades:
+        if g.town and seats(sum(counts.values()), g, rules.settings) is not None:
+            out[g.name] = split_town(g, counts, rules.settings, issues)
+    return out
+
+
+def _barred_awards(vetoes: pd.DataFrame, s) -> dict[str, set[str]]:
+    """{vetoed unit: keys of the awards its vetoes bar; an empty set = every award}."""
+    out: dict[str, set[str] | None] = {}
+    for unit, item in zip(vetoes[L.UNIT], vetoes[L.ITEM], strict=True):
+        scope = s.veto_scopes.get(key(item), s.veto_scope)
+        if not scope or out.get(unit, set()) is None:
+            out[unit] = None  # every award
+        else:
+            out.setdefault(unit, set()).update(key(a) for a in scope)
+    return {u: (set() if v is None else v) for u, v in out.items()}
+
+
+def _award(
+    frame: pd.DataFrame, rows: pd.DataFrame, rules: Rules, issues: list[Issue], vetoes
+) -> None:
     s = rules.settings
     got: dict[str, list[str]] = {}
     sums = None  # per item and unit, computed once when an item award needs it
-    eligible = frame[(frame[L.VETO] == "") & frame[L.PLACE].notna()]
+    ranked = frame[frame[L.PLACE].notna()]
+    bars = _barred_awards(vetoes, s)
     for award in rules.awards:
+        # A veto bars every award, or only those 否决范围 names (seed 003: the overall one).
+        name = key(award.name)
+        out = ranked[L.UNIT].map(
+            lambda u, name=name: u in bars and (not bars[u] or name in bars[u])
+        )
+        eligible = ranked[~out.astype(bool)]
         for cat in L.CATEGORIES if award.category == "" else (award.category,):
             cands = eligible[eligible[L.CATEGORY] == cat]
             if cands.empty:

@@ -60,33 +60,93 @@ def assign_grades(
     settings: Settings,
     category: str,
     issues: list[Issue] | None,
+    barred: set[str] | frozenset[str] = frozenset(),
 ) -> dict[str, str]:
-    """Tie groups (score, units), best first → {unit: grade}; units no grade admits get ""."""
+    """Tie groups (score, units), best first → {unit: grade}; units no grade admits get "".
+
+    `barred` units (不得评先评优, 排末位) never take the first grade: each gets the best grade
+    below it that its score reaches and that has a seat, and takes that seat."""
     out: dict[str, str] = {}
-    gi, used = 0, 0
+    used: dict[int, int] = {}  # grade index → seats taken
+    pointer = {False: 0, True: min(1, len(ladder))}  # the next grade to try, per class
     for score, units in groups:
-        while gi < len(ladder):
-            g = ladder[gi]
-            if g.lower is not None and score < g.lower - 1e-9:
-                gi, used = gi + 1, 0
+        for is_barred in (False, True):
+            members = [u for u in units if (u in barred) == is_barred]
+            if not members:
                 continue
-            cap = seats(n_ranked, g, settings)
-            if cap is None or used + len(units) <= cap:
-                break
-            room = cap - used
-            if room > 0:  # the cut falls inside this tie
-                if issues is not None:
-                    issues.append(_tie_issue(category, g.name, room, units, settings, g.name))
-                if settings.quota_tie == L.TIE_LENIENT:
+            gi = pointer[is_barred]
+            while gi < len(ladder):
+                g = ladder[gi]
+                if g.lower is not None and score < g.lower - 1e-9:
+                    gi += 1
+                    continue
+                cap = seats(n_ranked, g, settings)
+                taken = used.get(gi, 0)
+                if cap is None or taken + len(members) <= cap:
                     break
-            gi, used = gi + 1, 0
-        if gi < len(ladder):
-            used += len(units)
-            for u in units:
-                out[u] = ladder[gi].name
-        else:
-            for u in units:
-                out[u] = ""
+                room = cap - taken
+                if room > 0:  # the cut falls inside this tie
+                    if issues is not None:
+                        issues.append(_tie_issue(category, g.name, room, members, settings, g.name))
+                    if settings.quota_tie == L.TIE_LENIENT:
+                        break
+                gi += 1
+            pointer[is_barred] = gi
+            if gi < len(ladder):
+                used[gi] = used.get(gi, 0) + len(members)
+            for u in members:
+                out[u] = ladder[gi].name if gi < len(ladder) else ""
+    return out
+
+
+def split_town(
+    grade: Grade, counts: dict[str, int], settings: Settings, issues: list[Issue]
+) -> dict[str, int]:
+    """A 全镇 grade's seats → seats per category, in proportion to each category's ranked
+    units (largest remainder: each gets ⌊seats × n ÷ N⌋, the seats left go to the largest
+    remainders). Seats left inside equal remainders follow 名额并列: 从严 gives them to
+    none (the town's ceiling holds), 从宽 to every tied category; a `quota_split_tie`
+    warning names them."""
+    total = sum(counts.values())
+    town = seats(total, grade, settings)
+    if town is None or not total:
+        return {}
+    exact = {c: town * n / total for c, n in counts.items()}
+    out = {c: math.floor(round(v, 9)) for c, v in exact.items()}
+    left = town - sum(out.values())
+    by_rest = sorted(counts, key=lambda c: -round(exact[c] - out[c], 9))
+    while left > 0 and by_rest:
+        rest = round(exact[by_rest[0]] - out[by_rest[0]], 9)
+        if rest <= 0:
+            break
+        tied = [c for c in by_rest if round(exact[c] - out[c], 9) == rest]
+        by_rest = by_rest[len(tied) :]
+        if len(tied) <= left:
+            for c in tied:
+                out[c] += 1
+            left -= len(tied)
+            continue
+        lenient = settings.quota_tie == L.TIE_LENIENT
+        outcome = (
+            Explain("quota_tie_lenient", grade=grade.name)
+            if lenient
+            else Explain("quota_tie_strict")
+        )
+        issues.append(
+            issue(
+                "quota_split_tie",
+                grade=grade.name,
+                quota=town,
+                room=left,
+                categories=L.LIST_SEP.join(tied),
+                how=settings.quota_tie,
+                outcome=render(outcome),
+            )
+        )
+        if lenient:
+            for c in tied:
+                out[c] += 1
+        break
     return out
 
 

@@ -45,7 +45,7 @@ def _sheet(ctx: Ctx, frames, name, columns, *, required=False) -> Sheet | None:
 def _items_sheet(ctx: Ctx, frames) -> Sheet | None:
     """The 考核项目 sheet, or else the one sheet whose header holds 项目, 分值 and 方法 (a
     workbook with a single sheet named 考核细则, say)."""
-    columns = (L.ITEM, *L.ITEM_COLUMNS)
+    columns = (L.ITEM, *L.ITEM_COLUMNS, L.SCHEDULE)  # 序时进度 is optional
     if find_sheet(frames, L.RULES_ITEMS) is None:
         for name, frame in frames.items():
             sh = read_sheet(name, frame, columns)
@@ -72,8 +72,15 @@ def rules_from_frames(
     # A rejected item row would make every category's sum wrong: report the row, not the sums.
     if items_sheet and not any(i.sheet == items_sheet.name for i in ctx.issues):
         _check_totals(ctx, items_sheet, rules)
-    rules.grades = _grades(ctx, _sheet(ctx, frames, L.RULES_GRADES, L.GRADE_COLUMNS))
+    grade_columns = (*L.GRADE_COLUMNS, L.GRADE_SCOPE)  # 范围 is optional
+    rules.grades = _grades(ctx, _sheet(ctx, frames, L.RULES_GRADES, grade_columns))
     rules.awards = _awards(ctx, _sheet(ctx, frames, L.RULES_AWARDS, L.AWARD_COLUMNS), names)
+    award_names = {key(a.name) for a in rules.awards}
+    scoped = [*settings.veto_scope, *(a for v in settings.veto_scopes.values() for a in v)]
+    for name in dict.fromkeys(scoped):
+        if key(name) not in award_names:
+            cell = settings.cells.get(L.S_VETO_SCOPE, "")
+            ctx.add("rule_veto_scope_unknown", L.RULES_SETTINGS, cell, value=name)
     rules.records, rec_issues = records_from_frames(frames, file=file)
     return rules, ctx.issues + rec_issues
 
@@ -139,6 +146,7 @@ def _items(ctx: Ctx, sh: Sheet) -> list[Item]:
             )
         }
         nums[L.THRESHOLD] = ctx.num(sh, L.THRESHOLD, row, r.get(L.THRESHOLD), percent=True)
+        nums[L.SCHEDULE] = ctx.num(sh, L.SCHEDULE, row, r.get(L.SCHEDULE), percent=True)
         deadline = ctx.day(sh, L.DEADLINE, row, r.get(L.DEADLINE))
         if not _required(ctx, sh, row, r, method, {L.POINTS: nums[L.POINTS]}):
             continue
@@ -164,14 +172,40 @@ def _items(ctx: Ctx, sh: Sheet) -> list[Item]:
         # A negative cap or full points turns the item upside down (a 加分上限 of -2 took
         # points from every unit over target); 加分/扣分 items may hold a signed cap.
         negative = [L.BONUS_CAP] + (
-            [] if method in (L.M_BONUS, L.M_PENALTY, L.M_LATE) else [L.POINTS]
+            []
+            if method in (L.M_BONUS, L.M_PENALTY, L.M_LATE)
+            # … as does a negative rate of bonus or deduction, floor, step or pass mark.
+            else [
+                L.POINTS,
+                L.BONUS_PER_PCT,
+                L.SHORT_PER_PCT,
+                L.FLOOR,
+                L.STEP_POINTS,
+                L.THRESHOLD,
+            ]
         )
+        negative.append(L.SCHEDULE)  # 序时进度 is a share of the year: 0–100 %
         bad = next((c for c in negative if nums[c] is not None and nums[c] < 0), None)
         if bad is not None:
             _reject(ctx, sh, row, r, "rule_value_negative", bad)
             continue
+        if any(p < 0 for p in rank_points):
+            _reject(ctx, sh, row, r, "rule_value_negative", L.RANK_POINTS)
+            continue
+        if nums[L.FLOOR] and nums[L.FLOOR] > nums[L.POINTS] and not item_is_adjustment(method):
+            # 最低分 above 分值: every unit would earn more than full points.
+            _reject(
+                ctx, sh, row, r, "rule_floor_over_points", L.FLOOR, points=f"{nums[L.POINTS]:g}"
+            )
+            continue
+        if nums[L.SCHEDULE] is not None and nums[L.SCHEDULE] > 100:
+            _reject(ctx, sh, row, r, "rule_number_invalid", L.SCHEDULE)
+            continue
         if nums[L.STEP] is not None and nums[L.STEP] <= 0:
             _reject(ctx, sh, row, r, "rule_number_invalid", L.STEP)
+            continue
+        lower = _direction(ctx, sh, row, r, method, nums)
+        if lower is None:
             continue
         if (cat, name) in seen:
             ctx.add(
@@ -203,15 +237,57 @@ def _items(ctx: Ctx, sh: Sheet) -> list[Item]:
                 rank_points=rank_points,
                 satisfied=nums[L.SATISFIED],
                 unacceptable=nums[L.UNACCEPTABLE],
-                lower_is_better=key(r.get(L.DIRECTION)) in L.LOWER_IS_BETTER_WORDS,
+                lower_is_better=lower,
                 deadline=deadline,
                 per_day=nums[L.PER_DAY] or 0.0,
+                schedule=nums[L.SCHEDULE],
                 period=text(r.get(L.PERIOD)),
                 note=text(r.get(L.NOTE)),
                 row=row,
             )
         )
     return items
+
+
+def _direction(ctx: Ctx, sh: Sheet, row, r, method: str, nums: dict) -> bool | None:
+    """True for 越小越好, False for 越大越好 (or blank); None after reporting a 方向 the
+    method cannot use. A 功效系数 row without 方向 takes it from 满意值 vs 不允许值."""
+    word = key(r.get(L.DIRECTION))
+    if word and word not in (*L.LOWER_IS_BETTER_WORDS, *L.HIGHER_IS_BETTER_WORDS):
+        _reject(ctx, sh, row, r, "rule_direction_invalid", L.DIRECTION)
+        return None
+    lower = word in L.LOWER_IS_BETTER_WORDS
+    if word and method not in L.DIRECTION_METHODS:
+        if lower:  # 越大越好 on a method that compares nothing changes nothing
+            _reject(ctx, sh, row, r, "rule_direction_unusable", L.DIRECTION, method=method)
+            return None
+        return False
+    if method == L.M_EFFICACY:
+        inverted = nums[L.SATISFIED] < nums[L.UNACCEPTABLE]
+        if word and inverted != lower:
+            _reject(
+                ctx,
+                sh,
+                row,
+                r,
+                "rule_direction_conflict",
+                L.DIRECTION,
+                satisfied=f"{nums[L.SATISFIED]:g}",
+                unacceptable=f"{nums[L.UNACCEPTABLE]:g}",
+            )
+            return None
+        return inverted
+    if lower and method == L.M_RATE and nums[L.BONUS_PER_PCT] and nums[L.BONUS_CAP] is None:
+        # 目标值 ÷ 0: a unit at 0 under a ceiling would earn an unbounded bonus.
+        cell = sh.cell(L.BONUS_CAP, row)
+        ctx.add("rule_param_missing", sh.name, cell, method=method, column=L.BONUS_CAP)
+        return None
+    return lower
+
+
+def item_is_adjustment(method: str) -> bool:
+    """加分/扣分/逾期扣分 lie outside 满分 (their 分值 is a cap)."""
+    return method in (L.M_BONUS, L.M_PENALTY, L.M_LATE)
 
 
 def _check_totals(ctx: Ctx, sh: Sheet, rules: Rules) -> None:
@@ -253,7 +329,15 @@ def _grades(ctx: Ctx, sh: Sheet | None) -> list[Grade]:
         if share is not None and not 0 <= share <= 100:
             _reject(ctx, sh, row, r, "rule_quota_invalid", L.SHARE, reason=L.REASON_SHARE_RANGE)
             share = None
-        grades.append(Grade(name, cat, lower, None if quota is None else int(quota), share, row))
+        scope = key(r.get(L.GRADE_SCOPE))
+        town = scope in L.TOWN_WIDE
+        if scope and not town:
+            _reject(ctx, sh, row, r, "rule_grade_scope_invalid", L.GRADE_SCOPE)
+        elif town and cat:
+            _reject(ctx, sh, row, r, "rule_grade_scope_invalid", L.GRADE_SCOPE)
+            town = False
+        count = None if quota is None else int(quota)
+        grades.append(Grade(name, cat, lower, count, share, row, town))
     for cat in {g.category for g in grades}:
         total = sum(g.share or 0 for g in grades if g.category == cat)
         if total > 100 + 1e-6:

@@ -32,6 +32,7 @@ class Item:
     lower_is_better: bool = False  # 名次赋分 by value: the smallest value ranks first
     deadline: date | None = None  # 逾期扣分: the last day a return is on time (Beijing time)
     per_day: float = 0.0  # 逾期扣分: points taken per day late (the item's 分值 caps them)
+    schedule: float | None = None  # 序时进度 of the item's 指标 in % (a seasonal plan)
     period: str = ""  # "" = every period
     note: str = ""
     row: int = 0  # Excel row in the 考核项目 sheet (for issues)
@@ -57,6 +58,7 @@ class Grade:
     quota: int | None = None
     share: float | None = None  # percent of the category's ranked units
     row: int = 0
+    town: bool = False  # 范围 全镇: 名额/比例 count the whole town, split across categories
 
 
 @dataclass(frozen=True)
@@ -77,17 +79,22 @@ class Settings:
 
     full_marks: float | None = 100.0
     veto_items: tuple[str, ...] = ()
-    veto_effect: str = L.V_FAIL
+    veto_effect: str = L.V_FAIL  # the effect of every veto item without one of its own
+    veto_effects: dict[str, str] = field(default_factory=dict)  # key(veto item) → effect
+    veto_scope: tuple[str, ...] = ()  # award names a veto bars; () = every award
+    veto_scopes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # key(item) → awards
     tie_break: tuple[str, ...] = ()
     quota_rounding: str = L.ROUND_DOWN
     quota_tie: str = L.TIE_STRICT
     period_weights: dict[str, float] = field(default_factory=dict)  # period group → percent
+    missing_period: str = L.GAP_ZERO  # 缺期处理: 计0分 or 按已有期间平均
     bonus_cap: float | None = None
     penalty_cap: float | None = None
     decimals: int = 2
     yellow: float = 10.0
     red: float = 30.0
     schedule: float | None = None  # 序时进度 in percent; None = from as_of (year end if none)
+    cells: dict[str, str] = field(default_factory=dict)  # setting → its 值 cell (for issues)
 
 
 def _records(columns: tuple[str, ...]) -> pd.DataFrame:

@@ -29,6 +29,7 @@ def parse_settings(ctx: Ctx, sh: Sheet | None) -> tuple[Settings, str]:
         if not name:
             continue
         cell = sh.cell(L.VALUE, row)
+        s.cells[name] = cell
 
         def bad(choices: str, name=name, raw=raw, cell=cell) -> None:
             ctx.add(
@@ -44,14 +45,21 @@ def parse_settings(ctx: Ctx, sh: Sheet | None) -> tuple[Settings, str]:
 
         if name == L.S_FULL_MARKS:
             s.full_marks = num()
+            if s.full_marks is not None and s.full_marks <= 0:
+                ctx.add("rule_value_negative", sh.name, cell, column=name, value=text(raw))
+                s.full_marks = None
         elif name == L.S_VETO_ITEMS:
             s.veto_items = tuple(split_list(raw))
         elif name == L.S_VETO_EFFECT:
-            v = VETO_ALIASES.get(key(raw), key(raw))
-            if v in L.VETO_EFFECTS:
-                s.veto_effect = v
+            _veto_effects(s, raw, bad)
+        elif name == L.S_MISSING_PERIOD:
+            word = {"0分": L.GAP_ZERO, "0": L.GAP_ZERO, "平均": L.GAP_MEAN}.get(key(raw), key(raw))
+            if word in (L.GAP_ZERO, L.GAP_MEAN):
+                s.missing_period = word
             else:
-                bad("、".join(L.VETO_EFFECTS))
+                bad("、".join((L.GAP_ZERO, L.GAP_MEAN)))
+        elif name == L.S_VETO_SCOPE:
+            _veto_scopes(s, raw)
         elif name == L.S_TIE_BREAK:
             s.tie_break, tie_cell = tuple(split_list(raw)), cell
         elif name == L.S_QUOTA_ROUNDING:
@@ -79,8 +87,10 @@ def parse_settings(ctx: Ctx, sh: Sheet | None) -> tuple[Settings, str]:
             )
         elif name == L.S_DECIMALS:
             v = num()
-            if v is not None:
-                s.decimals = max(0, int(v))
+            if v is not None and (v < 0 or not float(v).is_integer() or v > 6):
+                bad("0–6")
+            elif v is not None:
+                s.decimals = int(v)
         elif name in (L.S_YELLOW, L.S_RED):
             v = num()
             if v is not None:
@@ -89,7 +99,43 @@ def parse_settings(ctx: Ctx, sh: Sheet | None) -> tuple[Settings, str]:
             s.schedule = num(percent=True)
         else:
             ctx.add("rule_setting_unknown", sh.name, sh.cell(L.KEY, row), value=name)
+    if s.yellow > s.red:
+        cell = s.cells.get(L.S_YELLOW) or s.cells.get(L.S_RED, "")
+        ctx.add("rule_lights_order", sh.name, cell, yellow=f"{s.yellow:g}", red=f"{s.red:g}")
     return s, tie_cell
+
+
+_PAIR = re.compile(r"^(.+?)\s*[=:：]\s*(.+)$")
+
+
+def _veto_effects(s: Settings, raw, bad) -> None:
+    """`不合格`, or per item `党风廉政建设：不得评先评优；安全生产：排末位` (a bare effect
+    among the pairs is the default of the other items)."""
+    choices = "、".join(L.VETO_EFFECTS)
+    for piece in split_list(raw):
+        m = _PAIR.match(piece)
+        item, word = (m.group(1), m.group(2)) if m else ("", piece)
+        effect = VETO_ALIASES.get(key(word), key(word))
+        if effect not in L.VETO_EFFECTS:
+            bad(choices)
+            return
+        if item:
+            s.veto_effects[key(item)] = effect
+        else:
+            s.veto_effect = effect
+
+
+def _veto_scopes(s: Settings, raw) -> None:
+    """`综合工作目标优胜奖`, or per item `党风廉政建设：全部奖项；安全生产：综合工作目标优胜奖`
+    (pairs apart by ；, awards within by 、); blank or 全部奖项 = every award."""
+    for piece in (p.strip() for p in re.split(r"[;；\n]+", text(raw))):
+        m = _PAIR.match(piece)
+        item, names = (m.group(1), m.group(2)) if m else ("", piece)
+        awards = tuple(a for a in split_list(names) if key(a) not in L.ALL_AWARDS)
+        if item:
+            s.veto_scopes[key(item)] = awards
+        elif piece:
+            s.veto_scope = awards
 
 
 _WEIGHT = re.compile(r"([^\d=:：、,，;；\s%]+?)(?:平均)?\s*[=:：]?\s*(\d+(?:\.\d+)?)\s*%?")

@@ -13,7 +13,7 @@ import pandas as pd
 
 from targetbook import labels as L
 from targetbook.errors import Issue, issue
-from targetbook.explain import Explain, fmt, fmt_many, plus, render_all, render_each
+from targetbook.explain import Explain, fmt, fmt_many, plus, render, render_all, render_each
 from targetbook.registry import Unit
 from targetbook.results import Consolidation, Scores
 from targetbook.rules.model import Records, Rules
@@ -45,9 +45,9 @@ def score(consolidation: Consolidation, rules: Rules, records: Records | None = 
         else pd.DataFrame(columns=list(SCORE_FRAME_COLUMNS))
     )
     rows = _order(rows, units, rules)
-    rows, totals = _totals(rows, rules)
+    rows, totals = _totals(rows, rules, issues)
     # The records become their Chinese sentences here, once (targetbook.explain).
-    rows[L.EXPLANATION] = render_all(rows[L.EXPLANATION].to_numpy())
+    rows[L.EXPLANATION] = render_all(rows[L.EXPLANATION].to_numpy(), rules.settings.decimals)
     veto_frame, veto_issues = vetoes(records, rules, resolve)
     return Scores(rows, totals, veto_frame, units, issues + veto_issues)
 
@@ -67,6 +67,7 @@ def _score_items(inputs: pd.DataFrame, rules: Rules, issues: list[Issue]) -> pd.
                 continue
             scores, notes = METHOD_FUNCS[item.method](item, rows)
             scores = np.asarray(scores, dtype=float)
+            _absent(item, rows, notes, issues)
             entered = pd.to_numeric(rows["entered"], errors="coerce").to_numpy(dtype=float)
             given = ~np.isnan(entered)
             notes = np.asarray(notes, dtype=object)
@@ -87,7 +88,9 @@ def _score_items(inputs: pd.DataFrame, rules: Rules, issues: list[Issue]) -> pd.
             has = basis != ""
             if has.any():
                 notes[has] = render_each(
-                    "with_basis", note=render_all(notes[has]), basis=basis[has]
+                    "with_basis",
+                    note=render_all(notes[has], rules.settings.decimals),
+                    basis=basis[has],
                 )
             out.append(
                 pd.DataFrame(
@@ -107,6 +110,38 @@ def _score_items(inputs: pd.DataFrame, rules: Rules, issues: list[Issue]) -> pd.
     if not out:
         return pd.DataFrame(columns=list(SCORE_FRAME_COLUMNS))
     return pd.concat(out, ignore_index=True)
+
+
+# Explanations of a score of 0 (or 最低分) given for want of data, not for the data's value.
+NO_DATA_KINDS = frozenset(
+    (
+        "rate_no_data",
+        "rank_no_data",
+        "rank_no_data_floor",
+        "efficacy_no_data",
+        "pass_no_data",
+        "direct_not_entered",
+    )
+)
+
+
+def _absent(item, rows: pd.DataFrame, notes, issues: list[Issue]) -> None:
+    """An error per unit scored for want of data (an office's entered score excepted): the
+    run says so instead of ranking on a silent 0."""
+    entered = pd.to_numeric(rows["entered"], errors="coerce").to_numpy(dtype=float)
+    actual = pd.to_numeric(rows["actual"], errors="coerce").to_numpy(dtype=float)
+    for n, note in enumerate(notes):
+        kind = getattr(note, "kind", "")
+        if not np.isnan(entered[n]):
+            continue
+        # 按最优值比例 without a value of its own (an all-zero category is data, not absence)
+        if kind in NO_DATA_KINDS or (kind.startswith("best_no_data") and np.isnan(actual[n])):
+            r = rows.iloc[n]
+            issues.append(
+                input_issue(
+                    "score_value_missing", r, unit=r["unit"], item=item.name, reason=render(note)
+                )
+            )
 
 
 def _missing(units, with_data, inputs, rules, issues) -> pd.DataFrame:
@@ -167,32 +202,96 @@ def _order(rows: pd.DataFrame, units: list[Unit], rules: Rules) -> pd.DataFrame:
     return rows.loc[idx].reset_index(drop=True)
 
 
-def _totals(rows: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, pd.Series]:
+def _period_gaps(scored: pd.DataFrame, s, issues: list[Issue]) -> None:
+    """A warning per (unit, item, period) missing where the unit's category was scored on
+    that item in that period (an item missing in a period the unit has counts 0 there)."""
+    seen = scored[[L.CATEGORY, L.ITEM, L.PERIOD, "g"]].drop_duplicates()
+    units = scored[[L.UNIT, L.CATEGORY]].drop_duplicates()
+    have = scored[[L.UNIT, L.ITEM, L.PERIOD]].drop_duplicates().assign(_have=True)
+    cross = units.merge(seen, on=L.CATEGORY, sort=False)
+    cross = cross.merge(have, on=[L.UNIT, L.ITEM, L.PERIOD], how="left", sort=False)
+    gaps = cross[cross["_have"].isna()]
+    how = "period_gap_zero" if s.missing_period == L.GAP_ZERO else "period_gap_mean"
+    for unit, item, period, g in gaps[[L.UNIT, L.ITEM, L.PERIOD, "g"]].itertuples(index=False):
+        issues.append(
+            issue(
+                "period_score_missing",
+                unit=unit,
+                item=item,
+                period=period or L.PERIOD_YEAR,
+                how=render(Explain(how, group=g)),
+            )
+        )
+
+
+def half_up(values: pd.Series, decimals: int) -> pd.Series:
+    """Rounded 四舍五入 as staff and Excel's ROUND do (0.125 → 0.13), not to even; the
+    float noise of a sum (2.675 stored as 2.67499…) is absorbed first."""
+    f = 10.0**decimals
+    x = values.astype(float)
+    return np.sign(x) * np.floor(np.abs(x).round(9) * f + 0.5 + 1e-9) / f
+
+
+def _totals(
+    rows: pd.DataFrame, rules: Rules, issues: list[Issue]
+) -> tuple[pd.DataFrame, pd.Series]:
     """Σ 得分 per unit; with 期间权重, Σ over groups of weight × mean of the periods' sums."""
     s = rules.settings
-    points = pd.to_numeric(rows[L.SCORE], errors="coerce").fillna(0.0).round(4)
+    # Every score is shown per 保留小数, and the totals add up the scores as shown.
+    points = half_up(pd.to_numeric(rows[L.SCORE], errors="coerce").fillna(0.0), s.decimals)
     rows = rows.assign(**{L.SCORE: points})
     if rows.empty:
         return rows, pd.Series(dtype=float)
     weights = s.period_weights
     if not weights:
         totals = rows.groupby(L.UNIT, sort=False)[L.SCORE].sum()
-        return rows, totals.round(s.decimals)
+        return rows, half_up(totals, s.decimals)
     is_adj = rows[L.METHOD].astype(str).str.startswith((L.M_BONUS, L.M_PENALTY))
     scored = rows[~is_adj].copy()
     # Items of no particular period count in the annual group.
     scored["g"] = scored[L.PERIOD].map(period_group)
+    _period_gaps(scored, s, issues)
     per_period = scored.groupby([L.UNIT, "g", L.PERIOD], sort=False)[L.SCORE].sum()
-    per_group = per_period.groupby(level=[0, 1], sort=False).mean()
+    # The periods of a group are those any unit of the category was scored in: a unit
+    # without a score in one is never silently averaged away (缺期处理).
+    expected = scored.groupby([L.CATEGORY, "g"], sort=False)[L.PERIOD].nunique().to_dict()
+    category = dict(zip(scored[L.UNIT], scored[L.CATEGORY], strict=True))
     extra = []
     totals = {}
-    for unit, groups in per_group.groupby(level=0, sort=False):
+    for unit, groups in per_period.groupby(level=0, sort=False):
         parts, total = [], 0.0
-        for (_, g), v in groups.items():
+        have = dict(tuple(groups.groupby(level=1, sort=False)))
+        # A group the unit has no period of at all counts 0 under either setting.
+        for g in [g for (c, g) in expected if c == category[unit] and g not in have]:
+            have[g] = pd.Series(dtype=float)
+        for g, values in have.items():
+            count = len(values)
+            full = expected.get((category[unit], g), count)
+            missed = full - count
+            if not count:
+                v = 0.0
+            elif s.missing_period == L.GAP_ZERO:
+                v = float(values.sum()) / full
+            else:
+                v = float(values.mean())
             w = weights.get(g, 0.0)
             total += v * w / 100
-            kind = "weighted_term" if g == L.PERIOD_YEAR else "weighted_term_mean"
-            parts.append(Explain(kind, group=g, value=round(v, 4), weight=w))
+            if missed:
+                how = "gap_zero" if s.missing_period == L.GAP_ZERO else "gap_mean"
+                parts.append(
+                    Explain(
+                        "weighted_term_gaps",
+                        group=g,
+                        value=round(v, 4),
+                        count=full,
+                        gaps=missed,
+                        how=Explain(how),
+                        weight=w,
+                    )
+                )
+            else:
+                kind = "weighted_term" if g == L.PERIOD_YEAR else "weighted_term_mean"
+                parts.append(Explain(kind, group=g, value=round(v, 4), weight=w))
         totals[unit] = total
         first = scored[scored[L.UNIT] == unit].iloc[0]
         extra.append(
@@ -211,7 +310,7 @@ def _totals(rows: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, pd.Series]:
     adj = rows[is_adj].groupby(L.UNIT, sort=False)[L.SCORE].sum()
     out = pd.Series(totals, dtype=float).add(adj, fill_value=0.0)
     rows = pd.concat([rows, pd.DataFrame(extra, columns=rows.columns)], ignore_index=True)
-    return rows, out.round(s.decimals)
+    return rows, half_up(out, s.decimals)
 
 
 __all__ = ["SCORE_FRAME_COLUMNS", "VETO_FRAME_COLUMNS", "Scores", "score"]

@@ -14,6 +14,7 @@ from targetbook.rules.sheets import NotANumber, key, number, text
 from targetbook.score.inputs import Resolver, source_of
 
 VETO_FRAME_COLUMNS = (L.UNIT, L.ITEM, L.REASON, L.DATE, L.SOURCE)
+CAP_PENALTY_KINDS = ("cap_one_penalty", "cap_many_penalty")
 
 
 def _cell(records: Records, r: dict, label: str) -> tuple[str, str, str]:
@@ -142,21 +143,25 @@ def adjustments(
         letter = records.columns.get(f"{file}!{sheet}", {}).get(L.POINTS, "")
         source = source_of(file, sheet, r[L.SRC_ROW], letter)
         kept.append((unit, name, method, cap, pts, note or method, source))
-    rows = [_row(u, n, m, c, p, note, s) for u, n, m, c, p, note, s in kept]
-    # Per-item caps, then total caps (on what the item caps left).
-    sums: dict[tuple[str, str], list] = {}
-    for u, n, m, c, p, _, _ in kept:
-        entry = sums.setdefault((u.name, n), [u, m, c, 0.0])
-        entry[3] += p
+    # Per-item caps, then total caps (on what the item caps left). An item its cap cuts is
+    # ONE row: its records, their sum and what the cap kept (never −499 then +497).
+    groups: dict[tuple[str, str], list[tuple]] = {}
+    for entry in kept:
+        groups.setdefault((entry[0].name, entry[1]), []).append(entry)
+    rows: list[dict] = []
     after: dict[str, dict[str, float]] = {}
-    for (_, name), (u, m, cap, total) in sums.items():
+    for (_, name), entries in groups.items():
+        u, _, m, cap = entries[0][:4]
+        total = sum(e[4] for e in entries)
         value = total
         if cap is not None and abs(total) > cap:
             value = cap if total > 0 else -cap
-            rows.append(_cap_row(u, name, m, cap, total, value))
+            rows.append(_capped_row(entries, total, value))
             issues.append(
                 issue("adjustment_capped", unit=u.name, item=name, total=fmt(total), cap=fmt(cap))
             )
+        else:
+            rows += [_row(u, n, m, c, p, note, src) for u, n, m, c, p, note, src in entries]
         side = "plus" if value > 0 else "minus"
         after.setdefault(u.name, {"plus": 0.0, "minus": 0.0, "unit": u})[side] += value
     s = rules.settings
@@ -177,6 +182,19 @@ def adjustments(
                     )
                 )
     return rows, issues
+
+
+def _capped_row(entries: list[tuple], total: float, value: float) -> dict:
+    """One row for an item whose records its cap cuts: what was capped, and to what."""
+    u, name, method, cap = entries[0][:4]
+    one, many = ("cap_one_bonus", "cap_many_bonus") if total > 0 else CAP_PENALTY_KINDS
+    if len(entries) == 1:
+        note = Explain(one, note=entries[0][5], cap=cap)
+    else:
+        parts = tuple(Explain("cap_record", note=e[5], points=e[4]) for e in entries)
+        note = Explain(many, records=parts, total=abs(total), cap=cap)
+    source = L.CLAUSE_SEP.join(dict.fromkeys(e[6] for e in entries if e[6]))
+    return _row(u, name, method, cap, value, note, source)
 
 
 def _cap_row(unit, name, method, cap, total, value) -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -31,7 +33,10 @@ INPUT_COLUMNS = (
     "src_file",
     "src_sheet",
     "src_cell",
+    "actual_text",  # 完成值 / 目标值 as the return or the office wrote them (得分反查)
+    "target_text",
 )
+_BARE_NUMBER = re.compile(r"[-+]?[\d,]*\.?\d+")
 PASS_WORDS = L.PASS_WORDS
 FAIL_WORDS = L.FAIL_WORDS
 
@@ -214,6 +219,8 @@ def from_records(
             "src_file": file,
             "src_sheet": sheet,
             "src_cell": cell,
+            "actual_text": texts(frame[L.ACTUAL_VALUE]),
+            "target_text": texts(frame[L.TARGET_VALUE]),
         },
         columns=list(INPUT_COLUMNS),
     )
@@ -276,9 +283,21 @@ def from_progress(consolidation: Consolidation, rules: Rules, resolve: Resolver)
                 "src_file": text(r.get(L.SRC_FILE)),
                 "src_sheet": text(r.get(L.SRC_SHEET)),
                 "src_cell": "",
+                "actual_text": in_own_terms(r.get(L.ACTUAL_VALUE), r.get(L.MEASURE)),
+                "target_text": in_own_terms(r.get(L.TARGET_VALUE), r.get(L.MEASURE)),
             }
         )
     return rows
+
+
+def in_own_terms(value: object, measure: object) -> str:
+    """A figure as the return wrote it: `15.9万元` for 15.9 under 计量单位 万元, `0.77亿` as
+    typed; "" when blank (the explanation then shows the parsed number)."""
+    shown = text(value)
+    unit = text(measure)
+    if shown and unit and _BARE_NUMBER.fullmatch(shown):
+        return shown + unit
+    return shown
 
 
 def _letter(row: dict, val) -> str:

@@ -24,26 +24,52 @@ def _f(series: pd.Series) -> np.ndarray:
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
 
 
-def completion_rate(rows: pd.DataFrame) -> np.ndarray:
-    """完成值 ÷ 目标值 × 100 when both are known, else the reported 完成率."""
+def completion_rate(rows: pd.DataFrame, lower: bool = False) -> np.ndarray:
+    """完成值 ÷ 目标值 × 100 when both are known, else the reported 完成率.
+
+    越小越好 (`lower`): 目标值 ÷ 完成值 × 100; a 完成值 of 0 under a ceiling above 0 is
+    met beyond measure (inf: any bonus is its cap), 0 against a ceiling of 0 is exactly met."""
     actual, target, rate = _f(rows["actual"]), _f(rows["target"]), _f(rows["rate"])
     with np.errstate(divide="ignore", invalid="ignore"):
         # × 100 first and rounded: 57 ÷ 100 × 100 would be 56.99999999999999 < 57.
-        computed = np.where(target != 0, np.round(actual * 100 / target, 9), np.nan)
+        if lower:
+            computed = np.where(
+                actual != 0,
+                np.round(target * 100 / actual, 9),
+                np.where(target > 0, np.inf, np.where(target == 0, 100.0, np.nan)),
+            )
+        else:
+            computed = np.where(target != 0, np.round(actual * 100 / target, 9), np.nan)
     return np.where(np.isnan(computed), rate, computed)
 
 
-def _rate_head(a, t, r) -> Explain:
+def _shown(rows: pd.DataFrame, column: str, values: np.ndarray) -> list:
+    """Each figure as the return wrote it (`15.9万元`), else the number itself."""
+    if column not in rows:
+        return list(values)
+    texts = rows[column].to_numpy(dtype=object)
+    return [t if isinstance(t, str) and t else v for t, v in zip(texts, values, strict=True)]
+
+
+def _rate_head(a, t, r, lower: bool = False, shown_a=None, shown_t=None) -> Explain:
+    sa = a if shown_a is None else shown_a
+    st = t if shown_t is None else shown_t
+    if lower and not (math.isnan(a) or math.isnan(t)) and a != 0:
+        return Explain("rate_computed_inverse", actual=sa, target=st, rate=round(r, 2))
     if not (math.isnan(a) or math.isnan(t)) and t != 0:
-        return Explain("rate_computed", actual=a, target=t, rate=round(r, 2))
+        return Explain("rate_computed", actual=sa, target=st, rate=round(r, 2))
     return Explain("rate_reported", rate=round(r, 2))
 
 
 def by_rate(item: Item, rows: pd.DataFrame) -> tuple[np.ndarray, list[Explain]]:
-    """完成率: base when met, ± per 1% with caps and a floor, a threshold, step deductions."""
+    """完成率: base when met, ± per 1% with caps and a floor, a threshold, step deductions.
+
+    越小越好: the rate is 目标值 ÷ 完成值; 0 under a ceiling is met with the bonus's cap."""
     P = item.points
-    rate = completion_rate(rows)
+    lower = item.lower_is_better
+    rate = completion_rate(rows, lower)
     a, t = _f(rows["actual"]), _f(rows["target"])
+    sa, st = _shown(rows, "actual_text", a), _shown(rows, "target_text", t)
     scores = np.full(len(rows), np.nan)
     notes: list[Explain] = []
     for n, r in enumerate(rate):
@@ -51,7 +77,23 @@ def by_rate(item: Item, rows: pd.DataFrame) -> tuple[np.ndarray, list[Explain]]:
             notes.append(Explain("rate_no_data"))
             scores[n] = 0.0
             continue
-        head = _rate_head(a[n], t[n], r)
+        if math.isinf(r):  # 越小越好, 完成值 0 under a ceiling above 0
+            if item.bonus_per_pct:
+                scores[n] = P + item.bonus_cap
+                notes.append(
+                    Explain(
+                        "rate_zero_bonus",
+                        target=st[n],
+                        cap=item.bonus_cap,
+                        points=P,
+                        score=scores[n],
+                    )
+                )
+            else:
+                scores[n] = P
+                notes.append(Explain("rate_zero_met", target=st[n], points=P))
+            continue
+        head = _rate_head(a[n], t[n], r, lower, sa[n], st[n])
         if item.threshold is not None and r < item.threshold:
             scores[n] = 0.0
             notes.append(Explain("rate_below_threshold", head=head, threshold=item.threshold))
@@ -147,11 +189,18 @@ def by_rank(item: Item, rows: pd.DataFrame) -> tuple[np.ndarray, list[Explain]]:
         .to_numpy()
     )
     for n, (v, b) in enumerate(zip(actual, best, strict=True)):
-        if math.isnan(v) or math.isnan(b) or b == 0 or v == 0 and item.lower_is_better:
+        lower = item.lower_is_better
+        if math.isnan(v) or math.isnan(b) or (b == 0 and not lower):
             scores[n] = item.floor
             notes.append(_no_data("best_no_data", item.floor))
             continue
-        ratio = b / v if item.lower_is_better else v / b
+        # 越小越好 with a best of 0 (零发生): the units at 0 are the best (full points), any
+        # other value earns best ÷ value = 0.
+        if lower and v == 0:
+            scores[n] = P
+            notes.append(Explain("best_is_zero", points=P))
+            continue
+        ratio = b / v if lower else v / b
         scores[n] = max(P * ratio, item.floor)
         num, den = (b, v) if item.lower_is_better else (v, b)
         notes.append(Explain("best_ratio", points=P, num=num, den=den, raw=P * ratio))
@@ -167,7 +216,8 @@ def by_efficacy(item: Item, rows: pd.DataFrame) -> tuple[np.ndarray, list[Explai
     """功效系数: P × (60 + 40 × (实际 − 不允许值) ÷ (满意值 − 不允许值)) ÷ 100, within [0, P]."""
     P, s, u = item.points, float(item.satisfied), float(item.unacceptable)
     actual = _f(rows["actual"])
-    actual = np.where(np.isnan(actual), completion_rate(rows), actual)
+    if not item.lower_is_better:  # a 越小越好 coefficient compares 完成值 only
+        actual = np.where(np.isnan(actual), completion_rate(rows), actual)
     scores = np.zeros(len(rows))
     notes: list[Explain] = []
     for n, a in enumerate(actual):
@@ -195,12 +245,15 @@ def by_pass(item: Item, rows: pd.DataFrame) -> tuple[np.ndarray, list[Explain]]:
     """达标: full points when passed (a verdict entered, or 完成率 ≥ 起评线), else 0."""
     P = item.points
     mark = 100.0 if item.threshold is None else item.threshold
-    rate = completion_rate(rows)
+    rate = completion_rate(rows, item.lower_is_better)
+    target = _f(rows["target"])
     scores = np.zeros(len(rows))
     notes: list[Explain] = []
     for n, (verdict, r) in enumerate(zip(rows["verdict"], rate, strict=True)):
         if isinstance(verdict, bool):
             ok, why = verdict, Explain("pass_verdict" if verdict else "pass_verdict_failed")
+        elif math.isinf(r):  # 越小越好, 完成值 0 under a ceiling
+            ok, why = True, Explain("pass_zero_met", target=target[n])
         elif not math.isnan(r):
             ok = r >= mark
             kind = "pass_rate_met" if ok else "pass_rate_not_met"
