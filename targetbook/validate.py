@@ -239,7 +239,9 @@ def _stack(
         if prep is None:
             frame = table.frame
             values = frame.to_numpy(dtype=object).tolist()
-            prep = prepare_columns(list(frame.columns), values, labels.NUMERIC_COLUMNS)
+            prep = prepare_columns(
+                list(frame.columns), values, labels.NUMERIC_COLUMNS, *table.format_columns()
+            )
         start, n = len(rows), table.n_rows
         table_of.extend([pos] * n)
         rows.extend(table.row_numbers())
