@@ -139,9 +139,9 @@ def xls_formats(data: bytes) -> tuple[list[str], dict[str, dict[tuple[int, int],
     """(format codes, per worksheet (row, column) → code index of each number cell whose
     format is not General, 1904 date system) of a BIFF8 `.xls`: FORMAT and XF records of
     the globals, the XF index of NUMBER, RK, MULRK and numeric FORMULA records."""
-    from targetbook.numfmt import builtin_format
-
     import olefile
+
+    from targetbook.numfmt import builtin_format
 
     with olefile.OleFileIO(io.BytesIO(data)) as ole:
         name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)

@@ -49,9 +49,7 @@ def _col(letters: bytes) -> int:
     return n - 1
 
 
-def xlsx_formats(
-    zf: zipfile.ZipFile, parts: dict[str, str]
-) -> tuple[list[str], Styles, bool]:
+def xlsx_formats(zf: zipfile.ZipFile, parts: dict[str, str]) -> tuple[list[str], Styles, bool]:
     """(format codes, styled number cells per sheet, 1904 date system) of an xlsx/xlsm.
 
     `parts` maps sheet names to their worksheet parts. Cheap when no cell style carries a

@@ -185,4 +185,3 @@ class Source:
     tables: list[Table] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     grids: list = field(default_factory=list)  # raw sheets (read_grids only: no tables)
-
