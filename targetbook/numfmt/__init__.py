@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from numbers import Real
 
@@ -32,6 +32,8 @@ def display(value: object, fmt: str | int | None = "General", *, date1904: bool 
         return _text(value, sections)
     if isinstance(value, (datetime, date, time)):
         x = _date.to_serial(value, date1904)
+    elif isinstance(value, timedelta):  # a duration ([h]:mm): days as a serial number
+        x = value.total_seconds() / 86400
     elif isinstance(value, (Real, Decimal)):
         x = float(value)
     else:

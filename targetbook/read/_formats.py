@@ -116,6 +116,8 @@ def _quoted(text: str) -> str:
 
 def _digits(el) -> str:
     """number:number / scientific-number → the placeholder part of a code (`#,##0.00`)."""
+    if el.get(_N + "decimal-places") is None and el.tag == _N + "number":
+        return GENERAL  # LibreOffice's 标准 (Standard): General
     places = int(el.get(_N + "decimal-places", 0) or 0)
     min_places = int(el.get(_N + "min-decimal-places", places) or 0)
     min_int = int(el.get(_N + "min-integer-digits", 1) or 0)
@@ -123,8 +125,12 @@ def _digits(el) -> str:
     whole = "0" * min_int or "#"
     if grouping:
         whole = "#,##" + whole if len(whole) <= 1 else "#," + whole
-    decimals = "0" * min(min_places, places) + "#" * max(places - min_places, 0)
-    return whole + ("." + decimals if decimals else "")
+    # `?` (a space for each missing decimal) is kept by LibreOffice as a decimal replacement
+    optional = "?" if el.get(_N + "decimal-replacement") is not None else "#"
+    decimals = "0" * min(min_places, places) + optional * max(places - min_places, 0)
+    factor = el.get(_N + "display-factor") or "1"
+    scale = "," * ((len(factor) - 1) // 3) if factor.strip("0") == "1" else ""
+    return whole + ("." + decimals if decimals else "") + scale
 
 
 def _date_part(el, tag: str) -> str:
@@ -159,6 +165,8 @@ def _section(style) -> str:
     lang = style.get(_N + "language") or ""
     if lang and lang != "zh" and kind == "date-style":
         parts.append("[$-409]")  # names of months and days in English
+    if style.get(_N + "transliteration-format") == "一":
+        parts.append("[DBNum1]")  # Chinese numerals (二〇二二年三月十五日)
     elapsed = kind == "time-style" and style.get(_N + "truncate-on-overflow") == "false"
     for el in style:
         tag = el.tag[len(_N) :] if el.tag.startswith(_N) else ""
@@ -174,18 +182,19 @@ def _section(style) -> str:
             exp = int(el.get(_N + "min-exponent-digits", 2) or 2)
             parts.append(_digits(el) + "E+" + "0" * exp)
         elif tag == "fraction":
-            whole = int(el.get(_N + "min-integer-digits", 0) or 0)
+            whole = el.get(_N + "min-integer-digits")  # absent: no whole part (`?/?`)
             num = int(el.get(_N + "min-numerator-digits", 1) or 1)
             fixed = el.get(_N + "denominator-value")
             den = fixed or "?" * int(el.get(_N + "min-denominator-digits", 1) or 1)
-            parts.append(("#" if whole == 0 else "0" * whole) + " " + "?" * num + "/" + den)
+            head = "" if whole is None else ("0" * int(whole or 0) or "#") + " "
+            parts.append(head + "?" * num + "/" + den)
         elif tag == "currency-symbol":
             parts.append(_quoted(el.text or ""))
         elif tag == "text-content":
             parts.append("@")
         elif tag:
             part = _date_part(el, tag)
-            if elapsed and tag == "hours":
+            if elapsed and tag in ("hours", "minutes", "seconds"):  # the first: [h] [mm] [ss]
                 part, elapsed = f"[{part}]", False
             parts.append(part)
     return "".join(parts) or GENERAL

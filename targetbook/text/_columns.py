@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from targetbook.numfmt import display, format_scale, format_unit
 from targetbook.text._clean import clean_text, clean_texts
@@ -27,17 +27,26 @@ class Prepared:
     numbers[col] = (values: float, NaN when blank or unparseable; bare: the figure carried
     no unit or % sign; unparsed: positions of non-blank cells that are not numbers).
     units[col] = {row position: the unit its number format carried (`0.0"万元"` → 万元)}.
+    cells[col] = {row position: (number, format code)} of a figure column's number cells:
+    what a workbook we write shows as the same number under the same format.
     """
 
-    __slots__ = ("numbers", "text", "units")
+    __slots__ = ("cells", "numbers", "text", "units")
 
-    def __init__(self, text: dict[str, list[str]], numbers: dict, units: dict | None = None):
+    def __init__(
+        self,
+        text: dict[str, list[str]],
+        numbers: dict,
+        units: dict | None = None,
+        cells: dict | None = None,
+    ) -> None:
         self.text = text
         self.numbers = numbers
         self.units: dict[str, dict[int, str]] = units or {}
+        self.cells: dict[str, dict[int, tuple[float, str]]] = cells or {}
 
     def __reduce__(self):
-        return (Prepared, (self.text, self.numbers, self.units))
+        return (Prepared, (self.text, self.numbers, self.units, self.cells))
 
 
 def prepare_columns(
@@ -56,6 +65,7 @@ def prepare_columns(
     text = {name: clean_texts(col) for name, col in zip(names, columns, strict=True)}
     numbers = {}
     units: dict[str, dict[int, str]] = {}
+    cells: dict[str, dict[int, tuple[float, str]]] = {}
     for j, (name, col) in enumerate(zip(names, columns, strict=True)):
         shown = formats[j] if formats is not None and j < len(formats) else {}
         if shown:
@@ -73,21 +83,45 @@ def prepare_columns(
             numbers[name] = _parse(col, carried)
             if carried:
                 units[name] = carried
-    return Prepared(text, numbers, units)
+            kept = _number_cells(col, shown)
+            if kept:
+                cells[name] = kept
+    return Prepared(text, numbers, units, cells)
+
+
+def _number_cells(col: list[object], shown: dict[int, str]) -> dict[int, tuple[float, str]]:
+    """(number, format code) of each number cell of a figure column (General: no format)."""
+    kept = {}
+    for i, value in enumerate(col):
+        cls = value.__class__
+        if cls is float or cls is int:
+            if value - value == 0:  # finite
+                kept[i] = (float(value), shown.get(i, "General"))
+        elif i in shown:
+            number = shown_number(value)
+            if number.__class__ is float:  # the reader's percent text
+                kept[i] = (number, shown[i])
+    return kept
 
 
 def shown_number(value: object) -> object | None:
     """The number a formatted number cell holds: itself, or the number behind the reader's
     percent text (`98.47%` for 0.9847 under a percent format); None for anything else."""
     cls = value.__class__
-    if cls is float or cls is int or isinstance(value, date | time):
+    if cls is float or cls is int or isinstance(value, date | time | timedelta):
         return value
     if cls is str and _PERCENT.match(value):
         return float(value[:-1]) / 100
+    if cls is str and (m := _DURATION.match(value)):
+        # an ODS time cell as calamine gives it: PT14H05M09S
+        h, mi, sec = int(m[2]), int(m[3]), float(m[4])
+        span = timedelta(hours=h, minutes=mi, seconds=sec)
+        return -span if m[1] else span
     return None
 
 
 _PERCENT = re.compile(r"-?\d+(?:\.\d+)?%\Z")
+_DURATION = re.compile(r"(-)?PT(\d+)H(\d+)M(\d+(?:\.\d+)?)S\Z")
 
 
 def _parse(

@@ -41,6 +41,15 @@ class Formats:
             {**base, "font_color": "#C00000", "font_size": 10, "text_wrap": True}
         )
         self.input = wb.add_format({**boxed, "align": "left", "locked": False})
+        self._wb = wb
+        self._numbers: dict[str, object] = {}
+
+    def number_format(self, code: str):
+        """A format showing numbers under a return's number format code (one per code)."""
+        fmt = self._numbers.get(code)
+        if fmt is None:
+            fmt = self._numbers[code] = self._wb.add_format({"num_format": code})
+        return fmt
 
 
 def text_width(text: str) -> float:

@@ -61,21 +61,57 @@ def annex_sheet(
 
 
 def list_sheet(
-    book: Book, fmts: Formats, sheet: str, frame: pd.DataFrame, columns: Sequence[str]
+    book: Book,
+    fmts: Formats,
+    sheet: str,
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    number_cells: dict | None = None,
 ) -> None:
-    """A plain list sheet: bold header, frozen, filtered; numbers for numeric columns only."""
+    """A plain list sheet: bold header, frozen, filtered; numbers for numeric columns only.
+
+    `number_cells` (Consolidation.number_cells): a figure the return held as a number is
+    written as that number under its number format, so it shows as in the return and sums."""
     ws = book.wb.add_worksheet(sheet)
     body = []
+    keys = _provenance(frame) if number_cells else None
     for col, label in enumerate(columns):
         put_text(ws, 0, col, label, fmts.header)
         width = 40 if label in WIDE else 10 if label in NUMERIC else 16
         side = label in L.PROVENANCE
         ws.set_column(col, col, width, fmts.side if side else None)
         values = frame[label].tolist() if label in frame.columns else [None] * len(frame)
-        body.append(Column(values, fmts.side if side else None, numeric=label in NUMERIC))
+        column = Column(values, fmts.side if side else None, numeric=label in NUMERIC)
+        if keys is not None and label in L.NUMERIC_COLUMNS and label in frame.columns:
+            _as_numbers(column, label, keys, number_cells, fmts)  # type: ignore[arg-type]
+        body.append(column)
     book.body(ws, 1, body)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(frame), 1), len(columns) - 1)
+
+
+def _provenance(frame: pd.DataFrame) -> list[tuple[str, str, int]] | None:
+    if not all(c in frame.columns for c in L.PROVENANCE):
+        return None
+    files, sheets, rows = (frame[c].tolist() for c in L.PROVENANCE)
+    return [
+        (f, s, int(r) if finite(r) else -1) for f, s, r in zip(files, sheets, rows, strict=True)
+    ]
+
+
+def _as_numbers(column: Column, label: str, keys, number_cells: dict, fmts: Formats) -> None:
+    """The column's figures typed as numbers become number cells under their format."""
+    values = list(column.values)
+    styles: list[object] = [None] * len(values)
+    hit = False
+    for n, (file, sheet, row) in enumerate(keys):
+        cell = number_cells.get((file, sheet, row, label))
+        if cell is not None:
+            values[n] = cell[0]
+            styles[n] = fmts.number_format(cell[1]) if cell[1] != "General" else None
+            hit = True
+    if hit:
+        column.values, column.styles, column.numeric = values, styles, True
 
 
 def cells(frame: pd.DataFrame, label: str, numeric: bool) -> list[str | float | None]:

@@ -12,10 +12,13 @@ import pandas as pd
 from targetbook import labels as L
 from targetbook.beijing import to_utc
 from targetbook.errors import Issue, TargetbookError
+from targetbook.numfmt import display
 from targetbook.read import Source, read_grids
+from targetbook.read._books import NUMBER_FORMATS
 from targetbook.registry import Registry, Unit
 from targetbook.results import UNMATCHED_COLUMNS, Consolidation, Duplicate
-from targetbook.text import cell_text
+from targetbook.text import cell_text, clean_text
+from targetbook.text._columns import shown_number
 from targetbook.write._book import Book, finite
 from targetbook.write._sheets import Formats
 from targetbook.write._tables import (
@@ -83,7 +86,7 @@ def write_consolidation(
         for category in L.CATEGORIES:
             annex_sheet(book, fmts, category, shown_year, cons.annexes.get(category))
         for sheet, frame, columns in lists:
-            list_sheet(book, fmts, sheet, frame, columns)
+            list_sheet(book, fmts, sheet, frame, columns, cons.number_cells)
     except BaseException:
         book.abandon()
         raise
@@ -132,6 +135,7 @@ def load_consolidation(path: str | Path) -> Consolidation:
         if sheet in sheets:
             grid = rows(sheet)
             cons.others[kind] = _frame(grid, [cell_text(c) for c in grid[0]] if grid else [])
+            _load_numbers(cons, cons.others[kind], grid, grids[sheet].attrs.get(NUMBER_FORMATS))
     if L.SHEET_UNMATCHED in sheets:
         cons.unmatched = _frame(rows(L.SHEET_UNMATCHED), UNMATCHED_COLUMNS, (L.SRC_ROW,))
     severity = {v: k for k, v in L.SEVERITY_NAMES.items()}
@@ -147,6 +151,32 @@ def load_consolidation(path: str | Path) -> Consolidation:
         cons.duplicates.append(Duplicate(unit, files.split("\n"), kept, found))
     _load_sources(cons, _records(rows(L.SHEET_SOURCES), [*L.SOURCE_COLUMNS, L.SOURCE_UNITS]))
     return cons
+
+
+def _load_numbers(cons: Consolidation, frame: pd.DataFrame, grid: list[list], formats) -> None:
+    """The figures written as numbers: back into `number_cells` (排名.xlsx writes them the
+    same way), and their text as shown under their format."""
+    if not grid or not all(c in frame.columns for c in L.PROVENANCE):
+        return
+    codes, styles, date1904 = formats or (["General"], {}, False)
+    where = {cell_text(c): i for i, c in enumerate(grid[0])}
+    keys = list(zip(*(frame[c].tolist() for c in L.PROVENANCE), strict=True))
+    for label in L.NUMERIC_COLUMNS:
+        col = where.get(label)
+        if col is None:
+            continue
+        texts = frame[label].tolist()
+        for n, row in enumerate(grid[1:]):
+            value = row[col] if col < len(row) else None
+            k = styles.get((n + 1, col), 0)
+            number = shown_number(value) if k or value.__class__ in (int, float) else None
+            if number.__class__ not in (int, float):
+                continue
+            code = codes[k]
+            file, sheet, src_row = keys[n]
+            cons.number_cells[(file, sheet, src_row, label)] = (float(number), code)
+            texts[n] = clean_text(display(number, code, date1904=date1904))
+        frame[label] = texts
 
 
 def _records(grid: list[list], columns: Sequence[str]) -> list[dict[str, str]]:

@@ -153,7 +153,7 @@ def _consolidated(book: Book, fmts: Formats, cons: Consolidation, year: int) -> 
     for kind, sheet in L.KIND_SHEET.items():
         frame = cons.others.get(kind)
         if frame is not None and len(frame):
-            list_sheet(book, fmts, sheet, frame, list(frame.columns))
+            list_sheet(book, fmts, sheet, frame, list(frame.columns), cons.number_cells)
     list_sheet(book, fmts, L.SHEET_ISSUES, issues_frame(cons.issues), L.ISSUE_COLUMNS)
     list_sheet(book, fmts, L.SHEET_MISSING, missing_frame(cons), L.MISSING_COLUMNS)
     list_sheet(book, fmts, L.SHEET_REGISTRY, registry_frame(cons), L.REGISTRY_COLUMNS)
