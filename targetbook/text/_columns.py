@@ -11,7 +11,7 @@ import math
 import re
 from datetime import date, time, timedelta
 
-from targetbook.numfmt import display, format_scale, format_unit
+from targetbook.numfmt import display, format_scale, format_unit, serial_number
 from targetbook.text._clean import clean_text, clean_texts
 from targetbook.text._numbers import is_empty, parse_quantity
 
@@ -27,7 +27,7 @@ class Prepared:
     numbers[col] = (values: float, NaN when blank or unparseable; bare: the figure carried
     no unit or % sign; unparsed: positions of non-blank cells that are not numbers).
     units[col] = {row position: the unit its number format carried (`0.0"万元"` → 万元)}.
-    cells[col] = {row position: (number, format code)} of a figure column's number cells:
+    cells[col] = {row position: (number, format code)} of a column's number cells:
     what a workbook we write shows as the same number under the same format.
     """
 
@@ -74,6 +74,9 @@ def prepare_columns(
                 value = shown_number(col[i])
                 if value is not None:
                     texts[i] = clean_text(display(value, code, date1904=date1904))
+        kept = _number_cells(col, shown)
+        if kept:
+            cells[name] = kept
         if name in numeric:
             carried = {}
             for i, code in shown.items():
@@ -83,14 +86,12 @@ def prepare_columns(
             numbers[name] = _parse(col, carried)
             if carried:
                 units[name] = carried
-            kept = _number_cells(col, shown)
-            if kept:
-                cells[name] = kept
     return Prepared(text, numbers, units, cells)
 
 
 def _number_cells(col: list[object], shown: dict[int, str]) -> dict[int, tuple[float, str]]:
-    """(number, format code) of each number cell of a figure column (General: no format)."""
+    """(number, format code) of each number cell of a column (General: no format); dates,
+    times and durations as their 1900-system serial number (what 汇总.xlsx stores)."""
     kept = {}
     for i, value in enumerate(col):
         cls = value.__class__
@@ -101,6 +102,11 @@ def _number_cells(col: list[object], shown: dict[int, str]) -> dict[int, tuple[f
             number = shown_number(value)
             if number.__class__ is float:  # the reader's percent text
                 kept[i] = (number, shown[i])
+            elif number is not None and not isinstance(number, float | int):
+                try:
+                    kept[i] = (serial_number(number), shown[i])  # type: ignore[arg-type]
+                except (OverflowError, ValueError):  # before 1900: stays text
+                    pass
     return kept
 
 

@@ -149,7 +149,7 @@ def _charts(wb, ws, ranks: pd.DataFrame) -> None:
 def _consolidated(book: Book, fmts: Formats, cons: Consolidation, year: int) -> None:
     """The consolidated workbook's sheets the report reads, in 汇总.xlsx's own layout."""
     for category in L.CATEGORIES:
-        annex_sheet(book, fmts, category, year, cons.annexes.get(category))
+        annex_sheet(book, fmts, category, year, cons.annexes.get(category), cons.number_cells)
     for kind, sheet in L.KIND_SHEET.items():
         frame = cons.others.get(kind)
         if frame is not None and len(frame):
