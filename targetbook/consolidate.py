@@ -103,6 +103,8 @@ def _number_cells(sources) -> dict[tuple[str, str, int, str], tuple[float, str]]
                 continue
             rows = table.row_numbers()
             for column, cells in prep.cells.items():
+                if column == L.SEQ:
+                    continue  # renumbered in 汇总: never copied
                 for i, cell in cells.items():
                     found[(table.file, table.sheet, rows[i], column)] = cell
     return found

@@ -229,3 +229,31 @@ def test_an_ods_time_cell_and_an_xlsx_duration_are_shown_as_times():
     assert display(shown_number("PT1071254H05M08.999999519S"), "h:mm:ss") == "14:05:09"
     assert shown_number("98.47%") == pytest.approx(0.9847)
     assert shown_number("文本") is None
+
+
+def test_numbers_and_dates_in_annex_text_columns_stay_numbers_with_their_format(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(list(L.KIND_COLUMNS[L.PLAN_KIND]))
+    ws.append([1, "温塘村", 35, MOMENT])
+    ws["C2"].number_format = '0"%"'
+    ws["D2"].number_format = 'yyyy"年"m"月"d"日"'
+    ws.append([2, "八〇一社区", "全区第1", "亮点"])
+    wb.save(tmp_path / "plan.xlsx")
+    registry = Registry([Unit("温塘村", L.VILLAGE), Unit("八〇一社区", L.COMMUNITY)])
+    cons = consolidate([read_return(tmp_path / "plan.xlsx")], registry)
+    assert cons.annexes[L.VILLAGE][[L.TARGET, L.PLAN]].values.tolist() == [["35%", "2022年3月15日"]]
+    out = write_consolidation(cons, tmp_path / "summary.xlsx")
+    sheet = openpyxl.load_workbook(out)[L.annex_sheet(L.VILLAGE)]
+    target, plan = sheet["C5"], sheet["D5"]  # 附件N, title, two header rows, then the row
+    assert (target.value, target.number_format) == (35, '0"%"')
+    assert plan.is_date and plan.number_format == 'yyyy"年"m"月"d"日"'
+    assert plan.value == MOMENT
+    assert target.border.left.style == "thin"  # still an annex cell: boxed
+    community = openpyxl.load_workbook(out)[L.annex_sheet(L.COMMUNITY)]
+    assert community["C5"].data_type == "s"  # text stays text
+    again = load_consolidation(out)
+    assert again.annexes[L.VILLAGE][[L.TARGET, L.PLAN]].values.tolist() == [
+        ["35%", "2022年3月15日"]
+    ]
+    assert again.number_cells == cons.number_cells
