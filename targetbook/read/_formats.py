@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from xml.etree import ElementTree
 
 from defusedxml import ElementTree as SafeTree
@@ -49,11 +50,13 @@ def _col(letters: bytes) -> int:
     return n - 1
 
 
-def xlsx_formats(zf: zipfile.ZipFile, parts: dict[str, str]) -> tuple[list[str], Styles, bool]:
+def xlsx_formats(
+    zf: zipfile.ZipFile, sheet_parts: Callable[[], dict[str, str]]
+) -> tuple[list[str], Styles, bool]:
     """(format codes, styled number cells per sheet, 1904 date system) of an xlsx/xlsm.
 
-    `parts` maps sheet names to their worksheet parts. Cheap when no cell style carries a
-    number format (the common case for generated returns): styles.xml is all that is read.
+    `sheet_parts()` maps sheet names to their worksheet parts, asked for only when some cell
+    style carries a number format.
     """
     names = set(zf.namelist())
     date1904 = bool(_DATE1904.search(zf.read("xl/workbook.xml")[:65536]))
@@ -83,7 +86,7 @@ def xlsx_formats(zf: zipfile.ZipFile, parts: dict[str, str]) -> tuple[list[str],
         return codes, found, date1904
     numbers = b"|".join(sorted(by_xf))
     tags = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s([^>]*\bs="(?:' + numbers + rb')"[^>]*)>')
-    for sheet, part in parts.items():
+    for sheet, part in sheet_parts().items():
         if part not in names:
             continue
         cells: dict[tuple[int, int], int] = {}

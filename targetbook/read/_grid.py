@@ -125,9 +125,11 @@ def _number_formats(sniffed: Sniffed, data: bytes, grids: list[Grid]) -> None:
             codes, styles, date1904 = ods_formats(data)
         elif sniffed.kind == XLS:
             codes, styles, date1904 = xls_formats(data)
+        elif sniffed.number_styles is False:
+            return  # the pre-check saw only General cell styles: nothing to read
         else:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                codes, styles, date1904 = xlsx_formats(zf, _sheet_parts(zf))
+                codes, styles, date1904 = xlsx_formats(zf, lambda: _sheet_parts(zf))
     except Exception:  # xlsb, or parts calamine accepted but we cannot parse: values stand
         return
     for grid in grids:

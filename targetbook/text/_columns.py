@@ -92,6 +92,10 @@ def prepare_columns(
 def _number_cells(col: list[object], shown: dict[int, str]) -> dict[int, tuple[float, str]]:
     """(number, format code) of each number cell of a column (General: no format); dates,
     times and durations as their 1900-system serial number (what 汇总.xlsx stores)."""
+    if not shown:
+        kinds = set(map(type, col))  # one pass in C: most columns hold text only
+        if float not in kinds and int not in kinds:
+            return {}
     kept = {}
     for i, value in enumerate(col):
         cls = value.__class__
