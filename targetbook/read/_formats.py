@@ -273,6 +273,7 @@ def ods_formats(data: bytes) -> tuple[list[str], Styles, bool]:
     column_styles: list[int] = []
     row_style = 0
     cells: dict[tuple[int, int], int] = {}
+    row_cells: list[tuple[int, int]] = []
     for event, el in ElementTree.iterparse(io.BytesIO(content), events=("start", "end")):
         tag = el.tag
         if event == "start":
@@ -283,7 +284,7 @@ def ods_formats(data: bytes) -> tuple[list[str], Styles, bool]:
                 repeat = min(int(el.get(_T + "number-columns-repeated", 1)), 1024)
                 column_styles.extend([code_index(el.get(_T + "default-cell-style-name"))] * repeat)
             elif tag == _T + "table-row":
-                row, col = row + 1, 0
+                row, col, row_cells = row + 1, 0, []
                 row_style = code_index(el.get(_T + "default-cell-style-name"))
             elif tag in (_T + "table-cell", _T + "covered-table-cell"):
                 repeat = int(el.get(_T + "number-columns-repeated", 1))
@@ -296,8 +297,13 @@ def ods_formats(data: bytes) -> tuple[list[str], Styles, bool]:
                         )
                         if shown:
                             cells[(row, c)] = shown
+                            row_cells.append((c, shown))
                 col += repeat
         elif tag == _T + "table-row":
-            row += int(el.get(_T + "number-rows-repeated", 1)) - 1
+            repeat = int(el.get(_T + "number-rows-repeated", 1))
+            if repeat > 1 and row_cells:  # identical rows saved once: formatted alike
+                for r in range(row + 1, row + min(repeat, 1024)):
+                    cells.update(((r, c), k) for c, k in row_cells)
+            row += repeat - 1
             el.clear()
     return codes, {k: v for k, v in found.items() if v}, date1904
