@@ -102,6 +102,30 @@ def xlsx_formats(
     return codes, found, date1904
 
 
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
+_REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
+_ANY_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+
+
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → worksheet part, by a scan of the start tags (no XML tree: a few times
+    cheaper, and these parts are small and already pre-checked)."""
+    targets = {}
+    for tag in _REL_TAG.findall(zf.read("xl/_rels/workbook.xml.rels")):
+        attrs = dict(_ANY_ATTR.findall(tag))
+        targets[attrs.get(b"Id", b"")] = _unescape(attrs.get(b"Target", b""))
+    parts = {}
+    for tag in _SHEET_TAG.findall(zf.read("xl/workbook.xml")):
+        attrs = dict(_ANY_ATTR.findall(tag))
+        rid = next((v for k, v in attrs.items() if k.endswith(b":id")), b"")
+        where = targets.get(rid, "")
+        if where:
+            parts[_unescape(attrs.get(b"name", b""))] = (
+                where.lstrip("/") if where.startswith("/") else "xl/" + where
+            )
+    return parts
+
+
 # --- ODS: data styles (number:*-style elements) as Excel format codes ----------------------
 
 _NS = "urn:oasis:names:tc:opendocument:xmlns:"

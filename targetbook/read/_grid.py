@@ -12,8 +12,8 @@ from xml.etree import ElementTree
 
 from defusedxml import ElementTree as SafeTree
 
-from targetbook.read._biff import xls_cells, xls_formats
-from targetbook.read._formats import ods_formats, xlsx_formats
+from targetbook.read._biff import shows_percent, xls_cells, xls_formats
+from targetbook.read._formats import ods_formats, sheet_parts, xlsx_formats
 from targetbook.read._sniff import (
     CSV,
     HTML,
@@ -95,7 +95,10 @@ def _load(sniffed: Sniffed, data: bytes, stem: str) -> list[Grid]:
             errors = _xlsx_errors(data)
         except Exception:  # a part calamine accepted but we cannot parse: values stand
             errors = {}
-    if sniffed.percent_styles:
+    if sniffed.percent_styles and any(g.styles for g in grids):
+        # the number formats are read: their percent cells, without a second scan
+        percents = {g.name: _percent_cells(g) for g in grids}
+    elif sniffed.percent_styles:
         try:
             percents = _xlsx_percent_cells(data, sniffed.percent_styles)
         except Exception:  # a part calamine accepted but we cannot parse: values stand
@@ -118,6 +121,12 @@ def _load(sniffed: Sniffed, data: bytes, stem: str) -> list[Grid]:
     return grids
 
 
+def _percent_cells(grid: Grid) -> list[tuple[int, int]]:
+    """The grid's number cells whose format shows a percentage."""
+    percent = {k for k, code in enumerate(grid.formats) if shows_percent(code)}
+    return [cell for cell, k in grid.styles.items() if k in percent] if percent else []
+
+
 def _number_formats(sniffed: Sniffed, data: bytes, grids: list[Grid]) -> None:
     """Each grid's number formats (read/_formats.py, _biff.py); none if they cannot be read."""
     try:
@@ -129,7 +138,7 @@ def _number_formats(sniffed: Sniffed, data: bytes, grids: list[Grid]) -> None:
             return  # the pre-check saw only General cell styles: nothing to read
         else:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                codes, styles, date1904 = xlsx_formats(zf, lambda: _sheet_parts(zf))
+                codes, styles, date1904 = xlsx_formats(zf, lambda: sheet_parts(zf))
     except Exception:  # xlsb, or parts calamine accepted but we cannot parse: values stand
         return
     for grid in grids:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, time, timedelta
+from functools import lru_cache
 
 from targetbook.numfmt import display, format_scale, format_unit, serial_number
 from targetbook.text._clean import clean_text, clean_texts
@@ -73,7 +74,7 @@ def prepare_columns(
             for i, code in shown.items():
                 value = shown_number(col[i])
                 if value is not None:
-                    texts[i] = clean_text(display(value, code, date1904=date1904))
+                    texts[i] = _shown_text(value, code, date1904)
         kept = _number_cells(col, shown)
         if kept:
             cells[name] = kept
@@ -112,6 +113,19 @@ def _number_cells(col: list[object], shown: dict[int, str]) -> dict[int, tuple[f
                 except (OverflowError, ValueError):  # before 1900: stays text
                     pass
     return kept
+
+
+@lru_cache(maxsize=1 << 14)
+def _cached_text(value: object, code: str, date1904: bool) -> str:
+    return clean_text(display(value, code, date1904=date1904))
+
+
+def _shown_text(value: object, code: str, date1904: bool) -> str:
+    """A number as its format shows it, remembered: returns repeat figures (0, 100, 1)."""
+    try:
+        return _cached_text(value, code, date1904)
+    except TypeError:  # unhashable
+        return clean_text(display(value, code, date1904=date1904))
 
 
 def shown_number(value: object) -> object | None:
