@@ -118,6 +118,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{loc}：完成率“{value}”与 完成值（{actual_cell}）÷ 目标值（{target_cell}）= {computed}% "
         "不符，请核对",
     ),
+    "format_unit_mismatch": (
+        W,
+        "{loc}：{column}“{value}”的数字格式带单位“{unit}”，与本行计量单位“{measure}”不一致，"
+        "已按格式中的单位“{unit}”计算，请核对单位",
+    ),
     # --- registry.py -------------------------------------------------------------------
     "registry_column_missing": (E, "单位名录缺少“{column}”列，请按 单位|类别|考核组|别名 填写"),
     "registry_category_invalid": (E, "{loc}：类别“{value}”无效，应为 部门、村 或 社区"),

@@ -100,6 +100,9 @@ class Consolidation:
     file_rows: dict[str, int] = field(default_factory=dict)  # file → data rows read from it
     # 参数 carried to 汇总.xlsx and on to 排名.xlsx (乡镇, 发文机关, 文号 …; 年度 is `year`)
     params: dict[str, str] = field(default_factory=dict)
+    # (file, sheet, Excel row, figure column) → (number, format code) of each figure typed
+    # as a number: written into 汇总/排名 as that number under that format, as the unit saw it
+    number_cells: dict[tuple[str, str, int, str], tuple[float, str]] = field(default_factory=dict)
 
     @property
     def rows(self) -> int:

@@ -132,6 +132,7 @@ def _validate_kind(
     order = {c: i for i, c in enumerate(columns)}
     table_by_pos = dict(tables)
     text, parsed_cells, table_of, rows = _stack(tables, columns)
+    carried = _carried_units(tables, columns)
     issues: list[tuple[tuple[int, int, int], Issue]] = []
 
     def report(i: int, column: str, rule: str, value: object = "", **params: object) -> None:
@@ -152,6 +153,12 @@ def _validate_kind(
             checked[i] = Unparsed(text[col][i])
         check[parsed(col)] = checked
     if kind == labels.PROGRESS_KIND:
+        for col, units in carried.items():
+            for i, unit in units.items():
+                measure = text[labels.MEASURE][i]
+                if measure and _unit_key(measure) != _unit_key(unit):
+                    report(i, col, "format_unit_mismatch", text[col][i], unit=unit,
+                           measure=measure)  # fmt: skip
         _apply_measure(numbers, bare, text[labels.MEASURE], check)
         for i in _fraction_rates(numbers, bare, table_of):
             numbers[labels.RATE][i] = check[parsed(labels.RATE)][i] = value = round(
@@ -238,7 +245,10 @@ def _stack(
         if prep is None:
             frame = table.frame
             values = frame.to_numpy(dtype=object).tolist()
-            prep = prepare_columns(list(frame.columns), values, labels.NUMERIC_COLUMNS)
+            prep = prepare_columns(
+                list(frame.columns), values, labels.NUMERIC_COLUMNS, *table.format_columns()
+            )
+            table.prepared = prep  # kept: the consolidation copies its number cells
         start, n = len(rows), table.n_rows
         table_of.extend([pos] * n)
         rows.extend(table.row_numbers())
@@ -255,6 +265,25 @@ def _stack(
                 values.extend([math.nan] * n)
                 bare.extend([False] * n)
     return text, numbers, table_of, rows
+
+
+def _carried_units(
+    tables: list[tuple[int, Table]], columns: tuple[str, ...]
+) -> dict[str, dict[int, str]]:
+    """Figure column → {stacked row: the unit its number format carried} (as _stack's rows)."""
+    found: dict[str, dict[int, str]] = {}
+    start = 0
+    for _, table in tables:
+        prep = table.prepared
+        for col, units in (prep.units if prep is not None else {}).items():
+            if col in columns:
+                found.setdefault(col, {}).update((start + i, u) for i, u in units.items())
+        start += table.n_rows
+    return found
+
+
+def _unit_key(unit: str) -> str:
+    return unicodedata.normalize("NFKC", unit).strip().casefold()
 
 
 def _apply_measure(

@@ -186,7 +186,8 @@ def test_progress_figures_as_text_percent_cells_dates_and_formulas():
     assert _numbers(frame[ACTUAL]) == [28_199_100, 77e6, 3, 10.8, 50, None, 3, 15, None, None, 0]
     # 97.19% | 完成率77% | 25% | 108% | — | 无 | 0.75 (75% format) | =E10/D10 cached 0.75 | …
     assert _numbers(frame[RATE]) == [97.19, 77, 25, 108, None, None, 75, 75, None, None, None]
-    assert frame.loc[9, labels.RATE] == "75%" and frame.loc[10, labels.RATE] == "75%"
+    # as shown: F9 is 0.75 under 0.00%, F10's cached 0.75 under 0%
+    assert frame.loc[9, labels.RATE] == "75.00%" and frame.loc[10, labels.RATE] == "75%"
     assert frame.loc[13, labels.PROGRESS_TEXT] == "污水管网推进中"  # a text formula's cached value
     assert frame.loc[12, labels.PROGRESS_TEXT] == "+加快推进"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from numbers import Real
 
@@ -11,7 +11,14 @@ from targetbook.numfmt import _date, _number
 from targetbook.numfmt._builtin import builtin_format
 from targetbook.numfmt._parse import Section, parse
 
-__all__ = ["builtin_format", "display", "format_scale", "format_unit", "is_date_format"]
+__all__ = [
+    "builtin_format",
+    "display",
+    "format_scale",
+    "format_unit",
+    "is_date_format",
+    "serial_number",
+]
 
 _CURRENCY = frozenset("¥￥$€£")
 _MISSING = frozenset({"NaTType", "NAType"})  # pandas' empty cells, named to avoid importing pandas
@@ -32,6 +39,8 @@ def display(value: object, fmt: str | int | None = "General", *, date1904: bool 
         return _text(value, sections)
     if isinstance(value, (datetime, date, time)):
         x = _date.to_serial(value, date1904)
+    elif isinstance(value, timedelta):  # a duration ([h]:mm): days as a serial number
+        x = value.total_seconds() / 86400
     elif isinstance(value, (Real, Decimal)):
         x = float(value)
     else:
@@ -41,6 +50,13 @@ def display(value: object, fmt: str | int | None = "General", *, date1904: bool 
     if not math.isfinite(x):
         return str(value)
     return _number_text(x, sections, date1904)
+
+
+def serial_number(value: datetime | date | time | timedelta) -> float:
+    """A date, time or duration as the number a 1900-system workbook stores for it."""
+    if isinstance(value, timedelta):
+        return value.total_seconds() / 86400
+    return _date.to_serial(value, False)
 
 
 def _number_text(x: float, sections: tuple[Section, ...], date1904: bool) -> str:

@@ -11,6 +11,7 @@ from targetbook.numfmt._parse import Token
 _DAY = 86400
 _EPOCH_1900 = datetime(1899, 12, 30)
 _EPOCH_1904 = datetime(1904, 1, 1)
+_LAST_SERIAL = 2958466  # the day after 9999-12-31 (1900 system)
 
 
 def to_serial(value: datetime | date | time, date1904: bool) -> float:
@@ -45,6 +46,8 @@ def _calendar(days: int, date1904: bool) -> tuple[int, int, int, int]:
 def render(serial: float, tokens: tuple[Token, ...], english: bool, date1904: bool) -> str | None:
     """The text of a date/time section; None when Excel cannot show it (negative, after 9999)."""
     kinds = {k for k, _ in tokens}
+    if abs(serial) >= _LAST_SERIAL:
+        return None  # after 9999-12-31, even as elapsed time: Excel shows ####
     places = max((len(t) for k, t in tokens if k == "frac"), default=0)
     unit = 10**places
     # Excel rounds to the finest unit shown (whole seconds unless .0 follows the seconds).

@@ -21,6 +21,7 @@ _BRACKET = re.compile(r"\[([^\]]*)\]")
 _COND = re.compile(r"^(<=|>=|<>|<|>|=)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)$")
 _ELAPSED = re.compile(r"^(h+|m+|s+)$", re.IGNORECASE)
 _AMPM = ("AM/PM", "A/P", "上午/下午")
+_NATIVE_DIGITS = frozenset({"1B", "1E"})  # numeral systems of an LCID shown as 一二三
 _DATE_KINDS = frozenset("ydahsm") | {"mi", "el", "ampm", "frac"}
 
 
@@ -41,7 +42,10 @@ def _bracket(body: str, tokens: list[Token], state: dict) -> None:
         tokens.append(("el", body.lower()))
     elif body.startswith("$"):
         symbol, _, lcid = body[1:].partition("-")
-        lcid = lcid.upper().lstrip("0")
+        lcid = lcid.upper()
+        if len(lcid) > 6 and lcid[:-6] in _NATIVE_DIGITS:
+            tokens.append(("dbnum", "1"))  # [$-1E000804]: how LibreOffice saves [DBNum1]
+        lcid = lcid[-4:].lstrip("0") if len(lcid) > 6 else lcid.lstrip("0")
         if lcid in SYSTEM_FORMATS:
             state["system"] = SYSTEM_FORMATS[lcid]
         elif lcid and lcid[-3:] not in ("804", "404", "C04", "1004", "004"):

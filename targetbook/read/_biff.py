@@ -129,3 +129,71 @@ def biff_encrypted(stream: bytes) -> bool:
 def shows_percent(code: str) -> bool:
     """True when a number format code (`0.0%`, `0.00%;[Red]-0.00%`) shows a percentage."""
     return "%" in _LITERAL.sub("", code)
+
+
+_DATEMODE = 0x0022
+_GENERAL = "General"
+
+
+def xls_formats(data: bytes) -> tuple[list[str], dict[str, dict[tuple[int, int], int]], bool]:
+    """(format codes, per worksheet (row, column) → code index of each number cell whose
+    format is not General, 1904 date system) of a BIFF8 `.xls`: FORMAT and XF records of
+    the globals, the XF index of NUMBER, RK, MULRK and numeric FORMULA records."""
+    import olefile
+
+    from targetbook.numfmt import builtin_format
+
+    with olefile.OleFileIO(io.BytesIO(data)) as ole:
+        name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
+        if name is None:
+            return [_GENERAL], {}, False
+        stream = ole.openstream(name).read()
+    sheets: list[tuple[int, str]] = []
+    custom: dict[int, str] = {}
+    xf_formats: list[int] = []
+    date1904 = False
+    for rtype, body in _records(stream, 0):
+        if rtype == _BOUNDSHEET and len(body) >= 8 and body[5] == 0:
+            offset, cch, flags = struct.unpack_from("<I", body)[0], body[6], body[7]
+            sheets.append((offset, _string(body[8:], cch, flags)))
+        elif rtype == _FORMAT and len(body) >= 5:
+            ifmt, cch, flags = struct.unpack_from("<HHB", body)
+            custom[ifmt] = _string(body[5:], cch, flags)
+        elif rtype == _XF and len(body) >= 4:
+            xf_formats.append(struct.unpack_from("<H", body, 2)[0])
+        elif rtype == _DATEMODE and len(body) >= 2:
+            date1904 = struct.unpack_from("<H", body)[0] == 1
+    codes = [_GENERAL]
+    index = {_GENERAL: 0}
+    by_xf: dict[int, int] = {}
+    for xf, fmt_id in enumerate(xf_formats):
+        code = custom.get(fmt_id) or builtin_format(fmt_id)
+        if fmt_id == 0 or not code or code == _GENERAL:
+            continue
+        if code not in index:
+            index[code] = len(codes)
+            codes.append(code)
+        by_xf[xf] = index[code]
+    found: dict[str, dict[tuple[int, int], int]] = {}
+    if not by_xf:
+        return codes, found, date1904
+    for offset, sheet in sheets:
+        cells: dict[tuple[int, int], int] = {}
+        for rtype, body in _records(stream, offset):
+            if rtype in (_NUMBER, _RK) and len(body) >= 6:
+                row, col, xf = struct.unpack_from("<HHH", body)
+                if xf in by_xf:
+                    cells[(row, col)] = by_xf[xf]
+            elif rtype == _FORMULA and len(body) >= 14 and body[12:14] != b"\xff\xff":
+                row, col, xf = struct.unpack_from("<HHH", body)  # a numeric cached result
+                if xf in by_xf:
+                    cells[(row, col)] = by_xf[xf]
+            elif rtype == _MULRK and len(body) >= 10:
+                row, first = struct.unpack_from("<HH", body)
+                for i in range((len(body) - 6) // 6):
+                    xf = struct.unpack_from("<H", body, 4 + 6 * i)[0]
+                    if xf in by_xf:
+                        cells[(row, first + i)] = by_xf[xf]
+        if cells:
+            found[sheet] = cells
+    return codes, found, date1904

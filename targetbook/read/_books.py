@@ -32,10 +32,17 @@ def read_grids(
     if src.status == "error" or not src.grids and src.issues:
         reason = src.issues[0].message if src.issues else ""
         raise TargetbookError("book_unreadable", file=str(path), reason=reason)
-    return {
-        grid.name: pd.DataFrame(grid.rows, dtype=object) if grid.rows else pd.DataFrame()
-        for grid in src.grids
-    }
+    grids = {}
+    for grid in src.grids:
+        frame = pd.DataFrame(grid.rows, dtype=object) if grid.rows else pd.DataFrame()
+        if grid.styles:
+            # (codes, (row, column) → index into codes, 1904 system) of the number cells
+            frame.attrs[NUMBER_FORMATS] = (grid.formats, grid.styles, grid.date1904)
+        grids[grid.name] = frame
+    return grids
+
+
+NUMBER_FORMATS = "number_formats"  # the DataFrame.attrs key of read_grids' number formats
 
 
 def _read(path: Path, isolated: bool, timeout: float, memory_limit: int | None) -> Source:

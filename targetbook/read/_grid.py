@@ -12,7 +12,8 @@ from xml.etree import ElementTree
 
 from defusedxml import ElementTree as SafeTree
 
-from targetbook.read._biff import xls_cells
+from targetbook.read._biff import shows_percent, xls_cells, xls_formats
+from targetbook.read._formats import ods_formats, sheet_parts, xlsx_formats
 from targetbook.read._sniff import (
     CSV,
     HTML,
@@ -38,6 +39,11 @@ class Grid:
     rows: list[list[object]]
     merges: list[Merge] = field(default_factory=list)
     hidden: bool = False
+    # Number formats (xlsx, xls, ods): the file's format codes (0: General) and
+    # (row, column) → index into them for each number cell whose format is not General.
+    formats: list[str] = field(default_factory=lambda: ["General"])
+    styles: dict[tuple[int, int], int] = field(default_factory=dict)
+    date1904: bool = False
 
 
 def load_grids(sniffed: Sniffed, data: bytes, stem: str) -> list[Grid]:
@@ -68,6 +74,7 @@ def _load(sniffed: Sniffed, data: bytes, stem: str) -> list[Grid]:
             for i, (rows, merges) in enumerate(tables)
         ]
     grids = _calamine_grids(data)
+    _number_formats(sniffed, data, grids)
     percents: Cells = {}
     texts: Errors = {}
     if sniffed.kind == ODS:
@@ -88,7 +95,10 @@ def _load(sniffed: Sniffed, data: bytes, stem: str) -> list[Grid]:
             errors = _xlsx_errors(data)
         except Exception:  # a part calamine accepted but we cannot parse: values stand
             errors = {}
-    if sniffed.percent_styles:
+    if sniffed.percent_styles and any(g.styles for g in grids):
+        # the number formats are read: their percent cells, without a second scan
+        percents = {g.name: _percent_cells(g) for g in grids}
+    elif sniffed.percent_styles:
         try:
             percents = _xlsx_percent_cells(data, sniffed.percent_styles)
         except Exception:  # a part calamine accepted but we cannot parse: values stand
@@ -109,6 +119,32 @@ def _load(sniffed: Sniffed, data: bytes, stem: str) -> list[Grid]:
                 if row[c] is None:
                     row[c] = text
     return grids
+
+
+def _percent_cells(grid: Grid) -> list[tuple[int, int]]:
+    """The grid's number cells whose format shows a percentage."""
+    percent = {k for k, code in enumerate(grid.formats) if shows_percent(code)}
+    return [cell for cell, k in grid.styles.items() if k in percent] if percent else []
+
+
+def _number_formats(sniffed: Sniffed, data: bytes, grids: list[Grid]) -> None:
+    """Each grid's number formats (read/_formats.py, _biff.py); none if they cannot be read."""
+    try:
+        if sniffed.kind == ODS:
+            codes, styles, date1904 = ods_formats(data)
+        elif sniffed.kind == XLS:
+            codes, styles, date1904 = xls_formats(data)
+        elif sniffed.number_styles is False:
+            return  # the pre-check saw only General cell styles: nothing to read
+        else:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                codes, styles, date1904 = xlsx_formats(zf, lambda: sheet_parts(zf))
+    except Exception:  # xlsb, or parts calamine accepted but we cannot parse: values stand
+        return
+    for grid in grids:
+        grid.formats = codes
+        grid.styles = styles.get(grid.name, {})
+        grid.date1904 = date1904
 
 
 _T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"

@@ -17,6 +17,25 @@ if TYPE_CHECKING:
 # `targetbook.read` is imported, and the parent imports pandas while they read.
 
 
+@dataclass(slots=True)
+class CellFormats:
+    """The number formats of a table's number cells, compactly: the file's format codes
+    (index 0 is General) and (data row position, column position) → index into them, for
+    the cells whose format is not General. `date1904`: the file's date system."""
+
+    codes: tuple[str, ...]
+    cells: dict[tuple[int, int], int]
+    date1904: bool = False
+
+    def column(self, j: int) -> dict[int, str]:
+        """Row position → format code of column position j's formatted number cells."""
+        codes = self.codes
+        return {i: codes[k] for (i, c), k in self.cells.items() if c == j}
+
+    def __reduce__(self):
+        return (CellFormats, (self.codes, self.cells, self.date1904))
+
+
 @dataclass
 class Table:
     """One annex table found in one sheet of a return.
@@ -40,6 +59,22 @@ class Table:
     # The columns cleaned and parsed where the table was read (text.prepare_columns; set
     # by reader workers), so that validation need not redo it; None: validation does it.
     prepared: Prepared | None = field(default=None, compare=False, repr=False)
+    # The number formats of the table's number cells (None: no cell has one, or a CSV/HTML).
+    formats: CellFormats | None = field(default=None, compare=False, repr=False)
+
+    def format_columns(self) -> tuple[list[dict[int, str]] | None, bool]:
+        """prepare_columns' `formats` and `date1904`: per column (frame order), row position
+        → number format code of its formatted number cells."""
+        f = self.formats
+        if f is None:
+            return None, False
+        return [f.column(j) for j in range(len(self.columns))], f.date1904
+
+    def column_formats(self, label: str) -> dict[int, str]:
+        """Row position → number format code of `label`'s formatted number cells."""
+        if self.formats is None or label not in self.columns:
+            return {}
+        return self.formats.column(list(self.columns).index(label))  # the frame's order
 
     def cell(self, label: str, row: int) -> str:
         """A1 address of `label`'s cell in Excel row `row`."""
@@ -63,10 +98,11 @@ class Table:
         if isinstance(f, Rows):
             plain = (f.names, f.index, f.data)
         elif any(str(dt) != "object" for dt in f.dtypes) or str(f.index.dtype) != "int64":
-            return (Table, (*args, f, self.headers, self.title, self.prepared))
+            return (Table, (*args, f, self.headers, self.title, self.prepared, self.formats))
         else:
             plain = (list(f.columns), f.index.tolist(), f.to_numpy(dtype=object).tolist())
-        return (_table_from_lists, (*args, plain, self.headers, self.title, self.prepared))
+        extra = (self.headers, self.title, self.prepared, self.formats)
+        return (_table_from_lists, (*args, plain, *extra))
 
 
 class _LazyFrame:
@@ -126,13 +162,14 @@ def _columns(names: tuple[str, ...]) -> pd.Index:
 
 
 def _table_from_lists(
-    file, sheet, kind, header_row, columns, plain, headers, title="", prepared=None
+    file, sheet, kind, header_row, columns, plain, headers, title="", prepared=None, formats=None
 ) -> Table:
     rows = Rows(*plain)
     if prepared is None:
-        return Table(file, sheet, kind, header_row, columns, rows.to_frame(), headers, title)
+        frame = rows.to_frame()
+        return Table(file, sheet, kind, header_row, columns, frame, headers, title, None, formats)
     # Prepared by a worker: the DataFrame is built only if someone asks (Table.frame).
-    return Table(file, sheet, kind, header_row, columns, rows, headers, title, prepared)
+    return Table(file, sheet, kind, header_row, columns, rows, headers, title, prepared, formats)
 
 
 @dataclass

@@ -63,7 +63,9 @@ def read_rows(path: str, display: str) -> Source:
         rows = table.__dict__["_frame"]  # the Rows (Table.frame would build a DataFrame)
         if isinstance(rows, Rows):
             try:
-                table.prepared = prepare_columns(rows.names, rows.data, NUMERIC_COLUMNS)
+                table.prepared = prepare_columns(
+                    rows.names, rows.data, NUMERIC_COLUMNS, *table.format_columns()
+                )
             except Exception:  # an odd table: validation then prepares it (and reports)
                 table.prepared = None
     return src

@@ -72,6 +72,8 @@ class Sniffed:
     no_value: tuple[tuple[str, str], ...] = ()
     # xlsx: the custom document properties a targetbook template records ((name, value) …)
     issued: tuple[tuple[str, str], ...] = ()
+    # xlsx: some cell style has a number format other than General (None: not looked at)
+    number_styles: bool | None = None
 
 
 def sniff(data: bytes) -> Sniffed:
@@ -118,7 +120,8 @@ def _sniff_zip(data: bytes) -> Sniffed:
         if kind == XLSX:
             book = _check_xlsx(zf, names)
             modified = _parse_time(_MODIFIED, _read(zf, "docProps/core.xml", 1 << 16))
-            percent = _percent_styles(zf.read(_STYLES)) if _STYLES in names else frozenset()
+            styles = zf.read(_STYLES) if _STYLES in names else b""
+            percent = _percent_styles(styles) if styles else frozenset()
             return Sniffed(
                 kind,
                 modified,
@@ -126,6 +129,7 @@ def _sniff_zip(data: bytes) -> Sniffed:
                 percent_styles=percent,
                 no_value=tuple(book.no_value),
                 issued=_custom(_read(zf, "docProps/custom.xml", 1 << 16)),
+                number_styles=_has_number_styles(styles),
             )
         if kind == ODS:
             # An ODS with a password keeps content.xml encrypted; the manifest says so.
@@ -175,6 +179,15 @@ _NUM_FMT = re.compile(rb"<(?:\w+:)?numFmt\b[^>]*>")
 _CELL_XFS = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
 _XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*)>")
 _ATTR = re.compile(rb'\b(numFmtId|formatCode)="([^"]*)"')
+
+
+_FORMATTED_XF = re.compile(rb'numFmtId="(?!0")')
+
+
+def _has_number_styles(styles: bytes) -> bool:
+    """True when a cell style (cellXfs) names a number format other than General's id 0."""
+    xfs = _CELL_XFS.search(styles)
+    return bool(xfs and _FORMATTED_XF.search(xfs.group(1)))
 
 
 def _percent_styles(styles: bytes) -> frozenset[int]:

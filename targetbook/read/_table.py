@@ -10,7 +10,7 @@ from xlsxwriter.utility import xl_col_to_name as col_letter
 from targetbook import labels
 from targetbook.errors import Issue, issue
 from targetbook.read._grid import Grid
-from targetbook.read._model import Rows, Table
+from targetbook.read._model import CellFormats, Rows, Table
 from targetbook.text import header_key
 
 HEADER_SEARCH_ROWS = 15  # the header must start within the first rows (after 附件N + title)
@@ -179,8 +179,23 @@ def _table_at(
         frame=rows.to_frame() if frames else rows,  # type: ignore[arg-type]
         headers={lab: texts[columns[lab]] for lab in wanted},
         title=_title_above(grid, h),
+        formats=_formats(grid, rows.index, cols),
     )
     return table, issues + row_issues, restart
+
+
+def _formats(grid: Grid, index: list[int], cols: list[int]) -> CellFormats | None:
+    """The number formats of the table's cells (index: Excel rows; cols: grid columns)."""
+    styles = grid.styles
+    if not styles:
+        return None
+    cells = {
+        (i, j): k
+        for i, r in enumerate(index)
+        for j, c in enumerate(cols)
+        if (k := styles.get((r - 1, c)))
+    }
+    return CellFormats(tuple(grid.formats), cells, grid.date1904) if cells else None
 
 
 def _title_above(grid: Grid, h: int) -> str:

@@ -61,6 +61,8 @@ class Column:
     fmt: object = None
     blank_fmt: bool = False  # write formatted blank cells where there is none (borders)
     numeric: bool = True
+    # per cell: a format replacing `fmt` (a number under the number format it had), or None
+    styles: Sequence[object] | None = None
 
 
 @dataclass
@@ -130,6 +132,8 @@ class Book:
                 # XlsxWriter numbers a format when a cell of its own uses it; these cells
                 # are not its own, so number it now (the index styles.xml will give it).
                 column.fmt._get_xf_index()
+            for fmt in {id(f): f for f in column.styles or () if f is not None}.values():
+                fmt._get_xf_index()
         self._bodies.append(_Body(ws.index, first_row, columns, heights))
 
     def save(self, path: str | Path) -> None:
@@ -252,6 +256,8 @@ def _column_cells(
     column: Column, letter: str, numbers: range, start: int, stop: int, sst: _Strings | None
 ) -> list:
     """One column's cell elements for rows numbers (values[start:stop]); '' for no cell."""
+    if column.styles is not None:
+        return _styled_cells(column, letter, numbers, start, stop, sst)
     style = f' s="{column.fmt._get_xf_index()}"' if column.fmt is not None else ""
     blank = f'"{style}/>' if column.blank_fmt and column.fmt is not None else None
     text_open, number_open = f'"{style} t="inlineStr"><is>', f'"{style}><v>'
@@ -299,6 +305,20 @@ def _column_cells(
             append("")
     if sst is not None:
         sst.refs += shared
+    return out
+
+
+def _styled_cells(
+    column: Column, letter: str, numbers: range, start: int, stop: int, sst: _Strings | None
+) -> list:
+    """_column_cells of a column whose cells have formats of their own (few such columns:
+    the figures of 指标进度), one cell at a time."""
+    out = []
+    styles = column.styles or ()
+    for n, r in enumerate(numbers, start):
+        fmt = styles[n] if n < len(styles) and styles[n] is not None else column.fmt
+        one = Column([column.values[n]], fmt, column.blank_fmt, column.numeric)
+        out += _column_cells(one, letter, range(r, r + 1), 0, 1, sst)
     return out
 
 

@@ -35,6 +35,11 @@ class Formats:
         )
         self.cell = wb.add_format({**boxed, "align": "left"})
         self.center = wb.add_format({**boxed, "align": "center"})
+        # what number_format builds on (a Format does not give its properties back)
+        self._props = {
+            id(self.cell): {**boxed, "align": "left"},
+            id(self.center): {**boxed, "align": "center"},
+        }
         self.number = wb.add_format({**boxed, "align": "right"})
         self.plain = wb.add_format({**base, "text_wrap": True, "valign": "top"})
         self.side = wb.add_format({**base, "font_color": "#808080", "font_size": 9})
@@ -47,6 +52,18 @@ class Formats:
         self.input = wb.add_format({**boxed, "align": "left", "locked": False})
         # long text in list sheets (计算依据, 说明 …): wrapped, so it prints whole
         self.wrap = wb.add_format({**base, "text_wrap": True, "valign": "top"})
+        self._wb = wb
+        self._numbers: dict[tuple[str, int], object] = {}
+
+    def number_format(self, code: str, base=None):
+        """A format showing numbers under a return's number format code (one per code and
+        base format: an annex cell keeps its borders and alignment)."""
+        key = (code, id(base))
+        fmt = self._numbers.get(key)
+        if fmt is None:
+            props = self._props.get(id(base), {}) if base is not None else {}
+            fmt = self._numbers[key] = self._wb.add_format({**props, "num_format": code})
+        return fmt
 
 
 def text_width(text: str) -> float:

@@ -9,6 +9,8 @@ import pandas as pd
 
 from targetbook import labels as L
 from targetbook.beijing import from_utc
+from targetbook.numfmt import display
+from targetbook.text import cell_text, clean_text
 from targetbook.write._book import MAX_TEXT, Book, Column, finite
 from targetbook.write._sheets import (
     ANNEX_WIDTHS,
@@ -31,9 +33,15 @@ WIDE |= {L.ISSUE_COLUMNS[0], L.ISSUE_COLUMNS[5], L.ISSUE_COLUMNS[6], *L.DUPLICAT
 
 
 def annex_sheet(
-    book: Book, fmts: Formats, category: str, year: object, frame: pd.DataFrame | None
+    book: Book,
+    fmts: Formats,
+    category: str,
+    year: object,
+    frame: pd.DataFrame | None,
+    number_cells: dict | None = None,
 ) -> None:
-    """One annex sheet in seed 000's layout; provenance to the right of the print area."""
+    """One annex sheet in seed 000's layout; provenance to the right of the print area.
+    `number_cells`: as list_sheet's (a number typed in a text column stays a number)."""
     ws = book.wb.add_worksheet(L.annex_sheet(category))
     header = annex_head(ws, fmts, category, year, two_rows=True)
     top = header - 1  # the header spans two rows, as in seed 000
@@ -49,11 +57,15 @@ def annex_sheet(
     # stored without one (checked: its PDF clips them to one line), and printing is the
     # point of these sheets.
     heights = row_heights((units, targets, plans), ANNEX_WIDTHS[1:])
+    body = [Column(units, fmts.center, True), Column(targets, fmts.cell, True)]
+    body.append(Column(plans, fmts.cell, True))
+    keys = _provenance(frame) if number_cells else None
+    for label, column in zip((L.UNIT, L.TARGET, L.PLAN), body, strict=True):
+        if keys is not None:
+            _as_numbers(column, label, keys, number_cells, fmts, column.fmt)  # type: ignore[arg-type]
     columns = [
         Column([float(i) for i in range(1, n + 1)], fmts.center, True),  # 序号 renumbered
-        Column(units, fmts.center, True),
-        Column(targets, fmts.cell, True),
-        Column(plans, fmts.cell, True),
+        *body,
         Column(files, fmts.side),
         Column(sheets, fmts.side),
         Column(cells(frame, L.SRC_ROW, True), fmts.side),
@@ -74,11 +86,16 @@ def list_sheet(
     frame: pd.DataFrame,
     columns: Sequence[str],
     title: str = "",
+    number_cells: dict | None = None,
 ) -> None:
     """A plain list sheet: bold header, frozen, filtered; numbers for numeric columns only;
-    long text wrapped; printed on A4 with `title` (default: the sheet name) on each page."""
+    long text wrapped; printed on A4 with `title` (default: the sheet name) on each page.
+
+    `number_cells` (Consolidation.number_cells): a figure the return held as a number is
+    written as that number under its number format, so it shows as in the return and sums."""
     ws = book.wb.add_worksheet(sheet)
     body, widths, wrapped, wrapped_widths = [], [], [], []
+    keys = _provenance(frame) if number_cells else None
     for col, label in enumerate(columns):
         put_text(ws, 0, col, label, fmts.header)
         width = 40 if label in WIDE else 10 if label in NUMERIC else 16
@@ -87,7 +104,10 @@ def list_sheet(
         ws.set_column(col, col, width, fmts.side if side else None)
         values = frame[label].tolist() if label in frame.columns else [None] * len(frame)
         fmt = fmts.side if side else fmts.wrap if label in WIDE else None
-        body.append(Column(values, fmt, numeric=label in NUMERIC))
+        column = Column(values, fmt, numeric=label in NUMERIC)
+        if keys is not None and label in frame.columns and label not in NOT_COPIED:
+            _as_numbers(column, label, keys, number_cells, fmts)  # type: ignore[arg-type]
+        body.append(column)
         if label in WIDE and not side:
             wrapped.append(cells(frame, label, False))
             wrapped_widths.append(width)
@@ -96,6 +116,41 @@ def list_sheet(
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(frame), 1), len(columns) - 1)
     list_print_setup(ws, widths, len(frame), title or sheet)
+
+
+def _provenance(frame: pd.DataFrame) -> list[tuple[str, str, int]] | None:
+    if not all(c in frame.columns for c in L.PROVENANCE):
+        return None
+    files, sheets, rows = (frame[c].tolist() for c in L.PROVENANCE)
+    return [
+        (f, s, int(r) if finite(r) else -1) for f, s, r in zip(files, sheets, rows, strict=True)
+    ]
+
+
+# Columns that are ours, not a copy of a return's cell.
+NOT_COPIED = {*L.PROVENANCE, L.SEQ, L.CATEGORY, L.GROUP, *PARSED, L.SRC_COLUMNS}
+
+
+def _as_numbers(
+    column: Column, label: str, keys, number_cells: dict, fmts: Formats, base=None
+) -> None:
+    """A return's cells typed as numbers become number cells under their format again —
+    where the row still shows that number (a merged or rewritten cell stays text)."""
+    values = list(column.values)
+    styles: list[object] = [None] * len(values)
+    hit = False
+    for n, (file, sheet, row) in enumerate(keys):
+        cell = number_cells.get((file, sheet, row, label))
+        if cell is None:
+            continue
+        number, code = cell
+        if clean_text(display(number, code)) != cell_text(values[n]):
+            continue
+        values[n] = number
+        styles[n] = fmts.number_format(code, base) if code != "General" or base else None
+        hit = True
+    if hit:
+        column.values, column.styles, column.numeric = values, styles, True
 
 
 def cells(frame: pd.DataFrame, label: str, numeric: bool) -> list[str | float | None]:

@@ -12,13 +12,17 @@ import pandas as pd
 from targetbook import labels as L
 from targetbook.beijing import to_utc
 from targetbook.errors import Issue, TargetbookError
+from targetbook.numfmt import display, serial_number
 from targetbook.read import Source, read_grids
+from targetbook.read._books import NUMBER_FORMATS
 from targetbook.registry import Registry, Unit
 from targetbook.results import UNMATCHED_COLUMNS, Consolidation, Duplicate
-from targetbook.text import cell_text
+from targetbook.text import cell_text, clean_text
+from targetbook.text._columns import shown_number
 from targetbook.write._book import Book, finite
 from targetbook.write._sheets import Formats
 from targetbook.write._tables import (
+    NOT_COPIED,
     PARSED,
     S_FILE,
     S_ROWS,
@@ -86,9 +90,19 @@ def write_consolidation(
     try:
         fmts = Formats(book.wb)
         for category in L.CATEGORIES:
-            annex_sheet(book, fmts, category, shown_year, cons.annexes.get(category))
+            annex_sheet(
+                book, fmts, category, shown_year, cons.annexes.get(category), cons.number_cells
+            )
         for sheet, frame, columns in lists:
-            list_sheet(book, fmts, sheet, frame, columns, title=f"{prefix}{sheet}")
+            list_sheet(
+                book,
+                fmts,
+                sheet,
+                frame,
+                columns,
+                title=f"{prefix}{sheet}",
+                number_cells=cons.number_cells,
+            )
         if opens_on is not None:
             book.wb.get_worksheet_by_name(opens_on).activate()
     except BaseException:
@@ -146,10 +160,18 @@ def load_consolidation(path: str | Path) -> Consolidation:
         # the header's second row (merged cells) is blank; every data row has its 序号
         body = [r for r in grid[start + 1 :] if any(v not in ("", None) for v in r)]
         cons.annexes[category] = _frame(grid[start : start + 1] + body, plan)
+        at = [i for i, r in enumerate(grid) if i > start and any(v not in ("", None) for v in r)]
+        sheet = grids[L.annex_sheet(category)]
+        _load_numbers(cons, cons.annexes[category], grid[start], list(zip(at, body, strict=True)),
+                      sheet.attrs.get(NUMBER_FORMATS))  # fmt: skip
     for kind, sheet in L.KIND_SHEET.items():
         if sheet in sheets:
             grid = rows(sheet)
             cons.others[kind] = _frame(grid, [cell_text(c) for c in grid[0]] if grid else [])
+            if grid:
+                body = list(enumerate(grid[1:], start=1))
+                formats = grids[sheet].attrs.get(NUMBER_FORMATS)
+                _load_numbers(cons, cons.others[kind], grid[0], body, formats)
     if L.SHEET_UNMATCHED in sheets:
         cons.unmatched = _frame(rows(L.SHEET_UNMATCHED), UNMATCHED_COLUMNS, (L.SRC_ROW,))
     severity = {v: k for k, v in L.SEVERITY_NAMES.items()}
@@ -165,6 +187,40 @@ def load_consolidation(path: str | Path) -> Consolidation:
         cons.duplicates.append(Duplicate(unit, files.split("\n"), kept, found))
     _load_sources(cons, _records(rows(L.SHEET_SOURCES), [*L.SOURCE_COLUMNS, L.SOURCE_UNITS]))
     return cons
+
+
+def _load_numbers(
+    cons: Consolidation,
+    frame: pd.DataFrame,
+    header: list,
+    body: list[tuple[int, list]],
+    formats,
+) -> None:
+    """A return's cells we wrote as numbers (body: (grid row, row) of the frame's rows):
+    back into `number_cells` (排名.xlsx writes them the same way), their text as shown."""
+    if not all(c in frame.columns for c in L.PROVENANCE):
+        return
+    codes, styles, date1904 = formats or (["General"], {}, False)
+    where = {cell_text(c): i for i, c in enumerate(header)}
+    keys = list(zip(*(frame[c].tolist() for c in L.PROVENANCE), strict=True))
+    for label in frame.columns:
+        col = where.get(label)
+        if col is None or label in NOT_COPIED:
+            continue
+        texts = frame[label].tolist()
+        for n, (r, row) in enumerate(body):
+            value = row[col] if col < len(row) else None
+            k = styles.get((r, col), 0)
+            number = shown_number(value) if k or value.__class__ in (int, float) else None
+            if number is None or isinstance(number, bool):
+                continue
+            if not isinstance(number, int | float):
+                number = serial_number(number)  # a date we wrote: its serial again
+            code = codes[k]
+            file, sheet, src_row = keys[n]
+            cons.number_cells[(file, sheet, int(src_row), label)] = (float(number), code)
+            texts[n] = clean_text(display(number, code, date1904=date1904))
+        frame[label] = texts
 
 
 def _records(grid: list[list], columns: Sequence[str]) -> list[dict[str, str]]:

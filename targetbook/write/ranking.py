@@ -171,19 +171,21 @@ def _consolidated(
 ) -> None:
     """The consolidated workbook's sheets the report reads, in 汇总.xlsx's own layout."""
     for category in L.CATEGORIES:
-        annex_sheet(book, fmts, category, year, cons.annexes.get(category))
+        annex_sheet(book, fmts, category, year, cons.annexes.get(category), cons.number_cells)
     lists = [
-        (sheet, frame, list(frame.columns))
+        (sheet, frame, list(frame.columns), cons.number_cells)
         for kind, sheet in L.KIND_SHEET.items()
         if (frame := cons.others.get(kind)) is not None and len(frame)
     ]
     lists += [
-        (L.SHEET_ISSUES, issues_frame(cons.issues), L.ISSUE_COLUMNS),
-        (L.SHEET_MISSING, missing_frame(cons), L.MISSING_COLUMNS),
-        (L.SHEET_REGISTRY, registry_frame(cons), L.REGISTRY_COLUMNS),
+        (L.SHEET_ISSUES, issues_frame(cons.issues), L.ISSUE_COLUMNS, None),
+        (L.SHEET_MISSING, missing_frame(cons), L.MISSING_COLUMNS, None),
+        (L.SHEET_REGISTRY, registry_frame(cons), L.REGISTRY_COLUMNS, None),
     ]
-    for sheet, frame, columns in lists:
-        list_sheet(book, fmts, sheet, frame, columns, title=f"{prefix}{sheet}")
+    for sheet, frame, columns, numbers in lists:
+        list_sheet(
+            book, fmts, sheet, frame, columns, title=f"{prefix}{sheet}", number_cells=numbers
+        )
 
 
 def write_ranking(
