@@ -19,7 +19,7 @@ from targetbook.results import Consolidation, Scores
 from targetbook.rules.model import Records, Rules
 from targetbook.rules.settings import period_group
 from targetbook.score.adjust import VETO_FRAME_COLUMNS, adjustments, lateness, vetoes
-from targetbook.score.inputs import Resolver, build_inputs, input_issue
+from targetbook.score.inputs import Resolver, build_inputs, input_issue, per_value
 from targetbook.score.methods import METHOD_FUNCS, max_points
 
 # The 得分 sheet: labels.SCORE_COLUMNS plus 期间 (blank unless periods are weighted).
@@ -36,7 +36,9 @@ def score(consolidation: Consolidation, rules: Rules, records: Records | None = 
     late = lateness(consolidation, rules, units, records, resolve)
     adj_rows, adj_issues = adjustments(records, rules, resolve, late)
     issues += adj_issues
-    with_data = set(inputs["unit"]) | {r[L.UNIT] for r in adj_rows}
+    with_data = set(pd.unique(inputs["unit"].to_numpy(dtype=object))) | {
+        r[L.UNIT] for r in adj_rows
+    }
     parts.append(_missing(units, with_data, inputs, rules, issues))
     parts.append(pd.DataFrame(adj_rows, columns=list(SCORE_FRAME_COLUMNS)))
     rows = (
@@ -55,58 +57,69 @@ def score(consolidation: Consolidation, rules: Rules, records: Records | None = 
 def _score_items(inputs: pd.DataFrame, rules: Rules, issues: list[Issue]) -> pd.DataFrame:
     out = []
     groups = inputs.groupby(["category", "item"], sort=False).indices if len(inputs) else {}
-    for cat in L.CATEGORIES:
-        for item in rules.items_for(cat):
-            where = groups.get((cat, item.name))
-            if item.is_adjustment or where is None:
-                continue
-            rows = inputs.iloc[where]
-            if item.period:
-                rows = rows[rows["period"].map(period_group) == period_group(item.period)]
-            if rows.empty:
-                continue
-            scores, notes = METHOD_FUNCS[item.method](item, rows)
-            scores = np.asarray(scores, dtype=float)
-            entered = pd.to_numeric(rows["entered"], errors="coerce").to_numpy(dtype=float)
-            given = ~np.isnan(entered)
-            notes = np.asarray(notes, dtype=object)
-            if given.any():
-                top = max_points(item)
-                over = given & (entered > top)
-                shown = np.full(len(rows), "", dtype=object)
-                shown[given] = fmt_many(entered[given])
-                notes[given] = render_each("score_entered", score=shown[given])
-                for n in np.flatnonzero(over):
-                    r = rows.iloc[n]
-                    issues.append(
-                        input_issue("score_over_points", r, value=fmt(entered[n]), points=fmt(top))
-                    )
-                    notes[n] = Explain("score_entered_over", score=shown[n], points=top)
-                scores[given] = np.minimum(entered[given], top)
-            basis = rows["basis"].to_numpy(dtype=object)
-            has = basis != ""
-            if has.any():
-                notes[has] = render_each(
-                    "with_basis", note=render_all(notes[has]), basis=basis[has]
+    # The rows of every item, taken once in scoring order; each item is then a slice.
+    todo = [
+        (cat, item, groups[(cat, item.name)])
+        for cat in L.CATEGORIES
+        for item in rules.items_for(cat)
+        if not item.is_adjustment and (cat, item.name) in groups
+    ]
+    if todo:
+        inputs = inputs.take(np.concatenate([where for *_, where in todo]))
+    ends = np.cumsum([len(where) for *_, where in todo])
+    for (cat, item, where), end in zip(todo, ends, strict=True):
+        rows = inputs.iloc[end - len(where) : end]
+        if item.period:
+            rows = rows[rows["period"].map(period_group) == period_group(item.period)]
+        if rows.empty:
+            continue
+        scores, notes = METHOD_FUNCS[item.method](item, rows)
+        scores = np.asarray(scores, dtype=float)
+        entered = pd.to_numeric(rows["entered"], errors="coerce").to_numpy(dtype=float)
+        given = ~np.isnan(entered)
+        notes = np.asarray(notes, dtype=object)
+        if given.any():
+            top = max_points(item)
+            over = given & (entered > top)
+            shown = np.full(len(rows), "", dtype=object)
+            shown[given] = fmt_many(entered[given])
+            notes[given] = render_each("score_entered", score=shown[given])
+            for n in np.flatnonzero(over):
+                r = rows.iloc[n]
+                issues.append(
+                    input_issue("score_over_points", r, value=fmt(entered[n]), points=fmt(top))
                 )
-            out.append(
-                pd.DataFrame(
-                    {
-                        L.CATEGORY: cat,
-                        L.UNIT: rows["unit"].to_numpy(),
-                        L.ITEM: item.name,
-                        L.METHOD: item.method,
-                        L.MAX_POINTS: item.points,
-                        L.SCORE: scores,
-                        L.EXPLANATION: notes,
-                        L.SOURCE: rows["source"].to_numpy(),
-                        L.PERIOD: rows["period"].to_numpy(),
-                    }
-                )
-            )
+                notes[n] = Explain("score_entered_over", score=shown[n], points=top)
+            scores[given] = np.minimum(entered[given], top)
+        basis = rows["basis"].to_numpy(dtype=object)
+        has = basis != ""
+        if has.any():
+            notes[has] = render_each("with_basis", note=render_all(notes[has]), basis=basis[has])
+        n = len(rows)
+        out.append(
+            {
+                L.CATEGORY: np.full(n, cat, dtype=object),
+                L.UNIT: rows["unit"].to_numpy(dtype=object),
+                L.ITEM: np.full(n, item.name, dtype=object),
+                L.METHOD: np.full(n, item.method, dtype=object),
+                L.MAX_POINTS: np.full(n, item.points, dtype=float),
+                L.SCORE: scores,
+                L.EXPLANATION: notes,
+                L.SOURCE: rows["source"].to_numpy(dtype=object),
+                L.PERIOD: rows["period"].to_numpy(dtype=object),
+            }
+        )
     if not out:
         return pd.DataFrame(columns=list(SCORE_FRAME_COLUMNS))
-    return pd.concat(out, ignore_index=True)
+    # One frame from the columns of all items; text stays object (pandas' `str` is slower).
+    return pd.DataFrame(
+        {
+            c: pd.Series(np.concatenate([o[c] for o in out]), dtype=float)
+            if c in (L.MAX_POINTS, L.SCORE)
+            else pd.Series(np.concatenate([o[c] for o in out]), dtype=object)
+            for c in SCORE_FRAME_COLUMNS
+        }
+    )
 
 
 def _missing(units, with_data, inputs, rules, issues) -> pd.DataFrame:
@@ -155,12 +168,14 @@ def _order(rows: pd.DataFrame, units: list[Unit], rules: Rules) -> pd.DataFrame:
     item_pos: dict[str, int] = {}
     for n, i in enumerate(rules.items):
         item_pos.setdefault(i.name, n)
+    adjustment = (L.M_BONUS, L.M_PENALTY)
     order = pd.DataFrame(
         {
-            "u": rows[L.UNIT].map(unit_pos).fillna(len(unit_pos)),
-            "i": rows[L.ITEM].map(item_pos).fillna(len(item_pos)),
-            "adj": rows[L.METHOD].astype(str).str.startswith((L.M_BONUS, L.M_PENALTY)),
-        }
+            "u": per_value(rows[L.UNIT], lambda u: unit_pos.get(u, len(unit_pos))),
+            "i": per_value(rows[L.ITEM], lambda i: item_pos.get(i, len(item_pos))),
+            "adj": per_value(rows[L.METHOD], lambda m: str(m).startswith(adjustment)),
+        },
+        dtype=int,
     )
     order["n"] = np.arange(len(rows))
     idx = order.sort_values(["u", "adj", "i", "n"], kind="stable").index
