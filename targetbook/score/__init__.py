@@ -169,17 +169,11 @@ def _order(rows: pd.DataFrame, units: list[Unit], rules: Rules) -> pd.DataFrame:
     for n, i in enumerate(rules.items):
         item_pos.setdefault(i.name, n)
     adjustment = (L.M_BONUS, L.M_PENALTY)
-    order = pd.DataFrame(
-        {
-            "u": per_value(rows[L.UNIT], lambda u: unit_pos.get(u, len(unit_pos))),
-            "i": per_value(rows[L.ITEM], lambda i: item_pos.get(i, len(item_pos))),
-            "adj": per_value(rows[L.METHOD], lambda m: str(m).startswith(adjustment)),
-        },
-        dtype=int,
-    )
-    order["n"] = np.arange(len(rows))
-    idx = order.sort_values(["u", "adj", "i", "n"], kind="stable").index
-    return rows.loc[idx].reset_index(drop=True)
+    u = per_value(rows[L.UNIT], lambda u: unit_pos.get(u, len(unit_pos))).astype(np.int64)
+    i = per_value(rows[L.ITEM], lambda i: item_pos.get(i, len(item_pos))).astype(np.int64)
+    adj = per_value(rows[L.METHOD], lambda m: str(m).startswith(adjustment)).astype(np.int64)
+    idx = np.lexsort((i, adj, u))  # by unit, then adjustments last, then item; stable
+    return rows.take(idx).reset_index(drop=True)
 
 
 def _totals(rows: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, pd.Series]:

@@ -116,11 +116,12 @@ def _numbers(raw: pd.Series, shown: pd.Series, percent: bool) -> tuple[pd.Series
     if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
         fast = pd.Series(raw.to_numpy(dtype=float), index=raw.index)
     else:
-        cells = raw.to_numpy(dtype=object)
-        fast = pd.to_numeric(
-            pd.Series(np.where(pd.isna(cells), None, cells), index=raw.index, dtype=object),
-            errors="coerce",
-        ).astype(float)
+        # Only the cells that show something are parsed (most of these columns are blank).
+        fast = pd.Series(np.nan, index=raw.index)
+        present = shown.to_numpy(dtype=object) != ""
+        if present.any():
+            cells = pd.Series(raw.to_numpy(dtype=object)[present], dtype=object)
+            fast[present] = pd.to_numeric(cells, errors="coerce").astype(float).to_numpy()
     bad = pd.Series(False, index=raw.index)
     slow = fast.isna() & (shown != "")
     for i in slow[slow].index:
