@@ -18,6 +18,7 @@ import argparse
 import cProfile
 import gc
 import io
+import os
 import pstats
 import time
 from pathlib import Path
@@ -50,7 +51,7 @@ def main() -> None:
         if prof:
             prof.disable()
             out = io.StringIO()
-            pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(25)
+            pstats.Stats(prof, stream=out).sort_stats(os.environ.get("SORT", "tottime")).print_stats(os.environ.get("FILT", ""), 30)
             profiles[name] = out.getvalue()
         times[name] = time.perf_counter() - start
         return result
