@@ -5,6 +5,7 @@
     python3 benchmarks/bench_consolidate.py --repeat 3 # fastest of 3 runs each (busy machine)
     python3 benchmarks/bench_consolidate.py -n 100 -n 1000 -n 5000 -n 10000 --skip-naive
                                                        # the scaling table, side by side
+    python3 benchmarks/bench_consolidate.py -n 1000 --baseline ../main  # before/after
 
 Generates N returns (XlsxWriter, shared strings, like Excel saves them), each with a
 目标计划 sheet and a 指标进度 sheet of 20 rows, into benchmarks/_work/ (reused when
@@ -206,10 +207,10 @@ def _reap_orphans(deadline: float = 10.0) -> float:
     return cpu
 
 
-def measure(cmd: list[str]) -> dict:
+def measure(cmd: list[str], env: dict[str, str] | None = None) -> dict:
     """Run cmd; wall seconds, peak tree RSS and largest single-process ru_maxrss (MB)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     peak = 0
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -232,7 +233,10 @@ def measure(cmd: list[str]) -> dict:
     }
 
 
-def contenders(folder: Path, naive: bool) -> dict[str, list[str]]:
+BASELINE = "baseline consolidate"
+
+
+def contenders(folder: Path, naive: bool, baseline: bool = False) -> dict[str, list[str]]:
     """The command line of each contender on the returns in `folder`."""
     returns = folder / "returns"
     py = sys.executable
@@ -251,6 +255,8 @@ def contenders(folder: Path, naive: bool) -> dict[str, list[str]]:
         ],
         "(b) calamine floor": [py, "-c", FLOOR, str(returns)],
     }
+    if baseline:
+        runs[BASELINE] = runs["targetbook consolidate"]
     if naive:
         runs["(a) naive pandas+openpyxl"] = [py, "-c", NAIVE, str(returns), str(folder / "a.xlsx")]
     return runs
@@ -296,10 +302,14 @@ def print_scaling(by_n: dict[int, dict]) -> None:
     for n, results in by_n.items():
         t, b = results["targetbook consolidate"], results["(b) calamine floor"]
         ratio[n] = t["seconds"] / b["seconds"]
-        print(
+        line = (
             f"{n:6d} {2 * ROWS * n:7d} {t['seconds']:12.2f} {b['seconds']:8.2f} "
             f"{ratio[n]:5.2f}× {t['cpu_seconds']:6.2f} {t['peak_mb']:8.0f} {b['peak_mb']:8.0f}"
         )
+        if BASELINE in results:
+            base = results[BASELINE]
+            line += f"   baseline {base['seconds'] / b['seconds']:.2f}× {base['peak_mb']:.0f} MB"
+        print(line)
     checks = {}
     if 5000 in by_n:
         peak = by_n[5000]["targetbook consolidate"]["peak_mb"]
@@ -324,7 +334,15 @@ def main() -> None:
     )
     ap.add_argument("--skip-naive", action="store_true", help="skip (a), the slow one")
     ap.add_argument("--repeat", type=int, default=1, help="runs per contender; the fastest counts")
+    ap.add_argument(
+        "--baseline",
+        metavar="DIR",
+        help="also run the targetbook found in DIR (e.g. another checkout), side by side",
+    )
     args = ap.parse_args()
+    base_env = None
+    if args.baseline:
+        base_env = {**os.environ, "PYTHONPATH": str(Path(args.baseline).resolve())}
     sizes = sorted(set(args.n or [1000]))
     _become_subreaper()
     folders = {n: generate(WORK / f"n{n}", n) for n in sizes}
@@ -335,8 +353,10 @@ def main() -> None:
     for _ in range(args.repeat):
         for n in sizes:
             warm(folders[n])
-            for name, cmd in contenders(folders[n], not args.skip_naive).items():
-                tries[n].setdefault(name, []).append(measure(cmd))
+            runs = contenders(folders[n], not args.skip_naive, base_env is not None)
+            for name, cmd in runs.items():
+                env = base_env if name == BASELINE else None
+                tries[n].setdefault(name, []).append(measure(cmd, env))
     by_n = {
         n: {name: min(runs, key=lambda r: r["seconds"]) for name, runs in tries[n].items()}
         for n in sizes
