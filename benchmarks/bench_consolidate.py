@@ -356,9 +356,14 @@ def main() -> None:
             runs = contenders(folders[n], not args.skip_naive, base_env is not None)
             for name, cmd in runs.items():
                 env = base_env if name == BASELINE else None
-                tries[n].setdefault(name, []).append(measure(cmd, env))
+                try:
+                    tries[n].setdefault(name, []).append(measure(cmd, env))
+                except SystemExit as exc:
+                    if name != BASELINE:
+                        raise
+                    print(f"baseline failed at N={n}: {exc}", file=sys.stderr)
     by_n = {
-        n: {name: min(runs, key=lambda r: r["seconds"]) for name, runs in tries[n].items()}
+        n: {name: min(runs, key=lambda r: r["seconds"]) for name, runs in tries[n].items() if runs}
         for n in sizes
     }
     load_after = os.getloadavg()
