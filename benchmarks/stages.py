@@ -26,6 +26,15 @@ from pathlib import Path
 WORK = Path(__file__).resolve().parent / "_work"
 
 
+def _rss_mb() -> float:
+    """Resident memory of this process now (Linux), MB."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError):
+        return float("nan")
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def main() -> None:
     """Time each stage once; optionally profile one."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -39,6 +48,7 @@ def main() -> None:
     times: dict[str, float] = {}
     cpu: dict[str, float] = {}
     profiles: dict[str, str] = {}
+    rss: dict[str, float] = {}  # this process's resident MB after each stage
     gc.disable()  # as `targetbook validate/consolidate` do
 
     def stage(name, fn, *a, **kw):
@@ -55,6 +65,7 @@ def main() -> None:
             stats.print_stats(os.environ.get("FILT", ""), 30)  # FILT=targetbook: ours only
             profiles[name] = out.getvalue()
         times[name] = time.perf_counter() - start
+        rss[name] = _rss_mb()
         return result
 
     start, start_cpu = time.perf_counter(), time.process_time()
@@ -76,6 +87,8 @@ def main() -> None:
     total = sum(times.values())
     for name, seconds in times.items():
         mine = f"CPU {cpu[name]:5.2f} s" + (" (+ workers)" if name == "read" else "")
+        if name in rss:
+            mine += f"  RSS after {rss[name]:5.0f} MB"
         print(f"{name:12} {seconds:6.2f} s  {seconds / total:5.1%}  {mine}")
     print(f"{'total':12} {total:6.2f} s  ({cons.rows} rows, {len(cons.issues)} issues)")
     for text in profiles.values():
