@@ -49,7 +49,8 @@ def main() -> None:
     cpu: dict[str, float] = {}
     profiles: dict[str, str] = {}
     rss: dict[str, float] = {}  # this process's resident MB after each stage
-    gc.disable()  # as `targetbook validate/consolidate` do
+    if not os.environ.get("GC"):
+        gc.disable()  # as `targetbook validate/consolidate` do (GC=1 keeps it on)
 
     def stage(name, fn, *a, **kw):
         prof = cProfile.Profile() if args.profile == name else None
