@@ -404,8 +404,10 @@ def test_two_hundred_returns_with_broken_ones_mixed_in(tmp_path):
     assert ("回收/无表头.xlsx", "header_missing") in file_rules
     assert all(MESSAGES[r][0] == "error" for _, r in file_rules)
     assert doc["rows"] == 195 and doc["missing_units"] == units[195:]
-    ws = openpyxl.load_workbook(out, read_only=True)[labels.annex_sheet(labels.VILLAGE)]
+    wb = openpyxl.load_workbook(out, read_only=True)
+    ws = wb[labels.annex_sheet(labels.VILLAGE)]
     printed = [r[1] for r in ws.iter_rows(values_only=True) if r and r[1] in set(units)]
+    wb.close()  # a read-only workbook holds its file open until closed
     assert printed == units[:195]  # every good return, in registry order
 
 
