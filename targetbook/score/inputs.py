@@ -86,8 +86,12 @@ def texts(series: pd.Series) -> pd.Series:
     The result is an object Series: pandas' `str` dtype makes `map`, iteration and
     concatenation several times slower, and these columns are only looked up and joined.
     """
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind in "iu":  # row numbers, no NaN
+        out = np.empty(len(series), dtype=object)
+        out[:] = list(map(str, series.tolist()))
+        return pd.Series(out, index=series.index, dtype=object)
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-        # Row numbers and scores: format each distinct value once (NaN → "", 12.0 → "12").
+        # Scores: format each distinct value once (NaN → "", 12.0 → "12").
         codes, uniques = pd.factorize(series.to_numpy(dtype=float), use_na_sentinel=True)
         values = np.asarray(uniques, dtype=float)
         whole = np.isfinite(values) & (values == np.round(values))
