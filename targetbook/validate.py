@@ -96,6 +96,7 @@ class Validation:
                 frames[kind] = parts[0]
             else:
                 frames[kind] = pd.concat(parts)
+                self._frames[kind] = [frames[kind]]  # the chunks are not kept beside it
         found = sorted(self._found, key=lambda pair: pair[0])
         return frames, [i for _, i in found]
 
