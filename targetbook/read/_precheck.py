@@ -172,7 +172,10 @@ def scan_sheet(part: str, chunks) -> _SheetScan:
 # expat without Python callbacks (well-formedness, no DTD) and its far corner found by
 # regular expressions in C. Anything else takes the element-by-element scan above. The
 # per-element callbacks cost ≈ 4 ms per return, three times what calamine needs to read it.
-_FAST_MAX_BYTES = 16 << 20
+# A part this large is read whole for the fast path: a sheet within MAX_SHEET_CELLS is
+# smaller (a 200,000-unit registry's sheet is 24 MB), and the regexes' matches for its
+# cells stay far below the workers' memory limit. Larger parts are streamed to the full scan.
+_FAST_MAX_BYTES = 128 << 20
 _CELL_TAG = re.compile(rb"<c[\s/>]")
 _CELL_CANON = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
 _ROW_TAG = re.compile(rb"<row[\s/>]")
