@@ -207,10 +207,12 @@ def _reap_orphans(deadline: float = 10.0) -> float:
     return cpu
 
 
-def measure(cmd: list[str], env: dict[str, str] | None = None) -> dict:
+def measure(cmd: list[str], env: dict[str, str] | None = None, cwd: str | None = None) -> dict:
     """Run cmd; wall seconds, peak tree RSS and largest single-process ru_maxrss (MB)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd
+    )
     peak = 0
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -355,9 +357,11 @@ def main() -> None:
             warm(folders[n])
             runs = contenders(folders[n], not args.skip_naive, base_env is not None)
             for name, cmd in runs.items():
-                env = base_env if name == BASELINE else None
+                # `python -m` puts the working directory first on sys.path: the baseline
+                # runs in its own checkout, or it would import this one.
+                env, cwd = (base_env, args.baseline) if name == BASELINE else (None, None)
                 try:
-                    tries[n].setdefault(name, []).append(measure(cmd, env))
+                    tries[n].setdefault(name, []).append(measure(cmd, env, cwd))
                 except SystemExit as exc:
                     if name != BASELINE:
                         raise
