@@ -3,6 +3,9 @@
     python3 benchmarks/bench_consolidate.py            # N=1000 returns
     python3 benchmarks/bench_consolidate.py -n 200     # a quicker look
     python3 benchmarks/bench_consolidate.py --repeat 3 # fastest of 3 runs each (busy machine)
+    python3 benchmarks/bench_consolidate.py -n 100 -n 1000 -n 5000 -n 10000 --skip-naive
+                                                       # the scaling table, side by side
+    python3 benchmarks/bench_consolidate.py -n 1000 --baseline ../main  # before/after
 
 Generates N returns (XlsxWriter, shared strings, like Excel saves them), each with a
 目标计划 sheet and a 指标进度 sheet of 20 rows, into benchmarks/_work/ (reused when
@@ -43,6 +46,8 @@ WORK = HERE / "_work"
 ROWS = 20
 DATA_VERSION = 2  # bump when the generated returns change: old ones are regenerated
 TARGET = {"vs_a": 10.0, "vs_b": 3.0, "peak_mb": 500.0}  # issue 2's target at N=1000
+# issue 15's targets: N=5000 within 2.5× the floor and 400 MB, N=10000 under 700 MB
+TARGET_SCALE = {"ratio_5000": 2.5, "peak_5000": 400.0, "peak_10000": 700.0}
 
 NAIVE = """
 import sys
@@ -202,10 +207,12 @@ def _reap_orphans(deadline: float = 10.0) -> float:
     return cpu
 
 
-def measure(cmd: list[str]) -> dict:
+def measure(cmd: list[str], env: dict[str, str] | None = None, cwd: str | None = None) -> dict:
     """Run cmd; wall seconds, peak tree RSS and largest single-process ru_maxrss (MB)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd
+    )
     peak = 0
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -228,18 +235,12 @@ def measure(cmd: list[str]) -> dict:
     }
 
 
-def main() -> None:
-    """Generate, time the three approaches, print the table and whether the target is met."""
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("-n", type=int, default=1000, help="number of returns (default 1000)")
-    ap.add_argument("--skip-naive", action="store_true", help="skip (a), the slow one")
-    ap.add_argument("--repeat", type=int, default=1, help="runs per contender; the fastest counts")
-    args = ap.parse_args()
-    _become_subreaper()
-    folder = generate(WORK / f"n{args.n}", args.n)
+BASELINE = "baseline consolidate"
+
+
+def contenders(folder: Path, naive: bool, baseline: bool = False) -> dict[str, list[str]]:
+    """The command line of each contender on the returns in `folder`."""
     returns = folder / "returns"
-    for f in returns.iterdir():  # warm the page cache so the first contender is not penalised
-        f.read_bytes()
     py = sys.executable
     runs = {
         "targetbook consolidate": [
@@ -256,16 +257,25 @@ def main() -> None:
         ],
         "(b) calamine floor": [py, "-c", FLOOR, str(returns)],
     }
-    if not args.skip_naive:
+    if baseline:
+        runs[BASELINE] = runs["targetbook consolidate"]
+    if naive:
         runs["(a) naive pandas+openpyxl"] = [py, "-c", NAIVE, str(returns), str(folder / "a.xlsx")]
-    results = {}
-    for name, cmd in runs.items():  # the fastest of --repeat runs: other load only adds time
-        tries = [measure(cmd) for _ in range(args.repeat)]
-        results[name] = min(tries, key=lambda r: r["seconds"])
+    return runs
+
+
+def warm(folder: Path) -> None:
+    """Read every return once, so that no contender pays for the disk."""
+    for f in (folder / "returns").iterdir():
+        f.read_bytes()
+
+
+def print_one(n: int, results: dict) -> None:
+    """The table of one N: every contender against (a) and (b)."""
     a = results.get("(a) naive pandas+openpyxl", {}).get("seconds")
     b = results["(b) calamine floor"]["seconds"]
     print(
-        f"N={args.n} returns × 2 sheets × {ROWS} rows ({2 * ROWS * args.n} rows), "
+        f"N={n} returns × 2 sheets × {ROWS} rows ({2 * ROWS * n} rows), "
         f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
     )
     print(
@@ -278,14 +288,114 @@ def main() -> None:
             f"{name:28} {r['seconds']:8.2f} {vs_a:>7} {r['seconds'] / b:6.2f}× "
             f"{r['cpu_seconds']:7.2f} {r['peak_mb']:8.0f} {r['maxrss_mb']:7.0f}"
         )
-    tb = results["targetbook consolidate"]
-    checks = {
-        f"≥{TARGET['vs_a']:.0f}× faster than (a)": a is None or a / tb["seconds"] >= TARGET["vs_a"],
-        f"≤{TARGET['vs_b']:.0f}× (b)": tb["seconds"] / b <= TARGET["vs_b"],
-        f"peak < {TARGET['peak_mb']:.0f} MB": tb["peak_mb"] < TARGET["peak_mb"],
+
+
+def _verdicts(checks: dict[str, bool]) -> str:
+    return "; ".join(f"{k} {'OK' if ok else 'MISSED'}" for k, ok in checks.items())
+
+
+def print_scaling(by_n: dict[int, dict]) -> None:
+    """One line per N: targetbook against the floor (issue 15's table), and its targets."""
+    print(
+        f"{'N':>6} {'rows':>7} {'targetbook s':>12} {'floor s':>8} {'ratio':>6} "
+        f"{'CPU s':>6} {'peak MB':>8} {'floor MB':>8}"
+    )
+    ratio = {}
+    for n, results in by_n.items():
+        t, b = results["targetbook consolidate"], results["(b) calamine floor"]
+        ratio[n] = t["seconds"] / b["seconds"]
+        line = (
+            f"{n:6d} {2 * ROWS * n:7d} {t['seconds']:12.2f} {b['seconds']:8.2f} "
+            f"{ratio[n]:5.2f}× {t['cpu_seconds']:6.2f} {t['peak_mb']:8.0f} {b['peak_mb']:8.0f}"
+        )
+        if BASELINE in results:
+            base = results[BASELINE]
+            line += f"   baseline {base['seconds'] / b['seconds']:.2f}× {base['peak_mb']:.0f} MB"
+        print(line)
+    checks = {}
+    if 5000 in by_n:
+        peak = by_n[5000]["targetbook consolidate"]["peak_mb"]
+        checks["N=5000 ≤2.5× floor"] = ratio[5000] <= TARGET_SCALE["ratio_5000"]
+        checks["N=5000 peak ≤400 MB"] = peak <= TARGET_SCALE["peak_5000"]
+    if 10000 in by_n:
+        peak = by_n[10000]["targetbook consolidate"]["peak_mb"]
+        if 5000 in by_n:
+            checks["N=10000 ratio ≤ N=5000's"] = ratio[10000] <= ratio[5000]
+        checks["N=10000 peak <700 MB"] = peak < TARGET_SCALE["peak_10000"]
+    if checks:
+        print(
+            "issue 15: " + "; ".join(f"{k} {'OK' if ok else 'MISSED'}" for k, ok in checks.items())
+        )
+
+
+def main() -> None:
+    """Generate, time the contenders at each N side by side, print the tables and targets."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument(
+        "-n", type=int, action="append", help="number of returns (repeatable; default 1000)"
+    )
+    ap.add_argument("--skip-naive", action="store_true", help="skip (a), the slow one")
+    ap.add_argument("--repeat", type=int, default=1, help="runs per contender; the fastest counts")
+    ap.add_argument(
+        "--baseline",
+        metavar="DIR",
+        help="also run the targetbook found in DIR (e.g. another checkout), side by side",
+    )
+    args = ap.parse_args()
+    base_env = None
+    if args.baseline:
+        base_env = {**os.environ, "PYTHONPATH": str(Path(args.baseline).resolve())}
+    sizes = sorted(set(args.n or [1000]))
+    _become_subreaper()
+    folders = {n: generate(WORK / f"n{n}", n) for n in sizes}
+    load_before = os.getloadavg()
+    tries: dict[int, dict[str, list[dict]]] = {n: {} for n in sizes}
+    # Side by side: each round runs every contender at every N, so a busy spell of the
+    # machine hits them alike; the fastest of the rounds counts (other load only adds time).
+    for _ in range(args.repeat):
+        for n in sizes:
+            warm(folders[n])
+            runs = contenders(folders[n], not args.skip_naive, base_env is not None)
+            for name, cmd in runs.items():
+                # `python -m` puts the working directory first on sys.path: the baseline
+                # runs in its own checkout, or it would import this one.
+                env, cwd = (base_env, args.baseline) if name == BASELINE else (None, None)
+                try:
+                    tries[n].setdefault(name, []).append(measure(cmd, env, cwd))
+                except SystemExit as exc:
+                    if name != BASELINE:
+                        raise
+                    print(f"baseline failed at N={n}: {exc}", file=sys.stderr)
+    by_n = {
+        n: {name: min(runs, key=lambda r: r["seconds"]) for name, runs in tries[n].items() if runs}
+        for n in sizes
     }
-    print("target: " + "; ".join(f"{k} {'OK' if ok else 'MISSED'}" for k, ok in checks.items()))
-    (WORK / f"results_n{args.n}.json").write_text(json.dumps(results, indent=1))
+    load_after = os.getloadavg()
+    for n in sizes:
+        print_one(n, by_n[n])
+        tb, b = by_n[n]["targetbook consolidate"], by_n[n]["(b) calamine floor"]
+        a = by_n[n].get("(a) naive pandas+openpyxl", {}).get("seconds")
+        if n == 1000:
+            checks = {
+                f"≥{TARGET['vs_a']:.0f}× faster than (a)": a is None
+                or a / tb["seconds"] >= TARGET["vs_a"],
+                f"≤{TARGET['vs_b']:.0f}× (b)": tb["seconds"] / b["seconds"] <= TARGET["vs_b"],
+                f"peak < {TARGET['peak_mb']:.0f} MB": tb["peak_mb"] < TARGET["peak_mb"],
+            }
+            print(
+                "issue 2: "
+                + "; ".join(f"{k} {'OK' if ok else 'MISSED'}" for k, ok in checks.items())
+            )
+        print()
+        (WORK / f"results_n{n}.json").write_text(json.dumps(by_n[n], indent=1))
+    if len(sizes) > 1:
+        print_scaling(by_n)
+    print(
+        "load average (1, 5, 15 min): before "
+        + ", ".join(f"{x:.2f}" for x in load_before)
+        + "; after "
+        + ", ".join(f"{x:.2f}" for x in load_after)
+    )
 
 
 if __name__ == "__main__":

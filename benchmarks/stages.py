@@ -18,11 +18,21 @@ import argparse
 import cProfile
 import gc
 import io
+import os
 import pstats
 import time
 from pathlib import Path
 
 WORK = Path(__file__).resolve().parent / "_work"
+
+
+def _rss_mb() -> float:
+    """Resident memory of this process now (Linux), MB."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError):
+        return float("nan")
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def main() -> None:
@@ -38,7 +48,9 @@ def main() -> None:
     times: dict[str, float] = {}
     cpu: dict[str, float] = {}
     profiles: dict[str, str] = {}
-    gc.disable()  # as `targetbook validate/consolidate` do
+    rss: dict[str, float] = {}  # this process's resident MB after each stage
+    if not os.environ.get("GC"):
+        gc.disable()  # as `targetbook validate/consolidate` do (GC=1 keeps it on)
 
     def stage(name, fn, *a, **kw):
         prof = cProfile.Profile() if args.profile == name else None
@@ -50,9 +62,11 @@ def main() -> None:
         if prof:
             prof.disable()
             out = io.StringIO()
-            pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(25)
+            stats = pstats.Stats(prof, stream=out).sort_stats(os.environ.get("SORT", "tottime"))
+            stats.print_stats(os.environ.get("FILT", ""), 30)  # FILT=targetbook: ours only
             profiles[name] = out.getvalue()
         times[name] = time.perf_counter() - start
+        rss[name] = _rss_mb()
         return result
 
     start, start_cpu = time.perf_counter(), time.process_time()
@@ -74,6 +88,8 @@ def main() -> None:
     total = sum(times.values())
     for name, seconds in times.items():
         mine = f"CPU {cpu[name]:5.2f} s" + (" (+ workers)" if name == "read" else "")
+        if name in rss:
+            mine += f"  RSS after {rss[name]:5.0f} MB"
         print(f"{name:12} {seconds:6.2f} s  {seconds / total:5.1%}  {mine}")
     print(f"{'total':12} {total:6.2f} s  ({cons.rows} rows, {len(cons.issues)} issues)")
     for text in profiles.values():

@@ -38,7 +38,9 @@ def consolidate(
     """
     # Sources may arrive one by one from reader workers: each kind is validated a chunk at
     # a time meanwhile, so little is left to check when the last file has been read.
-    check = Validation(registry)
+    # Sources streamed in (a generator) belong to this call: their cells are released once
+    # validated (the frames hold them), so memory does not grow with every return kept.
+    check = Validation(registry, release=not isinstance(sources, list | tuple))
     received = []
     for src in sources:
         received.append(src)

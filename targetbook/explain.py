@@ -40,11 +40,13 @@ POINT_PARAMS = frozenset(
 def fmt_many(values: np.ndarray) -> np.ndarray:
     """`fmt` of many numbers at once (the 200,000 entered scores of a large run)."""
     rounded = np.round(np.asarray(values, dtype=float), 4)
-    whole = rounded == np.round(rounded)
-    out = np.where(
-        whole, np.nan_to_num(rounded).astype(np.int64).astype(str), rounded.astype(str)
+    # Each distinct value is formatted once: scores repeat (a 0.5 grid, full marks).
+    distinct, back = np.unique(rounded, return_inverse=True)
+    whole = distinct == np.round(distinct)
+    shown = np.where(
+        whole, np.nan_to_num(distinct).astype(np.int64).astype(str), distinct.astype(str)
     ).astype(object)
-    return out
+    return shown[back.reshape(rounded.shape)]
 
 
 class Explain:

@@ -54,7 +54,8 @@ def _rate_mismatches(
     targets, actuals = numbers[labels.TARGET_VALUE], numbers[labels.ACTUAL_VALUE]
     for i, rate in enumerate(rates):
         t, a = targets[i], actuals[i]
-        if i in skip or any(math.isnan(x) for x in (rate, t, a)) or rate < 0 or t <= 0:
+        # NaN fails every comparison: `not rate >= 0` and `not t > 0` skip it, `a != a` too.
+        if not (rate >= 0 and t > 0) or a != a or i in skip:
             continue
         digits = _decimals(text[labels.RATE][i])
         computed = round(a / t * 100, digits)

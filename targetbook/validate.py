@@ -54,9 +54,18 @@ class Validation:
     rates, one issue per cell) sees whole tables; the result equals validate_tables'.
     """
 
-    def __init__(self, registry: Registry | None, chunk_rows: int | None = CHUNK_ROWS) -> None:
+    def __init__(
+        self,
+        registry: Registry | None,
+        chunk_rows: int | None = CHUNK_ROWS,
+        *,
+        release: bool = False,
+    ) -> None:
         self.registry = registry
         self.chunk_rows = chunk_rows
+        # Drop each table's cells once checked (Table.release): the caller owns the tables
+        # and needs only their places, so memory stays flat over thousands of returns.
+        self.release = release
         self._count = 0  # tables added so far: a table's position in the whole input
         self._pending: dict[str, list[tuple[int, Table]]] = {}  # kind → tables not checked
         self._rows: dict[str, int] = {}  # kind → rows pending
@@ -86,6 +95,7 @@ class Validation:
                 frames[kind] = parts[0]
             else:
                 frames[kind] = pd.concat(parts)
+                self._frames[kind] = [frames[kind]]  # the chunks are not kept beside it
         found = sorted(self._found, key=lambda pair: pair[0])
         return frames, [i for _, i in found]
 
@@ -96,6 +106,9 @@ class Validation:
             frame, issues = _validate_kind(kind, pairs, self.registry, self._memo)
             self._frames[kind].append(frame)
             self._found.extend(issues)
+            if self.release:
+                for _, table in pairs:
+                    table.release()
 
 
 def validate_table(

@@ -334,3 +334,31 @@ def test_year_is_inferred_from_the_returns_titles(tmp_path):
     ws = openpyxl.load_workbook(out)[labels.annex_sheet(labels.VILLAGE)]
     texts = [str(c.value) for row in ws.iter_rows(max_row=3) for c in row if c.value]
     assert any("2022年" in t for t in texts) and not any("2026年" in t for t in texts)
+
+
+def test_streamed_sources_release_their_cells_and_consolidate_the_same():
+    """Sources given as a generator (the CLI's reader workers) belong to consolidate: their
+    cells are dropped once validated, so memory does not grow with every return kept. The
+    result is the same as from a list, whose tables keep their cells."""
+    import pytest
+
+    def sources():
+        return [
+            source("a.xlsx", plan_table("a.xlsx", [[1, "温塘村", "目标甲", "计划甲"]])),
+            source(
+                "b.xlsx",
+                plan_table("b.xlsx", [[1, "南桐村", "目标乙", "计划乙"], [2, "经发办", "", ""]]),
+            ),
+        ]
+
+    kept, streamed = sources(), sources()
+    from_list = consolidate(kept, make_registry())
+    from_stream = consolidate(iter(streamed), make_registry())
+    assert from_stream.to_json() == from_list.to_json()
+    for cat in from_list.annexes:
+        pd.testing.assert_frame_equal(from_stream.annexes[cat], from_list.annexes[cat])
+    released = streamed[1].tables[0]
+    assert released.n_rows == 2 and released.row_numbers() == [4, 5]  # rows 4 and 5
+    with pytest.raises(RuntimeError):
+        released.frame  # noqa: B018 (the cells are gone)
+    assert kept[1].tables[0].frame[L.UNIT].tolist() == ["南桐村", "经发办"]

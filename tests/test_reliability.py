@@ -516,3 +516,67 @@ def test_saved_time_in_the_future_is_suspect_and_never_wins_a_duplicate(tmp_path
     assert ("b_liar.xlsx", "saved_time_suspect") in suspect
     (dup,) = doc["duplicates"]
     assert Path(dup["kept"]).name == "a_honest.xlsx"
+
+
+# The pre-check's fast path (regular expressions over a plain sheet part, expat without
+# callbacks) must find the same far corner as the element-by-element scan, and hand every
+# part it cannot read plainly to that scan.
+_SHEET = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    "<sheetData>{rows}</sheetData></worksheet>"
+)
+
+
+def test_precheck_fast_path_finds_the_same_corner_as_the_full_scan():
+    from targetbook.read import _precheck as P
+
+    variants = {
+        # plain: cells up to C7 → bottom 7, right 3
+        "plain": '<row r="2"><c r="A2" t="s"><v>0</v></c></row>'
+        '<row r="7"><c r="C7"><v>1</v></c></row>',
+        # single quotes, lower case, spaces: not plain, the full scan places them at AB9 → 9, 28
+        "odd": "<row r='9'><c r = 'ab9'><v>1</v></c></row>",
+        # no r: cells follow one another in row 1 → bottom 1, right 3
+        "no_ref": "<row><c><v>1</v></c><c/><c><v>2</v></c></row>",
+        # a prefixed cell element: only the full scan sees it → bottom 5, right 2
+        "prefixed": '<row r="5"><x:c xmlns:x="urn:x" r="B5"><x:v>1</x:v></x:c></row>',
+        # a formula without a cached value: the full scan reports it → bottom 3, right 1
+        "formula": '<row r="3"><c r="A3"><f>1+1</f></c></row>',
+        "empty": "",
+    }
+    expected = {
+        "plain": (7, 3, True),
+        "odd": (9, 28, False),
+        "no_ref": (1, 3, False),
+        "prefixed": (5, 2, False),
+        "formula": (3, 1, False),
+        "empty": (0, 0, True),
+    }
+    for name, rows in variants.items():
+        data = _SHEET.format(rows=rows).encode()
+        fast = P.scan_sheet_bytes("xl/worksheets/sheet1.xml", data)
+        full = P.scan_sheet("xl/worksheets/sheet1.xml", [data])
+        bottom, right, plain = expected[name]
+        assert (fast.bottom, fast.right) == (full.bottom, full.right) == (bottom, right), name
+        assert (P._plain_corner(data) is not None) == plain, name
+        assert fast.no_value == full.no_value, name
+    assert P.scan_sheet_bytes("s", _SHEET.format(rows=variants["formula"]).encode()).no_value
+
+
+def test_precheck_fast_path_refuses_far_cells_bad_xml_and_dtds():
+    from targetbook.read import _precheck as P
+
+    far = _SHEET.format(rows='<row r="1"><c r="A1"/></row><row r="9000"><c r="ZZ9000"/></row>')
+    # ZZ = 26 × 26 + 26 = 702 columns × 9,000 rows = 6,318,000 cells > 2,000,000
+    assert P._plain_corner(far.encode()) == (9000, 702)
+    with pytest.raises(P.TooLarge):
+        P.scan_sheet_bytes("s", far.encode())
+    broken = _SHEET.format(rows='<row r="1"><c r="A1"><v>1</v></row>')  # </c> missing
+    assert P._plain_corner(broken.encode()) is not None  # plain to the regexes, yet
+    with pytest.raises(P.BadXml):  # expat still checks well-formedness
+        P.scan_sheet_bytes("s", broken.encode())
+    dtd = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>'
+    assert P._plain_corner(dtd.encode()) is None
+    with pytest.raises(P.BadXml):
+        P.scan_sheet_bytes("s", dtd.encode())

@@ -288,3 +288,23 @@ def test_find_header_takes_a_cell_to_label_function():
     rows = [["名录"], ["名称", "分类"]]
     found = find_header(rows, {"名称": "单位", "分类": "类别"}.get, ["单位", "类别"])
     assert (found.row, found.columns) == (1, {"单位": 0, "类别": 1})
+
+
+def test_approximate_prefilter_covers_every_character_nfkc_maps_to_an_estimate_word():
+    """is_approximate skips text without any of _APPROX_CHARS: the list must hold every
+    character that is, or NFKC-normalises into, a character each estimate word needs."""
+    import sys
+    import unicodedata
+
+    from targetbook.text import _numbers
+
+    needed = set("约概近逾左上≈~～余多")
+    for cp in range(sys.maxunicode + 1):
+        c = chr(cp)
+        if needed & set(unicodedata.normalize("NFKC", c)):
+            assert c in _numbers._APPROX_CHARS, hex(cp)
+    # the words still count, a compatibility character too (㊤下 is 上下 after NFKC)
+    cases = {"约1500万": True, "1500万左右": True, "㊤下100": True, "2901.40万元": False}
+    cases |= {"1500多万": True, "～100": True, "100": False}
+    for shown, approximate in cases.items():
+        assert _numbers.is_approximate(shown) is approximate, shown

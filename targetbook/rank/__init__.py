@@ -138,7 +138,8 @@ def _base(sc: Scores) -> pd.DataFrame:
             L.CATEGORY: [u.category for u in units],
             L.GROUP: [u.group for u in units],
             L.UNIT: [u.name for u in units],
-        }
+        },
+        dtype=object,  # not pandas' `str`: these columns are looked up, not processed as text
     )
     frame[L.TOTAL] = frame[L.UNIT].map(sc.totals).astype(float)
     by_unit = sc.vetoes.groupby(L.UNIT, sort=False)
@@ -147,8 +148,9 @@ def _base(sc: Scores) -> pd.DataFrame:
     )
     reasons = by_unit[L.REASON].agg(lambda x: L.CLAUSE_SEP.join(v for v in x if v))
     items, reasons = items.to_dict(), reasons.to_dict()
-    frame[L.VETO] = [items.get(u, "") for u in frame[L.UNIT]]
-    frame[L.VETO_REASON] = [reasons.get(u, "") for u in frame[L.UNIT]]
+    names = frame[L.UNIT].to_numpy(dtype=object)
+    frame[L.VETO] = pd.Series([items.get(u, "") for u in names], dtype=object)
+    frame[L.VETO_REASON] = pd.Series([reasons.get(u, "") for u in names], dtype=object)
     return frame
 
 
@@ -281,19 +283,46 @@ def _award(
             )
             for item in items:
                 if sums is None:
-                    sums = rows.groupby([L.ITEM, L.UNIT], sort=False)[L.SCORE].sum()
-                    scored_items = set(sums.index.get_level_values(0))
-                if item not in scored_items:
+                    sums = _item_sums(rows, eligible[L.UNIT].to_numpy(dtype=object))
+                per = sums.get((cat, item))
+                if per is None:
                     continue
-                per = sums.xs(item, level=0)
-                per = per[per.index.isin(cands[L.UNIT]) & (per > 0)].rename(L.SCORE).reset_index()
-                if per.empty:
-                    continue
-                per[L.PLACE] = competition_rank(per.assign(c=0), ["c"], [L.SCORE])
+                # RANK.EQ on the item's score; a tie group ranked below the quota cannot
+                # take a seat (the seats above it are full), so only the top is grouped.
+                place = per[L.SCORE].rank(method="min", ascending=False)
+                per = per.assign(**{L.PLACE: place})[place <= award.quota]
                 label = L.AWARD_ON_ITEM.format(award=award.name, item=item)
                 for u in pick(tie_groups(per, L.PLACE, L.SCORE), award, s, cat, label, issues):
                     got.setdefault(u, []).append(label)
     frame[L.AWARD] = frame[L.UNIT].map(lambda u: L.LIST_SEP.join(got.get(u, [])))
+
+
+def _item_sums(rows: pd.DataFrame, eligible: np.ndarray) -> dict[tuple, pd.DataFrame]:
+    """{(类别, item): 单位 and 得分 summed over periods}: eligible units, positive scores."""
+    # Integer codes and one bincount instead of a groupby on three text columns.
+    cat_c, cats = pd.factorize(rows[L.CATEGORY].to_numpy(dtype=object))
+    item_c, items = pd.factorize(rows[L.ITEM].to_numpy(dtype=object))
+    unit_c, units = pd.factorize(rows[L.UNIT].to_numpy(dtype=object))
+    mask = pd.Series(units, dtype=object).isin(eligible).to_numpy()[unit_c]
+    mask &= (cat_c >= 0) & (item_c >= 0)
+    key = (cat_c[mask].astype(np.int64) * len(items) + item_c[mask]) * len(units) + unit_c[mask]
+    score = rows[L.SCORE].to_numpy(dtype=float)[mask]
+    keys, back = np.unique(key, return_inverse=True)
+    sums = np.bincount(back, weights=np.nan_to_num(score), minlength=len(keys))
+    positive = sums > 0
+    keys, sums = keys[positive], sums[positive]
+    group, unit = np.divmod(keys, len(units))
+    out: dict[tuple, pd.DataFrame] = {}
+    bounds = np.flatnonzero(np.diff(group)) + 1
+    for part in np.split(np.arange(len(keys)), bounds) if len(keys) else []:
+        cat, item = divmod(int(group[part[0]]), len(items))
+        out[(cats[cat], items[item])] = pd.DataFrame(
+            {
+                L.UNIT: pd.Series(units[unit[part]], dtype=object),
+                L.SCORE: sums[part],
+            }
+        )
+    return out
 
 
 def _item_ranks(rows: pd.DataFrame, named: set[str]) -> dict[str, dict[str, float]]:

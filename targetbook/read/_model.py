@@ -88,13 +88,21 @@ class Table:
     def row_numbers(self) -> list[int]:
         """Excel row numbers of the data rows (without building its DataFrame)."""
         f = self.__dict__["_frame"]
-        return list(f.index) if isinstance(f, Rows) else f.index.tolist()
+        return list(f.index) if isinstance(f, Rows | Released) else f.index.tolist()
+
+    def release(self) -> None:
+        """Drop the cells once validation has taken them (consolidating thousands of
+        returns): the table keeps its place, headers and row numbers, not its data."""
+        self.__dict__["_frame"] = Released(self.row_numbers())
+        self.prepared = None
 
     def __reduce__(self):
         # Tables cross the worker → parent pipe by the thousand: plain lists pickle and
         # unpickle several times faster than a DataFrame. Typed frames keep pandas' pickling.
         f = self.__dict__["_frame"]
         args = (self.file, self.sheet, self.kind, self.header_row, self.columns)
+        if isinstance(f, Released):
+            return (_released_table, (*args, f.index, self.headers, self.title))
         if isinstance(f, Rows):
             plain = (f.names, f.index, f.data)
         elif any(str(dt) != "object" for dt in f.dtypes) or str(f.index.dtype) != "int64":
@@ -115,6 +123,8 @@ class _LazyFrame:
         f = table.__dict__["_frame"]
         if isinstance(f, Rows):
             f = table.__dict__["_frame"] = f.to_frame()
+        elif isinstance(f, Released):
+            raise RuntimeError(f"{table.file}!{table.sheet}: cells released after validation")
         return f
 
     def __set__(self, table, value) -> None:
@@ -151,6 +161,20 @@ class Rows:
             dtype=object,
             copy=False,
         )
+
+
+@dataclass(slots=True)
+class Released:
+    """What a table keeps of its cells after `Table.release`: the Excel row numbers."""
+
+    index: list[int]
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+
+def _released_table(file, sheet, kind, header_row, columns, index, headers, title) -> Table:
+    return Table(file, sheet, kind, header_row, columns, Released(index), headers, title)
 
 
 @lru_cache(maxsize=64)

@@ -86,26 +86,51 @@ def input_issue(rule: str, r, **params) -> Issue:
 
 
 def texts(series: pd.Series) -> pd.Series:
-    """`text()` of every cell, computed once per distinct value (200,000 rows stay fast)."""
+    """`text()` of every cell, computed once per distinct value (200,000 rows stay fast).
+
+    The result is an object Series: pandas' `str` dtype makes `map`, iteration and
+    concatenation several times slower, and these columns are only looked up and joined.
+    """
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind in "iu":  # row numbers, no NaN
+        out = np.empty(len(series), dtype=object)
+        out[:] = list(map(str, series.tolist()))
+        return pd.Series(out, index=series.index, dtype=object)
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-        # Row numbers and scores: format all at once (NaN → "", 12.0 → "12").
-        values = series.to_numpy(dtype=float)
+        # Scores: format each distinct value once (NaN → "", 12.0 → "12").
+        codes, uniques = pd.factorize(series.to_numpy(dtype=float), use_na_sentinel=True)
+        values = np.asarray(uniques, dtype=float)
         whole = np.isfinite(values) & (values == np.round(values))
-        text_values = np.where(
-            whole, np.char.mod("%d", np.nan_to_num(values).astype(np.int64)), values.astype(str)
-        ).astype(object)
-        text_values[np.isnan(values)] = ""
-        return pd.Series(text_values, index=series.index, dtype=object)
-    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
+        shown = np.empty(len(values) + 1, dtype=object)
+        shown[:-1][whole] = list(map(str, values[whole].astype(np.int64).tolist()))
+        shown[:-1][~whole] = list(map(str, values[~whole].tolist()))
+        shown[-1] = ""
+        out = shown[codes]  # code -1 (NaN) picks the trailing ""
+        return pd.Series(out, index=series.index, dtype=object)
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
     shown = np.array([*(text(u) for u in uniques), ""], dtype=object)
     out = shown[codes]  # code -1 (blank) picks the trailing ""
     return pd.Series(out, index=series.index, dtype=object)
 
 
+def per_value(values: pd.Series | np.ndarray, func) -> np.ndarray:
+    """`func` of every element, called once per distinct value (missing cells included)."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+    results = np.empty(len(uniques), dtype=object)
+    results[:] = [func(u) for u in uniques]
+    return results[codes]
+
+
 def _numbers(raw: pd.Series, shown: pd.Series, percent: bool) -> tuple[pd.Series, pd.Series]:
     """(numbers, bad) of a column: the fast path for plain numbers, `number()` for the rest."""
-    fast = pd.to_numeric(raw.astype(object).where(raw.notna(), None), errors="coerce")
-    fast = fast.astype(float)
+    if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
+        fast = pd.Series(raw.to_numpy(dtype=float), index=raw.index)
+    else:
+        # Only the cells that show something are parsed (most of these columns are blank).
+        fast = pd.Series(np.nan, index=raw.index)
+        present = shown.to_numpy(dtype=object) != ""
+        if present.any():
+            cells = pd.Series(raw.to_numpy(dtype=object)[present], dtype=object)
+            fast[present] = pd.to_numeric(cells, errors="coerce").astype(float).to_numpy()
     bad = pd.Series(False, index=raw.index)
     slow = fast.isna() & (shown != "")
     for i in slow[slow].index:
@@ -123,24 +148,26 @@ def from_records(
 ) -> tuple[pd.DataFrame, list[Issue]]:
     """考核打分 rows → input rows (unknown units/items and bad numbers become issues).
 
-    Vectorised: 10,000 units × 20 items of entered scores are 200,000 rows.
+    Vectorised: 10,000 units × 20 items of entered scores are 200,000 rows. Lookups run
+    once per distinct value (unit names, items) over object arrays.
     """
     frame = records.scoring.reset_index(drop=True)
     if frame.empty:
         return pd.DataFrame(columns=list(INPUT_COLUMNS)), []
     file, sheet, row = (texts(frame[c]) for c in L.PROVENANCE)
-    where = file + "!" + sheet
-    letter_maps = {k: records.columns.get(k, {}) for k in pd.unique(where)}
+    where = (file + "!" + sheet).to_numpy(dtype=object)
+    where_codes, where_uniques = pd.factorize(where)
+    letter_maps = [records.columns.get(k, {}) for k in where_uniques]
 
-    def letters(label: str) -> pd.Series:
-        return where.map({k: m.get(label, "A") for k, m in letter_maps.items()})
+    def letters(label: str) -> np.ndarray:
+        return np.array([m.get(label, "A") for m in letter_maps], dtype=object)[where_codes]
 
     found: list[tuple[int, Issue]] = []
 
     def flag(mask: pd.Series, rule: str, label: str, shown: pd.Series, **params) -> None:
         if not mask.any():
             return
-        cells = letters(label) + row
+        cells = letters(label) + row.to_numpy(dtype=object)
         for i in mask[mask].index:
             found.append(
                 (
@@ -152,32 +179,31 @@ def from_records(
             )
 
     names = texts(frame[L.UNIT])
-    resolved = {n: resolve(n) for n in pd.unique(names)}
-    unit = names.map(resolved)
-    known = unit.notna()
+    name_codes, name_uniques = pd.factorize(names.to_numpy(dtype=object))
+    units = [resolve(n) for n in name_uniques]
+    known = pd.Series(pd.notna(np.array(units + [None], dtype=object)[name_codes]))
     flag(~known, "score_unit_unknown", L.UNIT, names)
-    category = unit.map(lambda u: u.category if u is not None else "")
-    unit_name = unit.map(lambda u: u.name if u is not None else "")
+    category = np.array([u.category if u else "" for u in units], dtype=object)[name_codes]
+    unit_name = np.array([u.name if u else "" for u in units], dtype=object)[name_codes]
     valid = {
         (c, i.name): i for c in L.CATEGORIES for i in rules.items_for(c) if not i.is_adjustment
     }
     item_names = texts(frame[L.ITEM])
-    item = pd.Series(
-        [
-            valid.get(p)
-            for p in zip(
-                category.to_numpy(dtype=object), item_names.to_numpy(dtype=object), strict=True
-            )
-        ],
-        index=frame.index,
-        dtype=object,
-    )
-    flag(known & item.isna(), "score_item_unknown", L.ITEM, item_names)
-    keep = known & item.notna()
+    # One lookup per distinct (category, item) pair, not per row.
+    cat_codes = pd.factorize(category)[0]
+    item_codes, item_uniques = pd.factorize(item_names.to_numpy(dtype=object))
+    pair_codes, pairs = pd.factorize(cat_codes * (len(item_uniques) + 1) + item_codes)
+    pair_rows = np.unique(pair_codes, return_index=True)[1]  # the first row of each pair
+    pair_items = [valid.get((category[r], item_names[r])) for r in pair_rows]
+    item = np.array(pair_items + [None], dtype=object)[pair_codes]
+    has_item = pd.Series(pd.notna(item), index=frame.index)
+    flag(known & ~has_item, "score_item_unknown", L.ITEM, item_names)
+    keep = known & has_item
     shown_score = texts(frame[L.SCORE])
     raw_score = frame[L.SCORE].astype(object)
     verdict = pd.Series(None, index=frame.index, dtype=object)
-    is_pass = keep & item.map(lambda i: i is not None and i.method == L.M_PASS)
+    pair_pass = np.array([i is not None and i.method == L.M_PASS for i in pair_items] + [False])
+    is_pass = keep & pd.Series(pair_pass[pair_codes], index=frame.index)
     for i in is_pass[is_pass].index:
         word = key(shown_score[i]).upper()
         if word in PASS_WORDS | FAIL_WORDS:
@@ -191,7 +217,12 @@ def from_records(
         flag(keep & bad, "score_not_a_number", label, shown, column=label)
         keep &= ~bad
     entered = values[L.SCORE]
-    cell = np.where(entered.notna(), letters(L.SCORE), letters(L.ACTUAL_VALUE)) + row
+    cell = (
+        pd.Series(
+            np.where(entered.notna(), letters(L.SCORE), letters(L.ACTUAL_VALUE)), dtype=object
+        )
+        + row
+    )
     source = file + "!" + sheet + "!" + cell
     partial = (file == "") | (sheet == "") | (row == "")
     if partial.any():  # records built in code may lack parts of their provenance
@@ -201,31 +232,46 @@ def from_records(
                 file[partial], sheet[partial], cell[partial], row[partial], strict=True
             )
         ]
+    item_name = np.array([i.name if i else None for i in pair_items] + [None], dtype=object)[
+        pair_codes
+    ]
     out = pd.DataFrame(
         {
             "unit": unit_name,
             "category": category,
-            "item": item.map(lambda i: i and i.name),
-            "period": texts(frame[L.PERIOD]),
+            "item": item_name,
+            "period": texts(frame[L.PERIOD]).to_numpy(dtype=object),
             "actual": values[L.ACTUAL_VALUE],
             "target": values[L.TARGET_VALUE],
             "rate": np.nan,
             "place": values[L.PLACE],
             "entered": entered,
             "verdict": verdict,
-            "basis": texts(frame[L.BASIS]),
-            "source": source,
+            "basis": texts(frame[L.BASIS]).to_numpy(dtype=object),
+            "source": source.to_numpy(dtype=object),
             "origin": "scoring",
-            "src_file": file,
-            "src_sheet": sheet,
-            "src_cell": cell,
-            "actual_text": texts(frame[L.ACTUAL_VALUE]),
-            "target_text": texts(frame[L.TARGET_VALUE]),
+            "src_file": file.to_numpy(dtype=object),
+            "src_sheet": sheet.to_numpy(dtype=object),
+            "src_cell": cell.to_numpy(dtype=object),
+            "actual_text": texts(frame[L.ACTUAL_VALUE]).to_numpy(dtype=object),
+            "target_text": texts(frame[L.TARGET_VALUE]).to_numpy(dtype=object),
         },
         columns=list(INPUT_COLUMNS),
     )
+    out = _as_object(out)
     issues = [i for _, i in sorted(found, key=lambda x: x[0])]
-    return out[keep].reset_index(drop=True), issues
+    return out[keep.to_numpy()].reset_index(drop=True), issues
+
+
+_TEXT_COLUMNS = ("unit", "category", "item", "period", "basis", "source", "origin")
+
+
+def _as_object(frame: pd.DataFrame) -> pd.DataFrame:
+    """The text columns of an inputs frame as object columns (not pandas' slower `str`)."""
+    for c in (*_TEXT_COLUMNS, "src_file", "src_sheet", "src_cell"):
+        if c in frame and frame[c].dtype != object:
+            frame[c] = frame[c].astype(object)
+    return frame
 
 
 def from_progress(consolidation: Consolidation, rules: Rules, resolve: Resolver) -> list[dict]:
@@ -339,4 +385,4 @@ def build_inputs(
                 )
             )
         frame = frame[~dup].reset_index(drop=True)
-    return frame, units, issues
+    return _as_object(frame), units, issues

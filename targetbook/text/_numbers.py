@@ -174,6 +174,12 @@ _APPROX_RE = re.compile(
     r"大约|约|大概|将近|接近|逾|左右|上下|[≈~～]|(?:^|[:：])近|[\d万萬亿億千百十][余多]"
 )
 _PERCENT = "百分之"
+# Every match of _APPROX_RE holds one of these characters, or (before NFKC) one of the
+# compatibility characters NFKC turns into one of them (tests/test_text.py checks the list).
+_APPROX_CHARS = frozenset(
+    "约概近逾左上≈~～余多" + "\U0001f215\U0001f22c\U0002f85d\u3196\u32a4\u32a7"
+)
+_ASCII_DIGIT_RE = re.compile("[0-9]")
 
 
 def parse_quantity(value: object) -> Quantity | None:
@@ -261,10 +267,11 @@ def _money(number: Decimal, unit: str, has_magnitude: bool) -> tuple[Decimal, st
 
 def is_approximate(value: object) -> bool:
     """True for a figure given as an estimate (`约1500万`, `1500万左右`, `近千万`, `1500余万`)."""
-    if parse_quantity(value) is None or not isinstance(value, str):
+    # The cheap test first: most figures hold no estimate word (60,000 cells per 1,000 returns).
+    if not isinstance(value, str) or _APPROX_CHARS.isdisjoint(value):
         return False
     s = _SPACE_RE.sub("", unicodedata.normalize("NFKC", clean_text(value)))
-    return _APPROX_RE.search(s) is not None
+    return _APPROX_RE.search(s) is not None and parse_quantity(value) is not None
 
 
 def is_empty(value: object) -> bool:
@@ -273,5 +280,7 @@ def is_empty(value: object) -> bool:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
+    if type(value) is str and _ASCII_DIGIT_RE.search(value):
+        return False  # no marker holds a digit, and no normalisation below removes one
     s = _SPACE_RE.sub("", unicodedata.normalize("NFKC", clean_text(value)))
     return s.translate(_MINUS_TABLE).casefold() in EMPTY_MARKERS  # `–` (en dash) as `-`
