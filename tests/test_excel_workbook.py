@@ -62,7 +62,7 @@ def test_buttons_bound_to_subs_that_run_existing_functions(modules):
     runs = dict(RUN.findall(modules["Buttons"]))
     buttons = _button_macros()
     captions = [caption for caption, _ in buttons]
-    assert captions == ["生成模板", "校验", "汇总", "计算排名", "生成通报"]
+    assert captions == ["生成模板", "校验", "汇总", "计算排名", "生成通报", "催报"]
     for caption, macro in buttons:
         assert macro in runs, f"{caption}: no Sub {macro}"
         assert callable(getattr(targetbook.excel, runs[macro], None)), runs[macro]

@@ -12,7 +12,7 @@ validate_returns = button("validate_returns", "校验")
 consolidate_returns = button("consolidate_returns", "汇总")
 rank_units = button("rank_units", "计算排名")
 make_report = button("make_report", "生成通报")
-remind_units = button("remind_units", "催报")  # its button is still to be added to the VBA
+remind_units = button("remind_units", "催报")
 
 __all__ = [
     "consolidate_returns",

@@ -19,6 +19,7 @@ BAT_STEPS = (
     ("汇总", "consolidate_returns"),
     ("计算排名", "rank_units"),
     ("生成通报", "make_report"),
+    ("催报", "remind_units"),
 )
 
 _TEMPLATE = """@echo off

@@ -341,7 +341,7 @@ STEPS = {
     "consolidate_returns": consolidate_returns,
     "rank_units": rank_units,
     "make_report": make_report,
-    "remind_units": remind_units,  # no button in 控制台.xlsm yet (RemindUnits to be added)
+    "remind_units": remind_units,
 }
 
 

@@ -25,3 +25,7 @@ End Sub
 Public Sub MakeReport()
     RunPython "import targetbook.excel as t; t.make_report()"
 End Sub
+
+Public Sub RemindUnits()
+    RunPython "import targetbook.excel as t; t.remind_units()"
+End Sub
