@@ -12,7 +12,9 @@ packages=(libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils fonts-no
 if command -v dpkg >/dev/null 2>&1; then
     missing=()
     for pkg in "${packages[@]}"; do
-        dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+        # "installed", not merely known: a removed package keeps its config files ("rc").
+        status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+        [[ $status == "install ok installed" ]] || missing+=("$pkg")
     done
     if ((${#missing[@]})); then
         echo "安装测试所需的系统软件包：${missing[*]}" >&2
