@@ -151,6 +151,7 @@ def test_init_makes_the_campaign_folder_with_templates(tmp_path, registry):
         "汇总.bat",
         "计算排名.bat",
         "生成通报.bat",
+        "催报.bat",
     }
     assert all(name in result.output for name in bats)  # listed for the user
     control.write_bytes(b"the office's own settings")
