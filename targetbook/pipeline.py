@@ -216,9 +216,9 @@ def check_returns(
     (`register`, or the campaign's when a path is its 回收/)."""
     if year is None and campaign is not None:
         year = campaign.year
-    if report is not None:
-        prepare_out(report, [*paths, *([registry] if isinstance(registry, str | Path) else [])])
     receipts = open_register(paths, register)
+    if report is not None:
+        prepare_out(report, _inputs(paths, registry, baseline, receipts))
     with _no_gc():
         cons = gather(
             paths,
@@ -245,6 +245,13 @@ def _path(register: Register | None) -> Path | None:
     return register.path if register is not None else None
 
 
+def _inputs(paths, registry, baseline, receipts: Register | None) -> list:
+    """Every file a returns job reads, which its output must never replace."""
+    files = [*paths, *([registry] if isinstance(registry, str | Path) else [])]
+    files += [baseline] if baseline is not None else []
+    return files + ([receipts.path] if receipts is not None else [])
+
+
 def consolidate_returns(
     paths: Sequence[PathLike],
     registry: Registry | PathLike,
@@ -264,9 +271,7 @@ def consolidate_returns(
     if year is None and campaign is not None:
         year = campaign.year
     receipts = open_register(paths, register)
-    inputs = [*paths, *([registry] if isinstance(registry, str | Path) else [])]
-    inputs += [baseline] if baseline is not None else []
-    prepare_out(out, [*inputs, *([receipts.path] if receipts is not None else [])])
+    prepare_out(out, _inputs(paths, registry, baseline, receipts))
     with _no_gc():
         cons = gather(
             paths,
