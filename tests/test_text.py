@@ -212,6 +212,16 @@ def test_name_key_idempotent(text):
     assert name_key(name_key(text)) == name_key(text)
 
 
+@given(st.text(alphabet=st.sampled_from("村社区办样本〇０Ａa1Z\u200b\u3000 \r（(")))
+def test_name_key_shortcut_agrees_with_the_full_key(text):
+    # plain names (CJK ideographs, digits, lower-case letters) skip normalisation: the
+    # key must be what the full NFKC/casefold/space/invisible pipeline gives
+    from targetbook.text._clean import _name_key_of_text
+
+    assert name_key(text) == _name_key_of_text(text)
+    assert clean_text(text) == clean_text(text.replace("\u200b", ""))
+
+
 @given(st.text(), st.lists(st.sampled_from([" ", "\u3000", "\t", "\n", "\xa0"]), max_size=3))
 def test_name_key_ignores_whitespace(text, spaces):
     spaced = "".join(spaces) + " ".join(text) + "".join(spaces)

@@ -12,6 +12,10 @@ from functools import lru_cache
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _INVISIBLE_TABLE = {ord(c): None for c in _INVISIBLE}
 _SPACE_RE = re.compile(r"\s+")
+# str.translate looks up every character of a non-ASCII string in the table (~2 µs for a
+# unit name): a C scan first, and the translation only for the rare text that needs it.
+_NEEDS_WORK_RE = re.compile("[\r" + _INVISIBLE + "]")
+_INVISIBLE_RE = re.compile("[" + _INVISIBLE + "]")
 
 # Cells people fill to say "nothing here"; they parse to no number but are not errors.
 EMPTY_MARKERS = frozenset(["", *"- -- — —— － / \\ 无 暂无 空 n/a na none null".split()])
@@ -22,6 +26,8 @@ def clean_text(value: object) -> str:
     # The one conversion for every reader and writer: True → "TRUE", dates as ISO (the time
     # only when set), CRLF → LF, invisible characters dropped, outer whitespace stripped.
     if type(value) is str:  # the hot path: most cells are text
+        if _NEEDS_WORK_RE.search(value) is None:
+            return value.strip()
         if "\r" in value:
             value = value.replace("\r\n", "\n").replace("\r", "\n")
         return value.translate(_INVISIBLE_TABLE).strip()
@@ -36,15 +42,16 @@ def cell_text(value: object) -> str:
     return value if type(value) is str else clean_text(value)
 
 
-_NEEDS_WORK_RE = re.compile("[\r" + _INVISIBLE + "]")
-
-
 def clean_texts(values: list[object]) -> list[str]:
     """clean_text over a whole column, with one scan for the rare CR / invisible characters."""
     strings = [v for v in values if type(v) is str]
     if _NEEDS_WORK_RE.search("\x00".join(strings)):
         return [clean_text(v) for v in values]
     return [v.strip() if type(v) is str else clean_text(v) for v in values]
+
+
+def _drop_invisible(text: str) -> str:
+    return text.translate(_INVISIBLE_TABLE) if _INVISIBLE_RE.search(text) else text
 
 
 def _clean_other(value: object) -> str:
@@ -97,7 +104,7 @@ def header_key(value: object) -> str:
     """Key for header matching: NFKC, every whitespace (incl. U+3000, line breaks) removed,
     and a measuring unit noted after the label dropped (`目标值（万元）`, `完成率(%)`)."""
     text = unicodedata.normalize("NFKC", clean_text(value))
-    key = _SPACE_RE.sub("", text.translate(_INVISIBLE_TABLE))
+    key = _SPACE_RE.sub("", _drop_invisible(text))
     if key.endswith((")", "]", "】")):
         m = _HEADER_UNIT_RE.search(key)
         note = _HEADER_UNIT_PREFIX_RE.sub("", m.group(1)) if m and m.start() else ""
@@ -121,8 +128,15 @@ _HEADER_PERIOD_RE = re.compile(
 def name_key(value: object) -> str:
     """Key for unit-name matching: NFKC, no whitespace, `〇` → `0`, full-width forms folded."""
     if type(value) is str:
+        if _PLAIN_NAME.fullmatch(value) is not None:
+            return value  # already its own key: most names are (a registry of 10⁵ units)
         return _name_key_of_text(value)
     return _name_key_of_text(clean_text(value))
+
+
+# Text that NFKC, casefold and the rest leave as it is: CJK unified ideographs (not the
+# compatibility ones), ASCII digits and lower-case letters. No space, no 〇 (U+3007).
+_PLAIN_NAME = re.compile(r"[\u4e00-\u9fff0-9a-z]+")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -135,7 +149,7 @@ def _name_key_of_text(value: str) -> str:
     for _ in range(4):
         key = unicodedata.normalize("NFKC", text).casefold()
         key = unicodedata.normalize("NFKC", key).replace("〇", "0")
-        key = _SPACE_RE.sub("", key.translate(_INVISIBLE_TABLE))
+        key = _SPACE_RE.sub("", _drop_invisible(key))
         if key == text:
             break
         text = key
