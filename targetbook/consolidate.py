@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -174,11 +175,18 @@ def _prepare(df: pd.DataFrame | None, kind: str, unit_order: dict[str, int]) -> 
         if col not in df.columns:
             df[col] = ""
     for col in (*L.KIND_COLUMNS[kind], L.CATEGORY, L.GROUP, L.SRC_FILE, L.SRC_SHEET):
-        df[col] = df[col].astype(object).where(df[col].notna(), "").astype(str)
+        column = df[col]
+        if column.dtype == "str" and not column.isna().any():
+            continue  # validated text: already str, nothing blank (most columns)
+        df[col] = column.astype(object).where(column.notna(), "").astype(str)
     df[L.SRC_ROW] = pd.to_numeric(df[L.SRC_ROW], errors="coerce").fillna(0).astype(int)
-    df[_MATCHED] = df[L.UNIT].isin(unit_order.keys()) & (df[L.CATEGORY] != "")
-    df[_ORDER] = df[L.UNIT].map(unit_order).where(df[_MATCHED], len(unit_order))
-    df[_ORDER] = df[_ORDER].fillna(len(unit_order)).astype(int)
+    # Plain lists: `map`/`isin` over a pandas `str` column run a Python call per cell.
+    last = len(unit_order)
+    units, categories = df[L.UNIT].tolist(), df[L.CATEGORY].tolist()
+    matched = [u in unit_order and c != "" for u, c in zip(units, categories, strict=True)]
+    order = [unit_order[u] if m else last for u, m in zip(units, matched, strict=True)]
+    df[_MATCHED] = pd.Series(matched, index=df.index, dtype=bool)
+    df[_ORDER] = pd.Series(order, index=df.index, dtype=int)
     return df
 
 
@@ -234,11 +242,21 @@ def _drop_older(
     matched = df[_MATCHED]
     if not matched.any():
         return df
-    rank = df[L.SRC_FILE].map(file_rank).fillna(-1)
-    best = rank.where(matched).groupby(df[L.UNIT]).transform("max")
-    drop = matched & (rank != best)
-    if not drop.any():
+    # Plain lists: a unit's files are few, and pandas' groupby/map over 10⁵ text cells
+    # costs more than the loop (a 5,000-return run).
+    files, units = df[L.SRC_FILE].tolist(), df[L.UNIT].tolist()
+    ranks = [file_rank.get(f, -1) for f in files]
+    newest: dict[str, int] = {}
+    rows = list(zip(units, ranks, matched.tolist(), strict=True))
+    for unit, r, ok in rows:
+        if ok and newest.get(unit, -2) < r:
+            newest[unit] = r
+    if all(r == newest[u] for u, r, ok in rows if ok):
         return df
+    rank = pd.Series(ranks, index=df.index, dtype="float64")
+    best = pd.Series([newest.get(u, math.nan) for u in units], index=df.index, dtype="float64")
+    best = best.where(matched)
+    drop = matched & (rank != best)
     ranked = sorted(file_rank, key=file_rank.get)
     for unit in pd.unique(df.loc[drop, L.UNIT]):
         rows = matched & (df[L.UNIT] == unit)
@@ -321,11 +339,13 @@ def _per_file(
     Without a registry (`matched=False`) the units are the cleaned texts as written."""
     units: dict[str, list[str]] = {s.file: [] for s in sources}
     rows = {s.file: sum(t.n_rows for t in s.tables) for s in sources}
+    seen: dict[str, dict[str, None]] = {file: {} for file in units}  # ordered sets
     for df in prepared.values():
-        keep = df[_MATCHED] if matched else df[L.UNIT] != ""
-        ok = df.loc[keep, [L.SRC_FILE, L.UNIT]].drop_duplicates()
-        for file, unit in zip(ok[L.SRC_FILE].tolist(), ok[L.UNIT].tolist(), strict=True):
-            seen = units.setdefault(file, [])
-            if unit not in seen:
-                seen.append(unit)
+        keep = (df[_MATCHED] if matched else df[L.UNIT] != "").tolist()
+        files, names = df[L.SRC_FILE].tolist(), df[L.UNIT].tolist()
+        for file, unit, ok in zip(files, names, keep, strict=True):
+            if ok:
+                seen.setdefault(file, {})[unit] = None
+    for file, found in seen.items():
+        units[file] = list(found)
     return units, rows

@@ -46,7 +46,7 @@ TEXT_COLUMNS = {
 def _shown(series: pd.Series) -> list[str]:
     """Each cell as `astype(str)` shows it, over an object array (pandas' `str` accessor
     runs a Python call per cell: 280,000 cells per 1,000 returns)."""
-    return [v if type(v) is str else str(v) for v in series.to_numpy(dtype=object)]
+    return list(map(str, series.to_numpy(dtype=object)))  # str(text) is the text itself
 
 
 def _no_formula(series: pd.Series) -> pd.Series:
@@ -58,7 +58,10 @@ def _no_formula(series: pd.Series) -> pd.Series:
 
 
 def _not_too_long(series: pd.Series) -> pd.Series:
-    lengths = np.fromiter(map(len, _shown(series)), dtype=np.int64, count=len(series))
+    shown = _shown(series)
+    if max(map(len, shown), default=0) <= MAX_TEXT_LENGTH:  # the common case
+        return pd.Series(True, index=series.index)
+    lengths = np.fromiter(map(len, shown), dtype=np.int64, count=len(shown))
     return pd.Series(lengths <= MAX_TEXT_LENGTH, index=series.index)
 
 

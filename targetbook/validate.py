@@ -8,6 +8,7 @@ table, sheet and cell through the provenance kept beside each row.
 from __future__ import annotations
 
 import math
+import sys
 import unicodedata
 
 import pandas as pd
@@ -266,7 +267,11 @@ def _stack(
         table_of.extend([pos] * n)
         rows.extend(table.row_numbers())
         for col in columns:
-            text[col].extend(prep.text.get(col) or [""] * n)
+            texts = prep.text.get(col)
+            if texts is None:
+                text[col].extend([""] * n)
+            else:
+                text[col].extend(texts if col in numeric else _shared(texts))
         for col in numeric:
             values, bare, unparsed = numbers[col]
             if col in prep.numbers:
@@ -278,6 +283,18 @@ def _stack(
                 values.extend([math.nan] * n)
                 bare.extend([False] * n)
     return text, numbers, table_of, rows
+
+
+# Cells of returns arrive as separate string objects, one per cell, even where thousands
+# of rows say the same thing (`万元`, `按序时推进`, `无`, an indicator's name): one shared
+# copy of each short text keeps the consolidation's memory to what the returns hold.
+# (Not the figures: `2901.40万元` rarely repeats.)
+SHARED_TEXT = 24
+
+
+def _shared(texts: list[str]) -> list[str]:
+    intern = sys.intern
+    return [intern(t) if len(t) <= SHARED_TEXT else t for t in texts]
 
 
 def _carried_units(

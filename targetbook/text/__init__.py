@@ -15,6 +15,7 @@ from targetbook.text._clean import (
 )
 from targetbook.text._columns import prepare_columns
 from targetbook.text._items import split_items
+from targetbook.text._numbers import _APPROX_CHARS as APPROX_CHARS
 from targetbook.text._numbers import (
     Quantity,
     cn_number,
@@ -24,6 +25,7 @@ from targetbook.text._numbers import (
 )
 
 __all__ = [
+    "APPROX_CHARS",
     "EMPTY_MARKERS",
     "MEASURE_WORDS",
     "Quantity",
