@@ -247,11 +247,11 @@ def _drop_older(
     files, units = df[L.SRC_FILE].tolist(), df[L.UNIT].tolist()
     ranks = [file_rank.get(f, -1) for f in files]
     newest: dict[str, int] = {}
-    rows = list(zip(units, ranks, matched.tolist(), strict=True))
-    for unit, r, ok in rows:
+    per_row = list(zip(units, ranks, matched.tolist(), strict=True))
+    for unit, r, ok in per_row:
         if ok and newest.get(unit, -2) < r:
             newest[unit] = r
-    if all(r == newest[u] for u, r, ok in rows if ok):
+    if all(r == newest[u] for u, r, ok in per_row if ok):
         return df
     rank = pd.Series(ranks, index=df.index, dtype="float64")
     best = pd.Series([newest.get(u, math.nan) for u in units], index=df.index, dtype="float64")
