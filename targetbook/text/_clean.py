@@ -163,6 +163,8 @@ _ALIAS_SEP_RE = re.compile(r"[、,，;；/／\s]+")
 def split_name_aliases(name: str) -> tuple[str, list[str]]:
     """`党政办  （党群办、人大办）` → ("党政办", ["党群办", "人大办"])."""
     text = clean_text(name)
+    if "(" not in text and "（" not in text:  # most names: no aliases to split off
+        return text, []
     match = _PAREN_RE.match(text)
     if not match or not match.group(1).strip():
         return text, []
