@@ -266,8 +266,6 @@ def consolidate_returns(
 ) -> ReturnsResult:
     """汇总: check the returns and write 汇总.xlsx (`campaign` adds its 参数); the receipt
     register (`register`, or the campaign's) is updated as by check_returns."""
-    from targetbook.write.consolidation import write_consolidation
-
     if year is None and campaign is not None:
         year = campaign.year
     receipts = open_register(paths, register)
@@ -282,6 +280,9 @@ def consolidate_returns(
             register=receipts,
             baseline=baseline,
         )
+        # imported once the reader workers run (gather forks them): see results._frame
+        from targetbook.write.consolidation import write_consolidation
+
         params = campaign.params() if campaign is not None else None
         with writing(out):
             written = write_consolidation(cons, out, year=year or cons.year, params=params)

@@ -10,12 +10,12 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from targetbook import labels as L
 from targetbook.errors import Issue
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from targetbook.read import Source
     from targetbook.registry import Registry, Unit
 
@@ -95,7 +95,7 @@ class Consolidation:
     duplicates: list[Duplicate] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     # plan rows whose unit is blank or not in the registry (UNMATCHED_COLUMNS), input order
-    unmatched: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=UNMATCHED_COLUMNS))
+    unmatched: pd.DataFrame = field(default_factory=lambda: _frame(UNMATCHED_COLUMNS))
     file_units: dict[str, list[str]] = field(default_factory=dict)  # file → units it reported
     file_rows: dict[str, int] = field(default_factory=dict)  # file → data rows read from it
     # 参数 carried to 汇总.xlsx and on to 排名.xlsx (乡镇, 发文机关, 文号 …; 年度 is `year`)
@@ -156,7 +156,7 @@ class Ranking:
     ranks: pd.DataFrame  # labels.RANK_COLUMNS
     achievement: pd.DataFrame  # labels.ACHIEVEMENT_COLUMNS
     warnings: pd.DataFrame  # labels.WARNING_COLUMNS
-    vetoes: pd.DataFrame = field(default_factory=pd.DataFrame)  # Scores.vetoes (not written)
+    vetoes: pd.DataFrame = field(default_factory=lambda: _frame())  # Scores.vetoes (not written)
     issues: list[Issue] = field(default_factory=list)
     year: int | None = None
     sheets: dict[str, pd.DataFrame] = field(default_factory=dict)  # copied sheets, when loaded
@@ -191,3 +191,11 @@ class Ranking:
             "ranks": ranks,
             "issues": [i.to_dict() for i in self.issues],
         }
+
+
+def _frame(columns=None) -> pd.DataFrame:
+    # pandas is imported on first use: the CLI starts its reader workers (forked) before
+    # importing it, so they read while it loads and do not carry its memory.
+    import pandas as pd
+
+    return pd.DataFrame(columns=columns)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -170,3 +172,17 @@ def test_cli_hostile_rules_exits_2_in_chinese(tmp_path, book, registry):
     result = _run("rank", consolidated, "--rules", bad, "--out", tmp_path / "排名.xlsx")
     assert result.exit_code == 2
     assert "无法读取" in result.output and str(bad) in result.output
+
+
+def test_reader_workers_fork_before_pandas_is_loaded():
+    # `consolidate` starts its reader workers (forked) from what the command has imported
+    # so far: they must not carry pandas (~50 MB each in RSS) nor wait for its import.
+    code = (
+        "import sys, targetbook.pipeline, targetbook.read, targetbook.write.receipts, "
+        "targetbook.outputs; print(sorted(m for m in ('pandas', 'pandera', 'numpy') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"

@@ -4,13 +4,15 @@ as raw grids, with the returns' sniffing, pre-check and isolated worker."""
 from __future__ import annotations
 
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from targetbook.errors import TargetbookError
 from targetbook.read._model import Source
 from targetbook.read._one import read_book
 from targetbook.read._pool import DEFAULT_MEMORY, DEFAULT_TIMEOUT, _Reading
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def read_grids(
@@ -32,6 +34,8 @@ def read_grids(
     if src.status == "error" or not src.grids and src.issues:
         reason = src.issues[0].message if src.issues else ""
         raise TargetbookError("book_unreadable", file=str(path), reason=reason)
+    import pandas as pd  # not at import: reader workers fork before the parent loads pandas
+
     grids = {}
     for grid in src.grids:
         frame = pd.DataFrame(grid.rows, dtype=object) if grid.rows else pd.DataFrame()
