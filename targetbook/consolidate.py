@@ -95,29 +95,12 @@ def consolidate(
             cons.missing_units.append(unit.name)
             own.append(issue("unit_missing", unit=unit.name, category=unit.category))
 
-    cons.number_cells = _number_cells(sources)
+    cons.number_cells = check.number_cells  # taken before each table's cells were released
     cons.duplicates = list(dups.values())
     order = {s.file: i for i, s in enumerate(sources)}
     everything = [i for s in sources for i in s.issues] + list(found) + own
     cons.issues = sorted(everything, key=lambda i: order.get(i.file, len(order)))
     return cons
-
-
-def _number_cells(sources) -> dict[tuple[str, str, int, str], tuple[float, str]]:
-    """Figures typed as numbers, by provenance and column (see Consolidation.number_cells)."""
-    found = {}
-    for source in sources:
-        for table in source.tables:
-            prep = table.prepared
-            if prep is None or not prep.cells:
-                continue
-            rows = table.row_numbers()
-            for column, cells in prep.cells.items():
-                if column == L.SEQ:
-                    continue  # renumbered in 汇总: never copied
-                for i, cell in cells.items():
-                    found[(table.file, table.sheet, rows[i], column)] = cell
-    return found
 
 
 def _stamp(value: datetime | None) -> float:

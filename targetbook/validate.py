@@ -73,6 +73,9 @@ class Validation:
         self._frames: dict[str, list[pd.DataFrame]] = {}
         self._found: list[tuple[tuple[int, int, int], Issue]] = []
         self._memo: dict[str, tuple[Unit | None, bool]] = {}  # unit text → match, all kinds
+        # (file, sheet, Excel row, column) → (number, format code) of the cells typed as
+        # numbers (Consolidation.number_cells), taken from each table before its release
+        self.number_cells: dict[tuple[str, str, int, str], tuple[float, str]] = {}
 
     def add(self, tables: list[Table]) -> None:
         """Queue tables (in input order); check a kind once enough of its rows wait."""
@@ -107,9 +110,25 @@ class Validation:
             frame, issues = _validate_kind(kind, pairs, self.registry, self._memo)
             self._frames[kind].append(frame)
             self._found.extend(issues)
+            for _, table in pairs:
+                _keep_number_cells(table, self.number_cells)
             if self.release:
                 for _, table in pairs:
                     table.release()
+
+
+def _keep_number_cells(table: Table, found: dict) -> None:
+    """The table's figures typed as numbers, by provenance and column (its `prepared`)."""
+    prep = table.prepared
+    if prep is None or not prep.cells:
+        return
+    rows = table.row_numbers()
+    file, sheet = table.file, table.sheet
+    for column, cells in prep.cells.items():
+        if column == labels.SEQ:
+            continue  # renumbered in 汇总: never copied
+        for i, cell in cells.items():
+            found[(file, sheet, rows[i], column)] = cell
 
 
 def validate_table(

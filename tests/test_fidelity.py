@@ -17,6 +17,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from test_numfmt import AS_SHOWN, DATE_FORMATS, FRACTION_FORMATS, NUMBER_FORMATS, TIME_FORMATS
 
 from targetbook import labels as L
+from targetbook import pipeline
 from targetbook.consolidate import consolidate
 from targetbook.numfmt import display
 from targetbook.read import read_return
@@ -167,6 +168,25 @@ def test_consolidated_figures_show_as_in_the_return_and_stay_numbers(tmp_path, z
         assert again.number_cells == cons.number_cells
         shown = again.others[L.PROGRESS_KIND][L.TARGET_VALUE].tolist()
         assert shown == cons.others[L.PROGRESS_KIND][L.TARGET_VALUE].tolist()
+
+
+def test_the_consolidate_command_keeps_figures_numbers_too(tmp_path):
+    # The command reads in worker processes and releases each table's cells once validated
+    # (a run of thousands of returns): the figures typed as numbers must be kept before that.
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    _progress_return(returns / "return.xlsx", False)
+    registry = Registry([Unit("经发办", L.DEPARTMENT)])
+    listed = consolidate([read_return(returns / "return.xlsx", "return.xlsx")], registry)
+    result = pipeline.consolidate_returns([returns], registry, tmp_path / "summary.xlsx")
+    assert result.consolidation.number_cells
+    assert set(result.consolidation.number_cells.values()) == set(listed.number_cells.values())
+    ws = openpyxl.load_workbook(tmp_path / "summary.xlsx")[L.SHEET_PROGRESS]
+    where = {cell.value: cell.column for cell in ws[1]}
+    for n, figures in enumerate(FIGURES, start=2):
+        for label, (value, _) in zip(PROGRESS_HEADER[3:6], figures[2:], strict=True):
+            cell = ws.cell(n, where[label])
+            assert cell.data_type == ("s" if isinstance(value, str) else "n"), (n, label)
 
 
 def test_text_shows_numbers_as_displayed_and_keeps_every_digit(tmp_path):
