@@ -140,7 +140,9 @@ def gather(
     the returns are checked against the units' commitments (baseline.py)."""
     from targetbook.read import iter_returns
 
-    reading = iter_returns(list(paths), progress=progress)  # the workers start reading now
+    # the workers start reading now; consolidate validates and releases every table, so
+    # they send the prepared columns only (cells=False)
+    reading = iter_returns(list(paths), progress=progress, cells=False)
     try:
         if isinstance(registry, str | Path):
             registry, registry_issues = open_registry(registry)

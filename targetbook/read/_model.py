@@ -90,6 +90,12 @@ class Table:
         f = self.__dict__["_frame"]
         return list(f.index) if isinstance(f, Rows | Released) else f.index.tolist()
 
+    def keep_prepared_only(self) -> None:
+        """Drop the raw cells of a prepared table (a worker does it before sending it to a
+        caller that will only validate it): `prepared` and `formats` stay, `frame` raises."""
+        if self.prepared is not None:
+            self.__dict__["_frame"] = Released(self.row_numbers())
+
     def release(self) -> None:
         """Drop the cells once validation has taken them (consolidating thousands of
         returns): the table keeps its place, headers and row numbers, not its data."""
@@ -102,7 +108,8 @@ class Table:
         f = self.__dict__["_frame"]
         args = (self.file, self.sheet, self.kind, self.header_row, self.columns)
         if isinstance(f, Released):
-            return (_released_table, (*args, f.index, self.headers, self.title))
+            extra = (self.prepared, self.formats) if self.prepared is not None else ()
+            return (_released_table, (*args, f.index, self.headers, self.title, *extra))
         if isinstance(f, Rows):
             plain = (f.names, f.index, f.data)
         elif any(str(dt) != "object" for dt in f.dtypes) or str(f.index.dtype) != "int64":
@@ -173,8 +180,11 @@ class Released:
         return len(self.index)
 
 
-def _released_table(file, sheet, kind, header_row, columns, index, headers, title) -> Table:
-    return Table(file, sheet, kind, header_row, columns, Released(index), headers, title)
+def _released_table(
+    file, sheet, kind, header_row, columns, index, headers, title, prepared=None, formats=None
+) -> Table:
+    rows = Released(index)
+    return Table(file, sheet, kind, header_row, columns, rows, headers, title, prepared, formats)
 
 
 @lru_cache(maxsize=64)

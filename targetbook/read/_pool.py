@@ -71,6 +71,16 @@ def read_rows(path: str, display: str) -> Source:
     return src
 
 
+def read_prepared(path: str, display: str) -> Source:
+    """read_rows for a caller that only validates the tables (`iter_returns(cells=False)`):
+    the raw cells of each prepared table stay in the worker, a table whose preparation
+    failed keeps them (validation prepares it). A third less to pickle and unpickle."""
+    src = read_rows(path, display)
+    for table in src.tables:
+        table.keep_prepared_only()
+    return src
+
+
 def _worker(
     tasks: Connection,
     results: Connection,
@@ -221,6 +231,7 @@ def iter_returns(
     progress: Callable[[int, int], None] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     memory_limit: int | None = DEFAULT_MEMORY,
+    cells: bool = True,
 ) -> Iterator[Source]:
     """read_returns as an iterator, in input order: the caller works while workers read.
 
@@ -228,12 +239,14 @@ def iter_returns(
     thread of this process, so they keep reading while the caller is busy (importing,
     loading the registry). `progress` is called in the caller's thread, at each `next()`
     (Excel's COM objects need that). `close()` stops the workers when the caller stops
-    early."""
+    early. `cells=False`: tables come with their prepared columns only (Table.prepared;
+    `frame` raises), for a caller that validates and releases them (consolidate)."""
     items = [(i, str(p), shown) for i, (p, shown) in enumerate(find_returns(paths))]
     if workers == 0 or not items:
         return _read_here(items, progress)
     n_workers = max(1, min(workers or _cpus(), len(items)))
-    return _Reading(items, n_workers, timeout, memory_limit, progress)
+    reader = None if cells else read_prepared
+    return _Reading(items, n_workers, timeout, memory_limit, progress, reader)
 
 
 def _read_here(items: list[Item], progress: Callable[[int, int], None] | None) -> Iterator[Source]:
