@@ -580,3 +580,34 @@ def test_precheck_fast_path_refuses_far_cells_bad_xml_and_dtds():
     assert P._plain_corner(dtd.encode()) is None
     with pytest.raises(P.BadXml):
         P.scan_sheet_bytes("s", dtd.encode())
+
+
+def test_precheck_fast_path_counts_cell_and_row_tags_among_look_alikes():
+    # `<col`, `<cfRule`, `<rowBreaks` start like cell and row tags: the fast path's byte
+    # counts then differ from the canonical matches, and the exact tag count decides.
+    from targetbook.read import _precheck as P
+
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    )
+    cases = {
+        # plain despite the look-alikes: cells up to D4 → bottom 4, right 4
+        "cols": '<cols><col min="1" max="4"/></cols><sheetData><row r="4"><c r="D4"/></row>'
+        '</sheetData><rowBreaks count="0"/><conditionalFormatting sqref="A1">'
+        '<cfRule type="x" priority="1"/></conditionalFormatting>',
+        # a cell without r among canonical ones: not plain; it follows D2 → E2 (bottom 2, right 5)
+        "no_ref": '<cols><col min="1" max="1"/></cols><sheetData><row r="2"><c r="D2"/><c/>'
+        "</row></sheetData>",
+        # a row without r after row 3: not plain; row 4 holds A4 (bottom 4, right 1)
+        "row_no_ref": '<sheetData><row r="3"><c r="A3"/></row><row><c r="A4"/></row>'
+        "</sheetData><rowBreaks/>",
+    }
+    expected = {"cols": (4, 4, True), "no_ref": (2, 5, False), "row_no_ref": (4, 1, False)}
+    for name, inner in cases.items():
+        data = (head + inner + "</worksheet>").encode()
+        fast = P.scan_sheet_bytes("s", data)
+        full = P.scan_sheet("s", [data])
+        bottom, right, plain = expected[name]
+        assert (fast.bottom, fast.right) == (full.bottom, full.right) == (bottom, right), name
+        assert (P._plain_corner(data) is not None) == plain, name
