@@ -611,3 +611,54 @@ def test_precheck_fast_path_counts_cell_and_row_tags_among_look_alikes():
         bottom, right, plain = expected[name]
         assert (fast.bottom, fast.right) == (full.bottom, full.right) == (bottom, right), name
         assert (P._plain_corner(data) is not None) == plain, name
+
+
+def test_read_part_reads_as_zipfile_does_and_leaves_odd_members_to_it():
+    # The pre-check reads members straight from the archive's bytes; whatever is not as
+    # declared (bad CRC, lying size, unknown name) must read or fail exactly as zipfile does.
+    import io
+    import zipfile
+
+    from targetbook.read._precheck import read_part
+
+    buf = io.BytesIO()
+    text = b"<x>" + b"abc" * 5000 + b"</x>"
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("deflated.xml", text, compress_type=zipfile.ZIP_DEFLATED)
+        zf.writestr("stored.xml", b"<y/>", compress_type=zipfile.ZIP_STORED)
+        zf.writestr("\u8868.xml", b"<z/>", compress_type=zipfile.ZIP_DEFLATED)  # a UTF-8 name
+    good = buf.getvalue()
+    zf = zipfile.ZipFile(io.BytesIO(good))
+    for name in zf.namelist():
+        assert read_part(zf, name) == zf.read(name), name
+        assert read_part(zf, name, 10) == zf.read(name)[:10], name
+    with pytest.raises(KeyError):
+        read_part(zf, "missing.xml")
+
+    # A corrupted byte inside the deflated data: the CRC no longer matches.
+    at = good.index(b"deflated.xml") + len(b"deflated.xml") + 5
+    bad = good[:at] + bytes([good[at] ^ 0xFF]) + good[at + 1 :]
+    zf = zipfile.ZipFile(io.BytesIO(bad))
+    with pytest.raises((zipfile.BadZipFile, zlib_error())):
+        zf.read("deflated.xml")
+    with pytest.raises((zipfile.BadZipFile, zlib_error())):
+        read_part(zf, "deflated.xml")
+
+    # A member declaring fewer bytes than it inflates to (and a CRC of those): zipfile cuts
+    # the data to the declared size, then fails its CRC check; so does read_part.
+    zf = zipfile.ZipFile(io.BytesIO(good))
+    info = zf.getinfo("deflated.xml")
+    info.file_size = 100
+    with pytest.raises(zipfile.BadZipFile):
+        read_part(zf, "deflated.xml")
+    # a head within the declared size reaches its end (and the CRC check) at once too
+    with pytest.raises(zipfile.BadZipFile), zf.open("deflated.xml") as f:
+        f.read(50)
+    with pytest.raises(zipfile.BadZipFile):
+        read_part(zf, "deflated.xml", 50)
+
+
+def zlib_error():
+    import zlib
+
+    return zlib.error
