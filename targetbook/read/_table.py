@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import itemgetter
 
-from xlsxwriter.utility import xl_col_to_name as col_letter
+from xlsxwriter.utility import xl_col_to_name
 
 from targetbook import labels
 from targetbook.errors import Issue, issue
@@ -14,6 +15,7 @@ from targetbook.read._model import CellFormats, Rows, Table
 from targetbook.text import header_key
 
 HEADER_SEARCH_ROWS = 15  # the header must start within the first rows (after 附件N + title)
+col_letter = lru_cache(maxsize=1024)(xl_col_to_name)  # 0 → A; tables use a few columns
 _TOTALS = {"合计", "小计", "总计"}
 
 
@@ -82,6 +84,11 @@ def _row_labels(row: list[object]) -> dict[int, str]:
 
 def _choose_kind(found: set[str]) -> tuple[str, tuple[str, ...]] | None:
     """(kind, missing required labels) that best fits the labels found; None if no fit."""
+    return _best_kind(frozenset(found))  # headers repeat: a few label sets over all files
+
+
+@lru_cache(maxsize=1024)
+def _best_kind(found: frozenset[str]) -> tuple[str, tuple[str, ...]] | None:
     best = None
     for kind, columns in labels.KIND_COLUMNS.items():
         missing = tuple(c for c in labels.KIND_REQUIRED[kind] if c not in found)
@@ -230,6 +237,7 @@ def _data_rows(
     issues: list[Issue] = []
     blanks: list[int] = []
     width = max(cols) + 1 if cols else 0
+    pick = itemgetter(*cols) if len(cols) > 1 else None  # a tuple of the row's cells
     restart = None
     for r in range(start, len(rows)):
         row = rows[r]
@@ -238,10 +246,18 @@ def _data_rows(
             for c in range(len(row)):
                 if (r, c) in fill:
                     row[c] = fill[(r, c)]
-        if _may_be_header(row) and _is_header(_filled_rows(grid, r, r + 1)[0]):
+        lead = _lead(row)
+        if lead is None:  # the row's first cells need the full look
+            may_be_header, marker, blank = _may_be_header(row), -1, False
+        elif not lead:
+            may_be_header, marker, blank = False, None, True
+        else:
+            may_be_header, marker, blank = _lead_header(lead), _lead_marker(lead), False
+        if may_be_header and _is_header(_filled_rows(grid, r, r + 1)[0]):
             restart = r
             break
-        marker = _non_data(row)
+        if marker == -1:
+            marker = _non_data(row)
         if marker is not None:
             c, text, rule = marker
             issues.append(
@@ -254,7 +270,7 @@ def _data_rows(
                 )
             )
             continue
-        if all(_is_blank(v) for v in row):
+        if blank or (lead is None and all(_is_blank(v) for v in row)):
             blanks.append(r + 1)
             continue
         # A blank row between data rows is reported; blank rows after the table are not data.
@@ -265,7 +281,9 @@ def _data_rows(
         blanks = []
         index.append(r + 1)
         n = len(row)
-        data.append([row[c] if c < n else None for c in cols])
+        data.append(
+            list(pick(row)) if pick and n >= width else [row[c] if c < n else None for c in cols]
+        )
     if restart is not None:
         # Lines between two tables holding a single cell are the next table's 附件N/title.
         titles = []
@@ -288,6 +306,45 @@ def _data_rows(
             issues = [i for i in issues if i.rule != "row_blank_dropped" or int(i.cell[1:]) < end]
             issues += reversed(titles)
     return Rows(names, index, data), issues, restart
+
+
+def _lead(row: list[object]) -> list[tuple[int, object]] | None:
+    """(column, value) of a row's first two filled cells ([]: the row is blank), or None
+    when one of them is a text of only spaces (or empty): _may_be_header and _non_data
+    then count cells differently, and take the row themselves.
+
+    For any other row the three per-row tests agree on which cells come first, so one
+    short scan serves them all (_lead_header, _lead_marker; tests/test_read.py checks
+    them against the full functions)."""
+    lead = []
+    for c, v in enumerate(row):
+        if v is not None:
+            if isinstance(v, str) and not v.strip():
+                return None
+            lead.append((c, v))
+            if len(lead) == 2:
+                break
+    return lead
+
+
+def _lead_header(lead: list[tuple[int, object]]) -> bool:
+    """_may_be_header of a row whose first filled cells are `lead` (see _lead)."""
+    for _, v in lead:
+        if type(v) is str and len(v) <= 12 and v.lstrip()[:1] in _UNIT_STARTS:
+            return True
+    return False
+
+
+def _lead_marker(lead: list[tuple[int, object]]) -> tuple[int, str, str] | None:
+    """_non_data of a row whose first filled cells are `lead` (see _lead)."""
+    for seen, (c, v) in enumerate(lead):
+        if isinstance(v, str) and v.lstrip()[:1] in _MARKER_STARTS:
+            k = _key(v)
+            if seen == 0 and k.startswith(_FOOTERS):
+                return c, v.strip(), "row_footer_dropped"
+            if (seen == 0 and k.startswith(_MARKERS)) or k in _TOTALS:
+                return c, v.strip(), "row_total_dropped"
+    return None
 
 
 def _may_be_header(row: list[object]) -> bool:
