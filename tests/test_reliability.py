@@ -16,6 +16,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.test_hostile import good, rewrite
 
@@ -662,3 +664,32 @@ def zlib_error():
     import zlib
 
     return zlib.error
+
+
+@given(
+    st.binary(max_size=40) | st.text(alphabet="<>!?f:x_1 .-/=\"'\te", max_size=30).map(str.encode)
+)
+def test_precheck_plain_tests_read_backwards_agree_with_the_regexes(body):
+    from targetbook.read import _precheck as P
+
+    assert P._not_plain(body) == (P._NOT_PLAIN.search(body) is not None)
+    if P._ERROR_VALUE.search(body):  # the quick test never misses an error value
+        assert P._E_QUOTE.search(body)
+
+
+def test_precheck_plain_tests_examples():
+    from targetbook.read import _precheck as P
+
+    for body, expected in {
+        b'<row r="1"><c r="A1"><v>1</v></c></row>': False,
+        b'<row r="1" spans="1:4"><c r="A1"/></row>': False,  # a colon in a value
+        b"<x:c/>": True,
+        b"<c><f>1</f></c>": True,
+        b"<c><f/></c>": True,
+        b"<c><font/></c>": False,  # `<f` not followed by a space, `/` or `>`
+        b"<c>x<f": False,
+        b"<!-- c -->": True,
+        b"<?pi x?>": True,
+    }.items():
+        assert P._not_plain(body) is expected, body
+        assert (P._NOT_PLAIN.search(body) is not None) is expected, body

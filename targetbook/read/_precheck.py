@@ -187,6 +187,25 @@ _ROW_CANON = re.compile(rb'<row r="([1-9][0-9]{0,6})"')
 _NOT_PLAIN = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:|f[\s/>]|!|\?)")
 _ERROR_VALUE = re.compile(rb"""=\s*["']\s*e\s*["']""")
 _DECLARED = re.compile(rb'\s*<\?xml[^>]*?encoding\s*=\s*["\']([^"\']*)')
+# _NOT_PLAIN and _ERROR_VALUE test every `<` and `=` of a part (thousands): the same
+# questions asked of the reversed part start at rarer bytes (`!`, `?`, `f`, `:`), and an
+# error value needs an `e` before a quote (tests/test_reliability.py checks both ways agree).
+_PREFIXED_REVERSED = re.compile(rb":[\w.\-]*[A-Za-z_]<")  # `<x:` read backwards
+_E_QUOTE = re.compile(rb"""e\s*["']""")
+_TAG_END = frozenset(b" \t\n\r\f\v/>")
+
+
+def _not_plain(body: bytes) -> bool:
+    """`_NOT_PLAIN.search(body) is not None`, by searches that skip most of the part."""
+    rev = body[::-1]
+    if b"!<" in rev or b"?<" in rev:  # `<!`, `<?`
+        return True
+    at = rev.find(b"f<")  # `<f` followed by a space, `/` or `>`: a formula
+    while at >= 0:
+        if at > 0 and rev[at - 1] in _TAG_END:
+            return True
+        at = rev.find(b"f<", at + 1)
+    return _PREFIXED_REVERSED.search(rev) is not None
 
 
 def _plain_corner(data: bytes) -> tuple[int, int] | None:
@@ -197,7 +216,7 @@ def _plain_corner(data: bytes) -> tuple[int, int] | None:
     if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
         return None
     body = data[data.find(b"?>") + 2 :] if data.lstrip(b"\xef\xbb\xbf").startswith(b"<?") else data
-    if _NOT_PLAIN.search(body) or _ERROR_VALUE.search(body):
+    if _not_plain(body) or (_E_QUOTE.search(body) and _ERROR_VALUE.search(body)):
         return None
     cells = _CELL_CANON.findall(body)
     # Every canonical cell tag is a cell tag, and every cell tag starts with `<c`: when the
