@@ -693,3 +693,35 @@ def test_precheck_plain_tests_examples():
     }.items():
         assert P._not_plain(body) is expected, body
         assert (P._NOT_PLAIN.search(body) is not None) is expected, body
+
+
+def test_referenced_parts_remembered_per_workbook_bytes(tmp_path):
+    # Returns of one template share workbook.xml and its relationships: the second one's
+    # parts come from memory and equal a fresh parse; bad XML is never remembered.
+    import io
+
+    from targetbook.read import _precheck as P
+
+    data = (ROOT / "tests/data/multisheet.xlsx").read_bytes()
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    names = set(zf.namelist())
+    P._PARTS_SEEN.clear()
+    first = P.referenced_parts(zf, names)
+    assert len(P._PARTS_SEEN) == 1
+    first["x"] = "mutated"  # callers get their own copy
+    again = P.referenced_parts(zf, names)
+    assert again == P._referenced_parts(zf, names) and "x" not in again
+    assert len(again) == 3 and all(p.startswith("xl/worksheets/") for p in again.values())
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as out:
+        for info in zf.infolist():
+            body = zf.read(info)
+            if info.filename == "xl/workbook.xml":
+                body = body.replace(b"</workbook>", b"")  # not well-formed
+            out.writestr(info, body)
+    broken = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    for _ in range(2):
+        with pytest.raises(P.BadXml):
+            P.referenced_parts(broken, names)
+    assert len(P._PARTS_SEEN) == 1

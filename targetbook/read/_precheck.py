@@ -259,7 +259,7 @@ def scan_sheet_bytes(part: str, data: bytes) -> _SheetScan:
 
 # A member's local header: signature, flags (at 6), name and extra field lengths (at 26).
 _LOCAL_HEADER = struct.Struct("<4s2xH18xHH")
-_PART_MAX = 1 << 20  # a member read whole from memory when a head of it is asked for
+_HEAD_MAX = 1 << 16  # a member this small is read whole when a head of it is asked for
 
 
 def read_part(zf: zipfile.ZipFile, name: str, limit: int | None = None) -> bytes:
@@ -272,7 +272,7 @@ def read_part(zf: zipfile.ZipFile, name: str, limit: int | None = None) -> bytes
     member's head) goes to zipfile, which reads or fails exactly as it always did."""
     data = _archive(zf)
     info = zf.NameToInfo.get(name)
-    if data is not None and info is not None and (limit is None or info.file_size <= _PART_MAX):
+    if data is not None and info is not None and (limit is None or info.file_size <= _HEAD_MAX):
         out = _inflate(data, info)
         if out is not None:
             return out if limit is None else out[:limit]
@@ -330,9 +330,38 @@ def _member_chunks(zf: zipfile.ZipFile, name: str):
             yield chunk
 
 
+# referenced_parts of the workbook parts seen lately: returns made from one template share
+# them byte for byte, and the same bytes always parse to the same parts (bad XML raises
+# and is never remembered).
+_PARTS_SEEN: dict[tuple[bytes | None, bytes], dict[str, str]] = {}
+_PARTS_SEEN_MAX = 256
+_SMALL_PART = 1 << 16  # workbook.xml and its relationships are read whole below this
+
+
 def referenced_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
     """Sheet name → part for every sheet workbook.xml lists (any sheet type), resolved
     through its relationships, as a reader finds them."""
+    rels_name = "xl/_rels/workbook.xml.rels"
+    book = zf.getinfo("xl/workbook.xml")
+    rels_info = zf.getinfo(rels_name) if rels_name in names else None
+    if book.file_size > _SMALL_PART or (rels_info and rels_info.file_size > _SMALL_PART):
+        return _referenced_parts(zf, names)
+    try:
+        key = (read_part(zf, rels_name) if rels_info else None, read_part(zf, "xl/workbook.xml"))
+    except Exception:  # a broken member: fail as the parts are read one after the other
+        return _referenced_parts(zf, names)
+    parts = _PARTS_SEEN.get(key)
+    if parts is None:
+        parts = _referenced_parts(zf, names, key)
+        if len(_PARTS_SEEN) >= _PARTS_SEEN_MAX:
+            _PARTS_SEEN.clear()
+        _PARTS_SEEN[key] = parts
+    return dict(parts)
+
+
+def _referenced_parts(
+    zf: zipfile.ZipFile, names: set[str], data: tuple[bytes | None, bytes] | None = None
+) -> dict[str, str]:
     rels: dict[str, str] = {}
     rels_name = "xl/_rels/workbook.xml.rels"
     if rels_name in names:
@@ -341,7 +370,7 @@ def referenced_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
             if _local(name) == "Relationship" and attrs.get("Id"):
                 rels[attrs["Id"]] = attrs.get("Target", "")
 
-        _parse_small(zf, rels_name, rel)
+        _parse_small(zf, rels_name, rel, data and data[0])
     parts: dict[str, str] = {}
 
     def sheet(name: str, attrs: dict[str, str]) -> None:
@@ -355,18 +384,18 @@ def referenced_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
                     part = posixpath.normpath(posixpath.join("xl", target))
                 parts[attrs.get("name", "")] = part
 
-    _parse_small(zf, "xl/workbook.xml", sheet)
+    _parse_small(zf, "xl/workbook.xml", sheet, data and data[1])
     return parts
 
 
-def _parse_small(zf: zipfile.ZipFile, name: str, handler) -> None:
+def _parse_small(zf: zipfile.ZipFile, name: str, handler, data: bytes | None = None) -> None:
+    """Parse member `name` (or its bytes `data`, already read) with `handler` per element."""
     parser = expat.ParserCreate()
     parser.StartElementHandler = handler
     parser.StartDoctypeDeclHandler = _refuse_dtd
     parser.EntityDeclHandler = _refuse_dtd
-    small = zf.getinfo(name).file_size <= _PART_MAX
     try:
-        for chunk in [read_part(zf, name)] if small else _member_chunks(zf, name):
+        for chunk in [data] if data is not None else _member_chunks(zf, name):
             parser.Parse(chunk, False)
         parser.Parse(b"", True)
     except expat.ExpatError as exc:
