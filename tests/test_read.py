@@ -635,28 +635,29 @@ def test_formula_error_values_stay_visible_and_are_reported(suffix):
     ]
 
 
-def test_data_rows_lead_scan_agrees_with_the_full_row_tests():
-    # _data_rows looks at a row's first two filled cells once (_lead) instead of running
-    # _may_be_header, _non_data and the blank test over the row; both must agree on every
-    # row the short scan accepts, and it must hand rows with space-only texts to them.
+def test_data_rows_short_scan_agrees_with_the_full_row_tests():
+    # _data_rows looks at a row's first two filled cells once (_row_tests) instead of
+    # running _may_be_header, _non_data and the blank test over the row; both must agree on
+    # every row the short scan accepts, and it must hand rows with space-only texts to them.
     import itertools
 
     from targetbook.read import _table as T
 
-    values = [None, "", " ", "\u3000", 1, 2.5, True, datetime(2022, 1, 1)]
+    class Sub(str):
+        pass
+
+    values = [None, "", " ", "\u3000", 1, 2.5, True, datetime(2022, 1, 1), Sub("合计")]
     values += [labels.UNIT, f" {labels.UNIT}", "村集体经济收入", "样本村", "x" * 13]
     values += ["合计", " 小计 ", "备注：无", "填表人：张三", "总计（万元）", "说明"]
     accepted = 0
     for row in itertools.product(values, repeat=3):
         row = list(row)
-        lead = T._lead(row)
+        tests = T._row_tests(row)
         blank = all(T._is_blank(v) for v in row)
-        if lead is None:
-            assert any(isinstance(v, str) and not v.strip() for v in row), row
+        if tests is None:
+            assert any(isinstance(v, str) and (type(v) is not str or not v.strip()) for v in row)
             continue
         accepted += 1
-        assert T._lead_header(lead) == T._may_be_header(row), row
-        assert T._lead_marker(lead) == T._non_data(row), row
-        assert (not lead) == blank, row
+        assert tests == (T._may_be_header(row), T._non_data(row), blank), row
     # most rows take the short scan (the rest hold a space-only text before a filled cell)
     assert accepted > len(values) ** 3 // 2

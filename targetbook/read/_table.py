@@ -246,13 +246,11 @@ def _data_rows(
             for c in range(len(row)):
                 if (r, c) in fill:
                     row[c] = fill[(r, c)]
-        lead = _lead(row)
-        if lead is None:  # the row's first cells need the full look
+        tests = _row_tests(row)
+        if tests is None:  # the row's first cells need the full look
             may_be_header, marker, blank = _may_be_header(row), -1, False
-        elif not lead:
-            may_be_header, marker, blank = False, None, True
         else:
-            may_be_header, marker, blank = _lead_header(lead), _lead_marker(lead), False
+            may_be_header, marker, blank = tests
         if may_be_header and _is_header(_filled_rows(grid, r, r + 1)[0]):
             restart = r
             break
@@ -270,7 +268,7 @@ def _data_rows(
                 )
             )
             continue
-        if blank or (lead is None and all(_is_blank(v) for v in row)):
+        if blank or (tests is None and all(_is_blank(v) for v in row)):
             blanks.append(r + 1)
             continue
         # A blank row between data rows is reported; blank rows after the table are not data.
@@ -308,43 +306,37 @@ def _data_rows(
     return Rows(names, index, data), issues, restart
 
 
-def _lead(row: list[object]) -> list[tuple[int, object]] | None:
-    """(column, value) of a row's first two filled cells ([]: the row is blank), or None
-    when one of them is a text of only spaces (or empty): _may_be_header and _non_data
-    then count cells differently, and take the row themselves.
+def _row_tests(row: list[object]) -> tuple[bool, tuple[int, str, str] | None, bool] | None:
+    """(_may_be_header, _non_data, blank) of a row, from one short scan of its first two
+    filled cells; None when one of them is a text of only spaces (or a str subclass):
+    the three tests then count cells differently, and take the row themselves.
 
-    For any other row the three per-row tests agree on which cells come first, so one
-    short scan serves them all (_lead_header, _lead_marker; tests/test_read.py checks
-    them against the full functions)."""
-    lead = []
+    For any other row the three tests look at the same first cells, so one scan serves
+    them all (tests/test_read.py checks it against the full functions)."""
+    seen = 0
+    header = False
+    marker = None
     for c, v in enumerate(row):
-        if v is not None:
-            if isinstance(v, str) and not v.strip():
+        if v is None:
+            continue
+        if type(v) is str:
+            head = v.lstrip()[:1]
+            if not head:
                 return None
-            lead.append((c, v))
-            if len(lead) == 2:
-                break
-    return lead
-
-
-def _lead_header(lead: list[tuple[int, object]]) -> bool:
-    """_may_be_header of a row whose first filled cells are `lead` (see _lead)."""
-    for _, v in lead:
-        if type(v) is str and len(v) <= 12 and v.lstrip()[:1] in _UNIT_STARTS:
-            return True
-    return False
-
-
-def _lead_marker(lead: list[tuple[int, object]]) -> tuple[int, str, str] | None:
-    """_non_data of a row whose first filled cells are `lead` (see _lead)."""
-    for seen, (c, v) in enumerate(lead):
-        if isinstance(v, str) and v.lstrip()[:1] in _MARKER_STARTS:
-            k = _key(v)
-            if seen == 0 and k.startswith(_FOOTERS):
-                return c, v.strip(), "row_footer_dropped"
-            if (seen == 0 and k.startswith(_MARKERS)) or k in _TOTALS:
-                return c, v.strip(), "row_total_dropped"
-    return None
+            if not header and len(v) <= 12 and head in _UNIT_STARTS:
+                header = True
+            if marker is None and head in _MARKER_STARTS:
+                k = _key(v)
+                if seen == 0 and k.startswith(_FOOTERS):
+                    marker = (c, v.strip(), "row_footer_dropped")
+                elif (seen == 0 and k.startswith(_MARKERS)) or k in _TOTALS:
+                    marker = (c, v.strip(), "row_total_dropped")
+        elif isinstance(v, str):
+            return None
+        seen += 1
+        if seen == 2:
+            break
+    return header, marker, seen == 0
 
 
 def _may_be_header(row: list[object]) -> bool:
