@@ -212,6 +212,7 @@ _PLAIN_FIGURE_RE = re.compile(
     "([0-9\uff10-\uff19]+(?:[.\uff0e][0-9\uff10-\uff19]+)?)(?:([万亿])(元)?|([%\uff05元]))?"
 )
 _FULL_WIDTH = {0xFF0E: ".", 0xFF05: "%", **{0xFF10 + i: str(i) for i in range(10)}}
+_PLAIN_MAGNITUDE = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}  # as _magnitude gives
 
 
 @lru_cache(maxsize=65536)
@@ -223,11 +224,9 @@ def _parse_text(text: str) -> Quantity | None:
     unit = money or unit
     if not text.isascii():
         num, unit = num.translate(_FULL_WIDTH), unit.translate(_FULL_WIDTH)
-    number = Decimal(num)
-    if mag:
-        number *= _magnitude(mag)  # type: ignore[operator]
-    number, unit = _money(number, unit, bool(mag))
-    return Quantity(float(number), unit, text)
+    if mag:  # _money: a magnitude, bare or before 元, is money
+        return Quantity(float(Decimal(num) * _PLAIN_MAGNITUDE[mag]), "元", text)
+    return Quantity(float(Decimal(num)), unit, text)  # _money leaves %, 元 and "" as they are
 
 
 def _parse_general(text: str) -> Quantity | None:
