@@ -334,8 +334,8 @@ def _member_chunks(zf: zipfile.ZipFile, name: str):
 # them byte for byte, and the same bytes always parse to the same parts (bad XML raises
 # and is never remembered).
 _PARTS_SEEN: dict[tuple[bytes | None, bytes], dict[str, str]] = {}
-_PARTS_SEEN_MAX = 256
-_SMALL_PART = 1 << 16  # workbook.xml and its relationships are read whole below this
+_PARTS_SEEN_MAX = 64
+_SMALL_PART = 1 << 14  # remembered parts: at most 64 × 2 × 16 KB held by a worker
 
 
 def referenced_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
