@@ -213,6 +213,8 @@ _PLAIN_FIGURE_RE = re.compile(
 )
 _FULL_WIDTH = {0xFF0E: ".", 0xFF05: "%", **{0xFF10 + i: str(i) for i in range(10)}}
 _PLAIN_MAGNITUDE = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}  # as _magnitude gives
+_PLAIN_EXPONENT = {"万": 4, "亿": 8}
+_EXACT_DIGITS = 20  # a number this long times 10⁸ stays within Decimal's 28 digits, exactly
 
 
 @lru_cache(maxsize=65536)
@@ -224,9 +226,15 @@ def _parse_text(text: str) -> Quantity | None:
     unit = money or unit
     if not text.isascii():
         num, unit = num.translate(_FULL_WIDTH), unit.translate(_FULL_WIDTH)
+    if len(num) > _EXACT_DIGITS:  # Decimal arithmetic as below, rounded to its precision
+        value = float(Decimal(num) * _PLAIN_MAGNITUDE[mag]) if mag else float(Decimal(num))
+    else:
+        # The exact Decimal product, rounded once to a float, is what float() makes of the
+        # same number written with an exponent: `49.8e4` for 49.8万.
+        value = float(f"{num}e{_PLAIN_EXPONENT[mag]}" if mag else num)
     if mag:  # _money: a magnitude, bare or before 元, is money
-        return Quantity(float(Decimal(num) * _PLAIN_MAGNITUDE[mag]), "元", text)
-    return Quantity(float(Decimal(num)), unit, text)  # _money leaves %, 元 and "" as they are
+        return Quantity(value, "元", text)
+    return Quantity(value, unit, text)  # _money leaves %, 元 and "" as they are
 
 
 def _parse_general(text: str) -> Quantity | None:
