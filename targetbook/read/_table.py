@@ -106,10 +106,12 @@ def read_sheet(grid: Grid, file: str, frames: bool = True) -> tuple[list[Table],
     A sheet usually holds one table; one holding several (附件1, 附件2 … pasted one under
     the other, as in the notice itself) gives one Table per header.
     """
-    top = _filled_rows(grid, 0, HEADER_SEARCH_ROWS)
     best: tuple[tuple[bool, int], int, dict[int, str]] | None = None
-    for r, row in enumerate(top):
-        found = _row_labels(row)
+    # Row by row (each filled as _filled_rows fills a block): the search mostly stops early.
+    # Each call looks at every merged range, so a sheet with many fills its top at once.
+    top = _filled_rows(grid, 0, HEADER_SEARCH_ROWS) if len(grid.merges) > 64 else None
+    for r in range(min(HEADER_SEARCH_ROWS, len(grid.rows))):
+        found = _row_labels(top[r] if top is not None else _filled_rows(grid, r, r + 1)[0])
         if len(found) < 2:
             continue
         fit = _choose_kind(set(found.values()))
