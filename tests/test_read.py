@@ -656,3 +656,54 @@ def test_formula_error_values_stay_visible_and_are_reported(suffix):
         ("F3", "not_a_number"),
         ("F4", "not_a_number"),
     ]
+
+
+def test_data_rows_short_scan_agrees_with_the_full_row_tests():
+    # _data_rows looks at a row's first two filled cells once (_row_tests) instead of
+    # running _may_be_header, _non_data and the blank test over the row; both must agree on
+    # every row the short scan accepts, and it must hand rows with space-only texts to them.
+    import itertools
+
+    from targetbook.read import _table as T
+
+    class Sub(str):
+        pass
+
+    values = [None, "", " ", "\u3000", 1, 2.5, True, datetime(2022, 1, 1), Sub("合计")]
+    values += [labels.UNIT, f" {labels.UNIT}", "村集体经济收入", "样本村", "x" * 13]
+    values += ["合计", " 小计 ", "备注：无", "填表人：张三", "总计（万元）", "说明"]
+    accepted = 0
+    for row in itertools.product(values, repeat=3):
+        row = list(row)
+        tests = T._row_tests(row)
+        blank = all(T._is_blank(v) for v in row)
+        if tests is None:
+            assert any(isinstance(v, str) and (type(v) is not str or not v.strip()) for v in row)
+            continue
+        accepted += 1
+        assert tests == (T._may_be_header(row), T._non_data(row), blank), row
+    # most rows take the short scan (the rest hold a space-only text before a filled cell)
+    assert accepted > len(values) ** 3 // 2
+
+
+@pytest.mark.parametrize("extra_merges", [0, 80])
+def test_header_search_fills_merged_header_cells_with_few_or_many_merges(extra_merges):
+    # The header search fills rows one by one when a sheet has few merged ranges and its top
+    # 15 rows at once when it has many: both read a header whose 单位 cell is merged over
+    # two columns and two rows (A2:B3) the same way.
+    from targetbook.read._grid import Grid
+    from targetbook.read._table import read_sheet
+
+    cols = labels.KIND_COLUMNS[labels.PROGRESS_KIND]
+    header = [labels.UNIT, None, *cols[1:]]
+    rows = [["title"] + [None] * len(cols), header, [None] * (len(cols) + 1)]
+    rows += [[f"u{i}", None, *[f"v{i}"] * (len(cols) - 1)] for i in range(90)]
+    merges = [(1, 0, 2, 1)]  # 单位 over A2:B3
+    merges += [(3 + i, 0, 3 + i, 1) for i in range(extra_merges)]  # each unit over A:B
+    tables, issues, found = read_sheet(Grid("s", rows, merges), "f.xlsx", frames=False)
+    assert found and len(tables) == 1
+    (table,) = tables
+    assert table.kind == labels.PROGRESS_KIND and table.columns[labels.UNIT] == "A"
+    assert table.header_row == 3  # the two header rows end in row 3 (A2:B3)
+    data = table.__dict__["_frame"]
+    assert len(data.index) == 90 and data.data[0][0] == "u0"

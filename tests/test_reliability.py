@@ -16,6 +16,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.test_hostile import good, rewrite
 
@@ -580,3 +582,146 @@ def test_precheck_fast_path_refuses_far_cells_bad_xml_and_dtds():
     assert P._plain_corner(dtd.encode()) is None
     with pytest.raises(P.BadXml):
         P.scan_sheet_bytes("s", dtd.encode())
+
+
+def test_precheck_fast_path_counts_cell_and_row_tags_among_look_alikes():
+    # `<col`, `<cfRule`, `<rowBreaks` start like cell and row tags: the fast path's byte
+    # counts then differ from the canonical matches, and the exact tag count decides.
+    from targetbook.read import _precheck as P
+
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    )
+    cases = {
+        # plain despite the look-alikes: cells up to D4 → bottom 4, right 4
+        "cols": '<cols><col min="1" max="4"/></cols><sheetData><row r="4"><c r="D4"/></row>'
+        '</sheetData><rowBreaks count="0"/><conditionalFormatting sqref="A1">'
+        '<cfRule type="x" priority="1"/></conditionalFormatting>',
+        # a cell without r among canonical ones: not plain; it follows D2 → E2 (bottom 2, right 5)
+        "no_ref": '<cols><col min="1" max="1"/></cols><sheetData><row r="2"><c r="D2"/><c/>'
+        "</row></sheetData>",
+        # a row without r after row 3: not plain; row 4 holds A4 (bottom 4, right 1)
+        "row_no_ref": '<sheetData><row r="3"><c r="A3"/></row><row><c r="A4"/></row>'
+        "</sheetData><rowBreaks/>",
+    }
+    expected = {"cols": (4, 4, True), "no_ref": (2, 5, False), "row_no_ref": (4, 1, False)}
+    for name, inner in cases.items():
+        data = (head + inner + "</worksheet>").encode()
+        fast = P.scan_sheet_bytes("s", data)
+        full = P.scan_sheet("s", [data])
+        bottom, right, plain = expected[name]
+        assert (fast.bottom, fast.right) == (full.bottom, full.right) == (bottom, right), name
+        assert (P._plain_corner(data) is not None) == plain, name
+
+
+def test_read_part_reads_as_zipfile_does_and_leaves_odd_members_to_it():
+    # The pre-check reads members straight from the archive's bytes; whatever is not as
+    # declared (bad CRC, lying size, unknown name) must read or fail exactly as zipfile does.
+    import io
+    import zipfile
+
+    from targetbook.read._precheck import read_part
+
+    buf = io.BytesIO()
+    text = b"<x>" + b"abc" * 5000 + b"</x>"
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("deflated.xml", text, compress_type=zipfile.ZIP_DEFLATED)
+        zf.writestr("stored.xml", b"<y/>", compress_type=zipfile.ZIP_STORED)
+        zf.writestr("\u8868.xml", b"<z/>", compress_type=zipfile.ZIP_DEFLATED)  # a UTF-8 name
+    good = buf.getvalue()
+    zf = zipfile.ZipFile(io.BytesIO(good))
+    for name in zf.namelist():
+        assert read_part(zf, name) == zf.read(name), name
+        assert read_part(zf, name, 10) == zf.read(name)[:10], name
+    with pytest.raises(KeyError):
+        read_part(zf, "missing.xml")
+
+    # A corrupted byte inside the deflated data: the CRC no longer matches.
+    at = good.index(b"deflated.xml") + len(b"deflated.xml") + 5
+    bad = good[:at] + bytes([good[at] ^ 0xFF]) + good[at + 1 :]
+    zf = zipfile.ZipFile(io.BytesIO(bad))
+    with pytest.raises((zipfile.BadZipFile, zlib_error())):
+        zf.read("deflated.xml")
+    with pytest.raises((zipfile.BadZipFile, zlib_error())):
+        read_part(zf, "deflated.xml")
+
+    # A member declaring fewer bytes than it inflates to (and a CRC of those): zipfile cuts
+    # the data to the declared size, then fails its CRC check; so does read_part.
+    zf = zipfile.ZipFile(io.BytesIO(good))
+    info = zf.getinfo("deflated.xml")
+    info.file_size = 100
+    with pytest.raises(zipfile.BadZipFile):
+        read_part(zf, "deflated.xml")
+    # a head within the declared size reaches its end (and the CRC check) at once too
+    with pytest.raises(zipfile.BadZipFile), zf.open("deflated.xml") as f:
+        f.read(50)
+    with pytest.raises(zipfile.BadZipFile):
+        read_part(zf, "deflated.xml", 50)
+
+
+def zlib_error():
+    import zlib
+
+    return zlib.error
+
+
+@given(
+    st.binary(max_size=40) | st.text(alphabet="<>!?f:x_1 .-/=\"'\te", max_size=30).map(str.encode)
+)
+def test_precheck_plain_tests_read_backwards_agree_with_the_regexes(body):
+    from targetbook.read import _precheck as P
+
+    assert P._not_plain(body) == (P._NOT_PLAIN.search(body) is not None)
+    if P._ERROR_VALUE.search(body):  # the quick test never misses an error value
+        assert P._E_QUOTE.search(body)
+
+
+def test_precheck_plain_tests_examples():
+    from targetbook.read import _precheck as P
+
+    for body, expected in {
+        b'<row r="1"><c r="A1"><v>1</v></c></row>': False,
+        b'<row r="1" spans="1:4"><c r="A1"/></row>': False,  # a colon in a value
+        b"<x:c/>": True,
+        b"<c><f>1</f></c>": True,
+        b"<c><f/></c>": True,
+        b"<c><font/></c>": False,  # `<f` not followed by a space, `/` or `>`
+        b"<c>x<f": False,
+        b"<!-- c -->": True,
+        b"<?pi x?>": True,
+    }.items():
+        assert P._not_plain(body) is expected, body
+        assert (P._NOT_PLAIN.search(body) is not None) is expected, body
+
+
+def test_referenced_parts_remembered_per_workbook_bytes(tmp_path):
+    # Returns of one template share workbook.xml and its relationships: the second one's
+    # parts come from memory and equal a fresh parse; bad XML is never remembered.
+    import io
+
+    from targetbook.read import _precheck as P
+
+    data = (ROOT / "tests/data/multisheet.xlsx").read_bytes()
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    names = set(zf.namelist())
+    P._PARTS_SEEN.clear()
+    first = P.referenced_parts(zf, names)
+    assert len(P._PARTS_SEEN) == 1
+    first["x"] = "mutated"  # callers get their own copy
+    again = P.referenced_parts(zf, names)
+    assert again == P._referenced_parts(zf, names) and "x" not in again
+    assert len(again) == 3 and all(p.startswith("xl/worksheets/") for p in again.values())
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as out:
+        for info in zf.infolist():
+            body = zf.read(info)
+            if info.filename == "xl/workbook.xml":
+                body = body.replace(b"</workbook>", b"")  # not well-formed
+            out.writestr(info, body)
+    broken = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    for _ in range(2):
+        with pytest.raises(P.BadXml):
+            P.referenced_parts(broken, names)
+    assert len(P._PARTS_SEEN) == 1

@@ -318,3 +318,45 @@ def test_approximate_prefilter_covers_every_character_nfkc_maps_to_an_estimate_w
     cases |= {"1500多万": True, "～100": True, "100": False}
     for shown, approximate in cases.items():
         assert _numbers.is_approximate(shown) is approximate, shown
+
+
+# parse_quantity's quick path for plain figures (`49.8万元`, `3.95亿`, `97.19%`, `３９`) must
+# give what the general path gives, for those forms and for their near misses.
+_FIGURE_CHARS = "0123456789０１２３４５６７８９.．,%％万亿元萬千人户-负约 （）()"
+
+
+def _figures():
+    from targetbook.text._numbers import _PLAIN_FIGURE_RE
+
+    plain = st.from_regex(_PLAIN_FIGURE_RE, fullmatch=True)
+    near = st.tuples(plain, st.text(alphabet=_FIGURE_CHARS, max_size=2)).map("".join)
+    return st.one_of(plain, near, st.text(alphabet=_FIGURE_CHARS, min_size=1, max_size=12))
+
+
+@given(_figures())
+def test_plain_figure_path_agrees_with_the_general_path(text):
+    from targetbook.text._numbers import _parse_general, _parse_text
+
+    _parse_text.cache_clear()
+    quick, general = _parse_text(text), _parse_general(text)
+    assert quick == general
+    if quick is not None:
+        assert type(quick.value) is float
+
+
+def test_plain_figure_path_values():
+    from targetbook.text._numbers import _PLAIN_FIGURE_RE, parse_quantity
+
+    # 49.8 × 10,000 = 498,000 元; 3.95 × 10⁸ = 395,000,000 元; full-width ３９ = 39
+    cases = {
+        "49.8万元": (498000.0, "元"),
+        "3.95亿": (395000000.0, "元"),
+        "102.82%": (102.82, "%"),
+        "３９": (39.0, ""),
+        "１２．５％": (12.5, "%"),
+        "2901.40元": (2901.4, "元"),
+    }
+    for text, (value, unit) in cases.items():
+        assert _PLAIN_FIGURE_RE.fullmatch(text), text
+        q = parse_quantity(text)
+        assert (q.value, q.unit, q.text) == (value, unit, text)

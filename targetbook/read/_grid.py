@@ -322,6 +322,11 @@ def _calamine_grids(data: bytes) -> list[Grid]:
 
 def _clean_row(row: list[object]) -> list[object]:
     # calamine gives "" for empty cells and floats for every number: 1.0 → 1 reads like Excel.
+    for v in row:
+        if v.__class__ is not str or not v:
+            break
+    else:  # text only (a return's usual row): nothing to change, and the list is ours
+        return row
     return [
         None
         if v == "" or v is None

@@ -11,9 +11,12 @@ a file that declares A1:XFD1048576 around a few cells (Gnumeric) still reads.
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
@@ -184,6 +187,25 @@ _ROW_CANON = re.compile(rb'<row r="([1-9][0-9]{0,6})"')
 _NOT_PLAIN = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:|f[\s/>]|!|\?)")
 _ERROR_VALUE = re.compile(rb"""=\s*["']\s*e\s*["']""")
 _DECLARED = re.compile(rb'\s*<\?xml[^>]*?encoding\s*=\s*["\']([^"\']*)')
+# _NOT_PLAIN and _ERROR_VALUE test every `<` and `=` of a part (thousands): the same
+# questions asked of the reversed part start at rarer bytes (`!`, `?`, `f`, `:`), and an
+# error value needs an `e` before a quote (tests/test_reliability.py checks both ways agree).
+_PREFIXED_REVERSED = re.compile(rb":[\w.\-]*[A-Za-z_]<")  # `<x:` read backwards
+_E_QUOTE = re.compile(rb"""e\s*["']""")
+_TAG_END = frozenset(b" \t\n\r\f\v/>")
+
+
+def _not_plain(body: bytes) -> bool:
+    """`_NOT_PLAIN.search(body) is not None`, by searches that skip most of the part."""
+    rev = body[::-1]
+    if b"!<" in rev or b"?<" in rev:  # `<!`, `<?`
+        return True
+    at = rev.find(b"f<")  # `<f` followed by a space, `/` or `>`: a formula
+    while at >= 0:
+        if at > 0 and rev[at - 1] in _TAG_END:
+            return True
+        at = rev.find(b"f<", at + 1)
+    return _PREFIXED_REVERSED.search(rev) is not None
 
 
 def _plain_corner(data: bytes) -> tuple[int, int] | None:
@@ -194,20 +216,24 @@ def _plain_corner(data: bytes) -> tuple[int, int] | None:
     if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
         return None
     body = data[data.find(b"?>") + 2 :] if data.lstrip(b"\xef\xbb\xbf").startswith(b"<?") else data
-    if _NOT_PLAIN.search(body) or _ERROR_VALUE.search(body):
+    if _not_plain(body) or (_E_QUOTE.search(body) and _ERROR_VALUE.search(body)):
         return None
     cells = _CELL_CANON.findall(body)
-    if len(cells) != len(_CELL_TAG.findall(body)):
+    # Every canonical cell tag is a cell tag, and every cell tag starts with `<c`: when the
+    # byte count of `<c` equals the canonical cells, so does the count of cell tags (no
+    # `<col`, `<cfRule` … to tell apart), and the second regex pass is spared.
+    if len(cells) != body.count(b"<c") and len(cells) != len(_CELL_TAG.findall(body)):
         return None
     rows = _ROW_CANON.findall(body)
-    if len(rows) != len(_ROW_TAG.findall(body)):
+    if len(rows) != body.count(b"<row") and len(rows) != len(_ROW_TAG.findall(body)):
         return None
     if rows and max(map(int, rows)) > MAX_SHEET_ROWS:
         return None
     if not cells:
         return 0, 0
-    bottom = max(map(int, {r for _, r in cells}))
-    right = max(column_index(c.decode()) for c in {c for c, _ in cells})
+    letters, numbers = zip(*cells, strict=True)
+    bottom = max(map(int, set(numbers)))
+    right = max(column_index(c.decode()) for c in set(letters))
     if bottom > MAX_SHEET_ROWS or right > MAX_SHEET_COLS:
         return None  # the full scan reports it
     return bottom, right
@@ -231,6 +257,71 @@ def scan_sheet_bytes(part: str, data: bytes) -> _SheetScan:
     return scan
 
 
+# A member's local header: signature, flags (at 6), name and extra field lengths (at 26).
+_LOCAL_HEADER = struct.Struct("<4s2xH18xHH")
+_HEAD_MAX = 1 << 16  # a member this small is read whole when a head of it is asked for
+
+
+def read_part(zf: zipfile.ZipFile, name: str, limit: int | None = None) -> bytes:
+    """`zf.read(name)`, or the first `limit` bytes of the member, taken from the archive
+    held in memory with one `zlib` call instead of zipfile's reader objects (a return's
+    dozen small parts cost more in zipfile's Python than in inflating them).
+
+    Only a member whose local header, name, method, size and CRC all agree with the
+    directory is read so; anything else (encryption, a lying size, a bad CRC, a large
+    member's head) goes to zipfile, which reads or fails exactly as it always did."""
+    data = _archive(zf)
+    info = zf.NameToInfo.get(name)
+    if data is not None and info is not None and (limit is None or info.file_size <= _HEAD_MAX):
+        out = _inflate(data, info)
+        if out is not None:
+            return out if limit is None else out[:limit]
+    if limit is None:
+        return zf.read(name)
+    with zf.open(name) as f:
+        return f.read(limit)
+
+
+def _archive(zf: zipfile.ZipFile) -> bytes | None:
+    fp = zf.fp
+    # BytesIO(data).getvalue() returns `data` itself while the buffer is unchanged.
+    return fp.getvalue() if type(fp) is io.BytesIO and not zf._writing else None
+
+
+def _inflate(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """The member's bytes when everything about it is as declared, else None."""
+    flags, method, at = info.flag_bits, info.compress_type, info.header_offset
+    if flags & 0x61 or method not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return None  # encrypted, patched data, strong encryption; other methods
+    if at < 0 or at + _LOCAL_HEADER.size > len(data):
+        return None
+    magic, local_flags, n_name, n_extra = _LOCAL_HEADER.unpack_from(data, at)
+    if magic != b"PK\x03\x04":
+        return None
+    start = at + _LOCAL_HEADER.size
+    try:
+        fname = data[start : start + n_name].decode("utf-8" if local_flags & 0x800 else "cp437")
+    except UnicodeDecodeError:
+        return None
+    if fname != info.orig_filename:
+        return None
+    start += n_name + n_extra
+    raw = data[start : start + info.compress_size]
+    if len(raw) != info.compress_size:
+        return None
+    if method == zipfile.ZIP_STORED:
+        out = raw
+    else:
+        try:
+            # One byte more than declared: a member inflating beyond its size is seen.
+            out = zlib.decompressobj(-15).decompress(raw, info.file_size + 1)
+        except zlib.error:
+            return None
+    if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
+        return None
+    return out
+
+
 def _member_chunks(zf: zipfile.ZipFile, name: str):
     # The member's declared size was checked against the budget; a member lying about it
     # fails its CRC check while being read.
@@ -239,9 +330,38 @@ def _member_chunks(zf: zipfile.ZipFile, name: str):
             yield chunk
 
 
+# referenced_parts of the workbook parts seen lately: returns made from one template share
+# them byte for byte, and the same bytes always parse to the same parts (bad XML raises
+# and is never remembered).
+_PARTS_SEEN: dict[tuple[bytes | None, bytes], dict[str, str]] = {}
+_PARTS_SEEN_MAX = 64
+_SMALL_PART = 1 << 14  # remembered parts: at most 64 × 2 × 16 KB held by a worker
+
+
 def referenced_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
     """Sheet name → part for every sheet workbook.xml lists (any sheet type), resolved
     through its relationships, as a reader finds them."""
+    rels_name = "xl/_rels/workbook.xml.rels"
+    book = zf.getinfo("xl/workbook.xml")
+    rels_info = zf.getinfo(rels_name) if rels_name in names else None
+    if book.file_size > _SMALL_PART or (rels_info and rels_info.file_size > _SMALL_PART):
+        return _referenced_parts(zf, names)
+    try:
+        key = (read_part(zf, rels_name) if rels_info else None, read_part(zf, "xl/workbook.xml"))
+    except Exception:  # a broken member: fail as the parts are read one after the other
+        return _referenced_parts(zf, names)
+    parts = _PARTS_SEEN.get(key)
+    if parts is None:
+        parts = _referenced_parts(zf, names, key)
+        if len(_PARTS_SEEN) >= _PARTS_SEEN_MAX:
+            _PARTS_SEEN.clear()
+        _PARTS_SEEN[key] = parts
+    return dict(parts)
+
+
+def _referenced_parts(
+    zf: zipfile.ZipFile, names: set[str], data: tuple[bytes | None, bytes] | None = None
+) -> dict[str, str]:
     rels: dict[str, str] = {}
     rels_name = "xl/_rels/workbook.xml.rels"
     if rels_name in names:
@@ -250,7 +370,7 @@ def referenced_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
             if _local(name) == "Relationship" and attrs.get("Id"):
                 rels[attrs["Id"]] = attrs.get("Target", "")
 
-        _parse_small(zf, rels_name, rel)
+        _parse_small(zf, rels_name, rel, data and data[0])
     parts: dict[str, str] = {}
 
     def sheet(name: str, attrs: dict[str, str]) -> None:
@@ -264,17 +384,18 @@ def referenced_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
                     part = posixpath.normpath(posixpath.join("xl", target))
                 parts[attrs.get("name", "")] = part
 
-    _parse_small(zf, "xl/workbook.xml", sheet)
+    _parse_small(zf, "xl/workbook.xml", sheet, data and data[1])
     return parts
 
 
-def _parse_small(zf: zipfile.ZipFile, name: str, handler) -> None:
+def _parse_small(zf: zipfile.ZipFile, name: str, handler, data: bytes | None = None) -> None:
+    """Parse member `name` (or its bytes `data`, already read) with `handler` per element."""
     parser = expat.ParserCreate()
     parser.StartElementHandler = handler
     parser.StartDoctypeDeclHandler = _refuse_dtd
     parser.EntityDeclHandler = _refuse_dtd
     try:
-        for chunk in _member_chunks(zf, name):
+        for chunk in [data] if data is not None else _member_chunks(zf, name):
             parser.Parse(chunk, False)
         parser.Parse(b"", True)
     except expat.ExpatError as exc:
@@ -292,7 +413,7 @@ def scan_book(zf: zipfile.ZipFile, names: set[str]) -> BookScan:
     total = 0
     for part in todo:
         if zf.getinfo(part).file_size <= _FAST_MAX_BYTES:
-            scan = scan_sheet_bytes(part, zf.read(part))
+            scan = scan_sheet_bytes(part, read_part(zf, part))
         else:
             scan = scan_sheet(part, _member_chunks(zf, part))
         total += scan.area()

@@ -23,6 +23,7 @@ from targetbook.read._precheck import (
     BadXml,
     BookScan,
     TooLarge,
+    read_part,
     scan_book,
     scan_ods,
     scan_sheet,
@@ -120,7 +121,7 @@ def _sniff_zip(data: bytes) -> Sniffed:
         if kind == XLSX:
             book = _check_xlsx(zf, names)
             modified = _parse_time(_MODIFIED, _read(zf, "docProps/core.xml", 1 << 16))
-            styles = zf.read(_STYLES) if _STYLES in names else b""
+            styles = read_part(zf, _STYLES) if _STYLES in names else b""
             percent = _percent_styles(styles) if styles else frozenset()
             return Sniffed(
                 kind,
@@ -216,7 +217,7 @@ def _check_xml(zf: zipfile.ZipFile, name: str, head: bool = False) -> bytes:
     """Read one XML member, or its head (a DTD can only sit there); refuse DTDs."""
     # The whole member is bounded by its declared size, checked above; a member lying
     # about it fails its CRC check here.
-    xml = _read(zf, name, 4096) if head else zf.read(name)
+    xml = _read(zf, name, 4096) if head else read_part(zf, name)
     # Office files never carry a DTD; one here can only be an entity ("billion laughs") bomb.
     if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml[:4096]:
         raise Rejected("file_unreadable", f"{name} 含 XML 实体声明（疑似 XML 炸弹）")
@@ -375,8 +376,7 @@ def decode_text(data: bytes) -> str | None:
 
 def _read(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
     try:
-        with zf.open(name) as f:
-            return f.read(limit)
+        return read_part(zf, name, limit)
     except KeyError:
         return b""
 

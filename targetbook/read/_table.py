@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import itemgetter
 
-from xlsxwriter.utility import xl_col_to_name as col_letter
+from xlsxwriter.utility import xl_col_to_name
 
 from targetbook import labels
 from targetbook.errors import Issue, issue
@@ -14,6 +15,7 @@ from targetbook.read._model import CellFormats, Rows, Table
 from targetbook.text import header_key
 
 HEADER_SEARCH_ROWS = 15  # the header must start within the first rows (after 附件N + title)
+col_letter = lru_cache(maxsize=1024)(xl_col_to_name)  # 0 → A; tables use a few columns
 _TOTALS = {"合计", "小计", "总计"}
 
 
@@ -82,6 +84,11 @@ def _row_labels(row: list[object]) -> dict[int, str]:
 
 def _choose_kind(found: set[str]) -> tuple[str, tuple[str, ...]] | None:
     """(kind, missing required labels) that best fits the labels found; None if no fit."""
+    return _best_kind(frozenset(found))  # headers repeat: a few label sets over all files
+
+
+@lru_cache(maxsize=1024)
+def _best_kind(found: frozenset[str]) -> tuple[str, tuple[str, ...]] | None:
     best = None
     for kind, columns in labels.KIND_COLUMNS.items():
         missing = tuple(c for c in labels.KIND_REQUIRED[kind] if c not in found)
@@ -99,10 +106,12 @@ def read_sheet(grid: Grid, file: str, frames: bool = True) -> tuple[list[Table],
     A sheet usually holds one table; one holding several (附件1, 附件2 … pasted one under
     the other, as in the notice itself) gives one Table per header.
     """
-    top = _filled_rows(grid, 0, HEADER_SEARCH_ROWS)
     best: tuple[tuple[bool, int], int, dict[int, str]] | None = None
-    for r, row in enumerate(top):
-        found = _row_labels(row)
+    # Row by row (each filled as _filled_rows fills a block): the search mostly stops early.
+    # Each call looks at every merged range, so a sheet with many fills its top at once.
+    top = _filled_rows(grid, 0, HEADER_SEARCH_ROWS) if len(grid.merges) > 64 else None
+    for r in range(min(HEADER_SEARCH_ROWS, len(grid.rows))):
+        found = _row_labels(top[r] if top is not None else _filled_rows(grid, r, r + 1)[0])
         if len(found) < 2:
             continue
         fit = _choose_kind(set(found.values()))
@@ -230,6 +239,7 @@ def _data_rows(
     issues: list[Issue] = []
     blanks: list[int] = []
     width = max(cols) + 1 if cols else 0
+    pick = itemgetter(*cols) if len(cols) > 1 else None  # a tuple of the row's cells
     restart = None
     for r in range(start, len(rows)):
         row = rows[r]
@@ -238,10 +248,16 @@ def _data_rows(
             for c in range(len(row)):
                 if (r, c) in fill:
                     row[c] = fill[(r, c)]
-        if _may_be_header(row) and _is_header(_filled_rows(grid, r, r + 1)[0]):
+        tests = _row_tests(row)
+        if tests is None:  # the row's first cells need the full look
+            may_be_header, marker, blank = _may_be_header(row), -1, False
+        else:
+            may_be_header, marker, blank = tests
+        if may_be_header and _is_header(_filled_rows(grid, r, r + 1)[0]):
             restart = r
             break
-        marker = _non_data(row)
+        if marker == -1:
+            marker = _non_data(row)
         if marker is not None:
             c, text, rule = marker
             issues.append(
@@ -254,7 +270,7 @@ def _data_rows(
                 )
             )
             continue
-        if all(_is_blank(v) for v in row):
+        if blank or (tests is None and all(_is_blank(v) for v in row)):
             blanks.append(r + 1)
             continue
         # A blank row between data rows is reported; blank rows after the table are not data.
@@ -265,7 +281,9 @@ def _data_rows(
         blanks = []
         index.append(r + 1)
         n = len(row)
-        data.append([row[c] if c < n else None for c in cols])
+        data.append(
+            list(pick(row)) if pick and n >= width else [row[c] if c < n else None for c in cols]
+        )
     if restart is not None:
         # Lines between two tables holding a single cell are the next table's 附件N/title.
         titles = []
@@ -288,6 +306,39 @@ def _data_rows(
             issues = [i for i in issues if i.rule != "row_blank_dropped" or int(i.cell[1:]) < end]
             issues += reversed(titles)
     return Rows(names, index, data), issues, restart
+
+
+def _row_tests(row: list[object]) -> tuple[bool, tuple[int, str, str] | None, bool] | None:
+    """(_may_be_header, _non_data, blank) of a row, from one short scan of its first two
+    filled cells; None when one of them is a text of only spaces (or a str subclass):
+    the three tests then count cells differently, and take the row themselves.
+
+    For any other row the three tests look at the same first cells, so one scan serves
+    them all (tests/test_read.py checks it against the full functions)."""
+    seen = 0
+    header = False
+    marker = None
+    for c, v in enumerate(row):
+        if v is None:
+            continue
+        if type(v) is str:
+            head = v.lstrip()[:1]
+            if not head:
+                return None
+            if not header and len(v) <= 12 and head in _UNIT_STARTS:
+                header = True
+            if marker is None and head in _MARKER_STARTS:
+                k = _key(v)
+                if seen == 0 and k.startswith(_FOOTERS):
+                    marker = (c, v.strip(), "row_footer_dropped")
+                elif (seen == 0 and k.startswith(_MARKERS)) or k in _TOTALS:
+                    marker = (c, v.strip(), "row_total_dropped")
+        elif isinstance(v, str):
+            return None
+        seen += 1
+        if seen == 2:
+            break
+    return header, marker, seen == 0
 
 
 def _may_be_header(row: list[object]) -> bool:

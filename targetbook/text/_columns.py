@@ -11,6 +11,7 @@ import math
 import re
 from datetime import date, time, timedelta
 from functools import lru_cache
+from itertools import chain
 
 from targetbook.numfmt import display, format_scale, format_unit, serial_number
 from targetbook.text._clean import clean_text, clean_texts
@@ -63,7 +64,11 @@ def prepare_columns(
     Those cells' text is the number as the format shows it (numfmt.display), and a unit the
     format carries is part of the figure (3000 under `0.0"万元"` is 3000万元)."""
     columns = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in names]
-    text = {name: clean_texts(col) for name, col in zip(names, columns, strict=True)}
+    # One clean_texts over the whole table: it cleans each cell on its own, whatever the
+    # list, so the columns are the slices of the result (one scan instead of one per column).
+    n = len(rows)
+    flat = clean_texts(list(chain.from_iterable(columns)))
+    text = {name: flat[j * n : (j + 1) * n] for j, name in enumerate(names)}
     numbers = {}
     units: dict[str, dict[int, str]] = {}
     cells: dict[str, dict[int, tuple[float, str]]] = {}
