@@ -67,16 +67,19 @@ def _score_items(inputs: pd.DataFrame, rules: Rules, issues: list[Issue]) -> pd.
     if todo:
         inputs = inputs.take(np.concatenate([where for *_, where in todo]))
     ends = np.cumsum([len(where) for *_, where in todo])
+    # Entered scores parsed once for all items (each item is a slice of them).
+    all_entered = pd.to_numeric(inputs["entered"], errors="coerce").to_numpy(dtype=float)
     for (cat, item, where), end in zip(todo, ends, strict=True):
         rows = inputs.iloc[end - len(where) : end]
+        entered = all_entered[end - len(where) : end]
         if item.period:
-            rows = rows[rows["period"].map(period_group) == period_group(item.period)]
+            keep = (rows["period"].map(period_group) == period_group(item.period)).to_numpy()
+            rows, entered = rows[keep], entered[keep]
         if rows.empty:
             continue
         scores, notes = METHOD_FUNCS[item.method](item, rows)
         scores = np.asarray(scores, dtype=float)
-        _absent(item, rows, notes, issues)
-        entered = pd.to_numeric(rows["entered"], errors="coerce").to_numpy(dtype=float)
+        _absent(item, rows, notes, entered, issues)
         given = ~np.isnan(entered)
         notes = np.asarray(notes, dtype=object)
         if given.any():
@@ -100,29 +103,34 @@ def _score_items(inputs: pd.DataFrame, rules: Rules, issues: list[Issue]) -> pd.
                 note=render_all(notes[has], rules.settings.decimals),
                 basis=basis[has],
             )
-        n = len(rows)
-        out.append(
-            {
-                L.CATEGORY: np.full(n, cat, dtype=object),
-                L.UNIT: rows["unit"].to_numpy(dtype=object),
-                L.ITEM: np.full(n, item.name, dtype=object),
-                L.METHOD: np.full(n, item.method, dtype=object),
-                L.MAX_POINTS: np.full(n, item.points, dtype=float),
-                L.SCORE: scores,
-                L.EXPLANATION: notes,
-                L.SOURCE: rows["source"].to_numpy(dtype=object),
-                L.PERIOD: rows["period"].to_numpy(dtype=object),
-            }
-        )
+        out.append((cat, item, rows, scores, notes))
     if not out:
         return pd.DataFrame(columns=list(SCORE_FRAME_COLUMNS))
-    # One frame from the columns of all items; text stays object (pandas' `str` is slower).
+    # One frame from the columns of all items: the per-item constants repeated over each
+    # item's rows, the rest taken from the slices. Text stays object (pandas' `str` is slower).
+    sizes = [len(rows) for _, _, rows, _, _ in out]
+
+    def each(values, dtype=object) -> np.ndarray:
+        return np.repeat(np.array(values, dtype=dtype), sizes)
+
+    def joined(column: str) -> np.ndarray:
+        return np.concatenate([rows[column].to_numpy(dtype=object) for _, _, rows, _, _ in out])
+
+    columns = {
+        L.CATEGORY: each([cat for cat, *_ in out]),
+        L.UNIT: joined("unit"),
+        L.ITEM: each([item.name for _, item, *_ in out]),
+        L.METHOD: each([item.method for _, item, *_ in out]),
+        L.MAX_POINTS: each([item.points for _, item, *_ in out], dtype=float),
+        L.SCORE: np.concatenate([scores for *_, scores, _ in out]),
+        L.EXPLANATION: np.concatenate([notes for *_, notes in out]),
+        L.SOURCE: joined("source"),
+        L.PERIOD: joined("period"),
+    }
     return pd.DataFrame(
         {
-            c: pd.Series(np.concatenate([o[c] for o in out]), dtype=float)
-            if c in (L.MAX_POINTS, L.SCORE)
-            else pd.Series(np.concatenate([o[c] for o in out]), dtype=object)
-            for c in SCORE_FRAME_COLUMNS
+            c: pd.Series(v, dtype=float if c in (L.MAX_POINTS, L.SCORE) else object)
+            for c, v in columns.items()
         }
     )
 
@@ -140,15 +148,16 @@ NO_DATA_KINDS = frozenset(
 )
 
 
-def _absent(item, rows: pd.DataFrame, notes, issues: list[Issue]) -> None:
+def _absent(item, rows: pd.DataFrame, notes, entered: np.ndarray, issues: list[Issue]) -> None:
     """An error per unit scored for want of data (an office's entered score excepted): the
     run says so instead of ranking on a silent 0."""
-    entered = pd.to_numeric(rows["entered"], errors="coerce").to_numpy(dtype=float)
+    blank = np.flatnonzero(np.isnan(entered))
+    if not len(blank):
+        return  # every score entered by an office (the common large case): nothing absent
     actual = pd.to_numeric(rows["actual"], errors="coerce").to_numpy(dtype=float)
-    for n, note in enumerate(notes):
+    for n in blank.tolist():
+        note = notes[n]
         kind = getattr(note, "kind", "")
-        if not np.isnan(entered[n]):
-            continue
         # 按最优值比例 without a value of its own (an all-zero category is data, not absence)
         if kind in NO_DATA_KINDS or (kind.startswith("best_no_data") and np.isnan(actual[n])):
             r = rows.iloc[n]
