@@ -174,34 +174,49 @@ def _missing(units, with_data, inputs, rules, issues) -> pd.DataFrame:
         c: [(i.name, i.method, i.points) for i in rules.items_for(c) if not i.is_adjustment]
         for c in L.CATEGORIES
     }
-    # Plain tuples and a set of the (unit, item) pairs that have data: the registry's units
-    # × items are 200,000 pairs for 10,000 units, and two merges on text keys cost more.
-    have = set(
-        zip(
-            inputs["unit"].to_numpy(dtype=object),
-            inputs["item"].to_numpy(dtype=object),
-            strict=True,
-        )
-    )
-    found = [
-        (u.category, u.name, item, method, points)
-        for u in units
-        if u.name in with_data
-        for item, method, points in catalogue.get(u.category, ())
-        if (u.name, item) not in have
-    ]
-    if not found:
+    chosen = [u for u in units if u.name in with_data and catalogue.get(u.category)]
+    if not chosen:
         return pd.DataFrame(columns=list(SCORE_FRAME_COLUMNS))
-    gaps = pd.DataFrame(found, columns=["cat", "unit", "item", "method", "points"], dtype=object)
-    for u, i in zip(gaps["unit"], gaps["item"], strict=True):
+    # Integer codes instead of (unit, item) tuples: the registry's units × items are 200,000
+    # pairs for 10,000 units. The catalogues laid end to end; each unit points at its own.
+    flat = [(c, *entry) for c, entries in catalogue.items() for entry in entries]
+    start = {}
+    for n, (c, *_) in enumerate(flat):
+        start.setdefault(c, n)
+    item_code: dict[str, int] = {}
+    for _, name, _, _ in flat:
+        item_code.setdefault(name, len(item_code))
+    unit_code: dict[str, int] = {}
+    for u in chosen:
+        unit_code.setdefault(u.name, len(unit_code))
+    width = len(item_code)
+    have_unit = per_value(inputs["unit"], lambda n: unit_code.get(n, -1)).astype(np.int64)
+    have_item = per_value(inputs["item"], lambda n: item_code.get(n, -1)).astype(np.int64)
+    known = (have_unit >= 0) & (have_item >= 0)
+    have = have_unit[known] * width + have_item[known]
+    counts = np.array([len(catalogue[u.category]) for u in chosen], dtype=np.int64)
+    within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    where = np.repeat(np.array([start[u.category] for u in chosen], dtype=np.int64), counts)
+    where += within
+    codes = np.array([item_code[name] for _, name, _, _ in flat], dtype=np.int64)
+    owner = np.repeat(np.arange(len(chosen)), counts)
+    pair = np.array([unit_code[u.name] for u in chosen], dtype=np.int64)[owner] * width
+    gap = ~np.isin(pair + codes[where], have)
+    if not gap.any():
+        return pd.DataFrame(columns=list(SCORE_FRAME_COLUMNS))
+    where, owner = where[gap], owner[gap]
+    names = np.array([u.name for u in chosen], dtype=object)[owner]
+    cats = np.array([u.category for u in chosen], dtype=object)[owner]
+    items = np.array([name for _, name, _, _ in flat], dtype=object)[where]
+    for u, i in zip(names.tolist(), items.tolist(), strict=True):
         issues.append(issue("score_input_missing", unit=u, item=i))
     return pd.DataFrame(
         {
-            L.CATEGORY: gaps["cat"].to_numpy(),
-            L.UNIT: gaps["unit"].to_numpy(),
-            L.ITEM: gaps["item"].to_numpy(),
-            L.METHOD: gaps["method"].to_numpy(),
-            L.MAX_POINTS: gaps["points"].to_numpy(dtype=float),
+            L.CATEGORY: cats,
+            L.UNIT: names,
+            L.ITEM: items,
+            L.METHOD: np.array([method for *_, method, _ in flat], dtype=object)[where],
+            L.MAX_POINTS: np.array([points for *_, points in flat], dtype=float)[where],
             L.SCORE: 0.0,
             L.EXPLANATION: Explain("no_input"),
             L.SOURCE: "",

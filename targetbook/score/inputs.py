@@ -193,7 +193,8 @@ def from_records(
     cat_codes = pd.factorize(category)[0]
     item_codes, item_uniques = pd.factorize(item_names.to_numpy(dtype=object))
     pair_codes, pairs = pd.factorize(cat_codes * (len(item_uniques) + 1) + item_codes)
-    pair_rows = np.unique(pair_codes, return_index=True)[1]  # the first row of each pair
+    # The first row of each pair: factorize numbers pairs in order of first appearance.
+    pair_rows = np.flatnonzero(np.diff(np.maximum.accumulate(pair_codes), prepend=-1) > 0)
     pair_items = [valid.get((category[r], item_names[r])) for r in pair_rows]
     item = np.array(pair_items + [None], dtype=object)[pair_codes]
     has_item = pd.Series(pd.notna(item), index=frame.index)
