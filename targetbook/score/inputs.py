@@ -122,25 +122,26 @@ def per_value(values: pd.Series | np.ndarray, func) -> np.ndarray:
 
 def _numbers(raw: pd.Series, shown: pd.Series, percent: bool) -> tuple[pd.Series, pd.Series]:
     """(numbers, bad) of a column: the fast path for plain numbers, `number()` for the rest."""
+    present = shown.to_numpy(dtype=object) != ""
     if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
-        fast = pd.Series(raw.to_numpy(dtype=float), index=raw.index)
+        fast = raw.to_numpy(dtype=float, copy=True)
     else:
         # Only the cells that show something are parsed (most of these columns are blank).
-        fast = pd.Series(np.nan, index=raw.index)
-        present = shown.to_numpy(dtype=object) != ""
+        fast = np.full(len(raw), np.nan)
         if present.any():
             cells = pd.Series(raw.to_numpy(dtype=object)[present], dtype=object)
             fast[present] = pd.to_numeric(cells, errors="coerce").astype(float).to_numpy()
-    bad = pd.Series(False, index=raw.index)
-    slow = fast.isna() & (shown != "")
-    for i in slow[slow].index:
+    bad = np.zeros(len(raw), dtype=bool)
+    for i in np.flatnonzero(np.isnan(fast) & present).tolist():
         try:
-            fast.loc[i] = number(raw.loc[i], percent=percent)
+            v = number(raw.iloc[i], percent=percent)
         except NotANumber:
-            bad.loc[i] = True
+            bad[i] = True
+        else:
+            fast[i] = np.nan if v is None else v
     if percent:
-        fast = fast.where(~((fast.abs() <= 1) & (fast != 0)), fast * 100)
-    return fast, bad
+        fast = np.where((np.abs(fast) <= 1) & (fast != 0), fast * 100, fast)
+    return pd.Series(fast, index=raw.index), pd.Series(bad, index=raw.index)
 
 
 def from_records(
@@ -155,8 +156,15 @@ def from_records(
     if frame.empty:
         return pd.DataFrame(columns=list(INPUT_COLUMNS)), []
     file, sheet, row = (texts(frame[c]) for c in L.PROVENANCE)
-    where = (file + "!" + sheet).to_numpy(dtype=object)
-    where_codes, where_uniques = pd.factorize(where)
+    files, sheets, rows = (c.to_numpy(dtype=object) for c in (file, sheet, row))
+    # `file!sheet` once per distinct pair (a file's sheets are few; its rows are many).
+    file_codes, file_uniques = pd.factorize(files)
+    sheet_codes, sheet_uniques = pd.factorize(sheets)
+    where_codes, pairs = pd.factorize(file_codes * len(sheet_uniques) + sheet_codes)
+    where_uniques = [
+        f"{file_uniques[p // len(sheet_uniques)]}!{sheet_uniques[p % len(sheet_uniques)]}"
+        for p in pairs.tolist()
+    ]
     letter_maps = [records.columns.get(k, {}) for k in where_uniques]
 
     def letters(label: str) -> np.ndarray:
@@ -218,19 +226,14 @@ def from_records(
         flag(keep & bad, "score_not_a_number", label, shown, column=label)
         keep &= ~bad
     entered = values[L.SCORE]
-    cell = (
-        pd.Series(
-            np.where(entered.notna(), letters(L.SCORE), letters(L.ACTUAL_VALUE)), dtype=object
-        )
-        + row
-    )
-    source = file + "!" + sheet + "!" + cell
-    partial = (file == "") | (sheet == "") | (row == "")
+    cell = np.where(entered.notna(), letters(L.SCORE), letters(L.ACTUAL_VALUE)) + rows
+    source = np.array([f"{w}!" for w in where_uniques], dtype=object)[where_codes] + cell
+    partial = (files == "") | (sheets == "") | (rows == "")
     if partial.any():  # records built in code may lack parts of their provenance
         source[partial] = [
             "!".join(p for p in (f, s, c) if p) if r else "!".join(p for p in (f, s) if p)
             for f, s, c, r in zip(
-                file[partial], sheet[partial], cell[partial], row[partial], strict=True
+                files[partial], sheets[partial], cell[partial], rows[partial], strict=True
             )
         ]
     item_name = np.array([i.name if i else None for i in pair_items] + [None], dtype=object)[
@@ -249,11 +252,11 @@ def from_records(
             "entered": entered,
             "verdict": verdict,
             "basis": texts(frame[L.BASIS]).to_numpy(dtype=object),
-            "source": source.to_numpy(dtype=object),
+            "source": source,
             "origin": "scoring",
-            "src_file": file.to_numpy(dtype=object),
-            "src_sheet": sheet.to_numpy(dtype=object),
-            "src_cell": cell.to_numpy(dtype=object),
+            "src_file": files,
+            "src_sheet": sheets,
+            "src_cell": cell,
             "actual_text": texts(frame[L.ACTUAL_VALUE]).to_numpy(dtype=object),
             "target_text": texts(frame[L.TARGET_VALUE]).to_numpy(dtype=object),
         },
