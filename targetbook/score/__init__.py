@@ -19,7 +19,7 @@ from targetbook.results import Consolidation, Scores
 from targetbook.rules.model import Records, Rules
 from targetbook.rules.settings import period_group
 from targetbook.score.adjust import VETO_FRAME_COLUMNS, adjustments, lateness, vetoes
-from targetbook.score.inputs import Resolver, build_inputs, input_issue, per_value
+from targetbook.score.inputs import Resolver, build_inputs, frame_of, input_issue, per_value
 from targetbook.score.methods import METHOD_FUNCS, max_points
 
 # The 得分 sheet: labels.SCORE_COLUMNS plus 期间 (blank unless periods are weighted).
@@ -65,7 +65,9 @@ def _score_items(inputs: pd.DataFrame, rules: Rules, issues: list[Issue]) -> pd.
         if not item.is_adjustment and (cat, item.name) in groups
     ]
     if todo:
-        inputs = inputs.take(np.concatenate([where for *_, where in todo]))
+        # Only the columns scoring reads (the item is known per slice).
+        needed = [c for c in inputs.columns if c not in ("item", "origin")]
+        inputs = inputs[needed].take(np.concatenate([where for *_, where in todo]))
     ends = np.cumsum([len(where) for *_, where in todo])
     # Entered scores parsed once for all items (each item is a slice of them).
     all_entered = pd.to_numeric(inputs["entered"], errors="coerce").to_numpy(dtype=float)
@@ -127,12 +129,7 @@ def _score_items(inputs: pd.DataFrame, rules: Rules, issues: list[Issue]) -> pd.
         L.SOURCE: joined("source"),
         L.PERIOD: joined("period"),
     }
-    return pd.DataFrame(
-        {
-            c: pd.Series(v, dtype=float if c in (L.MAX_POINTS, L.SCORE) else object)
-            for c, v in columns.items()
-        }
-    )
+    return frame_of(columns)
 
 
 # Explanations of a score of 0 (or 最低分) given for want of data, not for the data's value.

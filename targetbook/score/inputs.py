@@ -219,9 +219,12 @@ def from_records(
             verdict[i] = word in PASS_WORDS
             raw_score[i], shown_score[i] = None, ""
     values = {}
+    shown_of = {L.SCORE: shown_score}
     for label in (L.SCORE, L.ACTUAL_VALUE, L.TARGET_VALUE, L.PLACE):
         raw = raw_score if label == L.SCORE else frame[label]
-        shown = shown_score if label == L.SCORE else texts(frame[label])
+        if label not in shown_of:
+            shown_of[label] = texts(frame[label])
+        shown = shown_of[label]
         values[label], bad = _numbers(raw, shown, percent=False)
         flag(keep & bad, "score_not_a_number", label, shown, column=label)
         keep &= ~bad
@@ -239,32 +242,44 @@ def from_records(
     item_name = np.array([i.name if i else None for i in pair_items] + [None], dtype=object)[
         pair_codes
     ]
-    out = pd.DataFrame(
+    out = frame_of(
         {
             "unit": unit_name,
             "category": category,
             "item": item_name,
-            "period": texts(frame[L.PERIOD]).to_numpy(dtype=object),
+            "period": texts(frame[L.PERIOD]),
             "actual": values[L.ACTUAL_VALUE],
             "target": values[L.TARGET_VALUE],
-            "rate": np.nan,
+            "rate": np.full(len(frame), np.nan),
             "place": values[L.PLACE],
             "entered": entered,
             "verdict": verdict,
-            "basis": texts(frame[L.BASIS]).to_numpy(dtype=object),
+            "basis": texts(frame[L.BASIS]),
             "source": source,
-            "origin": "scoring",
+            "origin": np.full(len(frame), "scoring", dtype=object),
             "src_file": files,
             "src_sheet": sheets,
             "src_cell": cell,
-            "actual_text": texts(frame[L.ACTUAL_VALUE]).to_numpy(dtype=object),
-            "target_text": texts(frame[L.TARGET_VALUE]).to_numpy(dtype=object),
-        },
-        columns=list(INPUT_COLUMNS),
+            "actual_text": shown_of[L.ACTUAL_VALUE],
+            "target_text": shown_of[L.TARGET_VALUE],
+        }
     )
-    out = _as_object(out)
     issues = [i for _, i in sorted(found, key=lambda x: x[0])]
+    if keep.all():
+        return out, issues
     return out[keep.to_numpy()].reset_index(drop=True), issues
+
+
+def frame_of(columns: dict[str, object]) -> pd.DataFrame:
+    """A frame of equal-length columns (arrays or Series) taken as they are: no copy and no
+    inference of pandas' `str` dtype (text stays object, looked up fast; see ARCHITECTURE)."""
+    return pd.DataFrame(
+        {
+            c: pd.Series(v, dtype=v.dtype, copy=False)
+            for c, v in ((c, np.asarray(v)) for c, v in columns.items())
+        },
+        copy=False,
+    )
 
 
 _TEXT_COLUMNS = ("unit", "category", "item", "period", "basis", "source", "origin")
@@ -388,5 +403,6 @@ def build_inputs(
                     period=r["period"] or L.PERIOD_YEAR,
                 )
             )
-        frame = frame[~dup].reset_index(drop=True)
+        if dup.any():
+            frame = frame[~dup].reset_index(drop=True)
     return _as_object(frame), units, issues
