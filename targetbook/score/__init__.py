@@ -57,47 +57,52 @@ def score(consolidation: Consolidation, rules: Rules, records: Records | None = 
 def _score_items(inputs: pd.DataFrame, rules: Rules, issues: list[Issue]) -> pd.DataFrame:
     out = []
     groups = inputs.groupby(["category", "item"], sort=False).indices if len(inputs) else {}
-    # The rows of every item, taken once in scoring order; each item is then a slice.
     todo = [
         (cat, item, groups[(cat, item.name)])
         for cat in L.CATEGORIES
         for item in rules.items_for(cat)
         if not item.is_adjustment and (cat, item.name) in groups
     ]
-    if todo:
-        # Only the columns scoring reads (the item is known per slice).
-        needed = [c for c in inputs.columns if c not in ("item", "origin")]
-        inputs = inputs[needed].take(np.concatenate([where for *_, where in todo]))
+    if not todo:
+        return pd.DataFrame(columns=list(SCORE_FRAME_COLUMNS))
+    # The rows of every item in scoring order; each item is then a slice. Only the columns
+    # every score row shows are taken for all rows (as arrays); a method that reads more
+    # gets its item's whole rows (直接打分 reads only the entered score).
+    order = np.concatenate([where for *_, where in todo])
     ends = np.cumsum([len(where) for *_, where in todo])
-    # Entered scores parsed once for all items (each item is a slice of them).
-    all_entered = pd.to_numeric(inputs["entered"], errors="coerce").to_numpy(dtype=float)
+    shown = {c: inputs[c].to_numpy(dtype=object)[order] for c in ("unit", "period", "source")}
+    all_basis = inputs["basis"].to_numpy(dtype=object)[order]
+    all_entered = pd.to_numeric(inputs["entered"], errors="coerce").to_numpy(dtype=float)[order]
+    readable = inputs[[c for c in inputs.columns if c not in ("item", "origin")]]
     for (cat, item, where), end in zip(todo, ends, strict=True):
-        rows = inputs.iloc[end - len(where) : end]
-        entered = all_entered[end - len(where) : end]
+        part = slice(end - len(where), end)
+        at, entered, basis = order[part], all_entered[part], all_basis[part]
+        cols = {c: v[part] for c, v in shown.items()}
         if item.period:
-            keep = (rows["period"].map(period_group) == period_group(item.period)).to_numpy()
-            rows, entered = rows[keep], entered[keep]
-        if rows.empty:
+            keep = per_value(cols["period"], period_group) == period_group(item.period)
+            at, entered, basis = at[keep], entered[keep], basis[keep]
+            cols = {c: v[keep] for c, v in cols.items()}
+        if not len(at):
             continue
+        rows = readable.take(at) if item.method != L.M_DIRECT else readable.iloc[at, :0]
         scores, notes = METHOD_FUNCS[item.method](item, rows)
         scores = np.asarray(scores, dtype=float)
-        _absent(item, rows, notes, entered, issues)
+        _absent(item, inputs, at, notes, entered, issues)
         given = ~np.isnan(entered)
         notes = np.asarray(notes, dtype=object)
         if given.any():
             top = max_points(item)
             over = given & (entered > top)
-            shown = np.full(len(rows), "", dtype=object)
-            shown[given] = fmt_many(entered[given])
-            notes[given] = render_each("score_entered", score=shown[given])
+            entered_shown = np.full(len(at), "", dtype=object)
+            entered_shown[given] = fmt_many(entered[given])
+            notes[given] = render_each("score_entered", score=entered_shown[given])
             for n in np.flatnonzero(over):
-                r = rows.iloc[n]
+                r = inputs.iloc[at[n]]
                 issues.append(
                     input_issue("score_over_points", r, value=fmt(entered[n]), points=fmt(top))
                 )
-                notes[n] = Explain("score_entered_over", score=shown[n], points=top)
+                notes[n] = Explain("score_entered_over", score=entered_shown[n], points=top)
             scores[given] = np.minimum(entered[given], top)
-        basis = rows["basis"].to_numpy(dtype=object)
         has = basis != ""
         if has.any():
             notes[has] = render_each(
@@ -105,18 +110,18 @@ def _score_items(inputs: pd.DataFrame, rules: Rules, issues: list[Issue]) -> pd.
                 note=render_all(notes[has], rules.settings.decimals),
                 basis=basis[has],
             )
-        out.append((cat, item, rows, scores, notes))
+        out.append((cat, item, cols, scores, notes))
     if not out:
         return pd.DataFrame(columns=list(SCORE_FRAME_COLUMNS))
     # One frame from the columns of all items: the per-item constants repeated over each
-    # item's rows, the rest taken from the slices. Text stays object (pandas' `str` is slower).
-    sizes = [len(rows) for _, _, rows, _, _ in out]
+    # item's rows, the rest joined from the slices. Text stays object (pandas' `str` is slower).
+    sizes = [len(scores) for *_, scores, _ in out]
 
     def each(values, dtype=object) -> np.ndarray:
         return np.repeat(np.array(values, dtype=dtype), sizes)
 
     def joined(column: str) -> np.ndarray:
-        return np.concatenate([rows[column].to_numpy(dtype=object) for _, _, rows, _, _ in out])
+        return np.concatenate([cols[column] for _, _, cols, _, _ in out])
 
     columns = {
         L.CATEGORY: each([cat for cat, *_ in out]),
@@ -145,19 +150,19 @@ NO_DATA_KINDS = frozenset(
 )
 
 
-def _absent(item, rows: pd.DataFrame, notes, entered: np.ndarray, issues: list[Issue]) -> None:
+def _absent(item, inputs: pd.DataFrame, at: np.ndarray, notes, entered, issues) -> None:
     """An error per unit scored for want of data (an office's entered score excepted): the
-    run says so instead of ranking on a silent 0."""
+    run says so instead of ranking on a silent 0. `at`: the item's rows of `inputs`."""
     blank = np.flatnonzero(np.isnan(entered))
     if not len(blank):
         return  # every score entered by an office (the common large case): nothing absent
-    actual = pd.to_numeric(rows["actual"], errors="coerce").to_numpy(dtype=float)
+    actual = pd.to_numeric(inputs["actual"].iloc[at], errors="coerce").to_numpy(dtype=float)
     for n in blank.tolist():
         note = notes[n]
         kind = getattr(note, "kind", "")
         # 按最优值比例 without a value of its own (an all-zero category is data, not absence)
         if kind in NO_DATA_KINDS or (kind.startswith("best_no_data") and np.isnan(actual[n])):
-            r = rows.iloc[n]
+            r = inputs.iloc[at[n]]
             issues.append(
                 input_issue(
                     "score_value_missing", r, unit=r["unit"], item=item.name, reason=render(note)
