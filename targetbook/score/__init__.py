@@ -19,7 +19,14 @@ from targetbook.results import Consolidation, Scores
 from targetbook.rules.model import Records, Rules
 from targetbook.rules.settings import period_group
 from targetbook.score.adjust import VETO_FRAME_COLUMNS, adjustments, lateness, vetoes
-from targetbook.score.inputs import Resolver, build_inputs, frame_of, input_issue, per_value
+from targetbook.score.inputs import (
+    Resolver,
+    build_inputs,
+    frame_of,
+    input_issue,
+    per_value,
+    units_of,
+)
 from targetbook.score.methods import METHOD_FUNCS, max_points
 
 # The 得分 sheet: labels.SCORE_COLUMNS plus 期间 (blank unless periods are weighted).
@@ -30,8 +37,8 @@ WEIGHTED = L.M_WEIGHTED
 def score(consolidation: Consolidation, rules: Rules, records: Records | None = None) -> Scores:
     """Score every unit on every item of its category; add 加扣分; collect 否决."""
     records = rules.records + (records if records is not None else Records())
-    inputs, units, issues = build_inputs(consolidation, rules, records)
-    resolve = Resolver(units, consolidation.registry)
+    resolve = Resolver(units_of(consolidation), consolidation.registry)
+    inputs, units, issues = build_inputs(consolidation, rules, records, resolve)
     parts = [_score_items(inputs, rules, issues)]
     late = lateness(consolidation, rules, units, records, resolve)
     adj_rows, adj_issues = adjustments(records, rules, resolve, late)

@@ -58,6 +58,7 @@ class Resolver:
     """Unit names typed by offices → units (standard names, then the registry's aliases)."""
 
     def __init__(self, units: list[Unit], registry: Registry | None) -> None:
+        self.units = units
         self.by_key = {name_key(u.name): u for u in units}
         for u in units:
             for a in u.aliases:
@@ -106,7 +107,10 @@ def texts(series: pd.Series) -> pd.Series:
         shown[-1] = ""
         out = shown[codes]  # code -1 (NaN) picks the trailing ""
         return pd.Series(out, index=series.index, dtype=object)
-    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+    values = series.to_numpy(dtype=object)
+    if pd.isna(values).all():  # a column nobody filled in (完成值 of entered scores…)
+        return pd.Series(np.full(len(values), "", dtype=object), index=series.index, copy=False)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
     shown = np.array([*(text(u) for u in uniques), ""], dtype=object)
     out = shown[codes]  # code -1 (blank) picks the trailing ""
     return pd.Series(out, index=series.index, dtype=object)
@@ -378,11 +382,16 @@ def _letter(row: dict, val) -> str:
 
 
 def build_inputs(
-    consolidation: Consolidation, rules: Rules, records: Records
+    consolidation: Consolidation,
+    rules: Rules,
+    records: Records,
+    resolve: Resolver | None = None,
 ) -> tuple[pd.DataFrame, list[Unit], list[Issue]]:
-    """All input rows; an office's 考核打分 row overrides a return's row for the same cell."""
-    units = units_of(consolidation)
-    resolve = Resolver(units, consolidation.registry)
+    """All input rows; an office's 考核打分 row overrides a return's row for the same cell.
+    `resolve`: the consolidation's units' Resolver, when the caller has built it already."""
+    if resolve is None:
+        resolve = Resolver(units_of(consolidation), consolidation.registry)
+    units = resolve.units
     office, issues = from_records(records, rules, resolve)
     returns = pd.DataFrame(
         from_progress(consolidation, rules, resolve), columns=list(INPUT_COLUMNS)
@@ -393,16 +402,16 @@ def build_inputs(
     )
     if not frame.empty:
         dup = frame.duplicated(["unit", "item", "period"], keep="last")
-        for r in frame[dup & (frame["origin"] == "scoring")].to_dict("records"):
-            issues.append(
-                input_issue(
-                    "score_duplicate",
-                    r,
-                    unit=r["unit"],
-                    item=r["item"],
-                    period=r["period"] or L.PERIOD_YEAR,
-                )
-            )
         if dup.any():
+            for r in frame[dup & (frame["origin"] == "scoring")].to_dict("records"):
+                issues.append(
+                    input_issue(
+                        "score_duplicate",
+                        r,
+                        unit=r["unit"],
+                        item=r["item"],
+                        period=r["period"] or L.PERIOD_YEAR,
+                    )
+                )
             frame = frame[~dup].reset_index(drop=True)
     return _as_object(frame), units, issues
