@@ -112,7 +112,7 @@ def rank(
     ranks = frame[list(L.RANK_COLUMNS)].reset_index(drop=True)
     annexes = consolidation.annexes
     named = {name_key(u) for f in annexes.values() if L.UNIT in f for u in f[L.UNIT]}
-    mine = ranks[ranks[L.UNIT].map(name_key).isin(named)]
+    mine = ranks[ranks[L.UNIT].map(name_key).isin(named)] if named else ranks.iloc[:0]
     own = {
         "ranks": {name_key(r[L.UNIT]): r for r in mine.to_dict("records")},
         "items": _item_ranks(rows, named),

@@ -108,7 +108,7 @@ def texts(series: pd.Series) -> pd.Series:
         out = shown[codes]  # code -1 (NaN) picks the trailing ""
         return pd.Series(out, index=series.index, dtype=object)
     values = series.to_numpy(dtype=object)
-    if pd.isna(values).all():  # a column nobody filled in (完成值 of entered scores…)
+    if pd.isna(values[:1]).all() and pd.isna(values).all():  # a column nobody filled in
         return pd.Series(np.full(len(values), "", dtype=object), index=series.index, copy=False)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     shown = np.array([*(text(u) for u in uniques), ""], dtype=object)
@@ -118,7 +118,12 @@ def texts(series: pd.Series) -> pd.Series:
 
 def per_value(values: pd.Series | np.ndarray, func) -> np.ndarray:
     """`func` of every element, called once per distinct value (missing cells included)."""
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+    values = np.asarray(values, dtype=object)
+    # Missing cells take the sentinel first: asking for them as a value of their own makes
+    # pandas scan every cell for NaN first; only a column that has some pays for that.
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if (codes < 0).any():
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
     results = np.empty(len(uniques), dtype=object)
     results[:] = [func(u) for u in uniques]
     return results[codes]
@@ -193,7 +198,7 @@ def from_records(
     names = texts(frame[L.UNIT])
     name_codes, name_uniques = pd.factorize(names.to_numpy(dtype=object))
     units = [resolve(n) for n in name_uniques]
-    known = pd.Series(pd.notna(np.array(units + [None], dtype=object)[name_codes]))
+    known = pd.Series(np.array([u is not None for u in units] + [False])[name_codes])
     flag(~known, "score_unit_unknown", L.UNIT, names)
     category = np.array([u.category if u else "" for u in units], dtype=object)[name_codes]
     unit_name = np.array([u.name if u else "" for u in units], dtype=object)[name_codes]
@@ -208,8 +213,9 @@ def from_records(
     # The first row of each pair: factorize numbers pairs in order of first appearance.
     pair_rows = np.flatnonzero(np.diff(np.maximum.accumulate(pair_codes), prepend=-1) > 0)
     pair_items = [valid.get((category[r], item_names[r])) for r in pair_rows]
-    item = np.array(pair_items + [None], dtype=object)[pair_codes]
-    has_item = pd.Series(pd.notna(item), index=frame.index)
+    has_item = pd.Series(
+        np.array([i is not None for i in pair_items] + [False])[pair_codes], index=frame.index
+    )
     flag(known & ~has_item, "score_item_unknown", L.ITEM, item_names)
     keep = known & has_item
     shown_score = texts(frame[L.SCORE])
