@@ -549,3 +549,48 @@ def test_lower_is_better_proportional_to_a_best_of_zero():
     assert lower_case(item, [0, 2, 5])[0] == [10, 0, 0]
     # best 2: 10 × 2 ÷ 2 = 10, 10 × 2 ÷ 4 = 5, 10 × 2 ÷ 8 = 2.5
     assert lower_case(item, [2, 4, 8])[0] == [10, 5, 2.5]
+
+
+def test_records_in_any_order_score_in_registry_then_item_order_with_gaps_per_category():
+    # Each category has its own catalogue: 村 党建 + 经济 + 治理, 社区 党建 + 服务 (党建 is
+    # shared). The records come shuffled, one is blank and one over its points: the score
+    # rows follow the registry, then the 考核项目 order; each gap is a 0 row and a warning.
+    units = [Unit("甲村", L.VILLAGE), Unit("一社区", L.COMMUNITY), Unit("乙村", L.VILLAGE)]
+    items = [
+        Item("党建", 10, L.M_DIRECT),
+        Item("经济", 10, L.M_DIRECT, category=L.VILLAGE),
+        Item("服务", 10, L.M_DIRECT, category=L.COMMUNITY),
+        Item("治理", 10, L.M_DIRECT, category=L.VILLAGE),
+    ]
+    rec = scoring(
+        [
+            ("乙村", "治理", 7),  # row 2
+            ("一社区", "服务", 12),  # row 3: over 10 points
+            ("甲村", "党建", 9),  # row 4
+            ("乙村", "党建", None),  # row 5: blank
+            ("甲村", "治理", 6.5),  # row 6
+        ]
+    )
+    result = score(cons(units), rules_of(*items), rec)
+    rows = result.rows[[L.UNIT, L.ITEM, "得分", "来源"]].values.tolist()
+    assert rows == [
+        ["甲村", "党建", 9, "打分.xlsx!考核打分!C4"],
+        ["甲村", "经济", 0, ""],  # no record at all: a gap
+        ["甲村", "治理", 6.5, "打分.xlsx!考核打分!C6"],
+        ["一社区", "党建", 0, ""],  # a gap
+        ["一社区", "服务", 10, "打分.xlsx!考核打分!C3"],  # capped at 10
+        ["乙村", "党建", 0, "打分.xlsx!考核打分!D5"],  # blank: at its 完成值 cell
+        ["乙村", "经济", 0, ""],  # a gap
+        ["乙村", "治理", 7, "打分.xlsx!考核打分!C2"],
+    ]
+    # Issues in scoring order: category (村 before 社区), then item.
+    found = [(i.cell, i.rule) for i in result.issues]
+    assert found == [
+        ("D5", "score_value_missing"),
+        ("C3", "score_over_points"),
+        ("", "score_input_missing"),  # 甲村 经济
+        ("", "score_input_missing"),  # 一社区 党建
+        ("", "score_input_missing"),  # 乙村 经济
+    ]
+    # 甲村 9 + 0 + 6.5 = 15.5; 一社区 0 + 10 = 10; 乙村 0 + 0 + 7 = 7
+    assert result.totals.to_dict() == {"甲村": 15.5, "一社区": 10, "乙村": 7}

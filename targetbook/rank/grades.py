@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from targetbook import labels as L
@@ -187,12 +188,20 @@ def pick(
 def tie_groups(frame: pd.DataFrame, rank: str, score: str) -> list[tuple[float, list[str]]]:
     """Rows sorted by `rank` → [(score, [units sharing that rank])], best first."""
     ranked = frame[frame[rank].notna()].sort_values(rank, kind="stable")
+    return tie_groups_of(
+        ranked[L.UNIT].to_numpy(dtype=object),
+        ranked[rank].to_numpy(dtype=float),
+        ranked[score].to_numpy(dtype=float),
+    )
+
+
+def tie_groups_of(
+    units: np.ndarray, ranks: np.ndarray, scores: np.ndarray
+) -> list[tuple[float, list[str]]]:
+    """`tie_groups` of arrays already sorted by rank (no frame to build per item)."""
     out: list[tuple[float, list[str]]] = []
     last = None
-    units = ranked[L.UNIT].to_numpy(dtype=object)
-    ranks = ranked[rank].to_numpy(dtype=float)
-    scores = ranked[score].to_numpy(dtype=float)
-    for unit, r, s in zip(units, ranks, scores, strict=True):
+    for unit, r, s in zip(units.tolist(), ranks.tolist(), scores.tolist(), strict=True):
         if r == last:
             out[-1][1].append(unit)
         else:

@@ -19,7 +19,14 @@ from targetbook.results import Consolidation, Scores
 from targetbook.rules.model import Records, Rules
 from targetbook.rules.settings import period_group
 from targetbook.score.adjust import VETO_FRAME_COLUMNS, adjustments, lateness, vetoes
-from targetbook.score.inputs import Resolver, build_inputs, input_issue, per_value
+from targetbook.score.inputs import (
+    Resolver,
+    build_inputs,
+    frame_of,
+    input_issue,
+    per_value,
+    units_of,
+)
 from targetbook.score.methods import METHOD_FUNCS, max_points
 
 # The 得分 sheet: labels.SCORE_COLUMNS plus 期间 (blank unless periods are weighted).
@@ -30,8 +37,8 @@ WEIGHTED = L.M_WEIGHTED
 def score(consolidation: Consolidation, rules: Rules, records: Records | None = None) -> Scores:
     """Score every unit on every item of its category; add 加扣分; collect 否决."""
     records = rules.records + (records if records is not None else Records())
-    inputs, units, issues = build_inputs(consolidation, rules, records)
-    resolve = Resolver(units, consolidation.registry)
+    resolve = Resolver(units_of(consolidation), consolidation.registry)
+    inputs, units, issues = build_inputs(consolidation, rules, records, resolve)
     parts = [_score_items(inputs, rules, issues)]
     late = lateness(consolidation, rules, units, records, resolve)
     adj_rows, adj_issues = adjustments(records, rules, resolve, late)
@@ -57,42 +64,52 @@ def score(consolidation: Consolidation, rules: Rules, records: Records | None = 
 def _score_items(inputs: pd.DataFrame, rules: Rules, issues: list[Issue]) -> pd.DataFrame:
     out = []
     groups = inputs.groupby(["category", "item"], sort=False).indices if len(inputs) else {}
-    # The rows of every item, taken once in scoring order; each item is then a slice.
     todo = [
         (cat, item, groups[(cat, item.name)])
         for cat in L.CATEGORIES
         for item in rules.items_for(cat)
         if not item.is_adjustment and (cat, item.name) in groups
     ]
-    if todo:
-        inputs = inputs.take(np.concatenate([where for *_, where in todo]))
+    if not todo:
+        return pd.DataFrame(columns=list(SCORE_FRAME_COLUMNS))
+    # The rows of every item in scoring order; each item is then a slice. Only the columns
+    # every score row shows are taken for all rows (as arrays); a method that reads more
+    # gets its item's whole rows (直接打分 reads only the entered score).
+    order = np.concatenate([where for *_, where in todo])
     ends = np.cumsum([len(where) for *_, where in todo])
+    shown = {c: inputs[c].to_numpy(dtype=object)[order] for c in ("unit", "period", "source")}
+    all_basis = inputs["basis"].to_numpy(dtype=object)[order]
+    all_entered = pd.to_numeric(inputs["entered"], errors="coerce").to_numpy(dtype=float)[order]
+    readable = inputs[[c for c in inputs.columns if c not in ("item", "origin")]]
     for (cat, item, where), end in zip(todo, ends, strict=True):
-        rows = inputs.iloc[end - len(where) : end]
+        part = slice(end - len(where), end)
+        at, entered, basis = order[part], all_entered[part], all_basis[part]
+        cols = {c: v[part] for c, v in shown.items()}
         if item.period:
-            rows = rows[rows["period"].map(period_group) == period_group(item.period)]
-        if rows.empty:
+            keep = per_value(cols["period"], period_group) == period_group(item.period)
+            at, entered, basis = at[keep], entered[keep], basis[keep]
+            cols = {c: v[keep] for c, v in cols.items()}
+        if not len(at):
             continue
+        rows = readable.take(at) if item.method != L.M_DIRECT else readable.iloc[at, :0]
         scores, notes = METHOD_FUNCS[item.method](item, rows)
         scores = np.asarray(scores, dtype=float)
-        _absent(item, rows, notes, issues)
-        entered = pd.to_numeric(rows["entered"], errors="coerce").to_numpy(dtype=float)
+        _absent(item, inputs, at, notes, entered, issues)
         given = ~np.isnan(entered)
         notes = np.asarray(notes, dtype=object)
         if given.any():
             top = max_points(item)
             over = given & (entered > top)
-            shown = np.full(len(rows), "", dtype=object)
-            shown[given] = fmt_many(entered[given])
-            notes[given] = render_each("score_entered", score=shown[given])
+            entered_shown = np.full(len(at), "", dtype=object)
+            entered_shown[given] = fmt_many(entered[given])
+            notes[given] = render_each("score_entered", score=entered_shown[given])
             for n in np.flatnonzero(over):
-                r = rows.iloc[n]
+                r = inputs.iloc[at[n]]
                 issues.append(
                     input_issue("score_over_points", r, value=fmt(entered[n]), points=fmt(top))
                 )
-                notes[n] = Explain("score_entered_over", score=shown[n], points=top)
+                notes[n] = Explain("score_entered_over", score=entered_shown[n], points=top)
             scores[given] = np.minimum(entered[given], top)
-        basis = rows["basis"].to_numpy(dtype=object)
         has = basis != ""
         if has.any():
             notes[has] = render_each(
@@ -100,31 +117,31 @@ def _score_items(inputs: pd.DataFrame, rules: Rules, issues: list[Issue]) -> pd.
                 note=render_all(notes[has], rules.settings.decimals),
                 basis=basis[has],
             )
-        n = len(rows)
-        out.append(
-            {
-                L.CATEGORY: np.full(n, cat, dtype=object),
-                L.UNIT: rows["unit"].to_numpy(dtype=object),
-                L.ITEM: np.full(n, item.name, dtype=object),
-                L.METHOD: np.full(n, item.method, dtype=object),
-                L.MAX_POINTS: np.full(n, item.points, dtype=float),
-                L.SCORE: scores,
-                L.EXPLANATION: notes,
-                L.SOURCE: rows["source"].to_numpy(dtype=object),
-                L.PERIOD: rows["period"].to_numpy(dtype=object),
-            }
-        )
+        out.append((cat, item, cols, scores, notes))
     if not out:
         return pd.DataFrame(columns=list(SCORE_FRAME_COLUMNS))
-    # One frame from the columns of all items; text stays object (pandas' `str` is slower).
-    return pd.DataFrame(
-        {
-            c: pd.Series(np.concatenate([o[c] for o in out]), dtype=float)
-            if c in (L.MAX_POINTS, L.SCORE)
-            else pd.Series(np.concatenate([o[c] for o in out]), dtype=object)
-            for c in SCORE_FRAME_COLUMNS
-        }
-    )
+    # One frame from the columns of all items: the per-item constants repeated over each
+    # item's rows, the rest joined from the slices. Text stays object (pandas' `str` is slower).
+    sizes = [len(scores) for *_, scores, _ in out]
+
+    def each(values, dtype=object) -> np.ndarray:
+        return np.repeat(np.array(values, dtype=dtype), sizes)
+
+    def joined(column: str) -> np.ndarray:
+        return np.concatenate([cols[column] for _, _, cols, _, _ in out])
+
+    columns = {
+        L.CATEGORY: each([cat for cat, *_ in out]),
+        L.UNIT: joined("unit"),
+        L.ITEM: each([item.name for _, item, *_ in out]),
+        L.METHOD: each([item.method for _, item, *_ in out]),
+        L.MAX_POINTS: each([item.points for _, item, *_ in out], dtype=float),
+        L.SCORE: np.concatenate([scores for *_, scores, _ in out]),
+        L.EXPLANATION: np.concatenate([notes for *_, notes in out]),
+        L.SOURCE: joined("source"),
+        L.PERIOD: joined("period"),
+    }
+    return frame_of(columns)
 
 
 # Explanations of a score of 0 (or 最低分) given for want of data, not for the data's value.
@@ -140,18 +157,19 @@ NO_DATA_KINDS = frozenset(
 )
 
 
-def _absent(item, rows: pd.DataFrame, notes, issues: list[Issue]) -> None:
+def _absent(item, inputs: pd.DataFrame, at: np.ndarray, notes, entered, issues) -> None:
     """An error per unit scored for want of data (an office's entered score excepted): the
-    run says so instead of ranking on a silent 0."""
-    entered = pd.to_numeric(rows["entered"], errors="coerce").to_numpy(dtype=float)
-    actual = pd.to_numeric(rows["actual"], errors="coerce").to_numpy(dtype=float)
-    for n, note in enumerate(notes):
+    run says so instead of ranking on a silent 0. `at`: the item's rows of `inputs`."""
+    blank = np.flatnonzero(np.isnan(entered))
+    if not len(blank):
+        return  # every score entered by an office (the common large case): nothing absent
+    actual = pd.to_numeric(inputs["actual"].iloc[at], errors="coerce").to_numpy(dtype=float)
+    for n in blank.tolist():
+        note = notes[n]
         kind = getattr(note, "kind", "")
-        if not np.isnan(entered[n]):
-            continue
         # 按最优值比例 without a value of its own (an all-zero category is data, not absence)
         if kind in NO_DATA_KINDS or (kind.startswith("best_no_data") and np.isnan(actual[n])):
-            r = rows.iloc[n]
+            r = inputs.iloc[at[n]]
             issues.append(
                 input_issue(
                     "score_value_missing", r, unit=r["unit"], item=item.name, reason=render(note)
@@ -165,34 +183,49 @@ def _missing(units, with_data, inputs, rules, issues) -> pd.DataFrame:
         c: [(i.name, i.method, i.points) for i in rules.items_for(c) if not i.is_adjustment]
         for c in L.CATEGORIES
     }
-    # Plain tuples and a set of the (unit, item) pairs that have data: the registry's units
-    # × items are 200,000 pairs for 10,000 units, and two merges on text keys cost more.
-    have = set(
-        zip(
-            inputs["unit"].to_numpy(dtype=object),
-            inputs["item"].to_numpy(dtype=object),
-            strict=True,
-        )
-    )
-    found = [
-        (u.category, u.name, item, method, points)
-        for u in units
-        if u.name in with_data
-        for item, method, points in catalogue.get(u.category, ())
-        if (u.name, item) not in have
-    ]
-    if not found:
+    chosen = [u for u in units if u.name in with_data and catalogue.get(u.category)]
+    if not chosen:
         return pd.DataFrame(columns=list(SCORE_FRAME_COLUMNS))
-    gaps = pd.DataFrame(found, columns=["cat", "unit", "item", "method", "points"], dtype=object)
-    for u, i in zip(gaps["unit"], gaps["item"], strict=True):
+    # Integer codes instead of (unit, item) tuples: the registry's units × items are 200,000
+    # pairs for 10,000 units. The catalogues laid end to end; each unit points at its own.
+    flat = [(c, *entry) for c, entries in catalogue.items() for entry in entries]
+    start = {}
+    for n, (c, *_) in enumerate(flat):
+        start.setdefault(c, n)
+    item_code: dict[str, int] = {}
+    for _, name, _, _ in flat:
+        item_code.setdefault(name, len(item_code))
+    unit_code: dict[str, int] = {}
+    for u in chosen:
+        unit_code.setdefault(u.name, len(unit_code))
+    width = len(item_code)
+    have_unit = per_value(inputs["unit"], lambda n: unit_code.get(n, -1)).astype(np.int64)
+    have_item = per_value(inputs["item"], lambda n: item_code.get(n, -1)).astype(np.int64)
+    known = (have_unit >= 0) & (have_item >= 0)
+    have = have_unit[known] * width + have_item[known]
+    counts = np.array([len(catalogue[u.category]) for u in chosen], dtype=np.int64)
+    within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    where = np.repeat(np.array([start[u.category] for u in chosen], dtype=np.int64), counts)
+    where += within
+    codes = np.array([item_code[name] for _, name, _, _ in flat], dtype=np.int64)
+    owner = np.repeat(np.arange(len(chosen)), counts)
+    pair = np.array([unit_code[u.name] for u in chosen], dtype=np.int64)[owner] * width
+    gap = ~np.isin(pair + codes[where], have)
+    if not gap.any():
+        return pd.DataFrame(columns=list(SCORE_FRAME_COLUMNS))
+    where, owner = where[gap], owner[gap]
+    names = np.array([u.name for u in chosen], dtype=object)[owner]
+    cats = np.array([u.category for u in chosen], dtype=object)[owner]
+    items = np.array([name for _, name, _, _ in flat], dtype=object)[where]
+    for u, i in zip(names.tolist(), items.tolist(), strict=True):
         issues.append(issue("score_input_missing", unit=u, item=i))
     return pd.DataFrame(
         {
-            L.CATEGORY: gaps["cat"].to_numpy(),
-            L.UNIT: gaps["unit"].to_numpy(),
-            L.ITEM: gaps["item"].to_numpy(),
-            L.METHOD: gaps["method"].to_numpy(),
-            L.MAX_POINTS: gaps["points"].to_numpy(dtype=float),
+            L.CATEGORY: cats,
+            L.UNIT: names,
+            L.ITEM: items,
+            L.METHOD: np.array([method for *_, method, _ in flat], dtype=object)[where],
+            L.MAX_POINTS: np.array([points for *_, points in flat], dtype=float)[where],
             L.SCORE: 0.0,
             L.EXPLANATION: Explain("no_input"),
             L.SOURCE: "",

@@ -58,6 +58,7 @@ class Resolver:
     """Unit names typed by offices → units (standard names, then the registry's aliases)."""
 
     def __init__(self, units: list[Unit], registry: Registry | None) -> None:
+        self.units = units
         self.by_key = {name_key(u.name): u for u in units}
         for u in units:
             for a in u.aliases:
@@ -106,7 +107,10 @@ def texts(series: pd.Series) -> pd.Series:
         shown[-1] = ""
         out = shown[codes]  # code -1 (NaN) picks the trailing ""
         return pd.Series(out, index=series.index, dtype=object)
-    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+    values = series.to_numpy(dtype=object)
+    if pd.isna(values[:1]).all() and pd.isna(values).all():  # a column nobody filled in
+        return pd.Series(np.full(len(values), "", dtype=object), index=series.index, copy=False)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
     shown = np.array([*(text(u) for u in uniques), ""], dtype=object)
     out = shown[codes]  # code -1 (blank) picks the trailing ""
     return pd.Series(out, index=series.index, dtype=object)
@@ -114,7 +118,12 @@ def texts(series: pd.Series) -> pd.Series:
 
 def per_value(values: pd.Series | np.ndarray, func) -> np.ndarray:
     """`func` of every element, called once per distinct value (missing cells included)."""
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+    values = np.asarray(values, dtype=object)
+    # Missing cells take the sentinel first: asking for them as a value of their own makes
+    # pandas scan every cell for NaN first; only a column that has some pays for that.
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if (codes < 0).any():
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
     results = np.empty(len(uniques), dtype=object)
     results[:] = [func(u) for u in uniques]
     return results[codes]
@@ -122,25 +131,26 @@ def per_value(values: pd.Series | np.ndarray, func) -> np.ndarray:
 
 def _numbers(raw: pd.Series, shown: pd.Series, percent: bool) -> tuple[pd.Series, pd.Series]:
     """(numbers, bad) of a column: the fast path for plain numbers, `number()` for the rest."""
+    present = shown.to_numpy(dtype=object) != ""
     if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
-        fast = pd.Series(raw.to_numpy(dtype=float), index=raw.index)
+        fast = raw.to_numpy(dtype=float, copy=True)
     else:
         # Only the cells that show something are parsed (most of these columns are blank).
-        fast = pd.Series(np.nan, index=raw.index)
-        present = shown.to_numpy(dtype=object) != ""
+        fast = np.full(len(raw), np.nan)
         if present.any():
             cells = pd.Series(raw.to_numpy(dtype=object)[present], dtype=object)
             fast[present] = pd.to_numeric(cells, errors="coerce").astype(float).to_numpy()
-    bad = pd.Series(False, index=raw.index)
-    slow = fast.isna() & (shown != "")
-    for i in slow[slow].index:
+    bad = np.zeros(len(raw), dtype=bool)
+    for i in np.flatnonzero(np.isnan(fast) & present).tolist():
         try:
-            fast.loc[i] = number(raw.loc[i], percent=percent)
+            v = number(raw.iloc[i], percent=percent)
         except NotANumber:
-            bad.loc[i] = True
+            bad[i] = True
+        else:
+            fast[i] = np.nan if v is None else v
     if percent:
-        fast = fast.where(~((fast.abs() <= 1) & (fast != 0)), fast * 100)
-    return fast, bad
+        fast = np.where((np.abs(fast) <= 1) & (fast != 0), fast * 100, fast)
+    return pd.Series(fast, index=raw.index), pd.Series(bad, index=raw.index)
 
 
 def from_records(
@@ -155,8 +165,15 @@ def from_records(
     if frame.empty:
         return pd.DataFrame(columns=list(INPUT_COLUMNS)), []
     file, sheet, row = (texts(frame[c]) for c in L.PROVENANCE)
-    where = (file + "!" + sheet).to_numpy(dtype=object)
-    where_codes, where_uniques = pd.factorize(where)
+    files, sheets, rows = (c.to_numpy(dtype=object) for c in (file, sheet, row))
+    # `file!sheet` once per distinct pair (a file's sheets are few; its rows are many).
+    file_codes, file_uniques = pd.factorize(files)
+    sheet_codes, sheet_uniques = pd.factorize(sheets)
+    where_codes, pairs = pd.factorize(file_codes * len(sheet_uniques) + sheet_codes)
+    where_uniques = [
+        f"{file_uniques[p // len(sheet_uniques)]}!{sheet_uniques[p % len(sheet_uniques)]}"
+        for p in pairs.tolist()
+    ]
     letter_maps = [records.columns.get(k, {}) for k in where_uniques]
 
     def letters(label: str) -> np.ndarray:
@@ -181,7 +198,7 @@ def from_records(
     names = texts(frame[L.UNIT])
     name_codes, name_uniques = pd.factorize(names.to_numpy(dtype=object))
     units = [resolve(n) for n in name_uniques]
-    known = pd.Series(pd.notna(np.array(units + [None], dtype=object)[name_codes]))
+    known = pd.Series(np.array([u is not None for u in units] + [False])[name_codes])
     flag(~known, "score_unit_unknown", L.UNIT, names)
     category = np.array([u.category if u else "" for u in units], dtype=object)[name_codes]
     unit_name = np.array([u.name if u else "" for u in units], dtype=object)[name_codes]
@@ -193,10 +210,12 @@ def from_records(
     cat_codes = pd.factorize(category)[0]
     item_codes, item_uniques = pd.factorize(item_names.to_numpy(dtype=object))
     pair_codes, pairs = pd.factorize(cat_codes * (len(item_uniques) + 1) + item_codes)
-    pair_rows = np.unique(pair_codes, return_index=True)[1]  # the first row of each pair
+    # The first row of each pair: factorize numbers pairs in order of first appearance.
+    pair_rows = np.flatnonzero(np.diff(np.maximum.accumulate(pair_codes), prepend=-1) > 0)
     pair_items = [valid.get((category[r], item_names[r])) for r in pair_rows]
-    item = np.array(pair_items + [None], dtype=object)[pair_codes]
-    has_item = pd.Series(pd.notna(item), index=frame.index)
+    has_item = pd.Series(
+        np.array([i is not None for i in pair_items] + [False])[pair_codes], index=frame.index
+    )
     flag(known & ~has_item, "score_item_unknown", L.ITEM, item_names)
     keep = known & has_item
     shown_score = texts(frame[L.SCORE])
@@ -210,57 +229,67 @@ def from_records(
             verdict[i] = word in PASS_WORDS
             raw_score[i], shown_score[i] = None, ""
     values = {}
+    shown_of = {L.SCORE: shown_score}
     for label in (L.SCORE, L.ACTUAL_VALUE, L.TARGET_VALUE, L.PLACE):
         raw = raw_score if label == L.SCORE else frame[label]
-        shown = shown_score if label == L.SCORE else texts(frame[label])
+        if label not in shown_of:
+            shown_of[label] = texts(frame[label])
+        shown = shown_of[label]
         values[label], bad = _numbers(raw, shown, percent=False)
         flag(keep & bad, "score_not_a_number", label, shown, column=label)
         keep &= ~bad
     entered = values[L.SCORE]
-    cell = (
-        pd.Series(
-            np.where(entered.notna(), letters(L.SCORE), letters(L.ACTUAL_VALUE)), dtype=object
-        )
-        + row
-    )
-    source = file + "!" + sheet + "!" + cell
-    partial = (file == "") | (sheet == "") | (row == "")
+    cell = np.where(entered.notna(), letters(L.SCORE), letters(L.ACTUAL_VALUE)) + rows
+    source = np.array([f"{w}!" for w in where_uniques], dtype=object)[where_codes] + cell
+    partial = (files == "") | (sheets == "") | (rows == "")
     if partial.any():  # records built in code may lack parts of their provenance
         source[partial] = [
             "!".join(p for p in (f, s, c) if p) if r else "!".join(p for p in (f, s) if p)
             for f, s, c, r in zip(
-                file[partial], sheet[partial], cell[partial], row[partial], strict=True
+                files[partial], sheets[partial], cell[partial], rows[partial], strict=True
             )
         ]
     item_name = np.array([i.name if i else None for i in pair_items] + [None], dtype=object)[
         pair_codes
     ]
-    out = pd.DataFrame(
+    out = frame_of(
         {
             "unit": unit_name,
             "category": category,
             "item": item_name,
-            "period": texts(frame[L.PERIOD]).to_numpy(dtype=object),
+            "period": texts(frame[L.PERIOD]),
             "actual": values[L.ACTUAL_VALUE],
             "target": values[L.TARGET_VALUE],
-            "rate": np.nan,
+            "rate": np.full(len(frame), np.nan),
             "place": values[L.PLACE],
             "entered": entered,
             "verdict": verdict,
-            "basis": texts(frame[L.BASIS]).to_numpy(dtype=object),
-            "source": source.to_numpy(dtype=object),
-            "origin": "scoring",
-            "src_file": file.to_numpy(dtype=object),
-            "src_sheet": sheet.to_numpy(dtype=object),
-            "src_cell": cell.to_numpy(dtype=object),
-            "actual_text": texts(frame[L.ACTUAL_VALUE]).to_numpy(dtype=object),
-            "target_text": texts(frame[L.TARGET_VALUE]).to_numpy(dtype=object),
-        },
-        columns=list(INPUT_COLUMNS),
+            "basis": texts(frame[L.BASIS]),
+            "source": source,
+            "origin": np.full(len(frame), "scoring", dtype=object),
+            "src_file": files,
+            "src_sheet": sheets,
+            "src_cell": cell,
+            "actual_text": shown_of[L.ACTUAL_VALUE],
+            "target_text": shown_of[L.TARGET_VALUE],
+        }
     )
-    out = _as_object(out)
     issues = [i for _, i in sorted(found, key=lambda x: x[0])]
+    if keep.all():
+        return out, issues
     return out[keep.to_numpy()].reset_index(drop=True), issues
+
+
+def frame_of(columns: dict[str, object]) -> pd.DataFrame:
+    """A frame of equal-length columns (arrays or Series) taken as they are: no copy and no
+    inference of pandas' `str` dtype (text stays object, looked up fast; see ARCHITECTURE)."""
+    return pd.DataFrame(
+        {
+            c: pd.Series(v, dtype=v.dtype, copy=False)
+            for c, v in ((c, np.asarray(v)) for c, v in columns.items())
+        },
+        copy=False,
+    )
 
 
 _TEXT_COLUMNS = ("unit", "category", "item", "period", "basis", "source", "origin")
@@ -359,11 +388,16 @@ def _letter(row: dict, val) -> str:
 
 
 def build_inputs(
-    consolidation: Consolidation, rules: Rules, records: Records
+    consolidation: Consolidation,
+    rules: Rules,
+    records: Records,
+    resolve: Resolver | None = None,
 ) -> tuple[pd.DataFrame, list[Unit], list[Issue]]:
-    """All input rows; an office's 考核打分 row overrides a return's row for the same cell."""
-    units = units_of(consolidation)
-    resolve = Resolver(units, consolidation.registry)
+    """All input rows; an office's 考核打分 row overrides a return's row for the same cell.
+    `resolve`: the consolidation's units' Resolver, when the caller has built it already."""
+    if resolve is None:
+        resolve = Resolver(units_of(consolidation), consolidation.registry)
+    units = resolve.units
     office, issues = from_records(records, rules, resolve)
     returns = pd.DataFrame(
         from_progress(consolidation, rules, resolve), columns=list(INPUT_COLUMNS)
@@ -374,15 +408,16 @@ def build_inputs(
     )
     if not frame.empty:
         dup = frame.duplicated(["unit", "item", "period"], keep="last")
-        for r in frame[dup & (frame["origin"] == "scoring")].to_dict("records"):
-            issues.append(
-                input_issue(
-                    "score_duplicate",
-                    r,
-                    unit=r["unit"],
-                    item=r["item"],
-                    period=r["period"] or L.PERIOD_YEAR,
+        if dup.any():
+            for r in frame[dup & (frame["origin"] == "scoring")].to_dict("records"):
+                issues.append(
+                    input_issue(
+                        "score_duplicate",
+                        r,
+                        unit=r["unit"],
+                        item=r["item"],
+                        period=r["period"] or L.PERIOD_YEAR,
+                    )
                 )
-            )
-        frame = frame[~dup].reset_index(drop=True)
+            frame = frame[~dup].reset_index(drop=True)
     return _as_object(frame), units, issues

@@ -268,9 +268,7 @@ def by_pass(item: Item, rows: pd.DataFrame) -> tuple[np.ndarray, list[Explain]]:
 
 def by_direct(item: Item, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """直接打分: the office's score (entered rows are handled by the caller)."""
-    notes = np.empty(len(rows), dtype=object)
-    notes[:] = [Explain("direct_not_entered")] * len(rows)
-    return np.zeros(len(rows)), notes
+    return np.zeros(len(rows)), np.full(len(rows), Explain("direct_not_entered"), dtype=object)
 
 
 METHOD_FUNCS = {
