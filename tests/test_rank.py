@@ -730,6 +730,17 @@ def test_every_veto_effect_with_each_scope(effect, scope, jia, yi):
     assert table(result, "说明")["甲村"] == (f"一票否决：{effect}",)
 
 
+def test_a_veto_scoped_to_one_item_award_bars_that_award_only():
+    # Two awards on the same item; 甲村 (党建 60, the best) is barred from the second only.
+    # Each award ranks its own eligible units: 甲村 takes 党建标兵, 乙村 (党建 55) 党建先进.
+    awards = [Award("党建标兵", "", "党建", 1), Award("党建先进", "", "党建", 1)]
+    s = rules(GRADES, awards, veto_effect=L.V_NO_HONOURS, veto_scope=("党建先进",))
+    result = rank(cons(FOUR), s, scores=records(TOP, vetoes=["甲村"]))
+    got = table(result, "奖项")
+    assert got["甲村"] == ("党建标兵（党建）",)
+    assert got["乙村"] == ("党建先进（党建）",)
+
+
 def test_per_item_effects_take_the_strongest():
     vetoes = vetoes_of(
         [("甲村", "安全生产"), ("乙村", "计划生育"), ("丙村", "计划生育"), ("丙村", "安全生产")]

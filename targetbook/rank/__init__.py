@@ -257,7 +257,9 @@ def _award(
 ) -> None:
     s = rules.settings
     got: dict[str, list[str]] = {}
-    sums = None  # per item and unit, computed once when an item award needs it
+    # per item and unit, computed once per set of eligible units (a veto may bar one award
+    # and not another: each award ranks its own eligible units)
+    sums_for: dict[tuple[str, ...], dict] = {}
     ranked = frame[frame[L.PLACE].notna()]
     bars = _barred_awards(vetoes, s)
     for award in rules.awards:
@@ -267,6 +269,7 @@ def _award(
             lambda u, name=name: u in bars and (not bars[u] or name in bars[u])
         )
         eligible = ranked[~out.astype(bool)]
+        who = tuple(eligible[L.UNIT].tolist())
         for cat in L.CATEGORIES if award.category == "" else (award.category,):
             cands = eligible[eligible[L.CATEGORY] == cat]
             if cands.empty:
@@ -283,9 +286,9 @@ def _award(
                 else [award.item]
             )
             for item in items:
-                if sums is None:
-                    sums = _item_sums(rows, eligible[L.UNIT].to_numpy(dtype=object))
-                per = sums.get((cat, item))
+                if who not in sums_for:
+                    sums_for[who] = _item_sums(rows, eligible[L.UNIT].to_numpy(dtype=object))
+                per = sums_for[who].get((cat, item))
                 if per is None:
                     continue
                 # RANK.EQ on the item's score; a tie group ranked below the quota cannot
