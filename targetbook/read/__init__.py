@@ -8,7 +8,7 @@ reads any other workbook (registry, rules, scores, our own outputs) the same way
 
 from __future__ import annotations
 
-from targetbook.read._books import read_grids
+from targetbook.read._books import read_grid_rows, read_grids
 from targetbook.read._files import find_returns, skipped_files
 from targetbook.read._model import Source, Table
 from targetbook.read._one import read_return
@@ -19,6 +19,7 @@ __all__ = [
     "Table",
     "find_returns",
     "iter_returns",
+    "read_grid_rows",
     "read_grids",
     "read_return",
     "read_returns",

@@ -27,13 +27,7 @@ def read_grids(
     Row i of a grid is Excel row i + 1. The file is read in a worker process, as returns
     are: a hostile file (a cell at XFD1048576, a zip bomb) or a crashing parser is a fatal
     TargetbookError naming the file, never the end of the calling process."""
-    p = Path(path)
-    if not p.is_file():
-        raise TargetbookError("book_missing", file=str(path))
-    src = _read(p, isolated, timeout, memory_limit)
-    if src.status == "error" or not src.grids and src.issues:
-        reason = src.issues[0].message if src.issues else ""
-        raise TargetbookError("book_unreadable", file=str(path), reason=reason)
+    src = _book(path, isolated, timeout, memory_limit)
     import pandas as pd  # not at import: reader workers fork before the parent loads pandas
 
     grids = {}
@@ -47,6 +41,32 @@ def read_grids(
 
 
 NUMBER_FORMATS = "number_formats"  # the DataFrame.attrs key of read_grids' number formats
+
+
+def read_grid_rows(
+    path: str | Path,
+    *,
+    isolated: bool = True,
+    timeout: float = DEFAULT_TIMEOUT,
+    memory_limit: int | None = DEFAULT_MEMORY,
+) -> dict[str, list[list[object]]]:
+    """read_grids' sheets as plain rows (row i is Excel row i + 1; rows may be ragged, their
+    missing cells blank): for a caller that walks them (a 100,000-unit 单位名录) rather than
+    working on frames."""
+    src = _book(path, isolated, timeout, memory_limit)
+    return {grid.name: grid.rows for grid in src.grids}
+
+
+def _book(path: str | Path, isolated: bool, timeout: float, memory_limit: int | None) -> Source:
+    """The workbook read (in a worker when isolated); a missing or unreadable file is fatal."""
+    p = Path(path)
+    if not p.is_file():
+        raise TargetbookError("book_missing", file=str(path))
+    src = _read(p, isolated, timeout, memory_limit)
+    if src.status == "error" or not src.grids and src.issues:
+        reason = src.issues[0].message if src.issues else ""
+        raise TargetbookError("book_unreadable", file=str(path), reason=reason)
+    return src
 
 
 def _read(path: Path, isolated: bool, timeout: float, memory_limit: int | None) -> Source:
