@@ -12,11 +12,17 @@ from __future__ import annotations
 
 import io
 import math
+import os
+import pickle
 import queue
 import re
+import struct
+import subprocess
+import sys
+import tempfile
 import threading
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +42,14 @@ MAX_TEXT = 32767
 CHUNK_ROWS = 2000
 # Level 1 deflates sheet XML ~3× faster than the default 6 for a ~15% larger file.
 COMPRESS_LEVEL = 1
+# Bodies of at least this many cells in all are shared with a second process (`_Worker`):
+# the parent writes some sheets while the worker writes the others, one core each.
+PARALLEL_CELLS = 200_000
+# Where a worker may run: a plain Python (not a frozen app) that can start itself again.
+PARALLEL = os.name == "posix" and not getattr(sys, "frozen", False)
+# Temporary files beside the output start with this (outputs.remove_stale_temps removes
+# those of a killed run; the pid after it names the run).
+TEMP_PREFIX = ".~tb-"
 
 _SPECIAL = re.compile(
     r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_|^\s|\s$"
@@ -63,6 +77,32 @@ class Column:
     numeric: bool = True
     # per cell: a format replacing `fmt` (a number under the number format it had), or None
     styles: Sequence[object] | None = None
+
+
+@dataclass
+class Lines:
+    """Row heights computed where a body is written (by a worker too): `fn(columns,
+    widths)` of the rows' texts, one list per column; fn is a module-level function."""
+
+    fn: Callable[[Sequence[Sequence[str | None]], Sequence[float]], Sequence[float]]
+    columns: Sequence[Sequence[str | None]]
+    widths: Sequence[float]
+
+    def part(self, start: int, stop: int) -> Lines:
+        return Lines(self.fn, [c[start:stop] for c in self.columns], self.widths)
+
+    def compute(self) -> list[float]:
+        return list(self.fn(self.columns, self.widths)) if self.columns else []
+
+
+@dataclass
+class _Style:
+    """A format reduced to the style index its cells carry (what a worker is sent)."""
+
+    xf: int
+
+    def _get_xf_index(self) -> int:
+        return self.xf
 
 
 @dataclass
@@ -96,7 +136,18 @@ class _Body:
     index: int
     first_row: int
     columns: list[Column]
-    heights: Sequence[float] | None
+    heights: Sequence[float] | Lines | None
+
+    @property
+    def rows(self) -> int:
+        return max((len(c.values) for c in self.columns), default=0)
+
+    def heights_of(self, start: int, stop: int) -> Sequence[float] | None:
+        if self.heights is None:
+            return None
+        if isinstance(self.heights, Lines):
+            return self.heights.part(start, stop).compute()
+        return self.heights[start:stop]
 
 
 def xml_text(text: str) -> str:
@@ -124,9 +175,10 @@ class Book:
         ws,
         first_row: int,
         columns: list[Column],
-        heights: Sequence[float] | None = None,
+        heights: Sequence[float] | Lines | None = None,
     ) -> None:
-        """Register rows first_row… of `ws` (nothing else may be written there)."""
+        """Register rows first_row… of `ws` (nothing else may be written there); `heights`
+        per row, or `Lines` to compute them when the rows are written."""
         for column in columns:
             if column.fmt is not None:
                 # XlsxWriter numbers a format when a cell of its own uses it; these cells
@@ -137,7 +189,19 @@ class Book:
         self._bodies.append(_Body(ws.index, first_row, columns, heights))
 
     def save(self, path: str | Path) -> None:
-        """Close the workbook and write it to `path` with the bodies in place."""
+        """Close the workbook and write it to `path` with the bodies in place.
+
+        Large bodies are shared with a worker process (`_Worker`) where one can run; if it
+        fails, the parent writes its sheets too. Either way the file has the same cells."""
+        shared = _share(self._bodies)
+        worker = _Worker(Path(path).parent) if shared else None
+        try:
+            self._save(path, shared, worker)
+        finally:
+            if worker is not None:
+                worker.close()
+
+    def _save(self, path: str | Path, shared: set[int], worker: _Worker | None) -> None:
         self.wb.close()
         bodies = {f"xl/worksheets/sheet{b.index + 1}.xml": b for b in self._bodies}
         self._buffer.seek(0)
@@ -149,17 +213,29 @@ class Book:
             # The bodies' text joins XlsxWriter's shared-string table (one copy of each
             # repeated unit, file and sheet name); inline strings if it wrote none.
             sst = _Strings(src.read(SST).decode("utf-8")) if SST in names else None
+            jobs = [
+                (info, src.read(info).decode("utf-8"), bodies[info.filename])
+                for info in src.infolist()
+                if info.filename in bodies and bodies[info.filename].index in shared
+            ]
+            if worker is not None:
+                worker.feed(jobs)  # the worker writes these (inline strings) meanwhile
             for info in src.infolist():
                 if info.filename == SST:
                     continue
-                data = src.read(info)
                 body = bodies.get(info.filename)
+                if body is not None and body.index in shared:
+                    continue
+                data = src.read(info)
                 if body is None:
                     out.writestr(info, data, zipfile.ZIP_DEFLATED, COMPRESS_LEVEL)
                     continue
-                entry = _entry(info.filename, info.date_time)
-                with out.open(entry, "w", force_zip64=True) as member, _Deflating(member) as sink:
-                    _splice(data.decode("utf-8"), body, sink, sst)
+                _write_body(out, info, data.decode("utf-8"), body, sst)
+            if worker is not None and worker.finish():
+                _copy_raw(worker.part, out)
+            else:  # no worker, or it failed: write its sheets here
+                for info, xml, body in jobs:
+                    _write_body(out, info, xml, body, sst)
             if sst is not None:
                 entry = _entry(SST, src.getinfo(SST).date_time)
                 with out.open(entry, "w", force_zip64=True) as member, _Deflating(member) as sink:
@@ -168,6 +244,208 @@ class Book:
     def abandon(self) -> None:
         """Drop the workbook after a failed build (nothing was written to disk)."""
         self.wb.fileclosed = True
+
+
+def _write_body(out: zipfile.ZipFile, info: zipfile.ZipInfo, xml: str, body: _Body, sst) -> None:
+    entry = _entry(info.filename, info.date_time)
+    with out.open(entry, "w", force_zip64=True) as member, _Deflating(member) as sink:
+        _splice(xml, body, sink, sst)
+
+
+def _share(bodies: list[_Body]) -> set[int]:
+    """Sheet indexes of the bodies a worker should write: the largest first, while its
+    share stays within half of all cells; none for a small workbook."""
+    if not PARALLEL:
+        return set()
+    cost = {b.index: b.rows * len(b.columns) for b in bodies}
+    total = sum(cost.values())
+    if total < PARALLEL_CELLS:
+        return set()
+    shared: set[int] = set()
+    taken = 0
+    for index in sorted(cost, key=cost.__getitem__, reverse=True):
+        if not shared or taken + cost[index] <= total / 2:
+            shared.add(index)
+            taken += cost[index]
+    return shared
+
+
+# How a worker starts: the package's folder first on its path, and `targetbook.write`
+# bound to its folder without running its __init__ (which imports pandas: ~1 s).
+_BOOT = """import sys, types
+sys.path.insert(0, sys.argv[1])
+import targetbook
+package = types.ModuleType("targetbook.write")
+package.__path__ = [sys.argv[2]]
+sys.modules["targetbook.write"] = package
+from targetbook.write._book import serve
+serve(sys.argv[3])
+"""
+
+
+class _Worker:
+    """A second Python process writing some sheet bodies into a zip of its own (`part`,
+    beside the output), fed one chunk of rows at a time through its stdin, so its memory
+    holds a chunk, not the sheets. The parent copies its members into the output as they
+    are (already deflated). Text is written as inline strings there: the shared-string
+    table is the parent's."""
+
+    def __init__(self, folder: Path) -> None:
+        prefix = f"{TEMP_PREFIX}{os.getpid()}-"
+        fd, part = tempfile.mkstemp(prefix=prefix, suffix=".part", dir=folder)
+        os.close(fd)
+        self.part = Path(part)
+        self.error: str | None = None
+        self._thread: threading.Thread | None = None
+        here = Path(__file__).resolve().parent
+        command = [sys.executable, "-I", "-c", _BOOT, str(here.parents[1]), str(here), part]
+        try:
+            self._proc: subprocess.Popen | None = subprocess.Popen(
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError as exc:  # no worker: the parent writes everything
+            self._proc, self.error = None, f"{type(exc).__name__}: {exc}"
+
+    def feed(self, jobs: list[tuple[zipfile.ZipInfo, str, _Body]]) -> None:
+        """Send the bodies (from a thread: the parent goes on with its own sheets)."""
+        if self._proc is not None:
+            self._thread = threading.Thread(target=self._send, args=(jobs,), daemon=True)
+            self._thread.start()
+
+    def _send(self, jobs: list[tuple[zipfile.ZipInfo, str, _Body]]) -> None:
+        stdin = self._proc.stdin
+        step = max(CHUNK_ROWS, 1)
+        try:
+            for info, xml, body in jobs:
+                n = body.rows
+                head = (info.filename, info.date_time, xml, body.first_row, n, len(body.columns))
+                pickle.dump(head, stdin, 5)
+                for start in range(0, n, step):
+                    stop = min(n, start + step)
+                    columns = [_plain(c, start, stop) for c in body.columns]
+                    heights = body.heights
+                    if heights is not None:
+                        heights = (
+                            heights.part(start, stop)
+                            if isinstance(heights, Lines)
+                            else (heights[start:stop])
+                        )
+                    pickle.dump((start, columns, heights), stdin, 5)
+                pickle.dump(None, stdin, 5)
+            pickle.dump(None, stdin, 5)
+            stdin.close()
+        except BaseException as exc:  # BrokenPipeError when the worker died: finish() says
+            self.error = f"{type(exc).__name__}: {exc}"
+
+    def finish(self) -> bool:
+        """Wait for the worker; True when it wrote every body it was sent."""
+        if self._proc is None or self._thread is None:
+            return False
+        self._thread.join()
+        answer = self._proc.stdout.read()
+        code = self._proc.wait()
+        try:
+            result = pickle.loads(answer) if answer else ("error", f"exit status {code}")
+        except Exception as exc:
+            result = ("error", f"{type(exc).__name__}: {exc}")
+        if self.error is None and code == 0 and result == ("ok",):
+            return True
+        self.error = self.error or str(result[-1])
+        return False
+
+    def close(self) -> None:
+        """Stop the worker if it still runs; remove its zip."""
+        if self._proc is not None:
+            if self._proc.poll() is None:
+                self._proc.kill()
+            self._proc.wait()
+            for stream in (self._proc.stdin, self._proc.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+        if self._thread is not None:
+            self._thread.join()
+        self.part.unlink(missing_ok=True)
+
+
+def _plain(column: Column, start: int, stop: int) -> Column:
+    """Rows start:stop of a column, formats as style indexes (what a worker is sent)."""
+    styles = None
+    if column.styles is not None:
+        cache: dict[int, _Style] = {}
+        styles = [
+            None if f is None else cache.setdefault(id(f), _Style(f._get_xf_index()))
+            for f in column.styles[start:stop]
+        ]
+    fmt = column.fmt
+    return Column(
+        column.values[start:stop],
+        None if fmt is None else _Style(fmt._get_xf_index()),
+        column.blank_fmt,
+        column.numeric,
+        styles,
+    )
+
+
+def serve(part: str) -> None:
+    """A worker's main (`_Worker`): write the bodies read from stdin into the zip `part`,
+    then answer ("ok",) or ("error", reason) on stdout."""
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    result: tuple = ("ok",)
+    try:
+        with zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as out:
+            while (head := pickle.load(stdin)) is not None:
+                name, date_time, xml, first_row, n, width = head
+                start_xml, end_xml = _frame_xml(xml, first_row, n, width)
+                entry = _entry(name, date_time)
+                with out.open(entry, "w", force_zip64=True) as member, _Deflating(member) as sink:
+                    sink.write(start_xml)
+                    while (chunk := pickle.load(stdin)) is not None:
+                        start, columns, heights = chunk
+                        if isinstance(heights, Lines):
+                            heights = heights.compute()
+                        stop = start + max((len(c.values) for c in columns), default=0)
+                        sink.write(_rows(columns, heights, first_row + 1 + start, 0, stop - start))
+                    sink.write(end_xml)
+    except BaseException as exc:
+        result = ("error", f"{type(exc).__name__}: {exc}")
+    stdout.write(pickle.dumps(result))
+    stdout.flush()
+
+
+def _copy_raw(part: Path, out: zipfile.ZipFile) -> None:
+    """Append the members of the zip `part` to `out` as they are (deflated, checksummed)."""
+    with zipfile.ZipFile(part) as src, open(part, "rb") as raw:
+        for info in src.infolist():
+            raw.seek(info.header_offset)
+            fixed = raw.read(30)
+            if fixed[:4] != b"PK\x03\x04":
+                raise zipfile.BadZipFile(f"no local header for {info.filename}")
+            name_len, extra_len = struct.unpack("<HH", fixed[26:30])
+            raw.seek(info.header_offset + 30 + name_len + extra_len)
+            entry = zipfile.ZipInfo(info.filename, info.date_time)
+            entry.compress_type = info.compress_type
+            entry.external_attr = info.external_attr
+            entry.CRC, entry.file_size = info.CRC, info.file_size
+            entry.compress_size = info.compress_size
+            zip64 = max(entry.file_size, entry.compress_size) > zipfile.ZIP64_LIMIT
+            out.fp.seek(out.start_dir)
+            entry.header_offset = out.fp.tell()
+            out.fp.write(entry.FileHeader(zip64))
+            left = entry.compress_size
+            while left:
+                block = raw.read(min(left, 1 << 20))
+                if not block:
+                    raise zipfile.BadZipFile(f"{info.filename} is cut short")
+                out.fp.write(block)
+                left -= len(block)
+            out.filelist.append(entry)
+            out.NameToInfo[entry.filename] = entry
+            out.start_dir = out.fp.tell()
 
 
 def _entry(name: str, date_time: tuple) -> zipfile.ZipInfo:
@@ -218,9 +496,21 @@ class _Deflating:
 
 def _splice(xml: str, body: _Body, sink, sst: _Strings | None = None) -> None:
     """XlsxWriter's sheet XML with the body's rows appended to its sheetData."""
-    n = max((len(c.values) for c in body.columns), default=0)
-    last_row = body.first_row + n  # 1-based number of the last body row
-    last_col = len(body.columns) - 1
+    n = body.rows
+    start_xml, end_xml = _frame_xml(xml, body.first_row, n, len(body.columns))
+    sink.write(start_xml)
+    step = max(CHUNK_ROWS, 1)
+    for start in range(0, n, step):
+        stop = min(n, start + step)
+        heights = body.heights_of(start, stop)
+        sink.write(_rows(body.columns, heights, body.first_row + 1 + start, start, stop, sst))
+    sink.write(end_xml)
+
+
+def _frame_xml(xml: str, first_row: int, n: int, width: int) -> tuple[bytes, bytes]:
+    """A sheet's XML before and after the body's rows (its dimension widened to them)."""
+    last_row = first_row + n  # 1-based number of the last body row
+    last_col = width - 1
     match = _DIMENSION.search(xml)
     if match and n:
         old = match.group(0)[len('<dimension ref="') : -3].split(":")[-1]
@@ -231,25 +521,32 @@ def _splice(xml: str, body: _Body, sink, sst: _Strings | None = None) -> None:
         xml = xml.replace(match.group(0), f'<dimension ref="{ref}"/>', 1)
     where = _SHEET_DATA.search(xml)
     head, tail = xml[: where.start()], xml[where.end() :]
-    sink.write((head + "<sheetData>" if where.group(0) == "<sheetData/>" else head).encode())
-    first = body.first_row + 1
-    for start in range(0, n, max(CHUNK_ROWS, 1)):
-        stop = min(n, start + max(CHUNK_ROWS, 1))
-        numbers = range(first + start, first + stop)
-        if body.heights is None:
-            opens = [f'<row r="{r}">' for r in numbers]
-        else:
-            opens = [
-                f'<row r="{r}" ht="{h:g}" customHeight="1">'
-                for r, h in zip(numbers, body.heights[start:stop], strict=True)
-            ]
-        cells = [
-            _column_cells(c, col_letter(i), numbers, start, stop, sst)
-            for i, c in enumerate(body.columns)
+    head = head + "<sheetData>" if where.group(0) == "<sheetData/>" else head
+    return head.encode(), ("</sheetData>" + tail).encode()
+
+
+def _rows(
+    columns: Sequence[Column],
+    heights: Sequence[float] | None,
+    first: int,
+    start: int,
+    stop: int,
+    sst: _Strings | None = None,
+) -> bytes:
+    """Rows values[start:stop] of the columns as `<row>` elements numbered from `first`."""
+    numbers = range(first, first + stop - start)
+    if heights is None:
+        opens = [f'<row r="{r}">' for r in numbers]
+    else:
+        opens = [
+            f'<row r="{r}" ht="{h:g}" customHeight="1">'
+            for r, h in zip(numbers, heights, strict=True)
         ]
-        rows = map("".join, zip(opens, *cells, strict=True))
-        sink.write(("</row>".join(rows) + "</row>").encode())
-    sink.write(("</sheetData>" + tail).encode())
+    cells = [
+        _column_cells(c, col_letter(i), numbers, start, stop, sst) for i, c in enumerate(columns)
+    ]
+    rows = map("".join, zip(opens, *cells, strict=True))
+    return ("</row>".join(rows) + "</row>").encode()
 
 
 def _column_cells(
