@@ -115,6 +115,31 @@ class _Strings:
         self.base = int(found.group(1)) if found else 0
         self.index: dict[str, int] = {}
         self.refs = 0
+        # a worker's copy: texts not in `index` are written as inline strings
+        self.frozen = False
+
+    @classmethod
+    def fixed(cls, index: dict[str, int]) -> _Strings:
+        """A worker's table: these entries of the parent's, nothing added."""
+        table = cls("")
+        table.index, table.frozen = index, True
+        return table
+
+    def reserve(self, columns: Sequence[Column]) -> dict[str, int]:
+        """Entries for the texts of `columns` that need one to read back the same in every
+        reader (an `_xHHHH_` sequence: openpyxl undoes its escape in shared strings only);
+        a worker writes the other texts of its sheets as inline strings."""
+        found: dict[str, int] = {}
+        for column in columns:
+            for value in column.values:
+                if value.__class__ is str and "_x" in value:
+                    text = value[:MAX_TEXT]
+                    if _ESCAPED.search(text) and text not in found:
+                        i = self.index.get(text)
+                        if i is None:
+                            i = self.index[text] = self.base + len(self.index)
+                        found[text] = i
+        return found
 
     def write(self, sink) -> None:
         """The table: XlsxWriter's entries, then ours, counts updated."""
@@ -219,7 +244,10 @@ class Book:
                 if info.filename in bodies and bodies[info.filename].index in shared
             ]
             if worker is not None:
-                worker.feed(jobs)  # the worker writes these (inline strings) meanwhile
+                special = {}
+                if sst is not None:
+                    special = sst.reserve([c for _, _, body in jobs for c in body.columns])
+                worker.feed(jobs, special)  # the worker writes these meanwhile
             for info in src.infolist():
                 if info.filename == SST:
                     continue
@@ -233,6 +261,8 @@ class Book:
                 _write_body(out, info, data.decode("utf-8"), body, sst)
             if worker is not None and worker.finish():
                 _copy_raw(worker.part, out)
+                if sst is not None:
+                    sst.refs += worker.refs
             else:  # no worker, or it failed: write its sheets here
                 for info, xml, body in jobs:
                     _write_body(out, info, xml, body, sst)
@@ -287,8 +317,8 @@ class _Worker:
     """A second Python process writing some sheet bodies into a zip of its own (`part`,
     beside the output), fed one chunk of rows at a time through its stdin, so its memory
     holds a chunk, not the sheets. The parent copies its members into the output as they
-    are (already deflated). Text is written as inline strings there: the shared-string
-    table is the parent's."""
+    are (already deflated). Text is written as inline strings there (the shared-string
+    table is the parent's) but for the few entries it is sent (`_Strings.reserve`)."""
 
     def __init__(self, folder: Path) -> None:
         prefix = f"{TEMP_PREFIX}{os.getpid()}-"
@@ -296,6 +326,7 @@ class _Worker:
         os.close(fd)
         self.part = Path(part)
         self.error: str | None = None
+        self.refs = 0  # references to shared strings in its sheets
         self._thread: threading.Thread | None = None
         here = Path(__file__).resolve().parent
         command = [sys.executable, "-I", "-c", _BOOT, str(here.parents[1]), str(here), part]
@@ -309,16 +340,18 @@ class _Worker:
         except OSError as exc:  # no worker: the parent writes everything
             self._proc, self.error = None, f"{type(exc).__name__}: {exc}"
 
-    def feed(self, jobs: list[tuple[zipfile.ZipInfo, str, _Body]]) -> None:
-        """Send the bodies (from a thread: the parent goes on with its own sheets)."""
+    def feed(self, jobs: list[tuple[zipfile.ZipInfo, str, _Body]], strings: dict) -> None:
+        """Send the bodies (from a thread: the parent goes on with its own sheets) and the
+        shared strings the worker may refer to."""
         if self._proc is not None:
-            self._thread = threading.Thread(target=self._send, args=(jobs,), daemon=True)
+            self._thread = threading.Thread(target=self._send, args=(jobs, strings), daemon=True)
             self._thread.start()
 
-    def _send(self, jobs: list[tuple[zipfile.ZipInfo, str, _Body]]) -> None:
+    def _send(self, jobs: list[tuple[zipfile.ZipInfo, str, _Body]], strings: dict) -> None:
         stdin = self._proc.stdin
         step = max(CHUNK_ROWS, 1)
         try:
+            pickle.dump(strings, stdin, 5)
             for info, xml, body in jobs:
                 n = body.rows
                 head = (info.filename, info.date_time, xml, body.first_row, n, len(body.columns))
@@ -351,7 +384,8 @@ class _Worker:
             result = pickle.loads(answer) if answer else ("error", f"exit status {code}")
         except Exception as exc:
             result = ("error", f"{type(exc).__name__}: {exc}")
-        if self.error is None and code == 0 and result == ("ok",):
+        if self.error is None and code == 0 and result[0] == "ok":
+            self.refs = result[1]
             return True
         self.error = self.error or str(result[-1])
         return False
@@ -393,10 +427,11 @@ def _plain(column: Column, start: int, stop: int) -> Column:
 
 def serve(part: str) -> None:
     """A worker's main (`_Worker`): write the bodies read from stdin into the zip `part`,
-    then answer ("ok",) or ("error", reason) on stdout."""
+    then answer ("ok", shared-string references) or ("error", reason) on stdout."""
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
-    result: tuple = ("ok",)
+    result: tuple
     try:
+        sst = _Strings.fixed(pickle.load(stdin))
         with zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as out:
             while (head := pickle.load(stdin)) is not None:
                 name, date_time, xml, first_row, n, width = head
@@ -409,8 +444,10 @@ def serve(part: str) -> None:
                         if isinstance(heights, Lines):
                             heights = heights.compute()
                         stop = start + max((len(c.values) for c in columns), default=0)
-                        sink.write(_rows(columns, heights, first_row + 1 + start, 0, stop - start))
+                        first = first_row + 1 + start
+                        sink.write(_rows(columns, heights, first, 0, stop - start, sst))
                     sink.write(end_xml)
+        result = ("ok", sst.refs)
     except BaseException as exc:
         result = ("error", f"{type(exc).__name__}: {exc}")
     stdout.write(pickle.dumps(result))
@@ -561,6 +598,7 @@ def _column_cells(
     shared_open = f'"{style} t="s"><v>'
     index = sst.index if sst is not None else None
     base = sst.base if sst is not None else 0
+    frozen = sst is not None and sst.frozen
     shared = 0
     out = []
     append = out.append
@@ -591,6 +629,9 @@ def _column_cells(
             text = text[:MAX_TEXT]
             i = index.get(text)
             if i is None:
+                if frozen:  # a worker's: inline
+                    append(f'<c r="{letter}{r}{text_open}{_t(text)}</is></c>')
+                    continue
                 i = index[text] = base + len(index)
             append(f'<c r="{letter}{r}{shared_open}{i}</v></c>')
             shared += 1
