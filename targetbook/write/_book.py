@@ -59,6 +59,10 @@ _ESCAPED = re.compile(r"(_x[0-9A-Fa-f]{4}_)")
 _UNIQUE = re.compile(r'uniqueCount="(\d+)"')
 _COUNT = re.compile(r'\bcount="(\d+)"')
 SST = "xl/sharedStrings.xml"
+_TEXT_KINDS = {str, type(None)}
+_FLOAT = {float}
+# A worker keeps the `<t>` elements of up to this many texts (units, items repeat).
+MEMO_TEXTS = 50_000
 _SHEET_DATA = re.compile(r"<sheetData/>|</sheetData>")
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
 
@@ -117,6 +121,7 @@ class _Strings:
         self.refs = 0
         # a worker's copy: texts not in `index` are written as inline strings
         self.frozen = False
+        self.inline: dict[str, str] = {}  # a worker's `<t>` elements of recent texts
 
     @classmethod
     def fixed(cls, index: dict[str, int]) -> _Strings:
@@ -125,21 +130,32 @@ class _Strings:
         table.index, table.frozen = index, True
         return table
 
-    def reserve(self, columns: Sequence[Column]) -> dict[str, int]:
+    def reserve(self, columns: Sequence[Column]) -> tuple[dict[str, int], int]:
         """Entries for the texts of `columns` that need one to read back the same in every
-        reader (an `_xHHHH_` sequence: openpyxl undoes its escape in shared strings only);
-        a worker writes the other texts of its sheets as inline strings."""
+        reader (an `_xHHHH_` sequence: openpyxl undoes its escape in shared strings only),
+        and how many cells refer to them; a worker writes the other texts of its sheets as
+        inline strings."""
         found: dict[str, int] = {}
+        refs = 0
+        step = 5000
         for column in columns:
-            for value in column.values:
-                if value.__class__ is str and "_x" in value:
-                    text = value[:MAX_TEXT]
-                    if _ESCAPED.search(text) and text not in found:
-                        i = self.index.get(text)
-                        if i is None:
-                            i = self.index[text] = self.base + len(self.index)
-                        found[text] = i
-        return found
+            values = column.values
+            for start in range(0, len(values), step):
+                part = values[start : start + step]
+                if "_x" not in repr(part):  # in C; a text with _x shows it in its repr
+                    continue
+                for value in part:
+                    if value.__class__ is str and "_x" in value:
+                        text = value[:MAX_TEXT]
+                        if text in found:
+                            refs += 1
+                        elif _ESCAPED.search(text):
+                            i = self.index.get(text)
+                            if i is None:
+                                i = self.index[text] = self.base + len(self.index)
+                            found[text] = i
+                            refs += 1
+        return found, refs
 
     def write(self, sink) -> None:
         """The table: XlsxWriter's entries, then ours, counts updated."""
@@ -243,10 +259,11 @@ class Book:
                 for info in src.infolist()
                 if info.filename in bodies and bodies[info.filename].index in shared
             ]
+            special: dict[str, int] = {}
+            refs = 0
+            if sst is not None and jobs:
+                special, refs = sst.reserve([c for _, _, body in jobs for c in body.columns])
             if worker is not None:
-                special = {}
-                if sst is not None:
-                    special = sst.reserve([c for _, _, body in jobs for c in body.columns])
                 worker.feed(jobs, special)  # the worker writes these meanwhile
             for info in src.infolist():
                 if info.filename == SST:
@@ -259,17 +276,17 @@ class Book:
                     out.writestr(info, data, zipfile.ZIP_DEFLATED, COMPRESS_LEVEL)
                     continue
                 _write_body(out, info, data.decode("utf-8"), body, sst)
-            if worker is not None and worker.finish():
-                _copy_raw(worker.part, out)
-                if sst is not None:
-                    sst.refs += worker.refs
-            else:  # no worker, or it failed: write its sheets here
-                for info, xml, body in jobs:
-                    _write_body(out, info, xml, body, sst)
-            if sst is not None:
+            if sst is not None:  # complete now: written while the worker ends
+                sst.refs += refs  # the worker's references to its reserved entries
                 entry = _entry(SST, src.getinfo(SST).date_time)
                 with out.open(entry, "w", force_zip64=True) as member, _Deflating(member) as sink:
                     sst.write(sink)
+            if worker is not None and worker.finish():
+                _copy_raw(worker.part, out)
+            else:  # no worker, or it failed: its sheets written here, as it would have
+                table = _Strings.fixed(special)
+                for info, xml, body in jobs:
+                    _write_body(out, info, xml, body, table)
 
     def abandon(self) -> None:
         """Drop the workbook after a failed build (nothing was written to disk)."""
@@ -596,6 +613,28 @@ def _column_cells(
     blank = f'"{style}/>' if column.blank_fmt and column.fmt is not None else None
     text_open, number_open = f'"{style} t="inlineStr"><is>', f'"{style}><v>'
     shared_open = f'"{style} t="s"><v>'
+    values = column.values[start:stop]
+    # Most chunks of a column hold one kind of value: text (and blanks), or finite
+    # numbers. They are written by comprehensions, the others cell by cell below.
+    kinds = set(map(type, values))
+    if sst is not None and kinds <= _TEXT_KINDS:
+        ids = _text_ids(values, sst)
+        return [
+            f'<c r="{letter}{r}{shared_open}{i}</v></c>'
+            if i.__class__ is int
+            else f'<c r="{letter}{r}{text_open}{i}</is></c>'
+            if i is not None
+            else f'<c r="{letter}{r}{blank}'
+            if blank is not None
+            else ""
+            for r, i in zip(numbers, ids, strict=True)
+        ]
+    if column.numeric and kinds == _FLOAT and math.isfinite(sum(values)):
+        return [
+            f'<c r="{letter}{r}{number_open}'
+            f"{int(v) if v.is_integer() and -1e15 < v < 1e15 else repr(v)}</v></c>"
+            for r, v in zip(numbers, values, strict=True)
+        ]
     index = sst.index if sst is not None else None
     base = sst.base if sst is not None else 0
     frozen = sst is not None and sst.frozen
@@ -603,7 +642,7 @@ def _column_cells(
     out = []
     append = out.append
     numeric = column.numeric
-    for r, value in zip(numbers, column.values[start:stop], strict=True):
+    for r, value in zip(numbers, values, strict=True):
         cls = value.__class__
         if cls is str:
             text = value
@@ -627,7 +666,7 @@ def _column_cells(
             text = str(value)
         if text and index is not None:
             text = text[:MAX_TEXT]
-            i = index.get(text)
+            i = index.get(text) if cls is str or not frozen else None
             if i is None:
                 if frozen:  # a worker's: inline
                     append(f'<c r="{letter}{r}{text_open}{_t(text)}</is></c>')
@@ -650,14 +689,52 @@ def _styled_cells(
     column: Column, letter: str, numbers: range, start: int, stop: int, sst: _Strings | None
 ) -> list:
     """_column_cells of a column whose cells have formats of their own (few such columns:
-    the figures of 指标进度), one cell at a time."""
-    out = []
-    styles = column.styles or ()
-    for n, r in enumerate(numbers, start):
-        fmt = styles[n] if n < len(styles) and styles[n] is not None else column.fmt
-        one = Column([column.values[n]], fmt, column.blank_fmt, column.numeric)
-        out += _column_cells(one, letter, range(r, r + 1), 0, 1, sst)
+    the figures of 指标进度), a run of cells with the same format at a time."""
+    out: list = []
+    styles = list(column.styles or ())[start:stop]
+    fmts = [column.fmt if f is None else f for f in styles]
+    fmts += [column.fmt] * (stop - start - len(fmts))
+    n = 0
+    while n < len(fmts):
+        end = n + 1
+        while end < len(fmts) and fmts[end] is fmts[n]:
+            end += 1
+        run = Column(column.values, fmts[n], column.blank_fmt, column.numeric)
+        out += _column_cells(run, letter, numbers[n:end], start + n, start + end, sst)
+        n = end
     return out
+
+
+def _text_ids(values: Sequence[str | None], sst: _Strings) -> list:
+    """Per text: its shared-string index (int), or its `<t>` element (a worker's inline
+    string), or None (no text)."""
+    index = sst.index
+    if sst.frozen:  # a worker: inline strings (kept for repeats), but for reserved entries
+        memo = sst.inline
+        if len(memo) > MEMO_TEXTS:
+            memo.clear()
+        ids = list(map(memo.get, values))
+        if None in ids:
+            for k, i in enumerate(ids):
+                if i is None and (value := values[k]):
+                    text = value[:MAX_TEXT]
+                    i = index.get(text) if "_x" in text else None
+                    if i is None:
+                        i = memo[value] = _t(text)
+                    ids[k] = i
+    else:
+        ids = list(map(index.get, values))
+        if None in ids:
+            base = sst.base
+            for k, i in enumerate(ids):
+                if i is None and (value := values[k]):
+                    text = value[:MAX_TEXT]
+                    i = index.get(text)
+                    if i is None:
+                        i = index[text] = base + len(index)
+                    ids[k] = i
+    sst.refs += sum(1 for i in ids if i.__class__ is int)
+    return ids
 
 
 def _t(text: str) -> str:
