@@ -520,3 +520,26 @@ def test_a_failure_while_a_worker_runs_keeps_the_old_output(tmp_path, monkeypatc
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["汇总.xlsx"]
     assert len(workers) == 1 and workers[0].returncode is not None
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        [],
+        ["南桐村", "经发办", "plain ascii"],
+        ["南桐村", " 前有空格", "经发办"],  # a space at the start of a middle text
+        ["南桐村", "后有空格\u3000", "经发办"],  # an ideographic space at the end
+        ["前后\n", "x"],  # a newline ends the first
+        ["x", "最后 "],  # the last text ends with a space
+        ["\t开头"],  # the first begins with a tab
+        ["a & b", "c"],
+        ["_x0041_ stays", "d"],
+        ["ctl\x01", "e"],
+        ["长" * 40000, "f"],  # cut to Excel's limit
+        ["私\ue000用", " g"],  # the separator itself inside a text
+    ],
+)
+def test_shared_string_entries_are_written_as_each_text_alone(texts):
+    # _entries takes a fast path for runs of plain texts: it must give what _t gives
+    expected = "".join(f"<si>{book_module._t(t)}</si>" for t in texts)
+    assert book_module._entries(texts) == expected

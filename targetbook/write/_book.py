@@ -59,6 +59,11 @@ _ESCAPED = re.compile(r"(_x[0-9A-Fa-f]{4}_)")
 _UNIQUE = re.compile(r'uniqueCount="(\d+)"')
 _COUNT = re.compile(r'\bcount="(\d+)"')
 SST = "xl/sharedStrings.xml"
+# What `_t` must change, split for `_entries`, which looks for them in many texts at once
+# (joined by a private-use character: an edge of each text is next to one, or an end).
+_CHARS = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SEPARATOR = "\ue000"
+_EDGE_SPACE = re.compile(r"\ue000\s")  # a literal first: searched fast
 _TEXT_KINDS = {str, type(None)}
 _FLOAT = {float}
 # A worker keeps the `<t>` elements of up to this many texts (units, items repeat).
@@ -142,7 +147,9 @@ class _Strings:
             values = column.values
             for start in range(0, len(values), step):
                 part = values[start : start + step]
-                if "_x" not in repr(part):  # in C; a text with _x shows it in its repr
+                if set(map(type, part)) <= _TEXT_KINDS and "_x" not in "\0".join(
+                    filter(None, part)
+                ):  # in C: no text here holds _x
                     continue
                 for value in part:
                     if value.__class__ is str and "_x" in value:
@@ -167,8 +174,8 @@ class _Strings:
         head = head.replace("<sst/>", "<sst>")  # XlsxWriter never writes it empty; be safe
         sink.write(head.encode())
         items = list(self.index)
-        for start in range(0, len(items), 5000):
-            sink.write("".join(f"<si>{_t(t)}</si>" for t in items[start : start + 5000]).encode())
+        for start in range(0, len(items), 2000):
+            sink.write(_entries(items[start : start + 2000]).encode())
         sink.write(("</sst>" + tail).encode())
 
 
@@ -735,6 +742,22 @@ def _text_ids(values: Sequence[str | None], sst: _Strings) -> list:
                     ids[k] = i
     sst.refs += sum(1 for i in ids if i.__class__ is int)
     return ids
+
+
+def _entries(texts: list[str]) -> str:
+    """`<si>` elements of texts; as `_t` makes them, but for a run of plain texts in C."""
+    joined = _SEPARATOR.join(texts)
+    if (
+        max(map(len, texts), default=0) > MAX_TEXT
+        or _CHARS.search(joined)
+        or "_x" in joined
+        or joined[:1].isspace()
+        or joined[-1:].isspace()
+        or _EDGE_SPACE.search(joined)
+        or _EDGE_SPACE.search(joined[::-1])  # a space before a separator, or at the end
+    ):
+        return "".join(f"<si>{_t(t)}</si>" for t in texts)
+    return "<si><t>" + "</t></si><si><t>".join(texts) + "</t></si>" if texts else ""
 
 
 def _t(text: str) -> str:
