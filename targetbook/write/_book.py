@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import zipfile
+from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +67,7 @@ _SEPARATOR = "\ue000"
 _EDGE_SPACE = re.compile(r"\ue000\s")  # a literal first: searched fast
 _TEXT_KINDS = {str, type(None)}
 _FLOAT = {float}
+_INT = {int}
 # A worker keeps the `<t>` elements of up to this many texts (units, items repeat).
 MEMO_TEXTS = 50_000
 _SHEET_DATA = re.compile(r"<sheetData/>|</sheetData>")
@@ -384,12 +386,11 @@ class _Worker:
                     stop = min(n, start + step)
                     columns = [_plain(c, start, stop) for c in body.columns]
                     heights = body.heights
-                    if heights is not None:
-                        heights = (
-                            heights.part(start, stop)
-                            if isinstance(heights, Lines)
-                            else (heights[start:stop])
-                        )
+                    if isinstance(heights, Lines):
+                        part = heights.part(start, stop)
+                        heights = Lines(part.fn, [_pack(c) for c in part.columns], part.widths)
+                    elif heights is not None:
+                        heights = heights[start:stop]
                     pickle.dump((start, columns, heights), stdin, 5)
                 pickle.dump(None, stdin, 5)
             pickle.dump(None, stdin, 5)
@@ -441,12 +442,44 @@ def _plain(column: Column, start: int, stop: int) -> Column:
         ]
     fmt = column.fmt
     return Column(
-        column.values[start:stop],
+        _pack(column.values[start:stop]),
         None if fmt is None else _Style(fmt._get_xf_index()),
         column.blank_fmt,
         column.numeric,
         styles,
     )
+
+
+# A run of texts is sent to a worker joined by this (not one of them: checked), numbers
+# as their bytes: ~5× faster to load than a list of objects, and the same cells.
+_JOIN = "\ue001"
+
+
+def _pack(values: Sequence) -> object:
+    """Values as sent to a worker: texts (None sent as "": neither is a cell) joined,
+    finite numbers as doubles, anything else as a list (see `_unpack`)."""
+    values = list(values)
+    kinds = set(map(type, values))
+    if kinds <= _TEXT_KINDS and values:
+        if type(None) in kinds:
+            values = ["" if v is None else v for v in values]
+        joined = _JOIN.join(values)
+        if joined.count(_JOIN) == len(values) - 1:
+            return ("text", joined)
+    elif kinds == _FLOAT and math.isfinite(sum(values)):
+        return ("float", array("d", values).tobytes())
+    return values
+
+
+def _unpack(packed: object) -> list:
+    if packed.__class__ is tuple:
+        kind, data = packed
+        if kind == "text":
+            return data.split(_JOIN)
+        numbers = array("d")
+        numbers.frombytes(data)
+        return numbers.tolist()
+    return packed
 
 
 def serve(part: str) -> None:
@@ -465,7 +498,10 @@ def serve(part: str) -> None:
                     sink.write(start_xml)
                     while (chunk := pickle.load(stdin)) is not None:
                         start, columns, heights = chunk
+                        for column in columns:
+                            column.values = _unpack(column.values)
                         if isinstance(heights, Lines):
+                            heights.columns = [_unpack(c) for c in heights.columns]
                             heights = heights.compute()
                         stop = start + max((len(c.values) for c in columns), default=0)
                         first = first_row + 1 + start
@@ -636,6 +672,11 @@ def _column_cells(
             else ""
             for r, i in zip(numbers, ids, strict=True)
         ]
+    if column.numeric and kinds == _INT and -1e15 < min(values) and max(values) < 1e15:
+        return [
+            f'<c r="{letter}{r}{number_open}{v}</v></c>'
+            for r, v in zip(numbers, values, strict=True)
+        ]
     if column.numeric and kinds == _FLOAT and math.isfinite(sum(values)):
         return [
             f'<c r="{letter}{r}{number_open}'
@@ -722,13 +763,18 @@ def _text_ids(values: Sequence[str | None], sst: _Strings) -> list:
             memo.clear()
         ids = list(map(memo.get, values))
         if None in ids:
+            new: dict[str, None] = {}
             for k, i in enumerate(ids):
                 if i is None and (value := values[k]):
-                    text = value[:MAX_TEXT]
-                    i = index.get(text) if "_x" in text else None
-                    if i is None:
-                        i = memo[value] = _t(text)
-                    ids[k] = i
+                    if "_x" in value and (i := index.get(value[:MAX_TEXT])) is not None:
+                        ids[k] = i
+                    else:
+                        new[value] = None
+            if new:
+                memo.update(zip(new, _elements(list(new)), strict=True))
+                for k, i in enumerate(ids):
+                    if i is None and (value := values[k]):
+                        ids[k] = memo[value]
     else:
         ids = list(map(index.get, values))
         if None in ids:
@@ -746,8 +792,22 @@ def _text_ids(values: Sequence[str | None], sst: _Strings) -> list:
 
 def _entries(texts: list[str]) -> str:
     """`<si>` elements of texts; as `_t` makes them, but for a run of plain texts in C."""
+    if not _plain_texts(texts):
+        return "".join(f"<si>{_t(t)}</si>" for t in texts)
+    return "<si><t>" + "</t></si><si><t>".join(texts) + "</t></si>" if texts else ""
+
+
+def _elements(texts: list[str]) -> list[str]:
+    """`_t` of each text (a run of plain texts checked at once)."""
+    if not _plain_texts(texts):
+        return [_t(t) for t in texts]
+    return [f"<t>{t}</t>" for t in texts]
+
+
+def _plain_texts(texts: list[str]) -> bool:
+    """True when `_t` would change none of the texts but for its `<t>` tags."""
     joined = _SEPARATOR.join(texts)
-    if (
+    return not (
         max(map(len, texts), default=0) > MAX_TEXT
         or _CHARS.search(joined)
         or "_x" in joined
@@ -755,9 +815,7 @@ def _entries(texts: list[str]) -> str:
         or joined[-1:].isspace()
         or _EDGE_SPACE.search(joined)
         or _EDGE_SPACE.search(joined[::-1])  # a space before a separator, or at the end
-    ):
-        return "".join(f"<si>{_t(t)}</si>" for t in texts)
-    return "<si><t>" + "</t></si><si><t>".join(texts) + "</t></si>" if texts else ""
+    )
 
 
 def _t(text: str) -> str:
