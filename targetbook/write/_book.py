@@ -786,7 +786,10 @@ def _text_ids(values: Sequence[str | None], sst: _Strings) -> list:
                     if i is None:
                         i = index[text] = base + len(index)
                     ids[k] = i
-    sst.refs += sum(1 for i in ids if i.__class__ is int)
+    if not sst.frozen:  # ints and None
+        sst.refs += len(ids) - ids.count(None)
+    elif index:  # a worker's inline texts but for reserved entries
+        sst.refs += sum(1 for i in ids if i.__class__ is int)
     return ids
 
 

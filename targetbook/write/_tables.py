@@ -157,9 +157,12 @@ def cells(frame: pd.DataFrame, label: str, numeric: bool) -> list[str | float | 
     """A column as cells to write: text (cut to Excel's limit), a finite number, or None."""
     if label not in frame.columns:
         return [None] * len(frame)
+    values = frame[label].tolist()
+    if set(map(type, values)) == {str} and max(map(len, values), default=0) <= MAX_TEXT:
+        return [v or None for v in values] if "" in values else values  # text: as it is
     out: list[str | float | None] = []
     append = out.append
-    for value in frame[label].tolist():
+    for value in values:
         if value.__class__ is str:
             append(value[:MAX_TEXT] if value else None)
         elif numeric:
