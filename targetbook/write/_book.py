@@ -3,9 +3,14 @@
 XlsxWriter costs ~6–8 µs per cell in Python; 汇总.xlsx for 1,000 returns has half a million
 cells. XlsxWriter still lays out every sheet (formats, column widths, merged titles, print
 setup, defined names, headers); the body rows registered with `Book.body` are then spliced
-into its sheet XML as plain `<row>` elements: text as inline strings (`t="inlineStr"`, never a
-formula), numbers as `<v>`. Text is XML-escaped, characters XML cannot carry are removed and
+into its sheet XML as plain `<row>` elements: text as shared strings (`t="s"`, added to
+XlsxWriter's table; inline `t="inlineStr"` where there is none), never a formula; numbers as
+`<v>`. Text is XML-escaped, characters XML cannot carry are removed and
 `_xHHHH_` sequences are protected (Excel would decode them), as XlsxWriter itself does.
+
+A large workbook's biggest bodies are written by a worker process meanwhile (`_Worker`), on
+the machine's other core; the parent copies its deflated members into the output. The cells
+are the same either way (the worker's text is inline, not shared: see `_Worker`).
 """
 
 from __future__ import annotations
