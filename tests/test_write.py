@@ -480,11 +480,20 @@ def test_small_workbooks_and_the_serial_path_start_no_worker(tmp_path, monkeypat
         assert 't="inlineStr"' not in z.read("xl/worksheets/sheet4.xml").decode()
 
 
-@pytest.mark.parametrize("how", ["cannot_start", "exits", "answers_error", "garbles"])
+@pytest.mark.parametrize("how", ["no_room", "cannot_start", "exits", "answers_error", "garbles"])
 def test_a_failing_worker_leaves_its_sheets_to_the_parent(tmp_path, monkeypatch, workers, how):
     cons = _worker_consolidation()
     expected = _everything(write_consolidation(cons, tmp_path / "first.xlsx"))
-    if how == "cannot_start":
+    if how == "no_room":  # its zip cannot be made beside the output
+        mkstemp = book_module.tempfile.mkstemp
+
+        def full(*args, suffix=None, **kwargs):
+            if suffix == ".part":  # the worker's (atomic_path makes the output's)
+                raise OSError(28, "No space left on device")
+            return mkstemp(*args, suffix=suffix, **kwargs)
+
+        monkeypatch.setattr(book_module.tempfile, "mkstemp", full)
+    elif how == "cannot_start":
         monkeypatch.setattr(book_module.sys, "executable", str(tmp_path / "no-python"))
     elif how == "exits":  # dies at once: the parent's feeder meets a closed pipe
         monkeypatch.setattr(book_module, "_BOOT", "import sys; sys.exit(3)")

@@ -249,7 +249,12 @@ class Book:
         Large bodies are shared with a worker process (`_Worker`) where one can run; if it
         fails, the parent writes its sheets too. Either way the file has the same cells."""
         shared = _share(self._bodies)
-        worker = _Worker(Path(path).parent) if shared else None
+        worker = None
+        if shared:
+            try:
+                worker = _Worker(Path(path).parent)
+            except OSError:  # no room for its zip: the parent writes everything
+                shared = set()
         try:
             self._save(path, shared, worker)
         finally:
