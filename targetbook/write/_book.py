@@ -74,7 +74,7 @@ _TEXT_KINDS = {str, type(None)}
 _FLOAT = {float}
 _INT = {int}
 # A worker keeps the `<t>` elements of up to this many texts (units, items repeat).
-MEMO_TEXTS = 50_000
+MEMO_TEXTS = 10_000
 _SHEET_DATA = re.compile(r"<sheetData/>|</sheetData>")
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
 
