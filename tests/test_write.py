@@ -370,3 +370,185 @@ def test_every_part_is_deflated_at_the_fast_level(written):
             data = z.read(info)
             deflated = packer.compress(data) + packer.flush()
             assert (info.filename, info.compress_size) == (info.filename, len(deflated))
+
+
+# --- large bodies shared with a worker process (write/_book._Worker) ---
+
+
+def _everything(path):
+    """What a user sees of every cell (openpyxl), sheet layout included."""
+    wb = openpyxl.load_workbook(path)
+    cells = {
+        (ws.title, c.coordinate): (
+            c.value, c.data_type, c.number_format, c.font.sz, c.font.b, c.alignment.horizontal,
+            c.alignment.wrap_text, c.border.left.style,
+        )
+        for ws in wb
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None or c.has_style
+    }  # fmt: skip
+    layout = {
+        ws.title: (
+            sorted(str(r) for r in ws.merged_cells.ranges),
+            {k: d.width for k, d in ws.column_dimensions.items()},
+            {k: d.height for k, d in ws.row_dimensions.items() if d.height is not None},
+            ws.freeze_panes, ws.auto_filter.ref, str(ws.print_area), str(ws.print_title_rows),
+            ws.page_setup.orientation,
+        )
+        for ws in wb
+    }  # fmt: skip
+    return cells, layout, sorted(wb.defined_names), wb.active.title
+
+
+def _worker_consolidation():
+    """The hostile texts (escapes, _xHHHH_, blanks) over a few hundred progress rows."""
+    cons = hostile_consolidation()
+    frame = cons.others[L.PROGRESS_KIND]
+    cons.others[L.PROGRESS_KIND] = pd.concat([frame] * 40, ignore_index=True)
+    return cons
+
+
+@pytest.fixture
+def workers(monkeypatch):
+    """Every write shares its bodies with a worker; the workers started, to check them."""
+    started = []
+    popen = book_module.subprocess.Popen
+
+    def spy(*args, **kwargs):
+        started.append(popen(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(book_module, "PARALLEL_CELLS", 0)
+    monkeypatch.setattr(book_module.subprocess, "Popen", spy)
+    return started
+
+
+def test_a_worker_writes_the_large_sheets_with_the_same_cells(tmp_path, monkeypatch, workers):
+    cons = _worker_consolidation()
+    shared = write_consolidation(cons, tmp_path / "w" / "汇总.xlsx", opens_on=L.SHEET_ISSUES)
+    assert len(workers) == 1 and workers[0].returncode == 0
+    monkeypatch.setattr(book_module, "PARALLEL", False)  # the serial path (no fork/spawn)
+    alone = write_consolidation(cons, tmp_path / "s" / "汇总.xlsx", opens_on=L.SHEET_ISSUES)
+    assert len(workers) == 1  # no worker this time
+    assert _everything(shared) == _everything(alone)
+    back, again = load_consolidation(shared), load_consolidation(alone)  # calamine
+    assert back.others[L.PROGRESS_KIND].equals(again.others[L.PROGRESS_KIND])
+    assert back.issues == again.issues and back.rows == again.rows == cons.rows
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(shared) as z:
+        assert z.testzip() is None  # every member's CRC checks, the copied ones too
+        sst = z.read("xl/sharedStrings.xml").decode()
+        sheets = "".join(z.read(n).decode() for n in z.namelist() if "worksheets/sheet" in n)
+        progress = z.read("xl/worksheets/sheet4.xml").decode()  # the largest: the worker's
+    assert 't="inlineStr"' in progress and "_x005F_x0041_" not in progress
+    count = int(re.search(r'\bcount="(\d+)"', sst).group(1))
+    unique = int(re.search(r'uniqueCount="(\d+)"', sst).group(1))
+    assert len(re.findall(r't="s"', sheets)) == count and sst.count("<si>") == unique
+    refs = {int(v) for v in re.findall(r't="s"><v>(\d+)</v>', sheets)}
+    assert refs == set(range(unique))
+    # the _xHHHH_ text is a shared string in the worker's sheet (openpyxl reads it back)
+    assert "_x005F_x0041_ stays" in sst and "<f>" not in sheets
+    assert [p.name for p in (tmp_path / "w").iterdir()] == ["汇总.xlsx"]
+
+
+def test_libreoffice_opens_a_workbook_written_with_a_worker(tmp_path, workers):
+    path = write_consolidation(_worker_consolidation(), tmp_path / "汇总.xlsx")
+    assert len(workers) == 1
+    wb = openpyxl.load_workbook(soffice_convert(path, "xlsx", tmp_path / "lo"))
+    ws = wb["指标进度"]
+    col = [c.value for c in ws[1]].index(L.PROGRESS_TEXT)
+    got = [r[col].value for r in ws.iter_rows(min_row=2)]
+    assert got == [v or None for v in EXPECTED] * 40
+    assert wb["附件2 村"]["D6"].value == LONG
+
+
+def test_small_workbooks_and_the_serial_path_start_no_worker(tmp_path, monkeypatch):
+    def no_worker(*args, **kwargs):
+        raise AssertionError("no worker expected")
+
+    monkeypatch.setattr(book_module.subprocess, "Popen", no_worker)
+    write_consolidation(sample(), tmp_path / "small.xlsx")  # below PARALLEL_CELLS
+    monkeypatch.setattr(book_module, "PARALLEL_CELLS", 0)
+    monkeypatch.setattr(book_module, "PARALLEL", False)  # e.g. Windows, a frozen app
+    path = write_consolidation(_worker_consolidation(), tmp_path / "serial.xlsx")
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        assert 't="inlineStr"' not in z.read("xl/worksheets/sheet4.xml").decode()
+
+
+@pytest.mark.parametrize("how", ["no_room", "cannot_start", "exits", "answers_error", "garbles"])
+def test_a_failing_worker_leaves_its_sheets_to_the_parent(tmp_path, monkeypatch, workers, how):
+    cons = _worker_consolidation()
+    expected = _everything(write_consolidation(cons, tmp_path / "first.xlsx"))
+    if how == "no_room":  # its zip cannot be made beside the output
+        mkstemp = book_module.tempfile.mkstemp
+
+        def full(*args, suffix=None, **kwargs):
+            if suffix == ".part":  # the worker's (atomic_path makes the output's)
+                raise OSError(28, "No space left on device")
+            return mkstemp(*args, suffix=suffix, **kwargs)
+
+        monkeypatch.setattr(book_module.tempfile, "mkstemp", full)
+    elif how == "cannot_start":
+        monkeypatch.setattr(book_module.sys, "executable", str(tmp_path / "no-python"))
+    elif how == "exits":  # dies at once: the parent's feeder meets a closed pipe
+        monkeypatch.setattr(book_module, "_BOOT", "import sys; sys.exit(3)")
+    elif how == "answers_error":  # reads everything, then reports a failure
+        boot = book_module._BOOT.replace(
+            "serve(sys.argv[3])",
+            "sys.stdin.buffer.read(); import pickle; "
+            "sys.stdout.buffer.write(pickle.dumps(('error', 'MemoryError: x')))",
+        )
+        monkeypatch.setattr(book_module, "_BOOT", boot)
+    else:  # says ok but its zip is not one
+        boot = book_module._BOOT.replace(
+            "serve(sys.argv[3])", "sys.stdin.buffer.read(); print('ok')"
+        )
+        monkeypatch.setattr(book_module, "_BOOT", boot)
+    out = tmp_path / "out"
+    path = write_consolidation(cons, out / "汇总.xlsx")
+    assert _everything(path) == expected
+    assert [p.name for p in out.iterdir()] == ["汇总.xlsx"]  # the worker's zip removed
+    assert all(p.returncode is not None for p in workers)  # none left running
+
+
+def test_a_failure_while_a_worker_runs_keeps_the_old_output(tmp_path, monkeypatch, workers):
+    target = tmp_path / "汇总.xlsx"
+    target.write_bytes(b"old")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(book_module, "_copy_raw", broken)
+    with pytest.raises(RuntimeError):
+        write_consolidation(_worker_consolidation(), target)
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["汇总.xlsx"]
+    assert len(workers) == 1 and workers[0].returncode is not None
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        [],
+        ["南桐村", "经发办", "plain ascii"],
+        ["南桐村", " 前有空格", "经发办"],  # a space at the start of a middle text
+        ["南桐村", "后有空格\u3000", "经发办"],  # an ideographic space at the end
+        ["前后\n", "x"],  # a newline ends the first
+        ["x", "最后 "],  # the last text ends with a space
+        ["\t开头"],  # the first begins with a tab
+        ["a & b", "c"],
+        ["_x0041_ stays", "d"],
+        ["ctl\x01", "e"],
+        ["长" * 40000, "f"],  # cut to Excel's limit
+        ["私\ue000用", " g"],  # the separator itself inside a text
+    ],
+)
+def test_shared_string_entries_are_written_as_each_text_alone(texts):
+    # _entries takes a fast path for runs of plain texts: it must give what _t gives
+    expected = "".join(f"<si>{book_module._t(t)}</si>" for t in texts)
+    assert book_module._entries(texts) == expected

@@ -88,16 +88,25 @@ def line_counts(texts: Sequence[str | None], width: float) -> list[int]:
     """Wrapped lines each text needs in a column `width` characters wide (at least 1)."""
     usable = max(width - 1, 1)
     ceil = math.ceil
+    seen: dict[str, int] = {}  # a column's texts often repeat (targets, units, items)
+    get = seen.get
     out = []
     append = out.append
     for text in texts:
         if not text:
             append(1)
             continue
-        lines = 0
-        for part in text.split("\n") if "\n" in text else (text,):
-            narrow = len(part.encode("ascii", "ignore"))  # as text_width, inlined
-            lines += ceil((2.1 * (len(part) - narrow) + 1.1 * narrow) / usable) or 1
+        lines = get(text)
+        if lines is None:
+            if "\n" in text:
+                lines = 0
+                for part in text.split("\n"):
+                    narrow = len(part.encode("ascii", "ignore"))  # as text_width, inlined
+                    lines += ceil((2.1 * (len(part) - narrow) + 1.1 * narrow) / usable) or 1
+            else:
+                narrow = len(text.encode("ascii", "ignore"))
+                lines = ceil((2.1 * (len(text) - narrow) + 1.1 * narrow) / usable) or 1
+            seen[text] = lines
         append(lines)
     return out
 

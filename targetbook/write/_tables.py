@@ -11,7 +11,7 @@ from targetbook import labels as L
 from targetbook.beijing import from_utc
 from targetbook.numfmt import display
 from targetbook.text import cell_text, clean_text
-from targetbook.write._book import MAX_TEXT, Book, Column, finite
+from targetbook.write._book import MAX_TEXT, Book, Column, Lines, finite
 from targetbook.write._sheets import (
     ANNEX_WIDTHS,
     PROVENANCE_WIDTHS,
@@ -56,7 +56,7 @@ def annex_sheet(
     # Every row gets a height from its text: LibreOffice does not auto-fit wrapped rows
     # stored without one (checked: its PDF clips them to one line), and printing is the
     # point of these sheets.
-    heights = row_heights((units, targets, plans), ANNEX_WIDTHS[1:])
+    heights = Lines(row_heights, [units, targets, plans], ANNEX_WIDTHS[1:])
     body = [Column(units, fmts.center, True), Column(targets, fmts.cell, True)]
     body.append(Column(plans, fmts.cell, True))
     keys = _provenance(frame) if number_cells else None
@@ -111,7 +111,7 @@ def list_sheet(
         if label in WIDE and not side:
             wrapped.append(cells(frame, label, False))
             wrapped_widths.append(width)
-    heights = wrapped_heights(wrapped, wrapped_widths) if wrapped and len(frame) else None
+    heights = Lines(wrapped_heights, wrapped, wrapped_widths) if wrapped and len(frame) else None
     book.body(ws, 1, body, heights)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(frame), 1), len(columns) - 1)
@@ -157,9 +157,12 @@ def cells(frame: pd.DataFrame, label: str, numeric: bool) -> list[str | float | 
     """A column as cells to write: text (cut to Excel's limit), a finite number, or None."""
     if label not in frame.columns:
         return [None] * len(frame)
+    values = frame[label].tolist()
+    if set(map(type, values)) == {str} and max(map(len, values), default=0) <= MAX_TEXT:
+        return [v or None for v in values] if "" in values else values  # text: as it is
     out: list[str | float | None] = []
     append = out.append
-    for value in frame[label].tolist():
+    for value in values:
         if value.__class__ is str:
             append(value[:MAX_TEXT] if value else None)
         elif numeric:
