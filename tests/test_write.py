@@ -480,7 +480,9 @@ def test_small_workbooks_and_the_serial_path_start_no_worker(tmp_path, monkeypat
         assert 't="inlineStr"' not in z.read("xl/worksheets/sheet4.xml").decode()
 
 
-@pytest.mark.parametrize("how", ["no_room", "cannot_start", "exits", "answers_error", "garbles"])
+@pytest.mark.parametrize(
+    "how", ["no_room", "cannot_start", "exits", "answers_error", "garbles", "hangs"]
+)
 def test_a_failing_worker_leaves_its_sheets_to_the_parent(tmp_path, monkeypatch, workers, how):
     cons = _worker_consolidation()
     expected = _everything(write_consolidation(cons, tmp_path / "first.xlsx"))
@@ -504,6 +506,10 @@ def test_a_failing_worker_leaves_its_sheets_to_the_parent(tmp_path, monkeypatch,
             "sys.stdout.buffer.write(pickle.dumps(('error', 'MemoryError: x')))",
         )
         monkeypatch.setattr(book_module, "_BOOT", boot)
+    elif how == "hangs":  # never reads its input nor ends: stopped after its time budget
+        monkeypatch.setattr(book_module, "_BOOT", "import time; time.sleep(600)")
+        monkeypatch.setattr(book_module, "WORKER_SECONDS", 1.0)
+        monkeypatch.setattr(book_module, "WORKER_SECONDS_PER_MILLION_CELLS", 0.0)
     else:  # says ok but its zip is not one
         boot = book_module._BOOT.replace(
             "serve(sys.argv[3])", "sys.stdin.buffer.read(); print('ok')"

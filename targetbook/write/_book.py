@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import zipfile
 from array import array
 from collections.abc import Callable, Sequence
@@ -56,6 +57,11 @@ PARALLEL = os.name == "posix" and not getattr(sys, "frozen", False)
 # Temporary files beside the output start with this (outputs.remove_stale_temps removes
 # those of a killed run; the pid after it names the run).
 TEMP_PREFIX = ".~tb-"
+# A worker that has not finished by then is stopped and its sheets written by the parent
+# (a hung worker must not hang the run): a minute, plus 30 s per million cells it was given
+# (it writes about a million cells a second here).
+WORKER_SECONDS = 60.0
+WORKER_SECONDS_PER_MILLION_CELLS = 30.0
 
 _SPECIAL = re.compile(
     r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_|^\s|\s$"
@@ -363,6 +369,7 @@ class _Worker:
         self.part = Path(part)
         self.error: str | None = None
         self.refs = 0  # references to shared strings in its sheets
+        self.cells = 0  # cells it was given (its time budget grows with them)
         self._thread: threading.Thread | None = None
         here = Path(__file__).resolve().parent
         command = [sys.executable, "-I", "-c", _BOOT, str(here.parents[1]), str(here), part]
@@ -379,6 +386,7 @@ class _Worker:
     def feed(self, jobs: list[tuple[zipfile.ZipInfo, str, _Body]], strings: dict) -> None:
         """Send the bodies (from a thread: the parent goes on with its own sheets) and the
         shared strings the worker may refer to."""
+        self.cells = sum(body.rows * len(body.columns) for _, _, body in jobs)
         if self._proc is not None:
             self._thread = threading.Thread(target=self._send, args=(jobs, strings), daemon=True)
             self._thread.start()
@@ -412,9 +420,17 @@ class _Worker:
         """Wait for the worker; True when it wrote every body it was sent."""
         if self._proc is None or self._thread is None:
             return False
-        self._thread.join()
+        budget = WORKER_SECONDS + WORKER_SECONDS_PER_MILLION_CELLS * self.cells / 1e6
+        deadline = time.monotonic() + budget
+        self._thread.join(budget)  # the feeder waits on a worker that stopped reading
+        try:
+            # its answer is a few bytes: it fits the pipe, so the worker exits before we read
+            code = self._proc.wait(max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            self._proc.kill()  # close() reaps it and the feeder (its pipe is broken now)
+            self.error = f"timeout after {budget:.0f} s"
+            return False
         answer = self._proc.stdout.read()
-        code = self._proc.wait()
         try:
             result = pickle.loads(answer) if answer else ("error", f"exit status {code}")
         except Exception as exc:
