@@ -501,7 +501,7 @@ def test_a_failing_worker_leaves_its_sheets_to_the_parent(tmp_path, monkeypatch,
         monkeypatch.setattr(book_module, "_BOOT", "import sys; sys.exit(3)")
     elif how == "answers_error":  # reads everything, then reports a failure
         boot = book_module._BOOT.replace(
-            "serve(sys.argv[3])",
+            "serve()",
             "sys.stdin.buffer.read(); import pickle; "
             "sys.stdout.buffer.write(pickle.dumps(('error', 'MemoryError: x')))",
         )
@@ -511,9 +511,7 @@ def test_a_failing_worker_leaves_its_sheets_to_the_parent(tmp_path, monkeypatch,
         monkeypatch.setattr(book_module, "WORKER_SECONDS", 1.0)
         monkeypatch.setattr(book_module, "WORKER_SECONDS_PER_MILLION_CELLS", 0.0)
     else:  # says ok but its zip is not one
-        boot = book_module._BOOT.replace(
-            "serve(sys.argv[3])", "sys.stdin.buffer.read(); print('ok')"
-        )
+        boot = book_module._BOOT.replace("serve()", "sys.stdin.buffer.read(); print('ok')")
         monkeypatch.setattr(book_module, "_BOOT", boot)
     out = tmp_path / "out"
     path = write_consolidation(cons, out / "汇总.xlsx")
@@ -558,3 +556,24 @@ def test_shared_string_entries_are_written_as_each_text_alone(texts):
     # _entries takes a fast path for runs of plain texts: it must give what _t gives
     expected = "".join(f"<si>{book_module._t(t)}</si>" for t in texts)
     assert book_module._entries(texts) == expected
+
+
+def test_a_worker_started_ahead_writes_the_sheets_and_an_unused_one_ends(
+    tmp_path, monkeypatch, workers
+):
+    # consolidate starts its write worker with the reader workers (prestart), while the
+    # parent is small; the write then uses it instead of starting one
+    cons = _worker_consolidation()
+    monkeypatch.setattr(book_module, "_WARM", [])
+    book_module.prestart()
+    assert len(workers) == 1 and book_module._WARM == workers
+    shared = write_consolidation(cons, tmp_path / "w" / "汇总.xlsx")
+    assert len(workers) == 1 and workers[0].returncode == 0 and book_module._WARM == []
+    monkeypatch.setattr(book_module, "PARALLEL", False)
+    alone = write_consolidation(cons, tmp_path / "s" / "汇总.xlsx")
+    assert _everything(shared) == _everything(alone)
+    monkeypatch.setattr(book_module, "PARALLEL", True)
+    book_module.prestart()  # a run too small to use it: it ends with the process
+    assert len(workers) == 2
+    book_module._stop_warm()
+    assert workers[1].returncode == 0 and book_module._WARM == []

@@ -15,6 +15,7 @@ are the same either way (the worker's text is inline, not shared: see `_Worker`)
 
 from __future__ import annotations
 
+import atexit
 import io
 import math
 import os
@@ -351,8 +352,45 @@ package = types.ModuleType("targetbook.write")
 package.__path__ = [sys.argv[2]]
 sys.modules["targetbook.write"] = package
 from targetbook.write._book import serve
-serve(sys.argv[3])
+serve()
 """
+# A worker started ahead of the write (`prestart`), waiting for its first message.
+_WARM: list[subprocess.Popen] = []
+
+
+def prestart() -> None:
+    """Start the write worker now, while this process is small (a run's start): starting a
+    process from a parent that holds a consolidation momentarily shows the parent's memory
+    twice in the process tree, and its start-up (~0.2 s) is hidden behind the reading. An
+    unused one ends when this process does (or at once where no worker can run)."""
+    if not PARALLEL or _WARM:
+        return
+    try:
+        _WARM.append(_start_worker())
+    except OSError:
+        return
+    atexit.register(_stop_warm)
+
+
+def _start_worker() -> subprocess.Popen:
+    here = Path(__file__).resolve().parent
+    command = [sys.executable, "-I", "-c", _BOOT, str(here.parents[1]), str(here)]
+    return subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
+
+
+def _stop_warm() -> None:
+    """End an unused worker: its stdin closed, it exits (killed if it does not)."""
+    while _WARM:
+        proc = _WARM.pop()
+        try:
+            proc.stdin.close()
+            proc.wait(5)
+        except (OSError, subprocess.TimeoutExpired):
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
 
 
 class _Worker:
@@ -371,17 +409,22 @@ class _Worker:
         self.refs = 0  # references to shared strings in its sheets
         self.cells = 0  # cells it was given (its time budget grows with them)
         self._thread: threading.Thread | None = None
-        here = Path(__file__).resolve().parent
-        command = [sys.executable, "-I", "-c", _BOOT, str(here.parents[1]), str(here), part]
+        self._proc: subprocess.Popen | None = None
+        warm = _WARM.pop() if _WARM else None
         try:
-            self._proc: subprocess.Popen | None = subprocess.Popen(
-                command,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-            )
-        except OSError as exc:  # no worker: the parent writes everything
-            self._proc, self.error = None, f"{type(exc).__name__}: {exc}"
+            if warm is not None and warm.poll() is None:
+                self._proc = warm  # started at the run's start (prestart)
+            else:
+                self._proc = _start_worker()
+            # its first message: where to write (a worker waits for it before anything)
+            pickle.dump(part, self._proc.stdin, 5)
+            self._proc.stdin.flush()
+        except OSError as exc:  # no worker, or it died: the parent writes everything
+            self.error = f"{type(exc).__name__}: {exc}"
+            if self._proc is not None:
+                self._proc.kill()
+                self._proc.wait()
+                self._proc = None
 
     def feed(self, jobs: list[tuple[zipfile.ZipInfo, str, _Body]], strings: dict) -> None:
         """Send the bodies (from a thread: the parent goes on with its own sheets) and the
@@ -508,10 +551,15 @@ def _unpack(packed: object) -> list:
     return packed
 
 
-def serve(part: str) -> None:
-    """A worker's main (`_Worker`): write the bodies read from stdin into the zip `part`,
-    then answer ("ok", shared-string references) or ("error", reason) on stdout."""
+def serve() -> None:
+    """A worker's main (`_Worker`): write the bodies read from stdin into the zip whose
+    path comes first, then answer ("ok", shared-string references) or ("error", reason) on
+    stdout. A worker closed before any message (started ahead, never used) just ends."""
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    try:
+        part = pickle.load(stdin)
+    except EOFError:
+        return
     result: tuple
     try:
         sst = _Strings.fixed(pickle.load(stdin))
